@@ -1,0 +1,169 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from '@walletgraph/platform/db/database';
+import type { Broker, ConsumerSpec, OutgoingMessage } from '@walletgraph/platform/messaging/broker';
+
+/** A table of one scenario's measurements, already formatted. */
+export interface Table {
+  title: string;
+  columns: string[];
+  rows: string[][];
+}
+
+/** A ratio of two measurements taken side by side in the same run. */
+export interface Ratio {
+  label: string;
+  value: number;
+}
+
+export interface ScenarioResult {
+  tables: Table[];
+  ratios: Ratio[];
+  /** What the reader needs to interpret the numbers: setup, checks made, caveats. */
+  notes: string[];
+}
+
+export interface Scenario {
+  /** The name `pnpm bench <name>` selects it by. */
+  name: string;
+  title: string;
+  run(): Promise<ScenarioResult>;
+}
+
+/** Wall time and this process's CPU time (user + system) since it was started. */
+export interface Stopwatch {
+  stop(): { seconds: number; cpuPercent: number };
+}
+
+export function stopwatch(): Stopwatch {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return {
+    stop() {
+      const elapsedMs = performance.now() - wall;
+      const used = process.cpuUsage(cpu);
+      return { seconds: elapsedMs / 1000, cpuPercent: ((used.user + used.system) / 1000 / elapsedMs) * 100 };
+    },
+  };
+}
+
+/**
+ * Runs `a` and `b` twice each in the order a, b, b, a, so a load that drifts during the run (the
+ * machine may be shared) weighs on both alike; returns both runs of each.
+ */
+export async function abba<T>(a: () => Promise<T>, b: () => Promise<T>): Promise<[[T, T], [T, T]]> {
+  const a1 = await a();
+  const b1 = await b();
+  const b2 = await b();
+  const a2 = await a();
+  return [
+    [a1, a2],
+    [b1, b2],
+  ];
+}
+
+/**
+ * Names for one scenario's runs, all under a prefix no other run uses (`wgbench_<label>_<random>`),
+ * so that a single sweep at the end (`deleteAmqpObjects(prefix)`) removes every exchange and queue
+ * the scenario declared.
+ */
+export function namespace(label: string): { prefix: string; next(): string } {
+  const prefix = `wgbench_${label}_${randomBytes(4).toString('hex')}`;
+  let runs = 0;
+  return { prefix, next: () => `${prefix}_${++runs}` };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `check` until it returns true; throws after `timeoutMs`, so no loop is unbounded. */
+export async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  { timeoutMs, intervalMs }: { timeoutMs: number; intervalMs: number },
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+/** Runs a `select count(*)::int as n …` on either driver (postgres.js answers rows, PGlite `{ rows }`). */
+export async function countOf(db: Database, query: string): Promise<number> {
+  const result: unknown = await db.execute(query);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { n: number }[];
+  return rows[0]?.n ?? -1;
+}
+
+/** Counts, per message id, the publishes the broker confirmed. */
+export interface PublishCounter {
+  readonly broker: Broker;
+  readonly confirmed: ReadonlyMap<string, number>;
+}
+
+export function countPublishes(broker: Broker): PublishCounter {
+  const confirmed = new Map<string, number>();
+  return {
+    confirmed,
+    broker: {
+      kind: broker.kind,
+      async publish(messages: readonly OutgoingMessage[]) {
+        await broker.publish(messages);
+        for (const m of messages) confirmed.set(m.id, (confirmed.get(m.id) ?? 0) + 1);
+      },
+      consume: (spec) => broker.consume(spec),
+      ping: () => broker.ping(),
+      close: () => broker.close(),
+    },
+  };
+}
+
+/** Counts the deliveries a consumer finished: handled (its transaction committed) or failed. */
+export interface DeliveryCounter {
+  readonly broker: Broker;
+  readonly handled: number;
+  readonly failed: number;
+}
+
+export function countDeliveries(broker: Broker): DeliveryCounter {
+  let handled = 0;
+  let failed = 0;
+  const wrap = (spec: ConsumerSpec): ConsumerSpec => ({
+    ...spec,
+    async handle(delivery) {
+      try {
+        await spec.handle(delivery);
+        handled++;
+      } catch (error) {
+        failed++;
+        throw error;
+      }
+    },
+  });
+  return {
+    get handled() {
+      return handled;
+    },
+    get failed() {
+      return failed;
+    },
+    broker: {
+      kind: broker.kind,
+      publish: (messages) => broker.publish(messages),
+      consume: (spec) => broker.consume(wrap(spec)),
+      ping: () => broker.ping(),
+      close: () => broker.close(),
+    },
+  };
+}
+
+/** Fixed-precision number with thousands separators, for tables. */
+export function num(value: number, digits = 0): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** Milliseconds, one decimal. */
+export function ms(value: number): string {
+  return num(value, 1);
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { createEvent, InvalidEventError, parseEvent } from './index.ts';
+
+const wallet = '0196f0a0-0000-7000-8000-000000000001';
+const meta = { correlationId: 'c1' };
+const post = (postings: { account: string; amount: string; currency: string }[]) =>
+  createEvent(
+    'ledger.post.v1',
+    {
+      aggregateId: 'op',
+      data: { idempotencyKey: 'k1', operationId: null, description: 'Deposit', postings },
+    },
+    meta,
+  );
+
+describe('event contracts', () => {
+  it('round-trips a ledger command through the envelope', () => {
+    const event = post([
+      { account: 'external:deposits:USD', amount: '-1250', currency: 'USD' },
+      { account: `wallet:${wallet}:available`, amount: '1250', currency: 'USD' },
+    ]);
+    expect(parseEvent(JSON.parse(JSON.stringify(event)))).toEqual(event);
+  });
+
+  it('refuses amounts that are not integer minor units, and unknown account names', () => {
+    expect(() =>
+      post([
+        { account: 'external:deposits:USD', amount: '-12.50', currency: 'USD' },
+        { account: `wallet:${wallet}:available`, amount: '12.50', currency: 'USD' },
+      ]),
+    ).toThrow(InvalidEventError);
+    expect(() =>
+      post([
+        { account: 'external:deposits:USD', amount: '-1', currency: 'USD' },
+        { account: 'someone-else:1', amount: '1', currency: 'USD' },
+      ]),
+    ).toThrow(InvalidEventError);
+  });
+
+  it('refuses an envelope of an unknown type or with a broken payload', () => {
+    const event = post([
+      { account: 'external:deposits:USD', amount: '-1', currency: 'USD' },
+      { account: `wallet:${wallet}:available`, amount: '1', currency: 'USD' },
+    ]);
+    expect(() => parseEvent({ ...event, type: 'ledger.unknown.v1' })).toThrow(/unknown event type/);
+    expect(() => parseEvent({ ...event, data: { ...event.data, postings: [] } })).toThrow(
+      /invalid ledger\.post\.v1/,
+    );
+  });
+});

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+
+const id = z.uuid();
+const currency = z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code');
+/** Integer minor units as a decimal string (JSON numbers cannot carry a bigint). */
+const minorUnits = z.string().regex(/^-?\d{1,30}$/, 'integer minor units as a string');
+/** A ledger account id (ARCHITECTURE.md §4). */
+const accountId = z
+  .string()
+  .regex(
+    /^(wallet:[0-9a-f-]{36}:available|jar:[0-9a-f-]{36}|hold:[0-9a-f-]{36}|external:(deposits|withdrawals|biller):[A-Z]{3})$/,
+    'a ledger account id',
+  );
+const posting = z.object({ account: accountId, amount: minorUnits, currency });
+/** Why the ledger refused a command: a business result, not an error to retry. */
+export const ledgerRejectionReasons = [
+  'INSUFFICIENT_FUNDS',
+  'ACCOUNT_NOT_FOUND',
+  'WALLET_ARCHIVED',
+  'CURRENCY_MISMATCH',
+  'UNBALANCED',
+  'IDEMPOTENCY_KEY_REUSED',
+] as const;
+
+/** Why the ledger refused to close a wallet's accounts. */
+export const walletCloseRefusalReasons = ['WALLET_NOT_EMPTY'] as const;
+
+/**
+ * Every integration event and command, by type. The type is also the AMQP routing key.
+ * A breaking change to a payload is a new version (`.v2`), published beside the old one
+ * until every consumer has moved.
+ */
+export const eventCatalog = {
+  'identity.user_registered.v1': {
+    aggregateType: 'User',
+    data: z.object({
+      userId: id,
+      email: z.email(),
+      displayName: z.string().min(1),
+      /** Currency of the default wallet the wallet subgraph opens for this user. */
+      currency,
+    }),
+  },
+  'identity.user_updated.v1': {
+    aggregateType: 'User',
+    data: z.object({ userId: id, email: z.email(), displayName: z.string().min(1) }),
+  },
+  'wallet.opened.v1': {
+    aggregateType: 'Wallet',
+    data: z.object({
+      walletId: id,
+      ownerId: id,
+      name: z.string().min(1),
+      currency,
+      isDefault: z.boolean(),
+    }),
+  },
+  /**
+   * A wallet was archived: the ledger has closed its accounts (every one at zero), so it accepts
+   * no new operations. Emitted by the wallet subgraph once the ledger answered
+   * `ledger.wallet_closed.v1` to its `wallet.archive_requested.v1`.
+   */
+  'wallet.archived.v1': {
+    aggregateType: 'Wallet',
+    data: z.object({ walletId: id, ownerId: id }),
+  },
+  /**
+   * A command to the ledger: close the wallet's accounts (available and jars) if, and only if,
+   * every one of them is at zero; answered with `ledger.wallet_closed.v1` or
+   * `ledger.wallet_close_refused.v1` carrying the same `requestId`.
+   */
+  'wallet.archive_requested.v1': {
+    aggregateType: 'Wallet',
+    data: z.object({ requestId: id, walletId: id, ownerId: id }),
+  },
+  /** The ledger closed every account of the wallet (all were at zero); postings to them are refused. */
+  'ledger.wallet_closed.v1': {
+    aggregateType: 'Wallet',
+    data: z.object({ requestId: id, walletId: id }),
+  },
+  /** The ledger kept the wallet's accounts open: one of them holds money. */
+  'ledger.wallet_close_refused.v1': {
+    aggregateType: 'Wallet',
+    data: z.object({
+      requestId: id,
+      walletId: id,
+      reason: z.enum(walletCloseRefusalReasons),
+      detail: z.string(),
+    }),
+  },
+  'jars.jar_created.v1': {
+    aggregateType: 'Jar',
+    data: z.object({
+      jarId: id,
+      walletId: id,
+      ownerId: id,
+      name: z.string().min(1),
+      kind: z.enum(['INCOME', 'EXPENSE', 'SAVINGS']),
+      /** The wallet's currency, so consumers need not have seen wallet.opened first. */
+      currency,
+    }),
+  },
+  /**
+   * A command to the ledger: apply these postings atomically, or refuse. Debited non-external
+   * accounts must not go below zero. The idempotency key makes a redelivered or retried command
+   * return the original result.
+   */
+  'ledger.post.v1': {
+    aggregateType: 'LedgerEntry',
+    data: z.object({
+      idempotencyKey: z.string().min(1).max(200),
+      operationId: id.nullable(),
+      description: z.string().min(1).max(200),
+      postings: z.array(posting).min(2),
+    }),
+  },
+  'ledger.posted.v1': {
+    aggregateType: 'LedgerEntry',
+    data: z.object({
+      idempotencyKey: z.string().min(1).max(200),
+      operationId: id.nullable(),
+      entryId: id,
+      /** The entry's global sequence number. */
+      sequence: z.string().regex(/^\d+$/),
+      postings: z.array(posting).min(2),
+      /** Wallets whose balance the entry changed (their own or their jars' accounts). */
+      walletIds: z.array(id),
+    }),
+  },
+  'ledger.rejected.v1': {
+    aggregateType: 'LedgerEntry',
+    data: z.object({
+      idempotencyKey: z.string().min(1).max(200),
+      operationId: id.nullable(),
+      reason: z.enum(ledgerRejectionReasons),
+      detail: z.string(),
+    }),
+  },
+  /**
+   * A money operation reached its final state (ARCHITECTURE.md §5): COMPLETED once the ledger
+   * posted its entry, FAILED with a stable code when the ledger refused it or it could not be
+   * attempted (RECIPIENT_NOT_FOUND). Emitted exactly once per operation, from the transaction
+   * that settles it. `amount` is the positive amount moved; for a transfer the counterparty is
+   * the recipient's wallet and owner.
+   */
+  'transactions.operation_settled.v1': {
+    aggregateType: 'Operation',
+    data: z.object({
+      operationId: id,
+      ownerId: id,
+      walletId: id,
+      kind: z.enum([
+        'DEPOSIT',
+        'WITHDRAWAL',
+        'TRANSFER',
+        'JAR_ALLOCATION',
+        'JAR_RELEASE',
+        'JAR_MOVE',
+        'JAR_SPEND',
+        'BILL_PAYMENT',
+      ]),
+      status: z.enum(['COMPLETED', 'FAILED']),
+      failureCode: z.string().min(1).nullable(),
+      amount: minorUnits,
+      currency,
+      counterpartyWalletId: id.nullable(),
+      counterpartyOwnerId: id.nullable(),
+      /** The ledger entry of a COMPLETED operation. */
+      ledgerEntryId: id.nullable(),
+      settledAt: z.iso.datetime({ offset: true }),
+    }),
+  },
+} as const satisfies Record<string, { aggregateType: string; data: z.ZodType }>;
+
+export type EventType = keyof typeof eventCatalog;
+export type EventData<T extends EventType> = z.infer<(typeof eventCatalog)[T]['data']>;
+
+export const eventTypes = Object.keys(eventCatalog) as EventType[];
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(eventCatalog, type);
+}

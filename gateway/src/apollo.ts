@@ -1,0 +1,56 @@
+import type { Server } from 'node:http';
+import type { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { createErrorFormatter } from '@walletgraph/platform/graphql/format-error';
+import type { Logger } from '@walletgraph/platform/logger';
+import type { GraphQLSchema } from 'graphql';
+import type { GatewayContext } from './context.ts';
+import { createArmor } from './plugins/armor.ts';
+import { rejectSubscriptionsOverHttp } from './plugins/reject-http-subscriptions.ts';
+
+export interface GatewayApolloOptions {
+  /** What executes operations: the supergraph gateway, or (tests) a plain schema. */
+  executor: { gateway: ApolloGateway } | { schema: GraphQLSchema };
+  isProduction: boolean;
+  logger: Logger;
+  /** The HTTP server to drain on stop, when there is one. */
+  httpServer?: Server;
+  /** Sign-in throttling per client address (limits/login-throttle.ts); none when omitted. */
+  loginThrottle?: ApolloServerPlugin<GatewayContext>;
+}
+
+/**
+ * The gateway's Apollo Server: the platform's error formatter, graphql-armor limits, HTTP
+ * subscriptions refused up front, sign-in throttled per client address, and the Sandbox landing page with introspection outside
+ * production only. CSRF prevention keeps Apollo's default (on): browsers must send JSON or a
+ * preflight header, so a form post from another site cannot run a mutation with cookies.
+ */
+export function createGatewayApollo(options: GatewayApolloOptions): ApolloServer<GatewayContext> {
+  const { isProduction } = options;
+  const armor = createArmor({ isProduction });
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [
+    rejectSubscriptionsOverHttp(),
+    ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
+    ...(options.loginThrottle ? [options.loginThrottle] : []),
+    isProduction
+      ? ApolloServerPluginLandingPageDisabled()
+      : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+    ...(options.httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer })] : []),
+  ];
+  return new ApolloServer<GatewayContext>({
+    ...options.executor,
+    // Shutdown is ours (platform/src/shutdown.ts): Apollo's own handler re-raises the signal.
+    stopOnTerminationSignals: false,
+    plugins,
+    validationRules: armor.validationRules,
+    parseOptions: armor.parseOptions,
+    allowBatchedHttpRequests: false,
+    introspection: !isProduction,
+    includeStacktraceInErrorResponses: !isProduction,
+    formatError: createErrorFormatter({ logger: options.logger, isProduction }),
+    logger: options.logger,
+  });
+}

@@ -1,0 +1,18 @@
+import { type GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
+import type { GatewayContext } from '../context.ts';
+
+/**
+ * A subgraph over HTTP. Sends the caller's forwarded headers (bearer token and correlation id)
+ * and nothing else of the client request, so a subgraph authorizes on the verified token only.
+ */
+export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    // Health checks and schema loading carry no client request, hence no headers to forward.
+    if (!('incomingRequestContext' in options)) return;
+    const headers = options.request.http?.headers;
+    if (!headers) return;
+    for (const [name, value] of Object.entries(options.context.forwardedHeaders ?? {})) {
+      headers.set(name, value);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { type Config, subgraphNames } from '@walletgraph/platform/config';
+import type { Logger } from '@walletgraph/platform/logger';
+import { createRuntime } from '@walletgraph/platform/runtime';
+import { type SubgraphService, startSubgraph } from '@walletgraph/platform/service';
+import { createGateway } from '../gateway.ts';
+import { serveGateway } from '../server.ts';
+import { subgraphDefinitions } from './subgraphs.ts';
+
+export interface RunningStack {
+  /** The gateway's GraphQL URL. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Embedded mode: the whole supergraph in one process on one port. Each subgraph gets its own
+ * PGlite database, events go through the in-process bus, and the gateway executes subgraphs
+ * in-process — through the same context building (token verification) as over HTTP.
+ */
+export async function startEmbedded(config: Config, logger: Logger): Promise<RunningStack> {
+  const runtime = await createRuntime(config, logger);
+  const services: SubgraphService[] = [];
+  for (const name of subgraphNames) {
+    services.push(
+      await startSubgraph(subgraphDefinitions[name], runtime, {
+        ...(config.EMBEDDED_DATA_DIR ? { dataDir: config.EMBEDDED_DATA_DIR } : {}),
+        startRelay: false,
+      }),
+    );
+  }
+  // Every consumer is bound now, so nothing a relay publishes can miss its consumer.
+  for (const service of services) service.startRelay();
+  const gateway = await createGateway({ config, runtime, subgraphs: { kind: 'local', services } });
+  const http = await serveGateway({ config, runtime, gateway });
+  return {
+    url: http.url,
+    async stop() {
+      await http.stop();
+      for (const service of services) await service.stop();
+      await runtime.close();
+    },
+  };
+}

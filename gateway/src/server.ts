@@ -1,0 +1,148 @@
+import { createServer, type Server } from 'node:http';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { Config } from '@walletgraph/platform/config';
+import { contextError, listen, mountProbes } from '@walletgraph/platform/http';
+import { CORRELATION_HEADER } from '@walletgraph/platform/logger';
+import type { Runtime } from '@walletgraph/platform/runtime';
+import cors from 'cors';
+import express, { type Router } from 'express';
+import { createGatewayApollo } from './apollo.ts';
+import { authenticate, verifiedUserIdOf, viewerOf } from './authenticate.ts';
+import { buildGatewayContext } from './context.ts';
+import { assignCorrelationId, runInTrace } from './correlation.ts';
+import type { Gateway } from './gateway.ts';
+import { graphqlHttpErrors } from './http-errors.ts';
+import { addressSubject, assignClientAddress, clientAddressOf } from './limits/client-address.ts';
+import { createLoginThrottle } from './limits/login-throttle.ts';
+import { createMemoryCounterStore } from './limits/memory-store.ts';
+import { rateLimit } from './limits/rate-limit.ts';
+import { createRedisCounterStore } from './limits/redis-store.ts';
+import type { CounterStore } from './limits/store.ts';
+
+export interface ServeGatewayOptions {
+  config: Config;
+  runtime: Runtime;
+  gateway: Gateway;
+  /** More routes beside /graphql and the probes (e.g. metrics). */
+  extraRoutes?: (router: Router) => void;
+  /**
+   * Where the rate-limit and sign-in counters live. Default: Redis (keys prefixed with
+   * `RATE_LIMIT_KEY_PREFIX`) when the runtime has it, shared by every gateway replica;
+   * otherwise this process's memory.
+   */
+  counterStore?: CounterStore;
+  /** Defaults: `GATEWAY_PORT` and `HOST` from the config. */
+  port?: number;
+  host?: string;
+}
+
+export interface GatewayServer {
+  /** The public GraphQL endpoint, `http://host:port/graphql`. */
+  readonly url: string;
+  /** The HTTP server; the graphql-ws server attaches to its `upgrade` on the same path. */
+  readonly server: Server;
+  /** Stops accepting requests, drains those in flight, and stops the gateway. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves the supergraph: `POST /graphql` through Apollo Server 5 on express 5, `/healthz` and
+ * `/readyz`, and in embedded mode the subgraphs' own routes (identity's JWKS) on the same port.
+ * Every GraphQL request is given a correlation id, CORS-checked against `CORS_ORIGINS`,
+ * rate-limited per client address, its bearer token verified, rate-limited per verified user,
+ * size-limited by `GATEWAY_BODY_LIMIT`, and sign-in is throttled per client address. The limits
+ * run before the body is read, so a client over them costs a counter lookup and nothing more.
+ */
+export async function serveGateway(options: ServeGatewayOptions): Promise<GatewayServer> {
+  const { config, runtime, gateway } = options;
+  const logger = runtime.logger.child({ component: 'gateway' });
+  const app = express();
+  app.disable('x-powered-by');
+  const server = createServer(app);
+  const store = options.counterStore ?? defaultCounterStore(config, runtime);
+  const apollo = createGatewayApollo({
+    executor: { gateway: gateway.executor },
+    isProduction: config.isProduction,
+    logger,
+    httpServer: server,
+    loginThrottle: createLoginThrottle({
+      store,
+      limit: config.LOGIN_FAILURES_PER_ADDRESS,
+      windowMs: config.LOGIN_FAILURE_WINDOW_MS,
+    }),
+  });
+  await apollo.start();
+
+  mountProbes(app, () => gateway.readiness());
+  const router = express.Router();
+  gateway.mountRoutes(router);
+  options.extraRoutes?.(router);
+  app.use(router);
+  app.use(
+    '/graphql',
+    assignCorrelationId(),
+    cors({ origin: config.CORS_ORIGINS, exposedHeaders: [CORRELATION_HEADER, 'Retry-After'], maxAge: 600 }),
+    assignClientAddress({ trustedProxies: config.TRUST_PROXY }),
+    rateLimit({
+      store,
+      scope: 'address',
+      limit: config.RATE_LIMIT_PER_ADDRESS,
+      windowMs: config.RATE_LIMIT_WINDOW_MS,
+      subjectOf: (_req, res) => addressSubject(clientAddressOf(res)),
+      logger,
+    }),
+    authenticate(runtime.verifier),
+    rateLimit({
+      store,
+      scope: 'user',
+      limit: config.RATE_LIMIT_PER_USER,
+      windowMs: config.RATE_LIMIT_WINDOW_MS,
+      subjectOf: (_req, res) => verifiedUserIdOf(res),
+      logger,
+    }),
+    express.json({ limit: config.GATEWAY_BODY_LIMIT }),
+    runInTrace(),
+    expressMiddleware(apollo, {
+      context: async ({ res }) => {
+        try {
+          return buildGatewayContext({
+            viewer: viewerOf(res),
+            clientAddress: clientAddressOf(res),
+            logger,
+            correlationId: res.locals.correlationId as string,
+          });
+        } catch (error) {
+          return contextError(error);
+        }
+      },
+    }),
+    graphqlHttpErrors(logger),
+  );
+
+  let base: string;
+  try {
+    base = await listen(server, options.port ?? config.GATEWAY_PORT, options.host ?? config.HOST);
+  } catch (error) {
+    // A port in use must not leave a started Apollo Server (and its gateway) behind.
+    await apollo.stop().catch(() => {});
+    throw error;
+  }
+  const url = `${base}/graphql`;
+  logger.info({ url, subgraphs: gateway.kind }, 'gateway listening');
+  return {
+    url,
+    server,
+    async stop() {
+      // ApolloServerPluginDrainHttpServer closes the server and waits for in-flight requests.
+      await apollo.stop();
+    },
+  };
+}
+
+/** Redis when the runtime has it (real mode: every replica counts together), else memory. */
+function defaultCounterStore(config: Config, runtime: Runtime): CounterStore {
+  const redis = runtime.pubsub.redis;
+  return redis
+    ? createRedisCounterStore({ redis, prefix: config.RATE_LIMIT_KEY_PREFIX })
+    : createMemoryCounterStore();
+}

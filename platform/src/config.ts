@@ -1,0 +1,173 @@
+import { z } from 'zod';
+
+export const subgraphNames = ['identity', 'wallet', 'jars', 'transactions', 'ledger'] as const;
+export type SubgraphName = (typeof subgraphNames)[number];
+
+export const defaultPorts: Record<SubgraphName | 'gateway', number> = {
+  gateway: 4000,
+  identity: 4001,
+  wallet: 4002,
+  jars: 4003,
+  transactions: 4004,
+  ledger: 4005,
+};
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const url = z.url();
+const positiveInt = z.coerce.number().int().positive();
+const msList = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, 'a comma-separated list of milliseconds')
+  .transform((s) => s.split(',').map(Number));
+const originList = z
+  .string()
+  .regex(
+    /^https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*$/,
+    'a comma-separated list of origins (scheme://host[:port])',
+  )
+  .transform((s) => s.split(','));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Interface to listen on. Loopback by default: only the gateway applies limits, so subgraph
+   * ports must never be reachable by clients (containers set 0.0.0.0 on a private network).
+   */
+  HOST: z.string().default('127.0.0.1'),
+  /** Public host name used in the URLs printed and the defaults for subgraph URLs. */
+  PUBLIC_HOST: z.string().default('localhost'),
+
+  DATABASE_URL: url.optional(),
+  IDENTITY_DATABASE_URL: url.optional(),
+  WALLET_DATABASE_URL: url.optional(),
+  JARS_DATABASE_URL: url.optional(),
+  TRANSACTIONS_DATABASE_URL: url.optional(),
+  LEDGER_DATABASE_URL: url.optional(),
+  AMQP_URL: url.optional(),
+  REDIS_URL: url.optional(),
+  /** Where embedded mode keeps its PGlite databases; unset keeps them in memory. */
+  EMBEDDED_DATA_DIR: z.string().optional(),
+
+  GATEWAY_PORT: port.default(defaultPorts.gateway),
+  IDENTITY_PORT: port.default(defaultPorts.identity),
+  WALLET_PORT: port.default(defaultPorts.wallet),
+  JARS_PORT: port.default(defaultPorts.jars),
+  TRANSACTIONS_PORT: port.default(defaultPorts.transactions),
+  LEDGER_PORT: port.default(defaultPorts.ledger),
+  IDENTITY_URL: url.optional(),
+  WALLET_URL: url.optional(),
+  JARS_URL: url.optional(),
+  TRANSACTIONS_URL: url.optional(),
+  LEDGER_URL: url.optional(),
+
+  JWT_ISSUER: z.string().default('walletgraph-identity'),
+  JWT_AUDIENCE: z.string().default('walletgraph'),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
+  REFRESH_TOKEN_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
+  /** JWKS the gateway and subgraphs verify against; defaults to identity's own endpoint. */
+  JWKS_URL: url.optional(),
+
+  /** Largest JSON body the gateway accepts (express/body-parser syntax: `100kb`, `1mb`). */
+  GATEWAY_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb or 1mb')
+    .default('100kb'),
+  /** Browser origins allowed to call the gateway (CORS allow-list). */
+  CORS_ORIGINS: originList.default(['http://localhost:3000', 'https://studio.apollographql.com']),
+  /** Gateway requests one client address may make per RATE_LIMIT_WINDOW_MS (IPv6: per /64). */
+  RATE_LIMIT_PER_ADDRESS: positiveInt.default(300),
+  /** Gateway requests one signed-in user may make per RATE_LIMIT_WINDOW_MS, from any address. */
+  RATE_LIMIT_PER_USER: positiveInt.default(120),
+  RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
+  /** Failed sign-ins from one client address per LOGIN_FAILURE_WINDOW_MS before `login` is refused. */
+  LOGIN_FAILURES_PER_ADDRESS: positiveInt.default(50),
+  LOGIN_FAILURE_WINDOW_MS: positiveInt.default(15 * 60_000),
+  /**
+   * Reverse proxies in front of the gateway that append to X-Forwarded-For. 0 (the default)
+   * ignores the header: the client address is the socket's peer, so no client can choose its own.
+   */
+  TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+  /** Prefix of the gateway's counter keys in Redis; separates deployments (or test runs) sharing one Redis. */
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('wg:rl:'),
+
+  EVENTS_EXCHANGE: z.string().min(1).default('walletgraph'),
+  /**
+   * Connections in each subgraph's pool (real mode). Each process also holds a few dedicated
+   * sessions (relay lease, LISTEN), so six processes need about 6 × (pool + 3) server slots.
+   */
+  DATABASE_POOL_MAX: positiveInt.default(10),
+  OUTBOX_BATCH_SIZE: positiveInt.default(200),
+  OUTBOX_POLL_MS: positiveInt.default(1000),
+  CONSUMER_PREFETCH: positiveInt.default(32),
+  /** Delay before each retry of a failed message; its length is the number of retries. */
+  CONSUMER_RETRY_DELAYS_MS: msList.default([1000, 5000, 30_000, 120_000]),
+  /** Broker-side redelivery cap (quorum x-delivery-limit) for messages that crash a consumer. */
+  CONSUMER_DELIVERY_LIMIT: positiveInt.default(10),
+});
+
+export type RawConfig = z.infer<typeof schema>;
+
+export interface Config extends RawConfig {
+  /** real: Postgres, RabbitMQ and Redis; embedded: PGlite, in-process bus, in-memory pubsub. */
+  mode: 'real' | 'embedded';
+  isProduction: boolean;
+}
+
+/** Thrown at start-up with every offending variable named. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads and validates configuration from the environment, failing fast with the names of the
+ * variables that are wrong. Service URLs decide the mode: none set is embedded; all three set
+ * is real; some but not all is an error (a half-real stack would hide misconfiguration).
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const services = { DATABASE_URL: c.DATABASE_URL, AMQP_URL: c.AMQP_URL, REDIS_URL: c.REDIS_URL };
+  const set = Object.entries(services).filter(([, v]) => v !== undefined);
+  if (set.length > 0 && set.length < 3) {
+    const missing = Object.entries(services)
+      .filter(([, v]) => v === undefined)
+      .map(([k]) => k);
+    throw new ConfigError(
+      `invalid configuration:\n  ${missing.join(', ')}: required when ${set.map(([k]) => k).join(', ')} is set ` +
+        '(set all three for real mode, none for embedded mode)',
+    );
+  }
+  return { ...c, mode: set.length === 3 ? 'real' : 'embedded', isProduction: c.NODE_ENV === 'production' };
+}
+
+/** The database URL for one subgraph: its own override, or `walletgraph_<name>` on DATABASE_URL's server. */
+export function databaseUrl(config: Config, name: SubgraphName): string {
+  const override = config[`${name.toUpperCase()}_DATABASE_URL` as `${Uppercase<SubgraphName>}_DATABASE_URL`];
+  if (override) return override;
+  if (!config.DATABASE_URL) throw new ConfigError(`DATABASE_URL: required for the ${name} database`);
+  const u = new URL(config.DATABASE_URL);
+  u.pathname = `/walletgraph_${name}`;
+  return u.toString();
+}
+
+export function portOf(config: Config, name: SubgraphName | 'gateway'): number {
+  return config[`${name.toUpperCase()}_PORT` as `${Uppercase<SubgraphName | 'gateway'>}_PORT`];
+}
+
+/** The GraphQL URL of a subgraph as the gateway reaches it. */
+export function subgraphUrl(config: Config, name: SubgraphName): string {
+  return (
+    config[`${name.toUpperCase()}_URL` as `${Uppercase<SubgraphName>}_URL`] ??
+    `http://${config.PUBLIC_HOST}:${portOf(config, name)}/graphql`
+  );
+}
+
+export function jwksUrl(config: Config): string {
+  return config.JWKS_URL ?? new URL('/.well-known/jwks.json', subgraphUrl(config, 'identity')).toString();
+}

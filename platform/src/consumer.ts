@@ -1,0 +1,139 @@
+import { type Event, type EventType, parseEvent } from '@walletgraph/events';
+import {
+  type BatchEventHandler,
+  type BatchEventHandlers,
+  type Batcher,
+  type BatchOptions,
+  createBatcher,
+} from './consumer-batch.ts';
+import { type HandlerContext, inInboxTransaction } from './consumer-inbox.ts';
+import type { DatabaseHandle, Schema, Transaction } from './db/database.ts';
+import { type Logger, withTrace } from './logger.ts';
+import { type Broker, type ConsumerHandle, type Delivery, PermanentError } from './messaging/broker.ts';
+
+export type { BatchEventHandler, BatchEventHandlers, BatchOptions } from './consumer-batch.ts';
+export type { BatchHandlerContext, HandlerContext } from './consumer-inbox.ts';
+export { DeferredError } from './consumer-inbox.ts';
+
+/** Handles one event inside the transaction that also records it in the inbox. */
+export type EventHandler<S extends Schema, T extends EventType> = (
+  event: Event<T>,
+  tx: Transaction<S>,
+  ctx: HandlerContext,
+) => Promise<void>;
+/** A consumer's handlers by event type; the types present are the queue's bindings. */
+export type EventHandlers<S extends Schema> = Partial<{ [T in EventType]: EventHandler<S, T> }>;
+
+export interface ConsumerOptions<S extends Schema> {
+  /** Consumer name: its queue, retry queues, dead-letter queue and inbox rows are keyed by it. */
+  name: string;
+  db: DatabaseHandle<S>;
+  broker: Broker;
+  logger: Logger;
+  /** Handlers of one event per transaction. */
+  handlers?: EventHandlers<S>;
+  /** Handlers of many events of a type per transaction (a type has one kind of handler or the other). */
+  batchHandlers?: BatchEventHandlers<S>;
+  batch?: BatchOptions;
+  /** Messages handled concurrently (CONSUMER_PREFETCH). Default 32. */
+  prefetch?: number;
+  /** Delay before each retry; the length is the number of retries (CONSUMER_RETRY_DELAYS_MS). Default 1 s, 5 s, 30 s, 2 min. */
+  retryDelaysMs?: readonly number[];
+}
+
+type BatchHandlerOf<S extends Schema> = BatchEventHandler<S, EventType> | undefined;
+
+export interface Consumer {
+  /** Declares the consumer's queues and starts handling messages. */
+  start(): Promise<void>;
+  /** Stops taking messages and waits for those in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The one consumer loop of the platform. Each delivery is parsed and validated against its
+ * contract (a malformed message is a PermanentError: straight to the dead-letter queue, never
+ * retried); then the inbox insert and the handler run in one transaction, so a redelivered
+ * message finds its inbox row and is skipped, and a handler that fails leaves no trace and is
+ * retried by the broker. The handler runs in the message's trace context, so its logs and the
+ * events it emits (`causedBy`) carry the correlation id.
+ *
+ * A type with a batch handler takes the same path, except that deliveries wait (up to the batch
+ * size or linger) to share one transaction; see `createBatcher`.
+ */
+export function createConsumer<S extends Schema>(o: ConsumerOptions<S>): Consumer {
+  const log = o.logger.child({ consumer: o.name });
+  const handlers: EventHandlers<S> = o.handlers ?? {};
+  const prefetch = o.prefetch ?? 32;
+  const batchers = new Map<EventType, Batcher>();
+  for (const [type, handler] of Object.entries(o.batchHandlers ?? {}) as [EventType, BatchHandlerOf<S>][]) {
+    if (!handler) continue;
+    if (handlers[type]) throw new Error(`consumer ${o.name}: ${type} has a handler and a batch handler`);
+    const size = Math.min(o.batch?.size ?? prefetch, prefetch);
+    const lingerMs = o.batch?.lingerMs ?? 5;
+    const logger = log.child({ batch: type });
+    batchers.set(type, createBatcher({ consumer: o.name, db: o.db, logger, handler, size, lingerMs }));
+  }
+  const singles = (Object.keys(handlers) as EventType[]).filter((type) => handlers[type]);
+  const routingKeys = [...singles, ...batchers.keys()];
+  let handle: ConsumerHandle | null = null;
+
+  async function onDelivery(delivery: Delivery): Promise<void> {
+    const event = decode(delivery);
+    const batcher = batchers.get(event.type);
+    if (batcher) return batcher.add(event);
+    const handler = handlers[event.type] as EventHandler<S, EventType> | undefined;
+    if (!handler) {
+      // Bound by someone else's wildcard or an old binding: nothing to do, and nothing to retry.
+      log.info({ id: event.id, type: event.type }, 'no handler for event type; acknowledged');
+      return;
+    }
+    const trace = {
+      correlationId: event.correlationId,
+      causationId: event.id,
+      traceparent: event.traceparent,
+    };
+    await withTrace(trace, () =>
+      inInboxTransaction({ consumer: o.name, db: o.db, logger: log }, [event], (fresh, tx, ctx) =>
+        handler(fresh[0]!, tx, ctx),
+      ),
+    );
+  }
+
+  return {
+    async start() {
+      if (handle) return;
+      handle = await o.broker.consume({
+        name: o.name,
+        routingKeys,
+        prefetch,
+        retryDelaysMs: o.retryDelaysMs ?? [1000, 5000, 30_000, 120_000],
+        handle: onDelivery,
+      });
+      log.info({ routingKeys }, 'consumer started');
+    },
+    async stop() {
+      const h = handle;
+      handle = null;
+      await h?.stop();
+    },
+  };
+}
+
+/** The delivery's envelope, validated; anything else can never succeed, so it is permanent. */
+function decode(delivery: Delivery): Event {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(delivery.body);
+  } catch (error) {
+    throw new PermanentError(`message ${delivery.id || '(no id)'} is not JSON`, { cause: error });
+  }
+  try {
+    return parseEvent(raw);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new PermanentError(`message ${delivery.id || '(no id)'} breaks its contract: ${detail}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,109 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express } from 'express';
+import { GraphQLError } from 'graphql';
+import { DomainError } from './errors.ts';
+import { createErrorFormatter } from './graphql/format-error.ts';
+import type { Logger } from './logger.ts';
+import type { Runtime } from './runtime.ts';
+import type { SubgraphService } from './service.ts';
+
+export interface HttpServerHandle {
+  readonly url: string;
+  readonly server: Server;
+  /** Stops accepting connections and drains in-flight requests. */
+  stop(): Promise<void>;
+}
+
+/** Probes every process serves: `/healthz` says it is alive, `/readyz` that its dependencies answer. */
+export function mountProbes(app: Express, readiness: () => Promise<Record<string, string>>): void {
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = await readiness();
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
+  });
+}
+
+/** Turns a failure while building a request's context (a bad token) into a proper GraphQL error. */
+export function contextError(error: unknown): never {
+  if (error instanceof DomainError) {
+    throw new GraphQLError(error.message, {
+      extensions: {
+        code: error.code,
+        http: { status: error.code === 'UNAUTHENTICATED' ? 401 : 400 },
+      },
+    });
+  }
+  throw error;
+}
+
+export async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return `http://${shownHost}:${address.port}`;
+}
+
+/** Serves one subgraph over HTTP: `/graphql` (Apollo Server 5), its probes and extra routes. */
+export async function serveSubgraph(
+  service: SubgraphService,
+  runtime: Runtime,
+  options: { port: number; host: string },
+): Promise<HttpServerHandle> {
+  const { config } = runtime;
+  const logger: Logger = runtime.logger.child({ subgraph: service.name });
+  const app = express();
+  app.disable('x-powered-by');
+  const server = createServer(app);
+  const apollo = new ApolloServer({
+    schema: service.schema,
+    // Shutdown is ours (platform/src/shutdown.ts): Apollo's own handler would re-raise the
+    // signal after stopping and kill the process before the relay and consumers have stopped.
+    stopOnTerminationSignals: false,
+    introspection: !config.isProduction,
+    formatError: createErrorFormatter({ logger, isProduction: config.isProduction }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginLandingPageDisabled(),
+      // Inline traces (ftv1) feed Apollo Studio, which this stack does not report to.
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
+  });
+  await apollo.start();
+  mountProbes(app, () => service.readiness());
+  const router = express.Router();
+  service.mountRoutes(router);
+  app.use(router);
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: ({ req }) => service.contextFor(req.headers).catch(contextError),
+    }),
+  );
+  const base = await listen(server, options.port, options.host);
+  logger.info({ url: `${base}/graphql` }, 'subgraph listening');
+  return {
+    url: `${base}/graphql`,
+    server,
+    async stop() {
+      await apollo.stop();
+    },
+  };
+}

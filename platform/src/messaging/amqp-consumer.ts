@@ -1,0 +1,182 @@
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, Message, Options } from 'amqplib';
+import type { Logger } from '../logger.ts';
+import { assertConsumerQueues, headers, queueNames } from './amqp-topology.ts';
+import { type ConsumerSpec, type Delivery, PermanentError } from './broker.ts';
+
+export interface AmqpConsumerOptions {
+  spec: ConsumerSpec;
+  exchange: string;
+  deliveryLimit: number;
+  logger: Logger;
+  /** Called when the consumer's channel dies while the consumer should be running. */
+  onChannelLost(): void;
+}
+
+/** One consumer's channel and deliveries; the broker re-attaches it after each reconnect. */
+export interface AmqpConsumer {
+  /** Opens a channel on `model`, declares the consumer's queues and starts consuming. */
+  attach(model: ChannelModel): Promise<void>;
+  /** Whether a live channel is consuming. */
+  readonly attached: boolean;
+  /** Cancels the subscription and waits for in-flight handlers (their acks still go out). */
+  stop(): Promise<void>;
+}
+
+/** Error text kept in headers: the encoded header table of a message is capped at 64 KiB. */
+const MAX_ERROR_CHARS = 1000;
+
+export function createAmqpConsumer(o: AmqpConsumerOptions): AmqpConsumer {
+  const { spec } = o;
+  const log = o.logger.child({ consumer: spec.name });
+  let channel: ConfirmChannel | null = null;
+  let consumerTag: string | null = null;
+  let attaching: Promise<void> | null = null;
+  let stopped = false;
+  const inFlight = new Set<Promise<void>>();
+
+  async function open(model: ChannelModel): Promise<void> {
+    const ch = await model.createConfirmChannel();
+    ch.on('error', (err: Error) => log.warn({ err }, 'consumer channel error'));
+    ch.on('close', () => {
+      if (channel !== ch) return;
+      channel = null;
+      consumerTag = null;
+      if (!stopped) o.onChannelLost();
+    });
+    try {
+      await ch.prefetch(spec.prefetch);
+      await assertConsumerQueues(ch, { ...spec, exchange: o.exchange, deliveryLimit: o.deliveryLimit });
+      channel = ch;
+      const reply = await ch.consume(queueNames.main(spec.name), (msg) => {
+        // null: the broker cancelled the subscription (queue deleted); re-attach on a fresh channel.
+        if (msg === null) void ch.close().catch(() => {});
+        else track(handle(ch, msg));
+      });
+      consumerTag = reply.consumerTag;
+    } catch (error) {
+      if (channel === ch) channel = null;
+      await ch.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  function track(work: Promise<void>): void {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  }
+
+  async function handle(ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
+    const delivery: Delivery = {
+      id: String(msg.properties.messageId ?? ''),
+      type: String(msg.properties.type ?? msg.fields.routingKey),
+      body: msg.content.toString('utf8'),
+      attempt: Number(msg.properties.headers?.[headers.attempt] ?? 1),
+    };
+    try {
+      await spec.handle(delivery);
+      ack(ch, msg);
+      return;
+    } catch (error) {
+      await settleFailure(ch, msg, delivery, error);
+    }
+  }
+
+  /**
+   * Moves a failed message to its next retry queue, or to the dead-letter queue, and only then
+   * acks it: if the re-publish is not confirmed the channel is gone, and the unacked original
+   * comes back on its own. Never a nack-requeue, which would spin on a poison message.
+   */
+  async function settleFailure(ch: ConfirmChannel, msg: ConsumeMessage, d: Delivery, error: unknown) {
+    const permanent = error instanceof PermanentError;
+    const delay = permanent ? undefined : spec.retryDelaysMs[d.attempt - 1];
+    const text = errorText(error);
+    const target =
+      delay === undefined ? queueNames.deadLetter(spec.name) : queueNames.retry(spec.name, delay);
+    const extra =
+      delay === undefined
+        ? { [headers.deathReason]: permanent ? 'permanent' : 'retries-exhausted', [headers.error]: text }
+        : { [headers.attempt]: d.attempt + 1, [headers.lastError]: text };
+    const fields = { id: d.id, type: d.type, attempt: d.attempt, err: error };
+    if (delay === undefined) log.error(fields, 'message dead-lettered');
+    else log.warn({ ...fields, retryInMs: delay }, 'message failed; retrying');
+    try {
+      await sendConfirmed(ch, target, msg, extra);
+      ack(ch, msg);
+    } catch (sendError) {
+      log.warn(
+        { err: sendError, id: d.id },
+        'could not re-route failed message; the broker will redeliver it',
+      );
+    }
+  }
+
+  function ack(ch: ConfirmChannel, msg: ConsumeMessage): void {
+    try {
+      ch.ack(msg);
+    } catch (err) {
+      // The channel closed meanwhile: the broker redelivers the message, and the inbox drops the duplicate.
+      log.debug({ err }, 'ack after channel close');
+    }
+  }
+
+  return {
+    get attached() {
+      return channel !== null;
+    },
+    async attach(model) {
+      if (stopped || channel) return;
+      attaching ??= open(model).finally(() => {
+        attaching = null;
+      });
+      await attaching;
+    },
+    async stop() {
+      stopped = true;
+      await attaching?.catch(() => {});
+      const ch = channel;
+      if (ch && consumerTag) await ch.cancel(consumerTag).catch(() => {});
+      await Promise.allSettled([...inFlight]);
+      channel = null;
+      await ch?.close().catch(() => {});
+    },
+  };
+}
+
+/** Re-publishes a consumed message to a queue through the default exchange and waits for the confirm. */
+export function sendConfirmed(
+  ch: ConfirmChannel,
+  queue: string,
+  msg: Message,
+  extraHeaders: Record<string, unknown>,
+  dropHeaders: readonly string[] = [],
+): Promise<void> {
+  const p = msg.properties;
+  const merged: Record<string, unknown> = { ...p.headers, ...extraHeaders };
+  for (const h of dropHeaders) delete merged[h];
+  // x-death is the broker's own record of dead-lettering; carrying it over would only grow it.
+  delete merged['x-death'];
+  const options: Options.Publish = {
+    persistent: true,
+    messageId: p.messageId,
+    type: p.type ?? msg.fields.routingKey,
+    correlationId: p.correlationId,
+    contentType: p.contentType ?? 'application/json',
+    headers: merged,
+  };
+  return new Promise((resolve, reject) => {
+    try {
+      ch.sendToQueue(queue, msg.content, options, (err) => (err ? reject(toError(err)) : resolve()));
+    } catch (error) {
+      reject(toError(error));
+    }
+  });
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error ?? 'nacked by the broker'));
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { DomainError } from './errors.ts';
+import { formatAmount, moneyView, parseAmount, parseMoneyInput } from './money.ts';
+
+describe('money', () => {
+  it('parses amounts into minor units by the currency exponent', () => {
+    expect(parseAmount('12.50', 'USD', 'amount')).toBe(1250n);
+    expect(parseAmount('12', 'USD', 'amount')).toBe(1200n);
+    expect(parseAmount('1500', 'JPY', 'amount')).toBe(1500n);
+    expect(parseAmount('1.234', 'KWD', 'amount')).toBe(1234n);
+    expect(parseAmount('-0.05', 'EUR', 'amount')).toBe(-5n);
+  });
+
+  it('keeps amounts beyond 2^53 exact', () => {
+    expect(parseAmount('123456789012345678.99', 'USD', 'amount')).toBe(12345678901234567899n);
+    expect(formatAmount(12345678901234567899n, 'USD')).toBe('123456789012345678.99');
+  });
+
+  it('rejects more decimals than the currency has, naming the field', () => {
+    const attempt = () => parseAmount('1.5', 'JPY', 'input.amount.amount');
+    expect(attempt).toThrow(DomainError);
+    expect(attempt).toThrow(/input\.amount\.amount: JPY takes at most 0 decimal places/);
+    expect(() => parseAmount('1.2345', 'KWD', 'x')).toThrow(/at most 3/);
+  });
+
+  it('rejects what is not a plain decimal', () => {
+    for (const bad of ['1e3', '', '.5', '1.', '+1', '1,5', 'NaN', '0x10']) {
+      expect(() => parseAmount(bad, 'USD', 'amount'), bad).toThrow(DomainError);
+    }
+  });
+
+  it('formats with exactly the exponent of decimals', () => {
+    expect(formatAmount(5n, 'USD')).toBe('0.05');
+    expect(formatAmount(-5n, 'USD')).toBe('-0.05');
+    expect(formatAmount(0n, 'KWD')).toBe('0.000');
+    expect(formatAmount(42n, 'JPY')).toBe('42');
+    expect(moneyView(1250n, 'USD')).toEqual({ amount: '12.50', currency: 'USD', minorUnits: '1250' });
+  });
+
+  it('rejects an unknown currency in a money input', () => {
+    expect(() => parseMoneyInput({ amount: '1', currency: 'XXX' }, 'input.amount')).toThrow(
+      /input\.amount\.currency/,
+    );
+  });
+});

@@ -1,0 +1,176 @@
+import type { Envelope } from '@walletgraph/events';
+import { asc, inArray, isNull, sql } from 'drizzle-orm';
+import type { DatabaseHandle, Lease, Schema } from '../db/database.ts';
+import { outbox } from '../db/tables.ts';
+import type { Logger } from '../logger.ts';
+import type { Broker, OutgoingMessage } from '../messaging/broker.ts';
+import { OUTBOX_CHANNEL } from './enqueue.ts';
+import { pruneOutbox } from './prune.ts';
+import { createSleeper, type Sleeper } from './sleeper.ts';
+
+export interface OutboxRelayOptions<S extends Schema> {
+  db: DatabaseHandle<S>;
+  broker: Broker;
+  logger: Logger;
+  /** Subgraph name: the leader lock is `outbox-relay:<name>`. */
+  name: string;
+  /** Rows per round (OUTBOX_BATCH_SIZE). Default 200. */
+  batchSize?: number;
+  /** Polling fallback, and how often a standby tries to take over (OUTBOX_POLL_MS). Default 1000. */
+  pollIntervalMs?: number;
+  /** Longest pause between rounds while the broker or database keeps failing. Default 30 s. */
+  maxBackoffMs?: number;
+  /** Published rows older than this are deleted. Default 7 days. */
+  retentionMs?: number;
+  /** How often the leader prunes. Default 5 minutes. */
+  pruneIntervalMs?: number;
+}
+
+export interface OutboxRelay {
+  /** Starts competing for leadership and, once leader, publishing. Idempotent. */
+  start(): void;
+  /** Finishes the current round, releases leadership and stops listening. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Publishes committed outbox rows, in `seq` order, one active relay per subgraph (an advisory
+ * lock; standbys retry every poll interval and take over when the leader's lease is lost).
+ * The leader wakes on the NOTIFY that `enqueue` queues at commit, and polls as a fallback
+ * because notifications are lost while the listening connection is down. Each round selects
+ * unpublished rows (never "seq > last published": a lower seq can commit after a higher one),
+ * waits for the broker's confirms, and only then marks exactly those rows published. A crash
+ * between the two republishes the batch: duplicates are possible, loss is not; consumers'
+ * inboxes absorb the duplicates.
+ */
+export function createOutboxRelay<S extends Schema>(o: OutboxRelayOptions<S>): OutboxRelay {
+  const log = o.logger.child({ component: 'outbox-relay', relay: o.name });
+  const batchSize = o.batchSize ?? 200;
+  const pollIntervalMs = o.pollIntervalMs ?? 1000;
+  const maxBackoffMs = o.maxBackoffMs ?? 30_000;
+  const retentionMs = o.retentionMs ?? 7 * 24 * 3600 * 1000;
+  const pruneIntervalMs = o.pruneIntervalMs ?? 5 * 60 * 1000;
+  const lockName = `outbox-relay:${o.name}`;
+  let running: Promise<void> | null = null;
+  let sleeper: Sleeper | null = null;
+  let stopping = false;
+
+  async function run(s: Sleeper): Promise<void> {
+    while (!stopping) {
+      const lease = await o.db.tryLock(lockName).catch((err: unknown) => {
+        log.warn({ err }, 'could not try the relay lock');
+        return null;
+      });
+      if (!lease) {
+        await s.sleep(pollIntervalMs, { wakeable: false });
+        continue;
+      }
+      log.info('relay is leader');
+      try {
+        await lead(s, lease);
+      } finally {
+        await lease.release().catch((err: unknown) => log.warn({ err }, 'could not release the relay lock'));
+      }
+    }
+  }
+
+  async function lead(s: Sleeper, lease: Lease): Promise<void> {
+    let lost = false;
+    void lease.lost.then(() => {
+      lost = true;
+      log.warn('relay lost its lock; standing down');
+      s.wake();
+    });
+    const unlisten = await o.db
+      .listen(OUTBOX_CHANNEL, () => s.wake())
+      .catch((err: unknown) => {
+        log.warn({ err }, 'could not listen for outbox notifications; polling only');
+        return null;
+      });
+    let failures = 0;
+    let lastPrune = 0;
+    try {
+      while (!stopping && !lost) {
+        let full = false;
+        try {
+          full = await round(() => lost);
+          failures = 0;
+        } catch (err) {
+          failures++;
+          log.warn({ err, failures }, 'outbox round failed; retrying');
+        }
+        if (failures > 0) {
+          // Not wakeable: during an outage every commit would otherwise trigger a doomed round.
+          await s.sleep(Math.min(pollIntervalMs * 2 ** (failures - 1), maxBackoffMs), { wakeable: false });
+          continue;
+        }
+        if (Date.now() - lastPrune >= pruneIntervalMs) {
+          lastPrune = Date.now();
+          await prune();
+        }
+        if (!full) await s.sleep(pollIntervalMs);
+      }
+    } finally {
+      await unlisten?.().catch((err: unknown) => log.warn({ err }, 'could not unlisten'));
+    }
+  }
+
+  /** One batch; true when it was full, so more rows are probably waiting. */
+  async function round(isLost: () => boolean): Promise<boolean> {
+    const rows = await o.db.db
+      .select({ seq: outbox.seq, id: outbox.id, type: outbox.type, envelope: outbox.envelope })
+      .from(outbox)
+      .where(isNull(outbox.publishedAt))
+      .orderBy(asc(outbox.seq))
+      .limit(batchSize);
+    if (rows.length === 0 || isLost()) return false;
+    await o.broker.publish(rows.map(toMessage));
+    await o.db.db
+      .update(outbox)
+      .set({ publishedAt: sql`now()` })
+      .where(
+        inArray(
+          outbox.seq,
+          rows.map((r) => r.seq),
+        ),
+      );
+    log.debug({ count: rows.length, lastSeq: String(rows.at(-1)?.seq) }, 'published outbox rows');
+    return rows.length === batchSize;
+  }
+
+  async function prune(): Promise<void> {
+    try {
+      const count = await pruneOutbox(o.db.db, retentionMs);
+      if (count > 0) log.info({ count }, 'pruned published outbox rows');
+    } catch (err) {
+      log.warn({ err }, 'could not prune the outbox');
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      stopping = false;
+      const s = createSleeper();
+      sleeper = s;
+      running = run(s).catch((err: unknown) => log.error({ err }, 'outbox relay crashed'));
+    },
+    async stop() {
+      stopping = true;
+      sleeper?.interrupt();
+      await running;
+      running = null;
+      sleeper = null;
+    },
+  };
+}
+
+function toMessage(row: { id: string; type: string; envelope: unknown }): OutgoingMessage {
+  const envelope = row.envelope as Envelope;
+  return {
+    id: row.id,
+    type: row.type,
+    correlationId: envelope.correlationId,
+    body: JSON.stringify(envelope),
+  };
+}

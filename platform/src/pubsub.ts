@@ -1,0 +1,75 @@
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
+import type { Redis } from 'ioredis';
+import type { Logger } from './logger.ts';
+import { createRedisClient } from './redis.ts';
+
+/** Live-update topics a client can subscribe to (contracts/api.graphql `Subscription`). */
+export type LiveTopic = 'balanceChanged' | 'operationUpdated' | 'jarUpdated' | 'goalAchieved' | 'budgetAlert';
+
+/**
+ * Channels are per user and chosen from the verified token only, never from client arguments
+ * (ARCHITECTURE.md §8).
+ */
+export function userChannel(userId: string, topic: LiveTopic): string {
+  return `user:${userId}:${topic}`;
+}
+
+/** A small, id-only notice published after a state change commits. */
+export type LiveNotice = Record<string, string | null>;
+
+export interface Publisher {
+  publish(userId: string, topic: LiveTopic, notice: LiveNotice): Promise<void>;
+}
+
+export interface PubSubHandle {
+  readonly engine: PubSubEngine;
+  readonly publisher: Publisher;
+  /**
+   * The Redis connection notices are published on, shared by other short commands of this
+   * process (the gateway's rate-limit counters) so a process keeps one command connection.
+   * Null in embedded mode. Commands fail at once while it is disconnected (no offline queue).
+   */
+  readonly redis: Redis | null;
+  /** Throws when Redis is unreachable; for readiness probes. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Redis pub/sub in real mode (shared by every gateway replica), in-memory in embedded mode.
+ * Redis pub/sub is at-most-once: a subscriber that is reconnecting misses what is published
+ * meanwhile, so clients catch up by querying (see the README).
+ */
+export function createPubSub(options: { redisUrl?: string; logger: Logger }): PubSubHandle {
+  if (!options.redisUrl) {
+    const engine = new PubSub();
+    return {
+      engine,
+      publisher: { publish: (userId, topic, notice) => engine.publish(userChannel(userId, topic), notice) },
+      redis: null,
+      async ping() {},
+      async close() {},
+    };
+  }
+  const { logger } = options;
+  const publisher = createRedisClient(options.redisUrl, { logger, role: 'publisher' });
+  const subscriber = createRedisClient(options.redisUrl, { logger, role: 'subscriber', offlineQueue: true });
+  const engine = new RedisPubSub({ publisher, subscriber });
+  return {
+    engine,
+    publisher: {
+      async publish(userId, topic, notice) {
+        await engine.publish(userChannel(userId, topic), notice);
+      },
+    },
+    redis: publisher,
+    async ping() {
+      const reply = await publisher.ping();
+      if (reply !== 'PONG') throw new Error(`redis ping answered ${reply}`);
+    },
+    async close() {
+      await engine.close();
+    },
+  };
+}

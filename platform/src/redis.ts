@@ -1,0 +1,31 @@
+import { Redis } from 'ioredis';
+import type { Logger } from './logger.ts';
+
+export interface RedisClientOptions {
+  logger: Logger;
+  /** Shown by `CLIENT LIST` (`walletgraph:<role>`), so an operator can tell the connections apart. */
+  role: string;
+  /**
+   * Queue commands while disconnected instead of failing them at once. Default false: a caller
+   * decides what an outage means (a live notice is dropped, rate limiting fails open, sign-in
+   * fails closed) rather than requests piling up behind a reconnect. A subscriber needs true,
+   * so its subscriptions are replayed when it reconnects.
+   */
+  offlineQueue?: boolean;
+}
+
+/**
+ * The one way a process connects to Redis: connects at once, reconnects forever in the
+ * background, retries a command at most 3 times, and logs connection errors as warnings
+ * (readiness reports Redis; a log line per failed reconnect is enough).
+ */
+export function createRedisClient(url: string, options: RedisClientOptions): Redis {
+  const client = new Redis(url, {
+    maxRetriesPerRequest: 3,
+    enableOfflineQueue: options.offlineQueue ?? false,
+    lazyConnect: false,
+    connectionName: `walletgraph:${options.role}`,
+  });
+  client.on('error', (err) => options.logger.warn({ err, redis: options.role }, 'redis connection error'));
+  return client;
+}

@@ -1,0 +1,142 @@
+import { join } from 'node:path';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { Router } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { viewerFromAuthorization } from './auth/verifier.ts';
+import { databaseUrl } from './config.ts';
+import { createConsumer } from './consumer.ts';
+import { type DatabaseHandle, openDatabase, type Schema } from './db/database.ts';
+import { CORRELATION_HEADER, correlationIdFrom } from './logger.ts';
+import { createOutboxRelay } from './outbox/relay.ts';
+import type { Runtime } from './runtime.ts';
+import type { RequestContext, SubgraphDefinition } from './subgraph.ts';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/** A running subgraph, without HTTP: what the HTTP server and the embedded gateway both serve. */
+export interface SubgraphService<S extends Schema = Schema, Svc = unknown> {
+  readonly name: string;
+  readonly schema: GraphQLSchema;
+  readonly db: DatabaseHandle<S>;
+  readonly services: Svc;
+  /** Builds a request's context from its headers: verifies the bearer token (never trusts a user id header). */
+  contextFor(headers: Headers): Promise<RequestContext<S, Svc>>;
+  /** Mounts the subgraph's extra HTTP routes. */
+  mountRoutes(router: Router): void;
+  /** Each dependency and whether it answers; for /readyz. */
+  readiness(): Promise<Record<string, 'ok' | string>>;
+  /** Starts publishing the outbox (unless it already runs). */
+  startRelay(): void;
+  /** Stops consumers and the relay, then closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartSubgraphOptions {
+  /** Embedded mode: directory for PGlite data; omitted keeps the databases in memory. */
+  dataDir?: string;
+  /**
+   * Start the outbox relay at once (default). Embedded mode starts every subgraph's consumers
+   * first and the relays after, because the in-process bus can only deliver to consumers
+   * that are already bound (RabbitMQ keeps such messages; the in-memory bus cannot).
+   */
+  startRelay?: boolean;
+}
+
+/** Opens the subgraph's database, builds its schema and services, starts its relay and consumers. */
+export async function startSubgraph<S extends Schema, Svc>(
+  def: SubgraphDefinition<S, Svc>,
+  runtime: Runtime,
+  options: StartSubgraphOptions = {},
+): Promise<SubgraphService<S, Svc>> {
+  const { config } = runtime;
+  const logger = runtime.logger.child({ subgraph: def.name });
+  const db = await openDatabase({
+    name: def.name,
+    schema: def.db.schema,
+    migrationsFolder: def.db.migrationsFolder,
+    logger,
+    maxConnections: config.DATABASE_POOL_MAX,
+    ...(config.mode === 'real'
+      ? { url: databaseUrl(config, def.name) }
+      : options.dataDir
+        ? { dataDir: join(options.dataDir, def.name) }
+        : {}),
+  });
+  const services = (await def.services?.({ config, db, logger, publisher: runtime.pubsub.publisher })) as Svc;
+  const schema = buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: def.resolvers }]);
+
+  const relay = createOutboxRelay({
+    db,
+    broker: runtime.broker,
+    logger,
+    name: def.name,
+    batchSize: config.OUTBOX_BATCH_SIZE,
+    pollIntervalMs: config.OUTBOX_POLL_MS,
+  });
+  let relayStarted = false;
+  const startRelay = () => {
+    if (relayStarted) return;
+    relayStarted = true;
+    relay.start();
+  };
+  const consumers = (def.consumers?.(services) ?? []).map((c) =>
+    createConsumer({
+      // Queues are namespaced by the exchange, so stacks sharing a broker never share queues.
+      name: `${config.EVENTS_EXCHANGE}.${c.name}`,
+      db,
+      broker: runtime.broker,
+      logger,
+      handlers: c.handlers,
+      batchHandlers: c.batchHandlers,
+      batch: c.batch,
+      prefetch: c.prefetch ?? config.CONSUMER_PREFETCH,
+      retryDelaysMs: config.CONSUMER_RETRY_DELAYS_MS,
+    }),
+  );
+  await Promise.all(consumers.map((c) => c.start()));
+  if (options.startRelay ?? true) startRelay();
+  logger.info({ consumers: consumers.length, database: db.kind }, 'subgraph started');
+
+  return {
+    name: def.name,
+    schema,
+    db,
+    services,
+    async contextFor(headers) {
+      const correlationId = correlationIdFrom(headers[CORRELATION_HEADER]);
+      const viewer = await viewerFromAuthorization(runtime.verifier, headers.authorization);
+      return {
+        db: db.db,
+        viewer,
+        correlationId,
+        logger: logger.child({ correlationId }),
+        services,
+      };
+    },
+    startRelay,
+    mountRoutes(router) {
+      def.routes?.(router, services);
+    },
+    async readiness() {
+      const checks = { database: db.ping(), broker: runtime.broker.ping(), redis: runtime.pubsub.ping() };
+      const entries = await Promise.all(
+        Object.entries(checks).map(async ([name, check]) => {
+          try {
+            await check;
+            return [name, 'ok'] as const;
+          } catch (error) {
+            return [name, (error as Error).message || 'unreachable'] as const;
+          }
+        }),
+      );
+      return Object.fromEntries(entries);
+    },
+    async stop() {
+      await Promise.allSettled(consumers.map((c) => c.stop()));
+      await relay.stop();
+      if (def.stopServices) await def.stopServices(services);
+      await db.close();
+      logger.info('subgraph stopped');
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GraphQLResolverMap } from '@apollo/subgraph';
+import type { Router } from 'express';
+import { type DocumentNode, parse } from 'graphql';
+import type { Viewer } from './auth/verifier.ts';
+import type { Config, SubgraphName } from './config.ts';
+import type { BatchEventHandlers, BatchOptions, EventHandlers } from './consumer.ts';
+import type { Database, DatabaseHandle, Schema } from './db/database.ts';
+import { unauthenticated } from './errors.ts';
+import type { Logger } from './logger.ts';
+import type { Publisher } from './pubsub.ts';
+
+/** What every resolver of a subgraph receives as its context. */
+export interface RequestContext<S extends Schema = Schema, Svc = unknown> {
+  db: Database<S>;
+  /** The verified caller, or null for an anonymous request. */
+  viewer: Viewer | null;
+  logger: Logger;
+  correlationId: string;
+  services: Svc;
+}
+
+/** The caller, or UNAUTHENTICATED. */
+export function requireViewer(ctx: { viewer: Viewer | null }): Viewer {
+  if (!ctx.viewer) throw unauthenticated();
+  return ctx.viewer;
+}
+
+export type {
+  BatchEventHandler,
+  BatchEventHandlers,
+  BatchHandlerContext,
+  EventHandler,
+  EventHandlers,
+  HandlerContext,
+} from './consumer.ts';
+
+export interface ConsumerDefinition<S extends Schema> {
+  /** Consumer (and queue) name, conventionally `<subgraph>.<purpose>`. */
+  name: string;
+  /** One event per transaction. */
+  handlers?: EventHandlers<S>;
+  /** Many events of a type per transaction (the ledger's commands); see `createBatcher`. */
+  batchHandlers?: BatchEventHandlers<S>;
+  batch?: BatchOptions;
+  /** Messages in flight for this consumer; default CONSUMER_PREFETCH. */
+  prefetch?: number;
+}
+
+/** What a subgraph's services are built from, once per process. */
+export interface ServiceDeps<S extends Schema> {
+  config: Config;
+  db: DatabaseHandle<S>;
+  logger: Logger;
+  publisher: Publisher;
+}
+
+/**
+ * A subgraph, declared once in its `server.ts` and run by the platform in either mode:
+ * its schema and resolvers, its database, the events it consumes, and any extra HTTP routes.
+ */
+export interface SubgraphDefinition<S extends Schema = Schema, Svc = unknown> {
+  name: SubgraphName;
+  typeDefs: DocumentNode;
+  // biome-ignore lint/suspicious/noExplicitAny: resolver maps are typed per subgraph by codegen.
+  resolvers: GraphQLResolverMap<any>;
+  db: { schema: S; migrationsFolder: string };
+  consumers?: (services: Svc) => ConsumerDefinition<S>[];
+  /** Builds the subgraph's own long-lived services (key stores, loaders' sources, clocks). */
+  services?: (deps: ServiceDeps<S>) => Promise<Svc> | Svc;
+  /** Extra HTTP routes beside /graphql (e.g. identity's JWKS). */
+  routes?: (router: Router, services: Svc) => void;
+  /** Called on shutdown after consumers stop, before the database closes. */
+  stopServices?: (services: Svc) => Promise<void>;
+}
+
+/** What a subgraph's `server.ts` declares; its files are found by the folder convention (STYLE.md §2). */
+export interface SubgraphSpec<S extends Schema, Svc> {
+  name: SubgraphName;
+  /** The subgraph's folder (`import.meta.dirname`): `schema.graphql` and `db/migrations/` live there. */
+  dir: string;
+  /** The drizzle schema (`db/schema.ts`). */
+  dbSchema: S;
+  // biome-ignore lint/suspicious/noExplicitAny: resolver maps are typed per subgraph by codegen.
+  resolvers: GraphQLResolverMap<any>;
+  consumers?: (services: Svc) => ConsumerDefinition<S>[];
+  services?: (deps: ServiceDeps<S>) => Promise<Svc> | Svc;
+  routes?: (router: Router, services: Svc) => void;
+  stopServices?: (services: Svc) => Promise<void>;
+}
+
+/** Declares a subgraph: reads its `schema.graphql` and locates its migrations. */
+export function defineSubgraph<S extends Schema, Svc = undefined>(
+  spec: SubgraphSpec<S, Svc>,
+): SubgraphDefinition<S, Svc> {
+  const { dir, dbSchema, ...rest } = spec;
+  return {
+    ...rest,
+    typeDefs: parse(readFileSync(join(dir, 'schema.graphql'), 'utf8')),
+    db: { schema: dbSchema, migrationsFolder: join(dir, 'db/migrations') },
+  };
+}

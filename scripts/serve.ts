@@ -1,0 +1,26 @@
+/** `node scripts/serve.ts <service>`: runs one service (gateway, identity, wallet, jars, transactions, ledger) in real mode. */
+import { isServiceName, serveService } from '@walletgraph/gateway/launch/serve';
+import { loadConfig } from '@walletgraph/platform/config';
+import { createLogger } from '@walletgraph/platform/logger';
+import { onShutdown } from '@walletgraph/platform/shutdown';
+
+const name = process.argv[2];
+if (!isServiceName(name)) {
+  console.error('usage: node scripts/serve.ts <gateway|identity|wallet|jars|transactions|ledger>');
+  process.exit(2);
+}
+const config = loadConfig();
+const logger = createLogger(name, config.LOG_LEVEL);
+if (config.mode !== 'real') {
+  logger.fatal(
+    'scripts/serve.ts runs one service against real services: set DATABASE_URL, AMQP_URL and REDIS_URL',
+  );
+  process.exit(2);
+}
+try {
+  const service = await serveService(name, config, logger);
+  onShutdown(logger, [() => service.stop()]);
+} catch (err) {
+  logger.fatal({ err }, 'failed to start');
+  process.exit(1);
+}

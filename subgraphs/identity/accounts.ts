@@ -1,0 +1,123 @@
+import { DomainError } from '@walletgraph/platform/errors';
+import { enqueue } from '@walletgraph/platform/outbox/enqueue';
+import { requireViewer } from '@walletgraph/platform/subgraph';
+import { eq, sql } from 'drizzle-orm';
+import { isUniqueViolation } from './db/errors.ts';
+import { credentials, users } from './db/schema.ts';
+import { assertStrongPassword } from './domain/password-policy.ts';
+import { parseDisplayName, parseRegistration, type RegisterInput } from './domain/registration.ts';
+import { type UserView, viewUser } from './domain/user-view.ts';
+import { userRegisteredEvent, userUpdatedEvent } from './events.ts';
+import { beginLoginAttempt } from './login-throttle.ts';
+import type { IdentityContext } from './services.ts';
+import { type AuthSession, invalidCredentials, openSession, revokeAllSessions } from './sessions.ts';
+
+const emailTaken = () =>
+  new DomainError('EMAIL_TAKEN', 'input.email: an account with this email already exists', {
+    field: 'input.email',
+  });
+
+/**
+ * Registers a user: the user, the credentials, the `identity.user_registered.v1` outbox row and
+ * the first session commit together or not at all. A duplicate email (in any letter case, since
+ * emails are stored normalised) is EMAIL_TAKEN, also when two registrations race past the
+ * pre-check: the unique index decides.
+ */
+export async function register(ctx: IdentityContext, input: RegisterInput): Promise<AuthSession> {
+  const svc = ctx.services;
+  const registration = parseRegistration(input);
+  // Cheap pre-check so a duplicate does not cost a password hash.
+  const [existing] = await ctx.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, registration.email));
+  if (existing) throw emailTaken();
+  const passwordHash = await svc.passwords.hash(registration.password);
+  const now = svc.clock.now();
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const [user] = await tx
+        .insert(users)
+        .values({
+          id: svc.newId(),
+          email: registration.email,
+          displayName: registration.displayName,
+          createdAt: now,
+        })
+        .returning();
+      await tx.insert(credentials).values({ userId: user!.id, passwordHash, updatedAt: now });
+      await enqueue(
+        tx,
+        userRegisteredEvent(user!, registration.currency, { correlationId: ctx.correlationId }),
+      );
+      return (await openSession(tx, svc, user!, now)).session;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'users_email_key')) throw emailTaken();
+    throw error;
+  }
+}
+
+/**
+ * Changes the signed-in user's profile and announces it with `identity.user_updated.v1` in the
+ * same transaction. Omitted fields stay as they are; a change to the same value announces nothing.
+ */
+export async function updateProfile(
+  ctx: IdentityContext,
+  input: { displayName?: string | null },
+): Promise<UserView> {
+  const viewer = requireViewer(ctx);
+  const displayName =
+    input.displayName == null ? null : parseDisplayName(input.displayName, 'input.displayName');
+  const now = ctx.services.clock.now();
+  const user = await ctx.db.transaction(async (tx) => {
+    const [current] = await tx.select().from(users).where(eq(users.id, viewer.userId)).for('update');
+    if (!current) throw new DomainError('UNAUTHENTICATED', 'the signed-in user no longer exists');
+    if (displayName === null || displayName === current.displayName) return current;
+    const [updated] = await tx
+      .update(users)
+      .set({ displayName, version: sql`${users.version} + 1` })
+      .where(eq(users.id, current.id))
+      .returning();
+    await enqueue(tx, userUpdatedEvent(updated!, now, { correlationId: ctx.correlationId }));
+    return updated!;
+  });
+  return viewUser(user, viewer.userId);
+}
+
+/**
+ * Changes the signed-in user's password after checking the current one (throttled like a
+ * sign-in, since a stolen access token must not become a password oracle). Every refresh token
+ * of the user is revoked and a new session returned: other devices must sign in again.
+ */
+export async function changePassword(
+  ctx: IdentityContext,
+  input: { currentPassword: string; newPassword: string },
+): Promise<AuthSession> {
+  const viewer = requireViewer(ctx);
+  const svc = ctx.services;
+  const [found] = await ctx.db
+    .select({ user: users, passwordHash: credentials.passwordHash })
+    .from(users)
+    .innerJoin(credentials, eq(credentials.userId, users.id))
+    .where(eq(users.id, viewer.userId));
+  if (!found) throw new DomainError('UNAUTHENTICATED', 'the signed-in user no longer exists');
+  const { user } = found;
+  assertStrongPassword(input.newPassword, 'input.newPassword', {
+    email: user.email,
+    displayName: user.displayName,
+  });
+  const now = svc.clock.now();
+  const attempt = await beginLoginAttempt(ctx.db, user.email, svc.accountThrottle, now);
+  if (!(await svc.passwords.verify(input.currentPassword, found.passwordHash))) {
+    await attempt.failed();
+    throw invalidCredentials({ field: 'input.currentPassword' });
+  }
+  const passwordHash = await svc.passwords.hash(input.newPassword);
+  await attempt.succeeded();
+  return ctx.db.transaction(async (tx) => {
+    await tx.update(credentials).set({ passwordHash, updatedAt: now }).where(eq(credentials.userId, user.id));
+    await revokeAllSessions(tx, user.id, now);
+    return (await openSession(tx, svc, user, now)).session;
+  });
+}

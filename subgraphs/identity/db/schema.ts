@@ -1,0 +1,105 @@
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { JWK } from 'jose';
+
+export { inbox, outbox } from '@walletgraph/platform/db/tables';
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true });
+
+/** A registered person. `email` is stored normalised (trimmed, lower-case): the unique index is the case-insensitive check. */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    /** Bumped on every profile change; published as the events' `aggregateVersion` so consumers can drop stale updates. */
+    version: integer('version').notNull().default(1),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(t.email)],
+);
+
+/** A user's password, kept apart from the profile so no profile query can select it by accident. */
+export const credentials = pgTable('credentials', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  /** Self-describing scrypt hash: `scrypt$N$r$p$salt$hash`. */
+  passwordHash: text('password_hash').notNull(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * Opaque refresh tokens, stored only as the SHA-256 of the token. A family is one sign-in:
+ * every rotation adds a row to it, and presenting a rotated row again revokes the whole family.
+ */
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    familyId: uuid('family_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    rotatedAt: timestamptz('rotated_at'),
+    revokedAt: timestamptz('revoked_at'),
+    /** The token this one was rotated into. */
+    replacedBy: uuid('replaced_by'),
+  },
+  (t) => [
+    uniqueIndex('refresh_tokens_token_hash_key').on(t.tokenHash),
+    index('refresh_tokens_family_idx').on(t.familyId),
+    index('refresh_tokens_user_idx').on(t.userId),
+  ],
+);
+
+/**
+ * Ed25519 keys that sign access tokens. A key signs from `activates_at` until `retire_after`
+ * and is published in the JWKS until `expires_at`, so tokens it signed keep verifying after
+ * rotation; a key activating in the future is already published, so verifiers learn it first.
+ */
+export const signingKeys = pgTable('signing_keys', {
+  kid: text('kid').primaryKey(),
+  privateJwk: jsonb('private_jwk').$type<JWK>().notNull(),
+  publicJwk: jsonb('public_jwk').$type<JWK>().notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  activatesAt: timestamptz('activates_at').notNull(),
+  /** Null for the newest key; set when a newer key takes over signing. */
+  retireAfter: timestamptz('retire_after'),
+  /** Null while the key may still sign; then the last moment a token it signed can be valid. */
+  expiresAt: timestamptz('expires_at'),
+});
+
+/**
+ * Failed sign-in attempts, for the sliding-window throttle. `scope` says what `key` names:
+ * `account` is the normalised email tried (known or not, so throttling reveals nothing).
+ */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    id: bigserial('id', { mode: 'bigint' }).primaryKey(),
+    scope: text('scope', { enum: ['account'] }).notNull(),
+    key: text('key').notNull(),
+    failedAt: timestamptz('failed_at').notNull(),
+  },
+  (t) => [index('login_failures_key_idx').on(t.scope, t.key, t.failedAt)],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type CredentialRow = typeof credentials.$inferSelect;
+export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
+export type SigningKeyRow = typeof signingKeys.$inferSelect;
+export type LoginFailureRow = typeof loginFailures.$inferSelect;

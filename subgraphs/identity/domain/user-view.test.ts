@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { UserRow } from '../db/schema.ts';
+import { viewUser } from './user-view.ts';
+
+const user: UserRow = {
+  id: '0195f3a0-0000-7000-8000-000000000001',
+  email: 'ada@example.com',
+  displayName: 'Ada',
+  version: 1,
+  createdAt: new Date('2026-01-01T00:00:00Z'),
+};
+
+describe('viewUser', () => {
+  it('shows the user everything about themself', () => {
+    expect(viewUser(user, user.id)).toEqual({
+      id: user.id,
+      displayName: 'Ada',
+      email: 'ada@example.com',
+      createdAt: user.createdAt,
+    });
+  });
+
+  it('shows another user only the id and display name', () => {
+    expect(viewUser(user, '0195f3a0-0000-7000-8000-000000000002')).toEqual({
+      id: user.id,
+      displayName: 'Ada',
+      email: null,
+      createdAt: null,
+    });
+  });
+
+  it('shows an anonymous caller only the id and display name', () => {
+    expect(viewUser(user, null)).toMatchObject({ email: null, createdAt: null });
+  });
+});

@@ -1,0 +1,33 @@
+import { defineSubgraph } from '@walletgraph/platform/subgraph';
+import * as schema from './db/schema.ts';
+import { resolvers } from './resolvers.ts';
+import { createIdentityServices, type IdentityContext, type IdentityServices } from './services.ts';
+
+export type { IdentityContext, IdentityServices } from './services.ts';
+/** The context type codegen's typed resolvers name (`codegen.ts`: `../server.ts#Context`). */
+export type Context = IdentityContext;
+
+/** How long clients and proxies may cache the JWKS; a rotated-in key is published for longer than this before it signs. */
+const JWKS_MAX_AGE_SECONDS = 300;
+
+/**
+ * The identity subgraph: users, credentials and sessions; `Query.me` and the auth mutations;
+ * issues the access tokens every service verifies and publishes their keys at
+ * `GET /.well-known/jwks.json`. Emits `identity.user_registered.v1` and `identity.user_updated.v1`;
+ * consumes nothing.
+ */
+export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>({
+  name: 'identity',
+  dir: import.meta.dirname,
+  resolvers,
+  dbSchema: schema,
+  services: ({ config, db, logger }) => createIdentityServices({ config, db: db.db, logger }),
+  routes(router, services) {
+    router.get('/.well-known/jwks.json', (_req, res) => {
+      res.set('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`).json(services.keys.jwks());
+    });
+  },
+  async stopServices(services) {
+    services.keys.stop();
+  },
+});

@@ -1,0 +1,1 @@
+ALTER TABLE "ledger_commands" ADD COLUMN "operation_id" uuid;

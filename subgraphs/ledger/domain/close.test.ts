@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { decideClose } from './close.ts';
+import type { LedgerAccount } from './posting.ts';
+
+const wallet = '0196f0a0-0000-7000-8000-000000000001';
+const account = (id: string, balance: bigint, closed = false): LedgerAccount => ({
+  id,
+  kind: id.startsWith('jar:') ? 'JAR' : 'WALLET_AVAILABLE',
+  currency: 'EUR',
+  walletId: wallet,
+  ownerId: wallet,
+  balance,
+  closed,
+});
+
+describe('closing a wallet’s accounts', () => {
+  it('closes every open account when all are at zero', () => {
+    const d = decideClose([account(`wallet:${wallet}:available`, 0n), account('jar:a', 0n)]);
+    expect(d).toEqual({ status: 'CLOSE', toClose: [`wallet:${wallet}:available`, 'jar:a'] });
+  });
+
+  it('refuses WALLET_NOT_EMPTY when the available account or any jar holds money', () => {
+    expect(decideClose([account(`wallet:${wallet}:available`, 1n), account('jar:a', 0n)])).toMatchObject({
+      status: 'REFUSED',
+      reason: 'WALLET_NOT_EMPTY',
+    });
+    const d = decideClose([account(`wallet:${wallet}:available`, 0n), account('jar:a', 250n)]);
+    expect(d).toMatchObject({ status: 'REFUSED', reason: 'WALLET_NOT_EMPTY', detail: 'jar:a holds 250' });
+  });
+
+  it('is idempotent: closing a closed wallet again closes nothing more', () => {
+    const d = decideClose([account(`wallet:${wallet}:available`, 0n, true), account('jar:a', 0n, true)]);
+    expect(d).toEqual({ status: 'CLOSE', toClose: [] });
+  });
+});

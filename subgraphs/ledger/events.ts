@@ -1,0 +1,97 @@
+import { causedBy } from '@walletgraph/events';
+import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
+import { type AppliedBatch, applyBatch } from './apply.ts';
+import { closeArchivedWallet, requestWalletClose, walletClosedAt } from './close.ts';
+import * as schema from './db/schema.ts';
+import { accountId } from './domain/accounts.ts';
+import type { LedgerServices } from './services.ts';
+
+type Schema = typeof schema;
+
+/**
+ * Commands in flight for the ledger's command consumer: the batch a transaction applies. Larger
+ * batches share a commit among more commands; 64 keeps a batch's statements small.
+ */
+export const LEDGER_COMMAND_PREFETCH = 64;
+
+/**
+ * What the ledger consumes:
+ * - `ledger.accounts`: opens a wallet's available account when the wallet opens and a jar's account
+ *   when the jar is created (recording the owner, so balance reads check ownership locally; a jar
+ *   of a closed wallet opens closed). Idempotent by account id. It also arbitrates archiving:
+ *   `wallet.archive_requested.v1` closes the wallet's accounts only if all are at zero, under the
+ *   same account locks as the posting batches (close.ts), and answers `ledger.wallet_closed.v1` or
+ *   `ledger.wallet_close_refused.v1`; `wallet.archived.v1`, which follows a close, is idempotent.
+ * - `ledger.commands`: `ledger.post.v1` in batches, each batch one transaction (apply.ts). A
+ *   command that arrives before its wallet's `wallet.opened.v1` (or its jar's `jar_created`) is
+ *   DEFERRED, not refused: the two travel on different queues, and its sender only names wallets
+ *   it saw open, so the account is on its way. The batch commits without it and the consumer
+ *   retries that one message with its backoff; after the last retry it goes to the dead-letter
+ *   queue (an operator replays it with replay-dlq once the account exists).
+ */
+export const consumers = (services: LedgerServices): ConsumerDefinition<Schema>[] => [
+  {
+    name: 'ledger.accounts',
+    handlers: {
+      async 'wallet.opened.v1'(event, tx) {
+        const { walletId, ownerId, currency } = event.data;
+        await tx
+          .insert(schema.accounts)
+          .values({
+            id: accountId.walletAvailable(walletId),
+            kind: 'WALLET_AVAILABLE',
+            currency,
+            walletId,
+            ownerId,
+          })
+          .onConflictDoNothing();
+      },
+      async 'jars.jar_created.v1'(event, tx) {
+        const { jarId, walletId, ownerId, currency } = event.data;
+        const closedAt = await walletClosedAt(tx, walletId);
+        await tx
+          .insert(schema.accounts)
+          .values({ id: accountId.jar(jarId), kind: 'JAR', currency, walletId, ownerId, closedAt })
+          .onConflictDoNothing();
+      },
+      async 'wallet.archive_requested.v1'(event, tx) {
+        const { requestId, walletId } = event.data;
+        await requestWalletClose(
+          tx,
+          { requestId, walletId, at: new Date(event.occurredAt) },
+          causedBy(event),
+        );
+      },
+      async 'wallet.archived.v1'(event, tx) {
+        await closeArchivedWallet(tx, event.data.walletId, new Date(event.occurredAt));
+      },
+    },
+  },
+  {
+    name: 'ledger.commands',
+    prefetch: LEDGER_COMMAND_PREFETCH,
+    batch: { lingerMs: 5 },
+    batchHandlers: {
+      async 'ledger.post.v1'(events, tx, ctx) {
+        const applied = await applyBatch(tx, events);
+        applied.results.forEach((result, i) => {
+          if (result.status === 'DEFERRED') ctx.defer(events[i]!, result.detail);
+        });
+        ctx.afterCommit(() => publishNotices(services, applied));
+      },
+    },
+  },
+];
+
+/** Tells each owner which of their wallets changed; ids only, the gateway re-reads as the owner. */
+async function publishNotices(services: LedgerServices, applied: AppliedBatch): Promise<void> {
+  await Promise.all(
+    applied.notices.map(({ ownerId, walletId, entryId, operationId }) =>
+      services.publisher
+        .publish(ownerId, 'balanceChanged', { walletId, entryId, operationId })
+        .catch((err: unknown) =>
+          services.logger.warn({ err, walletId }, 'balanceChanged notice not published'),
+        ),
+    ),
+  );
+}

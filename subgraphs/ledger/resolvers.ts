@@ -1,0 +1,59 @@
+import { DateTime, Decimal } from '@walletgraph/platform/graphql/scalars';
+import { isUuid } from '@walletgraph/platform/ids';
+import { moneyView } from '@walletgraph/platform/money';
+import { ownedAccount, walletAccounts } from './balances.ts';
+import { accountId, jarIdOf, walletBalances } from './domain/accounts.ts';
+import { decodeCursor, encodeCursor, statementPageSize } from './domain/statement.ts';
+import type { Resolvers } from './generated/resolvers.ts';
+import { readStatement } from './statement.ts';
+
+export const resolvers: Resolvers = {
+  DateTime,
+  Decimal,
+  Wallet: {
+    // Only the owner gets a wallet back, so every field below is the owner's to see.
+    async __resolveReference(ref, ctx) {
+      if (!isUuid(ref.id)) return null;
+      const account = await ownedAccount(ctx, accountId.walletAvailable(ref.id));
+      return account ? { id: ref.id, currency: account.currency } : null;
+    },
+    async balance(wallet, _, ctx) {
+      const b = walletBalances(await walletAccounts(ctx, wallet.id));
+      return {
+        total: moneyView(b.total, wallet.currency),
+        available: moneyView(b.available, wallet.currency),
+        allocated: moneyView(b.allocated, wallet.currency),
+      };
+    },
+    async statement(wallet, args, ctx) {
+      const first = statementPageSize(args.first);
+      const before = args.after ? decodeCursor(args.after) : null;
+      const lines = await readStatement(ctx.db, wallet.id, { before, limit: first + 1 });
+      const edges = lines.slice(0, first).map((line) => ({
+        cursor: encodeCursor(line.sequence),
+        node: {
+          id: line.entryId,
+          sequence: line.sequence.toString(),
+          occurredAt: line.occurredAt,
+          amount: moneyView(line.amount, wallet.currency),
+          balanceAfter: moneyView(line.balanceAfter, wallet.currency),
+          description: line.description,
+          operation: line.operationId ? { __typename: 'Operation' as const, id: line.operationId } : null,
+        },
+      }));
+      return {
+        edges,
+        pageInfo: { hasNextPage: lines.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+      };
+    },
+  },
+  Jar: {
+    async __resolveReference(ref, ctx) {
+      if (!isUuid(ref.id)) return null;
+      return ownedAccount(ctx, accountId.jar(ref.id));
+    },
+    // The parent is the jar's account (`jar:<jarId>`); the Jar's id is the jar's own.
+    id: (account) => jarIdOf(account.id),
+    balance: (account) => moneyView(account.balance, account.currency),
+  },
+};

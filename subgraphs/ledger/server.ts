@@ -1,0 +1,23 @@
+import { defineSubgraph } from '@walletgraph/platform/subgraph';
+import * as schema from './db/schema.ts';
+import { consumers } from './events.ts';
+import { resolvers } from './resolvers.ts';
+import { createLedgerServices, type LedgerContext, type LedgerServices } from './services.ts';
+
+export type { LedgerContext, LedgerServices } from './services.ts';
+/** The context type codegen's typed resolvers name (`codegen.ts`: `../server.ts#Context`). */
+export type Context = LedgerContext;
+
+/**
+ * The ledger subgraph, the single source of truth for money: accounts, the append-only journal
+ * and balances. Consumes wallet and jar lifecycle events (accounts) and `ledger.post.v1` commands
+ * (in batches); emits `ledger.posted.v1` / `ledger.rejected.v1` and `balanceChanged` notices.
+ */
+export const ledgerSubgraph = defineSubgraph<typeof schema, LedgerServices>({
+  name: 'ledger',
+  dir: import.meta.dirname,
+  resolvers,
+  dbSchema: schema,
+  services: createLedgerServices,
+  consumers,
+});

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { createEvent, type Event } from '@walletgraph/events';
+import { createConsumer } from '@walletgraph/platform/consumer';
+import { outbox } from '@walletgraph/platform/db/tables';
+import { type BrokerHarness, createHarness, messageOf } from '@walletgraph/platform/test/support/brokers';
+import { testLogger, waitFor } from '@walletgraph/platform/test/support/infra';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accounts, journalEntries } from '../db/schema.ts';
+import { accountId } from '../domain/accounts.ts';
+import { consumers } from '../events.ts';
+import { checkLedger } from '../invariants.ts';
+import { createLedgerHarness, deposit, type LedgerHarness, newKey, transfer } from './harness.ts';
+
+describe('the ledger command consumer over RabbitMQ', { timeout: 60_000 }, () => {
+  let h: LedgerHarness;
+  let broker: BrokerHarness;
+  let name: string;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    h = await createLedgerHarness();
+    broker = await createHarness('amqp');
+    name = broker.consumerName('ledger-commands');
+    const definition = consumers(h.services).find((c) => c.name === 'ledger.commands')!;
+    const consumer = createConsumer({
+      name,
+      db: h.db.handle,
+      broker: broker.broker,
+      logger: testLogger(name),
+      batchHandlers: definition.batchHandlers!,
+      // Smaller batches than production, so several are in flight at once.
+      batch: { size: 8, lingerMs: 5 },
+      prefetch: definition.prefetch!,
+      // Enough backoff (3 s in all) for a deferred command to see its wallet open.
+      retryDelaysMs: [50, 100, 200, 400, 800, 1600],
+    });
+    await consumer.start();
+    stop = () => consumer.stop();
+  }, 120_000);
+
+  afterAll(async () => {
+    await stop?.();
+    await broker?.[Symbol.asyncDispose]();
+    await h?.[Symbol.asyncDispose]();
+  }, 60_000);
+
+  const publish = (...events: Event[]) => broker.broker.publish(events.map(messageOf));
+  /** Result events caused by each command, by command id. */
+  const resultsFor = async (commands: Event[]) => {
+    const rows = await h.db.handle.db.select().from(outbox);
+    const events = rows.map((r) => r.envelope as Event);
+    return commands.map((c) => events.filter((e) => e.causationId === c.id));
+  };
+
+  it('posts commands in batches, answers each with one result event and notifies the owners after commit', async () => {
+    const a = await h.openWallet();
+    const b = await h.openWallet();
+    const commands = [
+      deposit(newKey(), a, 1000n),
+      ...Array.from({ length: 30 }, () => transfer(newKey(), a.available, b.available, 50n)),
+    ];
+    await publish(...commands);
+
+    const results = await waitFor('a result for every command', async () => {
+      const r = await resultsFor(commands);
+      return r.every((list) => list.length === 1) && r;
+    });
+    const types = results.map(([e]) => (e!.type === 'ledger.rejected.v1' ? e!.data.reason : e!.type));
+    // Batches may commit in any order, but money never goes negative: 20 transfers fit in 1000.
+    expect(types.filter((t) => t === 'ledger.posted.v1')).toHaveLength(21);
+    expect(types.filter((t) => t === 'INSUFFICIENT_FUNDS')).toHaveLength(10);
+    const [balanceA] = await h.db.handle.db.select().from(accounts).where(eq(accounts.id, a.available));
+    expect(balanceA!.balance).toBe(0n);
+    await waitFor('the notices', () => h.published.filter((p) => p.userId === b.ownerId).length === 20);
+    expect(h.published.find((p) => p.userId === b.ownerId)).toMatchObject({
+      topic: 'balanceChanged',
+      notice: { walletId: b.walletId, entryId: expect.any(String), operationId: null },
+    });
+  });
+
+  it('moves money once for a key delivered many times at once, answering every delivery', async () => {
+    const w = await h.openWallet();
+    const originals = Array.from({ length: 10 }, () => deposit(newKey(), w, 10n));
+    // Each command three times with fresh message ids (a producer retrying), all in flight together.
+    const copies = originals.flatMap((c) => [c, { ...c, id: randomUUID() }, { ...c, id: randomUUID() }]);
+    await publish(...copies);
+
+    const results = await waitFor('a result for every delivery', async () => {
+      const r = await resultsFor(copies);
+      return r.every((list) => list.length === 1) && r;
+    });
+    expect(results.every(([e]) => e!.type === 'ledger.posted.v1')).toBe(true);
+    const entryIds = new Set(results.map(([e]) => (e!.type === 'ledger.posted.v1' ? e!.data.entryId : '')));
+    expect(entryIds.size).toBe(10);
+    const [row] = await h.db.handle.db.select().from(accounts).where(eq(accounts.id, w.available));
+    expect(row!.balance).toBe(100n);
+  });
+
+  it('defers a command whose wallet is not open yet, posts its batch neighbours, and posts it once the wallet opens', async () => {
+    const w = await h.openWallet();
+    const walletId = randomUUID();
+    const ownerId = randomUUID();
+    const early = transfer(newKey(), 'external:deposits:EUR', accountId.walletAvailable(walletId), 700n);
+    const neighbours = Array.from({ length: 4 }, () => deposit(newKey(), w, 5n));
+    await publish(neighbours[0]!, neighbours[1]!, early, neighbours[2]!, neighbours[3]!);
+
+    await waitFor('the neighbours posted', async () =>
+      (await resultsFor(neighbours)).every((list) => list.length === 1),
+    );
+    expect(await resultsFor([early])).toEqual([[]]);
+
+    // The wallet.opened.v1 that was still on its way (another queue) arrives.
+    const opened = createEvent(
+      'wallet.opened.v1',
+      { aggregateId: walletId, data: { walletId, ownerId, name: 'Late', currency: 'EUR', isDefault: true } },
+      { correlationId: randomUUID() },
+    );
+    const accountsConsumer = consumers(h.services).find((c) => c.name === 'ledger.accounts')!;
+    const open = accountsConsumer.handlers!['wallet.opened.v1']!;
+    await h.db.handle.db.transaction((tx) => open(opened, tx, { afterCommit: () => {} }));
+
+    const answer = await waitFor(
+      'the early command answered',
+      async () => (await resultsFor([early]))[0]![0],
+    );
+    expect(answer).toMatchObject({ type: 'ledger.posted.v1' });
+    const [row] = await h.db.handle.db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.id, accountId.walletAvailable(walletId)));
+    expect(row!.balance).toBe(700n);
+    expect((await broker.deadLetters(name)).some((d) => d.id === early.id)).toBe(false);
+  });
+
+  it('dead-letters a command whose wallet never opens, after the last retry, without an answer', async () => {
+    const never = transfer(newKey(), 'external:deposits:EUR', accountId.walletAvailable(randomUUID()), 1n);
+    await publish(never);
+    await waitFor('the command in the DLQ', async () =>
+      (await broker.deadLetters(name)).some((d) => d.id === never.id),
+    );
+    expect(await resultsFor([never])).toEqual([[]]);
+  });
+
+  it('dead-letters a command the database cannot store, while its batch neighbours post', async () => {
+    const w = await h.openWallet();
+    const neighbours = Array.from({ length: 5 }, () => deposit(newKey(), w, 1n));
+    const poison = deposit(newKey(), w, 1n);
+    // Postgres text cannot hold a NUL byte: an error, not a business refusal.
+    poison.data.description = 'bad\u0000description';
+    await publish(neighbours[0]!, neighbours[1]!, poison, neighbours[2]!, neighbours[3]!, neighbours[4]!);
+
+    await waitFor('the poison in the DLQ', async () =>
+      (await broker.deadLetters(name)).some((d) => d.id === poison.id),
+    );
+    const results = await resultsFor(neighbours);
+    expect(results.map((list) => list.map((e) => e.type))).toEqual(
+      neighbours.map(() => ['ledger.posted.v1']),
+    );
+    const entries = await h.db.handle.db
+      .select()
+      .from(journalEntries)
+      .where(eq(journalEntries.idempotencyKey, poison.data.idempotencyKey));
+    expect(entries).toEqual([]);
+    expect((await checkLedger(h.db.handle.db)).violations).toEqual([]);
+  });
+});

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { createEvent, type Event, type EventType } from '@walletgraph/events';
+import type { HandlerContext } from '@walletgraph/platform/consumer';
+import { createErrorFormatter } from '@walletgraph/platform/graphql/format-error';
+import type { LiveNotice, LiveTopic } from '@walletgraph/platform/pubsub';
+import { createTestDatabase, type TestDatabase, testLogger } from '@walletgraph/platform/test/support/infra';
+import { type GraphQLFormattedError, graphql } from 'graphql';
+import { type AppliedBatch, applyBatch } from '../apply.ts';
+import * as schema from '../db/schema.ts';
+import { accountId } from '../domain/accounts.ts';
+import { consumers } from '../events.ts';
+import { ledgerSubgraph } from '../server.ts';
+import type { LedgerContext, LedgerSchema, LedgerServices } from '../services.ts';
+
+export interface PublishedNotice {
+  userId: string;
+  topic: LiveTopic;
+  notice: LiveNotice;
+}
+
+export interface ExecutionResult {
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the operation selected.
+  data: any;
+  errors: GraphQLFormattedError[];
+  /** Statements the resolvers sent to the database. */
+  queries: number;
+}
+
+export interface TestWallet {
+  walletId: string;
+  ownerId: string;
+  currency: string;
+  /** `wallet:<id>:available` */
+  available: string;
+  jarId: string;
+  /** `jar:<jarId>` */
+  jar: string;
+}
+
+export interface LedgerHarness extends AsyncDisposable {
+  readonly db: TestDatabase<LedgerSchema>;
+  readonly services: LedgerServices;
+  /** What the services' publisher was asked to publish. */
+  readonly published: PublishedNotice[];
+  /** Opens a wallet with one jar, through the ledger's own `ledger.accounts` handlers. */
+  openWallet(currency?: string, ownerId?: string): Promise<TestWallet>;
+  /** Archives a wallet, through the `ledger.accounts` handler. */
+  archiveWallet(wallet: TestWallet): Promise<void>;
+  /** Applies commands as ONE batch in ONE transaction, as the command consumer does. */
+  apply(...commands: Event<'ledger.post.v1'>[]): Promise<AppliedBatch>;
+  /** Runs an operation through the federated schema as `userId` (or anonymously). */
+  execute(query: string, variables?: Record<string, unknown>, userId?: string): Promise<ExecutionResult>;
+}
+
+/** The ledger subgraph over a throwaway real Postgres database, migrated like production. */
+export async function createLedgerHarness(): Promise<LedgerHarness> {
+  const db = await createTestDatabase({
+    schema,
+    migrationsFolder: new URL('../db/migrations', import.meta.url).pathname,
+  });
+  const published: PublishedNotice[] = [];
+  const logger = testLogger('ledger');
+  const services: LedgerServices = {
+    logger,
+    publisher: {
+      async publish(userId, topic, notice) {
+        published.push({ userId, topic, notice });
+      },
+    },
+  };
+  const accountsConsumer = consumers(services).find((c) => c.name === 'ledger.accounts')!;
+  const handle = async <T extends EventType>(event: Event<T>) => {
+    const handler = accountsConsumer.handlers?.[event.type] as
+      | ((e: Event<T>, tx: unknown, ctx: HandlerContext) => Promise<void>)
+      | undefined;
+    await db.handle.db.transaction((tx) => handler!(event, tx, { afterCommit: () => {} }));
+  };
+  const gqlSchema = buildSubgraphSchema([
+    { typeDefs: ledgerSubgraph.typeDefs, resolvers: ledgerSubgraph.resolvers },
+  ]);
+  const format = createErrorFormatter({ logger, isProduction: false });
+
+  return {
+    db,
+    services,
+    published,
+    async openWallet(currency = 'EUR', ownerId = randomUUID()) {
+      const walletId = randomUUID();
+      const jarId = randomUUID();
+      const meta = { correlationId: randomUUID() };
+      await handle(
+        createEvent(
+          'wallet.opened.v1',
+          { aggregateId: walletId, data: { walletId, ownerId, name: 'Main', currency, isDefault: true } },
+          meta,
+        ),
+      );
+      await handle(
+        createEvent(
+          'jars.jar_created.v1',
+          {
+            aggregateId: jarId,
+            data: { jarId, walletId, ownerId, name: 'Income', kind: 'INCOME', currency },
+          },
+          meta,
+        ),
+      );
+      return {
+        walletId,
+        ownerId,
+        currency,
+        available: accountId.walletAvailable(walletId),
+        jarId,
+        jar: accountId.jar(jarId),
+      };
+    },
+    async archiveWallet(wallet) {
+      await handle(
+        createEvent(
+          'wallet.archived.v1',
+          { aggregateId: wallet.walletId, data: { walletId: wallet.walletId, ownerId: wallet.ownerId } },
+          { correlationId: randomUUID() },
+        ),
+      );
+    },
+    apply: (...commands) => db.handle.db.transaction((tx) => applyBatch(tx, commands)),
+    async execute(query, variables = {}, userId) {
+      let queries = 0;
+      // Counts the statements resolvers start: DataLoader batching shows as fewer of them.
+      const counted = new Proxy(db.handle.db, {
+        get(target, property, receiver) {
+          if (property === 'select' || property === 'execute') queries++;
+          return Reflect.get(target, property, receiver);
+        },
+      });
+      const contextValue: LedgerContext = {
+        db: counted,
+        viewer: userId ? { userId, token: 'test', expiresAt: new Date(Date.now() + 60_000) } : null,
+        logger,
+        correlationId: randomUUID(),
+        services,
+      };
+      const result = await graphql({
+        schema: gqlSchema,
+        source: query,
+        variableValues: variables,
+        contextValue,
+      });
+      return { data: result.data, errors: (result.errors ?? []).map((e) => format(e.toJSON(), e)), queries };
+    },
+    [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
+  };
+}
+
+/** A `ledger.post.v1` command. Amounts in minor units; `[account, amount, currency]` per posting. */
+export function postCommand(
+  idempotencyKey: string,
+  postings: [account: string, amount: bigint, currency: string][],
+  options: { operationId?: string | null; description?: string } = {},
+): Event<'ledger.post.v1'> {
+  return createEvent(
+    'ledger.post.v1',
+    {
+      aggregateId: idempotencyKey,
+      data: {
+        idempotencyKey,
+        operationId: options.operationId ?? null,
+        description: options.description ?? idempotencyKey,
+        postings: postings.map(([account, amount, currency]) => ({
+          account,
+          amount: amount.toString(),
+          currency,
+        })),
+      },
+    },
+    { correlationId: randomUUID() },
+  );
+}
+
+/** A unique idempotency key. */
+export const newKey = (label = 'k') => `${label}-${randomUUID()}`;
+
+/** Moves `amount` minor units from one account to another. */
+export function transfer(
+  key: string,
+  from: string,
+  to: string,
+  amount: bigint,
+  currency = 'EUR',
+  operationId?: string,
+) {
+  return postCommand(
+    key,
+    [
+      [from, -amount, currency],
+      [to, amount, currency],
+    ],
+    { operationId: operationId ?? null },
+  );
+}
+
+/** Deposits `amount` from the currency's external deposits account. */
+export function deposit(key: string, wallet: TestWallet, amount: bigint) {
+  return transfer(
+    key,
+    accountId.external('deposits', wallet.currency),
+    wallet.available,
+    amount,
+    wallet.currency,
+  );
+}
+
+/** The messages of an error and its causes: drizzle wraps the database's own error as `cause`. */
+export async function failureOf(work: PromiseLike<unknown>): Promise<string> {
+  try {
+    await work;
+  } catch (error) {
+    const messages: string[] = [];
+    for (let e: unknown = error; e instanceof Error; e = e.cause) messages.push(e.message);
+    return messages.join(' <- ');
+  }
+  throw new Error('expected the database to refuse, and it accepted');
+}

@@ -1,0 +1,108 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { eq, sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { accounts } from '../db/schema.ts';
+import { accountId } from '../domain/accounts.ts';
+import { checkLedger, formatReport } from '../invariants.ts';
+import { createLedgerHarness, deposit, type LedgerHarness, newKey, transfer } from './harness.ts';
+
+const run = promisify(execFile);
+const checkScript = fileURLToPath(new URL('../check.ts', import.meta.url));
+
+/** Runs `pnpm ledger:check`'s script against a database; resolves with its exit code and output. */
+async function runCheck(env: Record<string, string>): Promise<{ code: number; output: string }> {
+  const { PATH, HOME } = process.env;
+  try {
+    const { stdout } = await run(process.execPath, [checkScript], { env: { PATH, HOME, ...env } });
+    return { code: 0, output: stdout };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, output: e.stdout + e.stderr };
+  }
+}
+
+describe('the ledger invariant check (real Postgres)', () => {
+  let h: LedgerHarness;
+  beforeEach(async () => {
+    h = await createLedgerHarness();
+    const a = await h.openWallet('USD');
+    const b = await h.openWallet('USD');
+    await h.apply(deposit(newKey(), a, 5000n), deposit(newKey(), b, 10n));
+    await h.apply(
+      transfer(newKey(), a.available, b.available, 1200n, 'USD'),
+      transfer(newKey(), b.available, b.jar, 1000n, 'USD'),
+      transfer(newKey(), a.available, accountId.hold(randomUUID()), 300n, 'USD'),
+    );
+  });
+  afterEach(async () => {
+    await h?.[Symbol.asyncDispose]();
+  });
+
+  const db = () => h.db.handle.db;
+
+  it('passes on a ledger written by the posting transaction', async () => {
+    const report = await checkLedger(db());
+    expect(report).toMatchObject({ ok: true, violations: [], counts: { entries: 5, postings: 10 } });
+    expect(formatReport(report)).toContain('all invariants hold');
+  });
+
+  it('detects a tampered stored balance, and a negative one', async () => {
+    const [w] = await db().select().from(accounts).where(eq(accounts.kind, 'WALLET_AVAILABLE')).limit(1);
+    await db()
+      .update(accounts)
+      .set({ balance: w!.balance + 1n })
+      .where(eq(accounts.id, w!.id));
+
+    const report = await checkLedger(db());
+    expect(report.ok).toBe(false);
+    expect(report.violations).toEqual([
+      expect.objectContaining({ check: 'stored balances match postings', subject: w!.id }),
+    ]);
+    expect(formatReport(report)).toMatch(/FAIL stored balances match postings \(1\)/);
+  });
+
+  it('detects entries that do not balance, money created from nothing and broken running balances', async () => {
+    const [w] = await db().select().from(accounts).where(eq(accounts.kind, 'WALLET_AVAILABLE')).limit(1);
+    // What the triggers refuse, written with them off (as a superuser could): the check must not
+    // rely on the triggers having been there.
+    await db().transaction(async (tx) => {
+      await tx.execute(sql`set local session_replication_role = replica`);
+      const id = randomUUID();
+      const seq = sql`nextval(pg_get_serial_sequence('journal_entries', 'sequence'))`;
+      await tx.execute(sql`insert into journal_entries (id, sequence, idempotency_key, request_hash, description)
+        values (${id}, ${seq}, ${newKey()}, 'x', 'forged')`);
+      await tx.execute(sql`insert into postings (entry_id, line, sequence, account_id, amount, currency, balance_after)
+        select ${id}, 0, sequence, ${w!.id}, 7, 'USD', 0 from journal_entries where id = ${id}`);
+      await tx.execute(sql`update accounts set balance = balance + 7 where id = ${w!.id}`);
+    });
+
+    const report = await checkLedger(db());
+    expect(report.ok).toBe(false);
+    expect(
+      Object.entries(report.checks)
+        .filter(([, n]) => n > 0)
+        .map(([name]) => name),
+    ).toEqual([
+      'entries balance',
+      'entries have two postings',
+      'currencies sum to zero',
+      'running balances match postings',
+    ]);
+  });
+
+  it('runs as a command: exit 0 when the ledger is sound, 1 with a report when it is not', async () => {
+    const ok = await runCheck({ LEDGER_DATABASE_URL: h.db.url });
+    expect(ok).toMatchObject({ code: 0, output: expect.stringContaining('all invariants hold') });
+
+    await db().execute(sql`update accounts set balance = balance + 1 where kind = 'JAR'`);
+    const broken = await runCheck({ LEDGER_DATABASE_URL: h.db.url });
+    expect(broken.code).toBe(1);
+    expect(broken.output).toContain('INVARIANTS VIOLATED');
+
+    const missing = await runCheck({});
+    expect(missing).toMatchObject({ code: 2, output: expect.stringContaining('DATABASE_URL') });
+  });
+});

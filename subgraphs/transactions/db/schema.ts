@@ -1,0 +1,101 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+export { inbox, outbox } from '@walletgraph/platform/db/tables';
+
+export const operationKinds = [
+  'DEPOSIT',
+  'WITHDRAWAL',
+  'TRANSFER',
+  'JAR_ALLOCATION',
+  'JAR_RELEASE',
+  'JAR_MOVE',
+  'JAR_SPEND',
+  'BILL_PAYMENT',
+] as const;
+export type OperationKind = (typeof operationKinds)[number];
+export const operationStatuses = ['PENDING', 'COMPLETED', 'FAILED'] as const;
+export type OperationStatus = (typeof operationStatuses)[number];
+export const walletStatuses = ['ACTIVE', 'ARCHIVED'] as const;
+export type WalletStatus = (typeof walletStatuses)[number];
+
+/**
+ * A money operation a user asked for (ARCHITECTURE.md §5). Inserted PENDING with its ledger
+ * command in one transaction; settled COMPLETED or FAILED from the ledger's answer.
+ * `idempotency_key` is unique per user; `request_hash` detects a key reused with other input.
+ * A transfer is one row, owned by the sender; the recipient's side is `counterparty_*`, so the
+ * same row shows on both wallets.
+ */
+export const operations = pgTable(
+  'operations',
+  {
+    id: uuid('id').primaryKey(),
+    ownerId: uuid('owner_id').notNull(),
+    walletId: uuid('wallet_id').notNull(),
+    kind: text('kind', { enum: operationKinds }).notNull(),
+    status: text('status', { enum: operationStatuses }).notNull().default('PENDING'),
+    failureCode: text('failure_code'),
+    /** The amount moved, always positive; the direction follows from kind and side. */
+    amountMinor: bigint('amount_minor', { mode: 'bigint' }).notNull(),
+    currency: text('currency').notNull(),
+    counterpartyWalletId: uuid('counterparty_wallet_id'),
+    /** The recipient of a transfer, who may see it once it has COMPLETED. */
+    counterpartyOwnerId: uuid('counterparty_owner_id'),
+    note: text('note'),
+    idempotencyKey: text('idempotency_key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    /** The journal entry of a COMPLETED operation. */
+    ledgerEntryId: uuid('ledger_entry_id'),
+    // Millisecond precision, like a JavaScript Date: a page cursor carries it exactly.
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    settledAt: timestamp('settled_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('operations_owner_key_idx').on(t.ownerId, t.idempotencyKey),
+    // Wallet.operations pages newest first over each side with these two.
+    index('operations_wallet_page_idx').on(t.walletId, t.createdAt, t.id),
+    index('operations_counterparty_page_idx')
+      .on(t.counterpartyWalletId, t.createdAt, t.id)
+      .where(sql`${t.counterpartyWalletId} is not null`),
+  ],
+);
+
+export type OperationRow = typeof operations.$inferSelect;
+export type NewOperationRow = typeof operations.$inferInsert;
+
+/**
+ * What transactions knows of wallets, projected from `wallet.opened.v1` and `wallet.archived.v1`:
+ * whose they are, their currency, whether they are their owner's default (a transfer by email
+ * lands there) and whether they still accept operations.
+ */
+export const walletProjection = pgTable(
+  'wallet_projection',
+  {
+    walletId: uuid('wallet_id').primaryKey(),
+    ownerId: uuid('owner_id').notNull(),
+    currency: text('currency').notNull(),
+    isDefault: boolean('is_default').notNull(),
+    status: text('status', { enum: walletStatuses }).notNull().default('ACTIVE'),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('wallet_projection_default_idx').on(t.ownerId).where(sql`${t.isDefault}`)],
+);
+
+export type WalletProjectionRow = typeof walletProjection.$inferSelect;
+
+/**
+ * Users' emails, projected from `identity.user_registered.v1` and `identity.user_updated.v1`, so a
+ * transfer can name its recipient by email. `updated_at` is the occurrence time of the event the
+ * email came from: an older event never overwrites a newer one.
+ */
+export const userEmails = pgTable(
+  'user_emails',
+  {
+    userId: uuid('user_id').primaryKey(),
+    /** Normalised: trimmed and lower-cased, as identity stores it. */
+    email: text('email').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  // Not unique: an email moving between accounts may be seen on both for a moment.
+  (t) => [index('user_emails_email_idx').on(t.email)],
+);

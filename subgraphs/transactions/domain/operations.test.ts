@@ -1,0 +1,246 @@
+import { DomainError } from '@walletgraph/platform/errors';
+import { describe, expect, it } from 'vitest';
+import type { OperationRow } from '../db/schema.ts';
+import {
+  authorizeSource,
+  checkRecipient,
+  decideOperation,
+  ledgerPostFor,
+  replayOf,
+  type WalletState,
+} from './operations.ts';
+import { type OperationRequest, parseDeposit, parseTransfer, parseWithdrawal } from './requests.ts';
+
+const alice = '0196f0a0-0000-7000-8000-00000000a11c';
+const bob = '0196f0a0-0000-7000-8000-000000000b0b';
+const aliceWallet: WalletState = {
+  walletId: '0196f0a0-0000-7000-8000-000000000001',
+  ownerId: alice,
+  currency: 'EUR',
+  status: 'ACTIVE',
+  isDefault: true,
+};
+const bobWallet: WalletState = {
+  walletId: '0196f0a0-0000-7000-8000-000000000002',
+  ownerId: bob,
+  currency: 'EUR',
+  status: 'ACTIVE',
+  isDefault: true,
+};
+const now = new Date('2026-11-22T10:00:00Z');
+const deps = { newId: () => '0196f0a0-0000-7000-8000-0000000000op', now };
+const money = { amount: '12.50', currency: 'EUR' };
+const depositOf = (walletId = aliceWallet.walletId, amount = money) =>
+  parseDeposit({ walletId, amount, idempotencyKey: 'k1' });
+const transferTo = (to: { toWalletId?: string; toEmail?: string }) =>
+  parseTransfer({
+    fromWalletId: aliceWallet.walletId,
+    amount: money,
+    idempotencyKey: 'k1',
+    ...to,
+  }) as OperationRequest & { kind: 'TRANSFER' };
+
+function refusal(fn: () => unknown): { code: string; field: unknown } {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof DomainError) return { code: error.code, field: error.details.field };
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('source wallet', () => {
+  it('accepts the caller’s own active wallet in the request’s currency', () => {
+    expect(authorizeSource(depositOf(), aliceWallet, alice)).toBe(aliceWallet);
+  });
+
+  it('answers NOT_FOUND alike for an unknown wallet and for another user’s, archived or not', () => {
+    const unknown = refusal(() => authorizeSource(depositOf(), null, alice));
+    expect(unknown).toEqual({ code: 'NOT_FOUND', field: 'input.walletId' });
+    expect(refusal(() => authorizeSource(depositOf(), aliceWallet, bob))).toEqual(unknown);
+    const archived = { ...aliceWallet, status: 'ARCHIVED' as const };
+    expect(refusal(() => authorizeSource(depositOf(), archived, bob))).toEqual(unknown);
+    const transfer = transferTo({ toWalletId: bobWallet.walletId });
+    expect(refusal(() => authorizeSource(transfer, null, alice)).field).toBe('input.fromWalletId');
+  });
+
+  it('refuses the owner’s archived wallet with WALLET_ARCHIVED', () => {
+    const archived = { ...aliceWallet, status: 'ARCHIVED' as const };
+    expect(refusal(() => authorizeSource(depositOf(), archived, alice))).toEqual({
+      code: 'WALLET_ARCHIVED',
+      field: 'input.walletId',
+    });
+  });
+
+  it('refuses another currency than the wallet’s with CURRENCY_MISMATCH', () => {
+    const usd = depositOf(aliceWallet.walletId, { amount: '1.00', currency: 'USD' });
+    expect(refusal(() => authorizeSource(usd, aliceWallet, alice))).toEqual({
+      code: 'CURRENCY_MISMATCH',
+      field: 'input.amount.currency',
+    });
+  });
+});
+
+describe('transfer recipient', () => {
+  it('by id: the wallet, or the reason it cannot receive', () => {
+    const byId = transferTo({ toWalletId: bobWallet.walletId });
+    expect(checkRecipient(byId, aliceWallet, bobWallet)).toEqual({ ok: true, wallet: bobWallet });
+    expect(checkRecipient(byId, aliceWallet, null)).toEqual({
+      ok: false,
+      failureCode: 'RECIPIENT_NOT_FOUND',
+    });
+    expect(checkRecipient(byId, aliceWallet, { ...bobWallet, currency: 'USD' })).toEqual({
+      ok: false,
+      failureCode: 'CURRENCY_MISMATCH',
+    });
+    expect(checkRecipient(byId, aliceWallet, { ...bobWallet, status: 'ARCHIVED' })).toEqual({
+      ok: false,
+      failureCode: 'WALLET_ARCHIVED',
+    });
+    // Another wallet of one's own is a fine recipient.
+    const second = { ...aliceWallet, walletId: '0196f0a0-0000-7000-8000-000000000003', isDefault: false };
+    expect(checkRecipient(transferTo({ toWalletId: second.walletId }), aliceWallet, second)).toEqual({
+      ok: true,
+      wallet: second,
+    });
+  });
+
+  it('by email: only an active default wallet in the same currency; anything else is RECIPIENT_NOT_FOUND', () => {
+    const byEmail = transferTo({ toEmail: 'bob@example.com' });
+    expect(checkRecipient(byEmail, aliceWallet, bobWallet)).toEqual({ ok: true, wallet: bobWallet });
+    const notFound = { ok: false, failureCode: 'RECIPIENT_NOT_FOUND' };
+    expect(checkRecipient(byEmail, aliceWallet, null)).toEqual(notFound);
+    expect(checkRecipient(byEmail, aliceWallet, { ...bobWallet, currency: 'USD' })).toEqual(notFound);
+    expect(checkRecipient(byEmail, aliceWallet, { ...bobWallet, status: 'ARCHIVED' })).toEqual(notFound);
+    expect(checkRecipient(byEmail, aliceWallet, { ...bobWallet, isDefault: false })).toEqual(notFound);
+  });
+
+  it('refuses one’s own email when it resolves to the source wallet', () => {
+    expect(
+      refusal(() => checkRecipient(transferTo({ toEmail: 'alice@example.com' }), aliceWallet, aliceWallet)),
+    ).toEqual({ code: 'BAD_USER_INPUT', field: 'input.toEmail' });
+  });
+});
+
+describe('operation decision', () => {
+  const hash = 'h'.repeat(64);
+
+  it('a deposit is PENDING with a command moving the amount from external deposits to the wallet', () => {
+    const decision = decideOperation(
+      depositOf(),
+      { source: aliceWallet, recipient: null, requestHash: hash },
+      deps,
+    );
+    expect(decision.operation).toEqual({
+      id: deps.newId(),
+      ownerId: alice,
+      walletId: aliceWallet.walletId,
+      kind: 'DEPOSIT',
+      status: 'PENDING',
+      failureCode: null,
+      amountMinor: 1250n,
+      currency: 'EUR',
+      counterpartyWalletId: null,
+      counterpartyOwnerId: null,
+      note: null,
+      idempotencyKey: 'k1',
+      requestHash: hash,
+      ledgerEntryId: null,
+      createdAt: now,
+      settledAt: null,
+    });
+    expect(decision.ledgerPost).toEqual({
+      idempotencyKey: `op:${deps.newId()}`,
+      operationId: deps.newId(),
+      description: 'Deposit',
+      postings: [
+        { account: 'external:deposits:EUR', amount: '-1250', currency: 'EUR' },
+        { account: `wallet:${aliceWallet.walletId}:available`, amount: '1250', currency: 'EUR' },
+      ],
+    });
+  });
+
+  it('a withdrawal moves the amount from the wallet’s available balance to external withdrawals', () => {
+    const request = parseWithdrawal({ walletId: aliceWallet.walletId, amount: money, idempotencyKey: 'k' });
+    const { ledgerPost } = decideOperation(
+      request,
+      { source: aliceWallet, recipient: null, requestHash: hash },
+      deps,
+    );
+    expect(ledgerPost?.postings).toEqual([
+      { account: `wallet:${aliceWallet.walletId}:available`, amount: '-1250', currency: 'EUR' },
+      { account: 'external:withdrawals:EUR', amount: '1250', currency: 'EUR' },
+    ]);
+  });
+
+  it('a transfer moves between the two available balances and records the recipient', () => {
+    const request = transferTo({ toEmail: 'bob@example.com' });
+    const decision = decideOperation(
+      request,
+      { source: aliceWallet, recipient: { ok: true, wallet: bobWallet }, requestHash: hash },
+      deps,
+    );
+    expect(decision.operation).toMatchObject({
+      kind: 'TRANSFER',
+      status: 'PENDING',
+      counterpartyWalletId: bobWallet.walletId,
+      counterpartyOwnerId: bob,
+    });
+    expect(decision.ledgerPost?.postings).toEqual([
+      { account: `wallet:${aliceWallet.walletId}:available`, amount: '-1250', currency: 'EUR' },
+      { account: `wallet:${bobWallet.walletId}:available`, amount: '1250', currency: 'EUR' },
+    ]);
+  });
+
+  it('a transfer whose recipient cannot receive is FAILED at once, settled now, with no command', () => {
+    const decision = decideOperation(
+      transferTo({ toEmail: 'nobody@example.com' }),
+      {
+        source: aliceWallet,
+        recipient: { ok: false, failureCode: 'RECIPIENT_NOT_FOUND' },
+        requestHash: hash,
+      },
+      deps,
+    );
+    expect(decision.operation).toMatchObject({
+      status: 'FAILED',
+      failureCode: 'RECIPIENT_NOT_FOUND',
+      counterpartyWalletId: null,
+      settledAt: now,
+    });
+    expect(decision.ledgerPost).toBeNull();
+  });
+
+  it('every command’s postings sum to zero', () => {
+    for (const kind of ['DEPOSIT', 'WITHDRAWAL', 'TRANSFER'] as const) {
+      const post = ledgerPostFor({
+        id: 'op',
+        kind,
+        walletId: aliceWallet.walletId,
+        counterpartyWalletId: bobWallet.walletId,
+        amountMinor: 123_456_789_012_345n,
+        currency: 'JPY',
+      });
+      expect(
+        post.postings.reduce((sum, p) => sum + BigInt(p.amount), 0n),
+        kind,
+      ).toBe(0n);
+    }
+  });
+});
+
+describe('idempotent replay', () => {
+  const existing = { requestHash: 'same' } as OperationRow;
+
+  it('returns the operation the key made for the same request', () => {
+    expect(replayOf(existing, 'same')).toBe(existing);
+  });
+
+  it('refuses another request with the key: IDEMPOTENCY_KEY_REUSED', () => {
+    expect(refusal(() => replayOf(existing, 'other'))).toEqual({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      field: 'input.idempotencyKey',
+    });
+  });
+});

@@ -1,0 +1,187 @@
+import type { EventData } from '@walletgraph/events';
+import { DomainError } from '@walletgraph/platform/errors';
+import type { NewOperationRow, OperationRow, WalletProjectionRow } from '../db/schema.ts';
+import { type OperationRequest, sourceField } from './requests.ts';
+
+/** What the rules need to know of a wallet (the `wallet_projection` row). */
+export type WalletState = Pick<
+  WalletProjectionRow,
+  'walletId' | 'ownerId' | 'currency' | 'status' | 'isDefault'
+>;
+
+/** Why a transfer cannot even be attempted: it is created FAILED, and no ledger command is sent. */
+export type RecipientFailure = 'RECIPIENT_NOT_FOUND' | 'CURRENCY_MISMATCH' | 'WALLET_ARCHIVED';
+
+export type RecipientCheck = { ok: true; wallet: WalletState } | { ok: false; failureCode: RecipientFailure };
+
+/** The command for the ledger (`ledger.post.v1`). */
+export type LedgerPost = EventData<'ledger.post.v1'>;
+
+/** What a request becomes: the operation row to insert and, unless it failed up front, its ledger command. */
+export interface OperationDecision {
+  operation: NewOperationRow & { id: string; createdAt: Date };
+  ledgerPost: LedgerPost | null;
+}
+
+/** Ledger account names (ARCHITECTURE.md §4). */
+export const ledgerAccount = {
+  walletAvailable: (walletId: string) => `wallet:${walletId}:available`,
+  external: (purpose: 'deposits' | 'withdrawals', currency: string) => `external:${purpose}:${currency}`,
+};
+
+/**
+ * The caller may move money only in their own, active wallet, in its currency. Another user's
+ * wallet answers exactly as an unknown one (NOT_FOUND), before its status or currency can tell
+ * anything about it.
+ */
+export function authorizeSource(
+  request: OperationRequest,
+  wallet: WalletState | null,
+  viewerId: string,
+): WalletState {
+  const field = sourceField(request.kind);
+  if (!wallet || wallet.ownerId !== viewerId) {
+    throw new DomainError('NOT_FOUND', `${field}: wallet not found`, { field });
+  }
+  if (wallet.status !== 'ACTIVE') {
+    throw new DomainError('WALLET_ARCHIVED', `${field}: the wallet is archived and accepts no operations`, {
+      field,
+    });
+  }
+  if (wallet.currency !== request.amount.currency) {
+    throw new DomainError(
+      'CURRENCY_MISMATCH',
+      `input.amount.currency: the wallet holds ${wallet.currency}, not ${request.amount.currency}`,
+      { field: 'input.amount.currency' },
+    );
+  }
+  return wallet;
+}
+
+/**
+ * Whether a transfer's recipient can receive it. `candidate` is the wallet the recipient names:
+ * by id, that wallet; by email, that user's default wallet. By id, a wallet in another currency
+ * or archived fails with that reason (the sender named the wallet and may learn why). By email,
+ * only an active default wallet in the transfer's currency receives, and anything else is
+ * RECIPIENT_NOT_FOUND, which tells the sender nothing more about the user's wallets. A recipient
+ * that resolves to the source wallet itself is a client mistake.
+ */
+export function checkRecipient(
+  request: OperationRequest & { kind: 'TRANSFER' },
+  source: WalletState,
+  candidate: WalletState | null,
+): RecipientCheck {
+  if (candidate?.walletId === source.walletId) {
+    const field = request.to.by === 'email' ? 'input.toEmail' : 'input.toWalletId';
+    throw new DomainError('BAD_USER_INPUT', `${field}: cannot transfer to the same wallet`, { field });
+  }
+  if (!candidate) return { ok: false, failureCode: 'RECIPIENT_NOT_FOUND' };
+  const usable = candidate.status === 'ACTIVE' && candidate.currency === source.currency;
+  if (request.to.by === 'email') {
+    return usable && candidate.isDefault
+      ? { ok: true, wallet: candidate }
+      : { ok: false, failureCode: 'RECIPIENT_NOT_FOUND' };
+  }
+  if (candidate.currency !== source.currency) return { ok: false, failureCode: 'CURRENCY_MISMATCH' };
+  if (candidate.status !== 'ACTIVE') return { ok: false, failureCode: 'WALLET_ARCHIVED' };
+  return { ok: true, wallet: candidate };
+}
+
+/**
+ * Decides the operation a validated, authorised request creates: PENDING with the ledger
+ * command that moves the money, or (a transfer whose recipient cannot receive) FAILED at once
+ * with its failure code and no command, so retrying the key returns that same failure.
+ */
+export function decideOperation(
+  request: OperationRequest,
+  state: { source: WalletState; recipient: RecipientCheck | null; requestHash: string },
+  deps: { newId: () => string; now: Date },
+): OperationDecision {
+  const id = deps.newId();
+  const { source, recipient } = state;
+  const counterparty = recipient?.ok ? recipient.wallet : null;
+  const failureCode = recipient && !recipient.ok ? recipient.failureCode : null;
+  const operation = {
+    id,
+    ownerId: source.ownerId,
+    walletId: source.walletId,
+    kind: request.kind,
+    status: failureCode ? ('FAILED' as const) : ('PENDING' as const),
+    failureCode,
+    amountMinor: request.amount.minor,
+    currency: request.amount.currency,
+    counterpartyWalletId: counterparty?.walletId ?? null,
+    counterpartyOwnerId: counterparty?.ownerId ?? null,
+    note: request.note,
+    idempotencyKey: request.idempotencyKey,
+    requestHash: state.requestHash,
+    ledgerEntryId: null,
+    createdAt: deps.now,
+    settledAt: failureCode ? deps.now : null,
+  };
+  return { operation, ledgerPost: failureCode ? null : ledgerPostFor(operation) };
+}
+
+/**
+ * The retry of an idempotency key: the same request gets the operation the key already made; a
+ * different one is refused and moves nothing.
+ */
+export function replayOf(existing: OperationRow, requestHash: string): OperationRow {
+  if (existing.requestHash !== requestHash) {
+    throw new DomainError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'input.idempotencyKey: this key was already used for a different request',
+      { field: 'input.idempotencyKey' },
+    );
+  }
+  return existing;
+}
+
+/**
+ * The postings that carry out an operation, as the ledger command (signed minor units, summing
+ * to zero): a deposit comes from the external deposits account, a withdrawal goes to the
+ * external withdrawals account, a transfer moves between the two wallets' available balances
+ * (money in jars is not spendable this way). The key `op:<id>` makes the ledger apply it once
+ * however often it is delivered.
+ */
+export function ledgerPostFor(
+  operation: Pick<OperationRow, 'id' | 'kind' | 'walletId' | 'amountMinor' | 'currency'> & {
+    counterpartyWalletId: string | null;
+  },
+): LedgerPost {
+  const { id, walletId, currency } = operation;
+  const amount = operation.amountMinor.toString();
+  const debit = `-${amount}`;
+  const posting = (account: string, signed: string) => ({ account, amount: signed, currency });
+  const command = (description: string, postings: LedgerPost['postings']): LedgerPost => ({
+    idempotencyKey: `op:${id}`,
+    operationId: id,
+    description,
+    postings,
+  });
+  switch (operation.kind) {
+    case 'DEPOSIT':
+      return command('Deposit', [
+        posting(ledgerAccount.external('deposits', currency), debit),
+        posting(ledgerAccount.walletAvailable(walletId), amount),
+      ]);
+    case 'WITHDRAWAL':
+      return command('Withdrawal', [
+        posting(ledgerAccount.walletAvailable(walletId), debit),
+        posting(ledgerAccount.external('withdrawals', currency), amount),
+      ]);
+    case 'TRANSFER':
+      if (!operation.counterpartyWalletId) throw new Error(`transfer ${id} has no recipient wallet`);
+      return command('Transfer', [
+        posting(ledgerAccount.walletAvailable(walletId), debit),
+        posting(ledgerAccount.walletAvailable(operation.counterpartyWalletId), amount),
+      ]);
+    case 'JAR_ALLOCATION':
+    case 'JAR_RELEASE':
+    case 'JAR_MOVE':
+    case 'JAR_SPEND':
+    case 'BILL_PAYMENT':
+      // Issue 5 and the bill payments add their rules; nothing creates such operations yet.
+      throw new Error(`operation kind ${operation.kind} has no posting rule yet`);
+  }
+}

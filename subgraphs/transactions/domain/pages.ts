@@ -1,0 +1,74 @@
+import { badInput } from '@walletgraph/platform/errors';
+import { isUuid } from '@walletgraph/platform/ids';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/**
+ * A position in a newest-first list: the last item's creation time and id (the id breaks ties
+ * between items created in the same millisecond). Opaque to clients.
+ */
+export interface Cursor {
+  createdAt: Date;
+  id: string;
+}
+
+export interface PageRequest {
+  /** Items wanted (1..MAX_PAGE_SIZE). */
+  size: number;
+  /** Items strictly older than this; null for the first page. */
+  after: Cursor | null;
+}
+
+/** Validates `first` and `after`, naming the offending argument. */
+export function parsePageRequest(args: { first?: number | null; after?: string | null }): PageRequest {
+  const size = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw badInput('first', `must be from 1 to ${MAX_PAGE_SIZE}`);
+  }
+  if (args.after == null) return { size, after: null };
+  const after = decodeCursor(args.after);
+  if (!after) throw badInput('after', 'is not a cursor this list handed out');
+  return { size, after };
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt.getTime(), cursor.id])).toString('base64url');
+}
+
+export function decodeCursor(value: string): Cursor | null {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 2) return null;
+    const [ms, id] = parsed as [unknown, unknown];
+    if (!Number.isSafeInteger(ms) || typeof id !== 'string' || !isUuid(id)) return null;
+    return { createdAt: new Date(ms as number), id: id.toLowerCase() };
+  } catch {
+    return null;
+  }
+}
+
+/** Newest first: later creation time first, then the greater id. */
+export function newestFirst(a: Cursor, b: Cursor): number {
+  const byTime = b.createdAt.getTime() - a.createdAt.getTime();
+  if (byTime !== 0) return byTime;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/**
+ * A page from newest-first candidates, of which up to `size + 1` were fetched: the extra one
+ * only tells whether a next page exists.
+ */
+export function pageOf<T>(candidates: readonly T[], size: number, cursorOf: (item: T) => Cursor): Page<T> {
+  const items = candidates.slice(0, size);
+  const edges = items.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: candidates.length > size, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}

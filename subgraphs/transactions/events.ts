@@ -1,0 +1,86 @@
+import { causedBy } from '@walletgraph/events';
+import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
+import type * as schema from './db/schema.ts';
+import { settlementAudience } from './domain/settlement.ts';
+import { projectUserEmail, projectWalletArchived, projectWalletOpened } from './projections.ts';
+import type { TransactionsServices } from './services.ts';
+import { settleOperation } from './settlement.ts';
+
+type Schema = typeof schema;
+
+/**
+ * What the transactions subgraph consumes:
+ * - `transactions.projections`: wallets (owner, currency, default, status) and users' emails, so
+ *   requests can be checked and transfers addressed by email without asking other services;
+ * - `transactions.settlement`: the ledger's answers, which settle operations;
+ * - `transactions.live-updates`: its own `transactions.operation_settled.v1`, published to the
+ *   users concerned as `operationUpdated`. Going through the outbox puts the notice after the
+ *   settlement's commit (a subscriber that re-reads sees the settled state) and retries it when
+ *   Redis is briefly away.
+ */
+export const consumers = (services: TransactionsServices): ConsumerDefinition<Schema>[] => [
+  {
+    name: 'transactions.projections',
+    handlers: {
+      async 'identity.user_registered.v1'(event, tx) {
+        const { userId, email } = event.data;
+        await projectUserEmail(tx, { userId, email, at: new Date(event.occurredAt) });
+      },
+      async 'identity.user_updated.v1'(event, tx) {
+        const { userId, email } = event.data;
+        await projectUserEmail(tx, { userId, email, at: new Date(event.occurredAt) });
+      },
+      async 'wallet.opened.v1'(event, tx) {
+        const { walletId, ownerId, currency, isDefault } = event.data;
+        await projectWalletOpened(tx, {
+          walletId,
+          ownerId,
+          currency,
+          isDefault,
+          openedAt: new Date(event.occurredAt),
+        });
+      },
+      async 'wallet.archived.v1'(event, tx) {
+        // Thrown, so the broker retries: the wallet.opened.v1 it depends on is on its way.
+        if (!(await projectWalletArchived(tx, event.data.walletId))) {
+          throw new Error(`wallet ${event.data.walletId} archived before it was seen opening`);
+        }
+      },
+    },
+  },
+  {
+    name: 'transactions.settlement',
+    handlers: {
+      async 'ledger.posted.v1'(event, tx) {
+        const { operationId, entryId } = event.data;
+        await settleOperation(
+          tx,
+          { operationId, outcome: { result: 'posted', entryId }, at: new Date(event.occurredAt) },
+          causedBy(event),
+          services.logger,
+        );
+      },
+      async 'ledger.rejected.v1'(event, tx) {
+        const { operationId, reason } = event.data;
+        await settleOperation(
+          tx,
+          { operationId, outcome: { result: 'rejected', reason }, at: new Date(event.occurredAt) },
+          causedBy(event),
+          services.logger,
+        );
+      },
+    },
+  },
+  {
+    name: 'transactions.live-updates',
+    handlers: {
+      async 'transactions.operation_settled.v1'(event) {
+        // Id-only notices (ARCHITECTURE.md §8): the gateway re-reads the operation as each
+        // subscriber, so ownership is checked again there.
+        for (const userId of settlementAudience(event.data)) {
+          await services.publisher.publish(userId, 'operationUpdated', { id: event.data.operationId });
+        }
+      },
+    },
+  },
+];

@@ -1,0 +1,583 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { OperationView } from '../domain/view.ts';
+import type { MoneyView } from '@walletgraph/platform/money';
+import type { Context } from '../server.ts';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  DateTime: { input: Date | string; output: Date | string; }
+  /** A decimal number as a string, e.g. "12.50". */
+  Decimal: { input: string; output: string; }
+  _FieldSet: { input: unknown; output: unknown; }
+};
+
+export type BalanceChange = {
+  __typename?: 'BalanceChange';
+  delta: Money;
+  operation?: Maybe<Operation>;
+  wallet: Wallet;
+};
+
+export type BudgetAlert = {
+  __typename?: 'BudgetAlert';
+  jar: Jar;
+  limit: Money;
+  spent: Money;
+  thresholdPercent: Scalars['Int']['output'];
+};
+
+export type DepositInput = {
+  amount: MoneyInput;
+  idempotencyKey: Scalars['String']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  walletId: Scalars['ID']['input'];
+};
+
+export type GoalAchievement = {
+  __typename?: 'GoalAchievement';
+  achievedAt: Scalars['DateTime']['output'];
+  jar: Jar;
+};
+
+export type Jar = {
+  __typename?: 'Jar';
+  id: Scalars['ID']['output'];
+};
+
+export type JarMoveInput = {
+  amount: MoneyInput;
+  idempotencyKey: Scalars['String']['input'];
+  jarId: Scalars['ID']['input'];
+};
+
+export type Money = {
+  __typename?: 'Money';
+  amount: Scalars['Decimal']['output'];
+  currency: Scalars['String']['output'];
+  minorUnits: Scalars['String']['output'];
+};
+
+export type MoneyInput = {
+  amount: Scalars['Decimal']['input'];
+  currency: Scalars['String']['input'];
+};
+
+export type MoveBetweenJarsInput = {
+  amount: MoneyInput;
+  fromJarId: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  toJarId: Scalars['ID']['input'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  allocateToJar: Operation;
+  /**
+   * Money in from outside, into one of the caller's active wallets, in its currency.
+   *
+   * Every money operation creates an Operation, or returns the one its `idempotencyKey` already
+   * made when the request is the same (IDEMPOTENCY_KEY_REUSED when it is not), then waits up to
+   * `waitMs` (0 to 10000) for it to settle: COMPLETED, FAILED with a failureCode, or still PENDING
+   * (follow `operationUpdated` or `operation(id)`).
+   */
+  deposit: Operation;
+  moveBetweenJars: Operation;
+  releaseFromJar: Operation;
+  spendFromJar: Operation;
+  /**
+   * From the caller's wallet's available balance to another wallet, named by id or by its owner's
+   * email (their default wallet, which must be in the same currency). A recipient that cannot be
+   * found settles FAILED (RECIPIENT_NOT_FOUND) without moving anything.
+   */
+  transfer: Operation;
+  /** Money out of the wallet's available balance; more than is available settles FAILED (INSUFFICIENT_FUNDS). */
+  withdraw: Operation;
+};
+
+
+export type MutationAllocateToJarArgs = {
+  input: JarMoveInput;
+  waitMs?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationDepositArgs = {
+  input: DepositInput;
+  waitMs?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationMoveBetweenJarsArgs = {
+  input: MoveBetweenJarsInput;
+  waitMs?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationReleaseFromJarArgs = {
+  input: JarMoveInput;
+  waitMs?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationSpendFromJarArgs = {
+  input: JarMoveInput;
+  waitMs?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationTransferArgs = {
+  input: TransferInput;
+  waitMs?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationWithdrawArgs = {
+  input: WithdrawInput;
+  waitMs?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * A money movement a user asked for, and how it settled. A transfer is one operation seen from two
+ * sides: the sender sees it from their wallet (direction OUT), the recipient, once it has
+ * COMPLETED, from theirs (direction IN).
+ */
+export type Operation = {
+  __typename?: 'Operation';
+  /**
+   * The amount moved, always positive (as requested); `direction` says which way it moved for
+   * the caller's wallet. A ledger entry's amount, by contrast, is signed.
+   */
+  amount: Money;
+  /** Transfer: the other side's wallet (another user's wallet shows only its id); null otherwise. */
+  counterpartyWallet?: Maybe<Wallet>;
+  createdAt: Scalars['DateTime']['output'];
+  /** IN, OUT or INTERNAL for the caller's wallet: the sign of `amount`. */
+  direction: OperationDirection;
+  /**
+   * Why a FAILED operation failed: INSUFFICIENT_FUNDS, WALLET_ARCHIVED, RECIPIENT_NOT_FOUND,
+   * CURRENCY_MISMATCH, ACCOUNT_NOT_FOUND, ... Null unless FAILED.
+   */
+  failureCode?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** The key the caller made the operation with; empty for a transfer's recipient, who supplied none. */
+  idempotencyKey: Scalars['String']['output'];
+  kind: OperationKind;
+  /** The sender's note; a transfer's recipient sees it too. */
+  note?: Maybe<Scalars['String']['output']>;
+  settledAt?: Maybe<Scalars['DateTime']['output']>;
+  status: OperationStatus;
+  /** The caller's wallet: the sender's for the sender of a transfer, the recipient's for its recipient. */
+  wallet: Wallet;
+};
+
+export type OperationConnection = {
+  __typename?: 'OperationConnection';
+  edges: Array<OperationEdge>;
+  pageInfo: PageInfo;
+};
+
+/**
+ * How an operation changes the viewer's wallet's total. `Operation.amount` is always positive;
+ * this is its sign.
+ */
+export type OperationDirection =
+  /** Money came into the wallet: a deposit, a transfer received. */
+  | 'IN'
+  /** Money moved within the wallet, between its available balance and its jars; the total is unchanged. */
+  | 'INTERNAL'
+  /** Money left the wallet: a withdrawal, a transfer sent, a jar spend, a bill payment. */
+  | 'OUT';
+
+export type OperationEdge = {
+  __typename?: 'OperationEdge';
+  cursor: Scalars['String']['output'];
+  node: Operation;
+};
+
+export type OperationKind =
+  | 'BILL_PAYMENT'
+  | 'DEPOSIT'
+  | 'JAR_ALLOCATION'
+  | 'JAR_MOVE'
+  | 'JAR_RELEASE'
+  | 'JAR_SPEND'
+  | 'TRANSFER'
+  | 'WITHDRAWAL';
+
+export type OperationStatus =
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'PENDING';
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /**
+   * One of the caller's operations, or a transfer the caller received once it has COMPLETED; null
+   * for an unknown id or anyone else's operation.
+   */
+  operation?: Maybe<Operation>;
+};
+
+
+export type QueryOperationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/**
+ * Served by the gateway over graphql-ws (ARCHITECTURE.md §8): the gateway turns each event into a
+ * query against the supergraph, so payloads may select fields from any subgraph.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Omitted walletId = all of the caller's wallets. */
+  balanceChanged: BalanceChange;
+  budgetAlert: BudgetAlert;
+  goalAchieved: GoalAchievement;
+  jarUpdated: Jar;
+  operationUpdated: Operation;
+};
+
+
+/**
+ * Served by the gateway over graphql-ws (ARCHITECTURE.md §8): the gateway turns each event into a
+ * query against the supergraph, so payloads may select fields from any subgraph.
+ */
+export type SubscriptionBalanceChangedArgs = {
+  walletId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * Served by the gateway over graphql-ws (ARCHITECTURE.md §8): the gateway turns each event into a
+ * query against the supergraph, so payloads may select fields from any subgraph.
+ */
+export type SubscriptionJarUpdatedArgs = {
+  jarId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * Served by the gateway over graphql-ws (ARCHITECTURE.md §8): the gateway turns each event into a
+ * query against the supergraph, so payloads may select fields from any subgraph.
+ */
+export type SubscriptionOperationUpdatedArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type TransferInput = {
+  amount: MoneyInput;
+  fromWalletId: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  toEmail?: InputMaybe<Scalars['String']['input']>;
+  /** One of toWalletId / toEmail. */
+  toWalletId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type Wallet = {
+  __typename?: 'Wallet';
+  id: Scalars['ID']['output'];
+  /**
+   * The wallet's operations and the transfers it received, newest first, each from this wallet's
+   * side. Empty for anyone but the wallet's owner. `first` is 1 to 100.
+   */
+  operations: OperationConnection;
+};
+
+
+export type WalletOperationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type WithdrawInput = {
+  amount: MoneyInput;
+  idempotencyKey: Scalars['String']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  walletId: Scalars['ID']['input'];
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = {
+  Operation: Operation;
+  Wallet: Wallet;
+};
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  Operation:
+    ( { __typename: 'Operation' }
+    & GraphQLRecursivePick<FederationTypes['Operation'], {"id":true}> );
+  Wallet:
+    ( { __typename: 'Wallet' }
+    & GraphQLRecursivePick<FederationTypes['Wallet'], {"id":true}> );
+};
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  BalanceChange: ResolverTypeWrapper<Omit<BalanceChange, 'delta' | 'operation' | 'wallet'> & { delta: ResolversTypes['Money'], operation?: Maybe<ResolversTypes['Operation']>, wallet: ResolversTypes['Wallet'] }>;
+  BudgetAlert: ResolverTypeWrapper<Omit<BudgetAlert, 'limit' | 'spent'> & { limit: ResolversTypes['Money'], spent: ResolversTypes['Money'] }>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  DepositInput: DepositInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  GoalAchievement: ResolverTypeWrapper<GoalAchievement>;
+  Jar: ResolverTypeWrapper<Jar>;
+  JarMoveInput: JarMoveInput;
+  Money: ResolverTypeWrapper<MoneyView>;
+  MoneyInput: MoneyInput;
+  MoveBetweenJarsInput: MoveBetweenJarsInput;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Operation: ResolverTypeWrapper<OperationView>;
+  OperationConnection: ResolverTypeWrapper<Omit<OperationConnection, 'edges'> & { edges: Array<ResolversTypes['OperationEdge']> }>;
+  OperationDirection: OperationDirection;
+  OperationEdge: ResolverTypeWrapper<Omit<OperationEdge, 'node'> & { node: ResolversTypes['Operation'] }>;
+  OperationKind: OperationKind;
+  OperationStatus: OperationStatus;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  TransferInput: TransferInput;
+  Wallet: ResolverTypeWrapper<FederationReferenceTypes['Wallet']>;
+  WithdrawInput: WithdrawInput;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  BalanceChange: Omit<BalanceChange, 'delta' | 'operation' | 'wallet'> & { delta: ResolversParentTypes['Money'], operation?: Maybe<ResolversParentTypes['Operation']>, wallet: ResolversParentTypes['Wallet'] };
+  BudgetAlert: Omit<BudgetAlert, 'limit' | 'spent'> & { limit: ResolversParentTypes['Money'], spent: ResolversParentTypes['Money'] };
+  Int: Scalars['Int']['output'];
+  DateTime: Scalars['DateTime']['output'];
+  Decimal: Scalars['Decimal']['output'];
+  DepositInput: DepositInput;
+  String: Scalars['String']['output'];
+  ID: Scalars['ID']['output'];
+  GoalAchievement: GoalAchievement;
+  Jar: Jar;
+  JarMoveInput: JarMoveInput;
+  Money: MoneyView;
+  MoneyInput: MoneyInput;
+  MoveBetweenJarsInput: MoveBetweenJarsInput;
+  Mutation: Record<PropertyKey, never>;
+  Operation: OperationView;
+  OperationConnection: Omit<OperationConnection, 'edges'> & { edges: Array<ResolversParentTypes['OperationEdge']> };
+  OperationEdge: Omit<OperationEdge, 'node'> & { node: ResolversParentTypes['Operation'] };
+  PageInfo: PageInfo;
+  Boolean: Scalars['Boolean']['output'];
+  Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
+  TransferInput: TransferInput;
+  Wallet: FederationReferenceTypes['Wallet'];
+  WithdrawInput: WithdrawInput;
+};
+
+export type BalanceChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BalanceChange'] = ResolversParentTypes['BalanceChange']> = {
+  delta?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  operation?: Resolver<Maybe<ResolversTypes['Operation']>, ParentType, ContextType>;
+  wallet?: Resolver<ResolversTypes['Wallet'], ParentType, ContextType>;
+};
+
+export type BudgetAlertResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BudgetAlert'] = ResolversParentTypes['BudgetAlert']> = {
+  jar?: Resolver<ResolversTypes['Jar'], ParentType, ContextType>;
+  limit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  spent?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  thresholdPercent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
+  name: 'Decimal';
+}
+
+export type GoalAchievementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GoalAchievement'] = ResolversParentTypes['GoalAchievement']> = {
+  achievedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  jar?: Resolver<ResolversTypes['Jar'], ParentType, ContextType>;
+};
+
+export type JarResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Jar'] = ResolversParentTypes['Jar']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type MoneyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
+  amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  minorUnits?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  allocateToJar?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationAllocateToJarArgs, 'input' | 'waitMs'>>;
+  deposit?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationDepositArgs, 'input' | 'waitMs'>>;
+  moveBetweenJars?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationMoveBetweenJarsArgs, 'input' | 'waitMs'>>;
+  releaseFromJar?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationReleaseFromJarArgs, 'input' | 'waitMs'>>;
+  spendFromJar?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationSpendFromJarArgs, 'input' | 'waitMs'>>;
+  transfer?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationTransferArgs, 'input' | 'waitMs'>>;
+  withdraw?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationWithdrawArgs, 'input' | 'waitMs'>>;
+};
+
+export type OperationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Operation'] = ResolversParentTypes['Operation'], FederationReferenceType extends FederationReferenceTypes['Operation'] = FederationReferenceTypes['Operation']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Operation']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  counterpartyWallet?: Resolver<Maybe<ResolversTypes['Wallet']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  direction?: Resolver<ResolversTypes['OperationDirection'], ParentType, ContextType>;
+  failureCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  idempotencyKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['OperationKind'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  settledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OperationStatus'], ParentType, ContextType>;
+  wallet?: Resolver<ResolversTypes['Wallet'], ParentType, ContextType>;
+};
+
+export type OperationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OperationConnection'] = ResolversParentTypes['OperationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OperationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type OperationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OperationEdge'] = ResolversParentTypes['OperationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Operation'], ParentType, ContextType>;
+};
+
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  operation?: Resolver<Maybe<ResolversTypes['Operation']>, ParentType, ContextType, RequireFields<QueryOperationArgs, 'id'>>;
+};
+
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  balanceChanged?: SubscriptionResolver<ResolversTypes['BalanceChange'], "balanceChanged", ParentType, ContextType, Partial<SubscriptionBalanceChangedArgs>>;
+  budgetAlert?: SubscriptionResolver<ResolversTypes['BudgetAlert'], "budgetAlert", ParentType, ContextType>;
+  goalAchieved?: SubscriptionResolver<ResolversTypes['GoalAchievement'], "goalAchieved", ParentType, ContextType>;
+  jarUpdated?: SubscriptionResolver<ResolversTypes['Jar'], "jarUpdated", ParentType, ContextType, Partial<SubscriptionJarUpdatedArgs>>;
+  operationUpdated?: SubscriptionResolver<ResolversTypes['Operation'], "operationUpdated", ParentType, ContextType, Partial<SubscriptionOperationUpdatedArgs>>;
+};
+
+export type WalletResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Wallet'] = ResolversParentTypes['Wallet'], FederationReferenceType extends FederationReferenceTypes['Wallet'] = FederationReferenceTypes['Wallet']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Wallet']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  operations?: Resolver<ResolversTypes['OperationConnection'], ParentType, ContextType, RequireFields<WalletOperationsArgs, 'first'>>;
+};
+
+export type Resolvers<ContextType = Context> = {
+  BalanceChange?: BalanceChangeResolvers<ContextType>;
+  BudgetAlert?: BudgetAlertResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  Decimal?: GraphQLScalarType;
+  GoalAchievement?: GoalAchievementResolvers<ContextType>;
+  Jar?: JarResolvers<ContextType>;
+  Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  Operation?: OperationResolvers<ContextType>;
+  OperationConnection?: OperationConnectionResolvers<ContextType>;
+  OperationEdge?: OperationEdgeResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  Wallet?: WalletResolvers<ContextType>;
+};
+

@@ -1,0 +1,168 @@
+import { createEvent } from '@walletgraph/events';
+import { isUuid } from '@walletgraph/platform/ids';
+import { enqueue } from '@walletgraph/platform/outbox/enqueue';
+import { requireViewer } from '@walletgraph/platform/subgraph';
+import DataLoader from 'dataloader';
+import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { type OperationRow, operations } from './db/schema.ts';
+import { authorizeSource, checkRecipient, decideOperation, replayOf } from './domain/operations.ts';
+import { type Cursor, newestFirst, type Page, type PageRequest, pageOf } from './domain/pages.ts';
+import { type OperationRequest, requestHash } from './domain/requests.ts';
+import { type OperationView, viewFor, viewOnWallet } from './domain/view.ts';
+import { findRecipientWallet, findWallet } from './projections.ts';
+import type { TransactionsContext, TransactionsExecutor } from './services.ts';
+import { operationSettledEvent } from './settlement.ts';
+
+/**
+ * Carries out a deposit, withdrawal or transfer request (ARCHITECTURE.md §5) and returns the
+ * operation as its owner sees it, settled or, after `waitMs`, still PENDING.
+ *
+ * The operation and its ledger command (or, for a transfer that cannot even be attempted, its
+ * settlement event) commit together. The idempotency key is unique per user: a retry with the
+ * same request returns the operation the key made; a different request with that key is
+ * IDEMPOTENCY_KEY_REUSED. Two requests racing with one key meet at the unique index: the insert
+ * of the second waits for the first to commit, then inserts nothing (ON CONFLICT DO NOTHING,
+ * so no transaction is aborted), and the second re-reads what the first made.
+ */
+export async function requestOperation(
+  ctx: TransactionsContext,
+  request: OperationRequest,
+  waitMs: number,
+): Promise<OperationView> {
+  const viewer = requireViewer(ctx);
+  const hash = requestHash(request);
+  const existing = await findByKey(ctx.db, viewer.userId, request.idempotencyKey);
+  if (existing) return awaitSettlement(ctx, replayOf(existing, hash), waitMs);
+
+  const source = authorizeSource(request, await findWallet(ctx.db, request.walletId), viewer.userId);
+  const recipient =
+    request.kind === 'TRANSFER'
+      ? checkRecipient(request, source, await findRecipientWallet(ctx.db, request.to))
+      : null;
+  const { services } = ctx;
+  const decision = decideOperation(
+    request,
+    { source, recipient, requestHash: hash },
+    { newId: services.newId, now: services.clock.now() },
+  );
+  const meta = { correlationId: ctx.correlationId };
+  const created = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(operations)
+      .values(decision.operation)
+      .onConflictDoNothing({ target: [operations.ownerId, operations.idempotencyKey] })
+      .returning();
+    if (!row) return null;
+    await enqueue(
+      tx,
+      decision.ledgerPost
+        ? createEvent('ledger.post.v1', { aggregateId: row.id, data: decision.ledgerPost }, meta)
+        : operationSettledEvent(row, meta),
+    );
+    return row;
+  });
+  if (created) return awaitSettlement(ctx, created, waitMs);
+
+  const winner = await findByKey(ctx.db, viewer.userId, request.idempotencyKey);
+  if (!winner) throw new Error(`idempotency key conflict without an operation for user ${viewer.userId}`);
+  return awaitSettlement(ctx, replayOf(winner, hash), waitMs);
+}
+
+/** The operation once settled, or as it is when `waitMs` runs out first. */
+async function awaitSettlement(
+  ctx: TransactionsContext,
+  row: OperationRow,
+  waitMs: number,
+): Promise<OperationView> {
+  const settled =
+    row.status === 'PENDING' ? ((await ctx.services.settlements.waitFor(row.id, waitMs)) ?? row) : row;
+  return { row: settled, side: 'SOURCE' };
+}
+
+async function findByKey(db: TransactionsExecutor, ownerId: string, idempotencyKey: string) {
+  const [row] = await db
+    .select()
+    .from(operations)
+    .where(and(eq(operations.ownerId, ownerId), eq(operations.idempotencyKey, idempotencyKey)));
+  return row ?? null;
+}
+
+/**
+ * Operations by id, one query per request however many the gateway asks for (a statement page
+ * resolves an operation per entry). Keyed by the request's context, so nothing outlives it.
+ */
+const loaders = new WeakMap<TransactionsContext, DataLoader<string, OperationRow | null>>();
+
+function operationLoader(ctx: TransactionsContext): DataLoader<string, OperationRow | null> {
+  let loader = loaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader(async (ids) => {
+      const rows = await ctx.db
+        .select()
+        .from(operations)
+        .where(inArray(operations.id, [...ids]));
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+    loaders.set(ctx, loader);
+  }
+  return loader;
+}
+
+/** `operation(id)` and Operation references: the operation as the viewer may see it, else null. */
+export async function findVisibleOperation(
+  ctx: TransactionsContext,
+  id: string,
+): Promise<OperationView | null> {
+  if (!ctx.viewer || !isUuid(id)) return null;
+  const row = await operationLoader(ctx).load(id.toLowerCase());
+  return row ? viewFor(row, ctx.viewer.userId) : null;
+}
+
+/**
+ * `Wallet.operations`: the viewer's operations on the wallet and the completed transfers it
+ * received, newest first. Each side is a range scan on its own index, fetched one past the page
+ * so the merge knows whether more follow. Anyone but the wallet's owner gets an empty page, as
+ * for a wallet that does not exist.
+ */
+export async function walletOperations(
+  ctx: TransactionsContext,
+  walletId: string,
+  page: PageRequest,
+): Promise<Page<OperationView>> {
+  const viewerId = ctx.viewer?.userId;
+  if (!viewerId || !isUuid(walletId)) return pageOf([], page.size, cursorOf);
+  const wallet = walletId.toLowerCase();
+  // A row comparison, so each side's (wallet, created_at, id) index serves it as one range.
+  const older = (after: Cursor | null): SQL | undefined =>
+    after
+      ? sql`(${operations.createdAt}, ${operations.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+      : undefined;
+  const sideQuery = (where: SQL | undefined) =>
+    ctx.db
+      .select()
+      .from(operations)
+      .where(and(where, older(page.after)))
+      .orderBy(desc(operations.createdAt), desc(operations.id))
+      .limit(page.size + 1);
+  const [own, received] = await Promise.all([
+    sideQuery(and(eq(operations.walletId, wallet), eq(operations.ownerId, viewerId))),
+    sideQuery(
+      and(
+        eq(operations.counterpartyWalletId, wallet),
+        eq(operations.counterpartyOwnerId, viewerId),
+        eq(operations.kind, 'TRANSFER'),
+        eq(operations.status, 'COMPLETED'),
+      ),
+    ),
+  ]);
+  const views = [...own, ...received]
+    .map((row) => viewOnWallet(row, wallet, viewerId))
+    .filter((view): view is OperationView => view !== null)
+    .sort((a, b) => newestFirst(cursorOf(a), cursorOf(b)));
+  return pageOf(views, page.size, cursorOf);
+}
+
+function cursorOf(view: OperationView): Cursor {
+  return { createdAt: view.row.createdAt, id: view.row.id };
+}

@@ -1,0 +1,73 @@
+import { isUuid } from '@walletgraph/platform/ids';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { userEmails, walletProjection } from './db/schema.ts';
+import type { Recipient } from './domain/requests.ts';
+import type { TransactionsExecutor } from './services.ts';
+
+/**
+ * The wallets and emails transactions knows from other subgraphs' events: written by the
+ * consumers in `events.ts`, read when a request names a wallet or a recipient.
+ */
+
+/** A wallet by id, or null when it is unknown (or the id is no UUID). */
+export async function findWallet(db: TransactionsExecutor, walletId: string) {
+  if (!isUuid(walletId)) return null;
+  const [row] = await db.select().from(walletProjection).where(eq(walletProjection.walletId, walletId));
+  return row ?? null;
+}
+
+/**
+ * The wallet a transfer's recipient names: by id, that wallet; by email, that user's default
+ * wallet. Null when there is none. If an email briefly belongs to two users (it moved between
+ * accounts and one event is still on its way), the most recently updated holder wins.
+ */
+export async function findRecipientWallet(db: TransactionsExecutor, to: Recipient) {
+  if (to.by === 'walletId') return findWallet(db, to.walletId);
+  const [row] = await db
+    .select({ wallet: walletProjection })
+    .from(userEmails)
+    .innerJoin(
+      walletProjection,
+      and(eq(walletProjection.ownerId, userEmails.userId), eq(walletProjection.isDefault, true)),
+    )
+    .where(eq(userEmails.email, to.email))
+    .orderBy(desc(userEmails.updatedAt))
+    .limit(1);
+  return row?.wallet ?? null;
+}
+
+/** Records a wallet as opened; a redelivery (or one arriving after the archive) changes nothing. */
+export async function projectWalletOpened(
+  db: TransactionsExecutor,
+  wallet: { walletId: string; ownerId: string; currency: string; isDefault: boolean; openedAt: Date },
+): Promise<void> {
+  await db.insert(walletProjection).values(wallet).onConflictDoNothing();
+}
+
+/**
+ * Marks a wallet archived. False when the wallet is not known yet (its `wallet.opened.v1` is
+ * still on its way): the caller retries later rather than lose the archive.
+ */
+export async function projectWalletArchived(db: TransactionsExecutor, walletId: string): Promise<boolean> {
+  const updated = await db
+    .update(walletProjection)
+    .set({ status: 'ARCHIVED' })
+    .where(eq(walletProjection.walletId, walletId))
+    .returning({ walletId: walletProjection.walletId });
+  return updated.length > 0;
+}
+
+/** Records a user's email as of `at`; an older event than the one already applied changes nothing. */
+export async function projectUserEmail(
+  db: TransactionsExecutor,
+  user: { userId: string; email: string; at: Date },
+): Promise<void> {
+  await db
+    .insert(userEmails)
+    .values({ userId: user.userId, email: user.email.trim().toLowerCase(), updatedAt: user.at })
+    .onConflictDoUpdate({
+      target: userEmails.userId,
+      set: { email: sql`excluded.email`, updatedAt: sql`excluded.updated_at` },
+      setWhere: sql`${userEmails.updatedAt} < excluded.updated_at`,
+    });
+}

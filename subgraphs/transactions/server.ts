@@ -1,0 +1,31 @@
+import { defineSubgraph } from '@walletgraph/platform/subgraph';
+import * as schema from './db/schema.ts';
+import { consumers } from './events.ts';
+import { resolvers } from './resolvers.ts';
+import {
+  createTransactionsServices,
+  type TransactionsContext,
+  type TransactionsServices,
+} from './services.ts';
+
+export type { TransactionsContext, TransactionsServices } from './services.ts';
+/** The context type codegen's typed resolvers name (`codegen.ts`: `../server.ts#Context`). */
+export type Context = TransactionsContext;
+
+/**
+ * The transactions subgraph: money operations (deposit, withdraw, transfer; jar moves to come),
+ * `Query.operation` and `Wallet.operations`. Sends `ledger.post.v1` commands and emits
+ * `transactions.operation_settled.v1`; consumes wallets and users' emails (projections) and the
+ * ledger's answers.
+ */
+export const transactionsSubgraph = defineSubgraph<typeof schema, TransactionsServices>({
+  name: 'transactions',
+  dir: import.meta.dirname,
+  resolvers,
+  dbSchema: schema,
+  services: ({ db, logger, publisher }) => createTransactionsServices({ db, logger, publisher }),
+  consumers,
+  async stopServices(services) {
+    await services.settlements.stop();
+  },
+});

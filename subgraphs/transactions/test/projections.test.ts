@@ -1,0 +1,80 @@
+import { createEvent, uuidv7 } from '@walletgraph/events';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userEmails, walletProjection } from '../db/schema.ts';
+import { createTransactionsHarness, type TransactionsHarness } from './harness.ts';
+
+let h: TransactionsHarness;
+const meta = { correlationId: 'projection-test' };
+
+beforeAll(async () => {
+  h = await createTransactionsHarness();
+}, 60_000);
+
+afterAll(async () => {
+  await h?.[Symbol.asyncDispose]();
+});
+
+const walletRow = async (walletId: string) =>
+  (await h.service.db.db.select().from(walletProjection).where(eq(walletProjection.walletId, walletId)))[0];
+const emailRow = async (userId: string) =>
+  (await h.service.db.db.select().from(userEmails).where(eq(userEmails.userId, userId)))[0];
+
+const opened = (walletId: string, ownerId: string) =>
+  createEvent(
+    'wallet.opened.v1',
+    { aggregateId: walletId, data: { walletId, ownerId, name: 'Main', currency: 'JPY', isDefault: true } },
+    meta,
+  );
+
+describe('projections', () => {
+  it('a wallet opened is known with its owner, currency and default flag; a redelivery changes nothing', async () => {
+    const walletId = uuidv7();
+    const ownerId = uuidv7();
+    const event = opened(walletId, ownerId);
+    await h.deliver(event);
+    const first = await walletRow(walletId);
+    expect(first).toMatchObject({ ownerId, currency: 'JPY', isDefault: true, status: 'ACTIVE' });
+    await h.deliver({ ...event, id: uuidv7() });
+    expect(await walletRow(walletId)).toEqual(first);
+  });
+
+  it('an archive that arrives before the opening is retried until the wallet is known', async () => {
+    const walletId = uuidv7();
+    const ownerId = uuidv7();
+    const archived = createEvent(
+      'wallet.archived.v1',
+      { aggregateId: walletId, data: { walletId, ownerId } },
+      meta,
+    );
+    const open = opened(walletId, ownerId);
+    // Both published before either is handled: the archive fails, is retried, and lands after the opening.
+    await h.deliver(archived, open);
+    expect(await walletRow(walletId)).toMatchObject({ status: 'ARCHIVED' });
+  });
+
+  it('a user’s email follows their latest event, however the events arrive', async () => {
+    const userId = uuidv7();
+    const at = (s: number) => new Date(Date.UTC(2026, 10, 22, 10, 0, s));
+    const registered = createEvent(
+      'identity.user_registered.v1',
+      {
+        aggregateId: userId,
+        data: { userId, email: 'ada@example.com', displayName: 'Ada', currency: 'EUR' },
+        occurredAt: at(0),
+      },
+      meta,
+    );
+    const updated = createEvent(
+      'identity.user_updated.v1',
+      {
+        aggregateId: userId,
+        data: { userId, email: 'ada@example.org', displayName: 'Ada' },
+        occurredAt: at(5),
+      },
+      meta,
+    );
+    await h.deliver(updated, registered);
+    expect(await emailRow(userId)).toMatchObject({ email: 'ada@example.org', updatedAt: at(5) });
+  });
+});

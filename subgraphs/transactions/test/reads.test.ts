@@ -1,0 +1,164 @@
+import { uuidv7 } from '@walletgraph/events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTransactionsHarness,
+  DEPOSIT,
+  newKey,
+  OPERATION,
+  onlyError,
+  type TestUser,
+  TRANSFER,
+  type TransactionsHarness,
+  walletOperations,
+} from './harness.ts';
+
+let h: TransactionsHarness;
+let alice: TestUser;
+let bob: TestUser;
+let mallory: TestUser;
+/** Alice's deposits, oldest first. */
+const deposits: string[] = [];
+let completedTransfer: string;
+let pendingTransfer: string;
+
+const eur = (amount: string) => ({ amount, currency: 'EUR' });
+
+beforeAll(async () => {
+  h = await createTransactionsHarness();
+  [alice, bob, mallory] = [await h.user(), await h.user(), await h.user()];
+  for (let i = 1; i <= 5; i++) {
+    const res = await h.execute(
+      DEPOSIT,
+      { input: { walletId: alice.walletId, amount: eur(`${i}`), idempotencyKey: newKey() }, waitMs: 0 },
+      alice.token,
+    );
+    deposits.push(res.data.deposit.id);
+  }
+  const transfer = async () => {
+    const res = await h.execute(
+      TRANSFER,
+      {
+        input: {
+          fromWalletId: alice.walletId,
+          toWalletId: bob.walletId,
+          amount: eur('1'),
+          idempotencyKey: newKey(),
+        },
+        waitMs: 0,
+      },
+      alice.token,
+    );
+    return res.data.transfer.id as string;
+  };
+  completedTransfer = await transfer();
+  pendingTransfer = await transfer();
+  await h.deliver(h.ledgerAnswer(completedTransfer, { posted: true }));
+}, 60_000);
+
+afterAll(async () => {
+  await h?.[Symbol.asyncDispose]();
+});
+
+describe('operation(id)', () => {
+  it('the owner sees their operation; anyone else, anonymous callers and unknown ids get null alike', async () => {
+    const own = await h.execute(OPERATION, { id: deposits[0] }, alice.token);
+    expect(own.errors).toEqual([]);
+    expect(own.data.operation).toMatchObject({
+      id: deposits[0],
+      kind: 'DEPOSIT',
+      wallet: { id: alice.walletId },
+    });
+    for (const [id, token] of [
+      [deposits[0], mallory.token],
+      [deposits[0], undefined],
+      [uuidv7(), alice.token],
+      ['not-a-uuid', alice.token],
+    ] as const) {
+      const res = await h.execute(OPERATION, { id }, token);
+      expect(res, `${id} as ${token}`).toEqual({ data: { operation: null }, errors: [] });
+    }
+  });
+
+  it('resolves many references in one go, each as the viewer may see it', async () => {
+    const res = await h.execute(
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Operation { id direction } } }',
+      {
+        r: [deposits[0], completedTransfer, pendingTransfer, uuidv7()].map((id) => ({
+          __typename: 'Operation',
+          id,
+        })),
+      },
+      bob.token,
+    );
+    expect(res.errors).toEqual([]);
+    expect(res.data._entities).toEqual([null, { id: completedTransfer, direction: 'IN' }, null, null]);
+  });
+});
+
+describe('Wallet.operations', () => {
+  it('pages through the owner’s operations newest first, without gaps or repeats', async () => {
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const res = await walletOperations(h, alice.token, alice.walletId, {
+        first: 3,
+        ...(after ? { after } : {}),
+      });
+      expect(res.errors).toEqual([]);
+      const { edges, pageInfo } = res.data._entities[0].operations;
+      seen.push(...edges.map((e: { node: { id: string } }) => e.node.id));
+      if (!pageInfo.hasNextPage) break;
+      after = pageInfo.endCursor;
+    }
+    expect(seen).toEqual([pendingTransfer, completedTransfer, ...[...deposits].reverse()]);
+  });
+
+  it('shows a completed transfer received on the recipient’s wallet, from their side, and not a pending one', async () => {
+    const res = await walletOperations(h, bob.token, bob.walletId);
+    expect(res.errors).toEqual([]);
+    expect(res.data._entities[0].operations).toEqual({
+      edges: [
+        {
+          cursor: expect.any(String),
+          node: {
+            id: completedTransfer,
+            kind: 'TRANSFER',
+            direction: 'IN',
+            status: 'COMPLETED',
+            amount: { amount: '1.00' },
+            wallet: { id: bob.walletId },
+            counterpartyWallet: { id: alice.walletId },
+          },
+        },
+      ],
+      pageInfo: { hasNextPage: false, endCursor: expect.any(String) },
+    });
+  });
+
+  it('is empty for anyone but the owner, as for a wallet that does not exist', async () => {
+    const empty = { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
+    for (const [walletId, token] of [
+      [alice.walletId, mallory.token],
+      [alice.walletId, undefined],
+      [uuidv7(), alice.token],
+      ['not-a-uuid', alice.token],
+    ] as const) {
+      const res = await walletOperations(h, token, walletId);
+      expect(res.errors).toEqual([]);
+      expect(res.data._entities[0].operations).toEqual(empty);
+    }
+  });
+
+  it('refuses a bad `first` or `after`, naming it', async () => {
+    expect(onlyError(await walletOperations(h, alice.token, alice.walletId, { first: 0 }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'first',
+    });
+    expect(onlyError(await walletOperations(h, alice.token, alice.walletId, { first: 101 })).field).toBe(
+      'first',
+    );
+    expect(
+      onlyError(await walletOperations(h, alice.token, alice.walletId, { after: 'bm90LWEtY3Vyc29y' })),
+    ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+});

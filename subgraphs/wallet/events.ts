@@ -1,0 +1,82 @@
+import { causedBy, createEvent, uuidv7 } from '@walletgraph/events';
+import { parseCurrency } from '@walletgraph/platform/money';
+import { enqueue } from '@walletgraph/platform/outbox/enqueue';
+import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
+import { applyWalletClosed, applyWalletCloseRefused } from './archive.ts';
+import * as schema from './db/schema.ts';
+import { counterpartiesOf, defaultWalletFor } from './domain/wallet.ts';
+
+type Schema = typeof schema;
+
+/**
+ * The wallet subgraph consumes:
+ * - `identity.user_registered.v1`, and opens the user's default wallet, announcing it with
+ *   `wallet.opened.v1` from the same transaction. A redelivery inserts nothing (one default
+ *   wallet per owner) and so announces nothing.
+ * - the ledger's answers to its archive requests (archive.ts): `ledger.wallet_closed.v1` archives
+ *   the wallet and announces `wallet.archived.v1`; `ledger.wallet_close_refused.v1` records why not.
+ * - `transactions.operation_settled.v1`: each side of a completed transfer becomes a counterparty
+ *   of the other's wallet (it may then see that wallet's id and owner). Idempotent by key.
+ */
+export const consumers = (): ConsumerDefinition<Schema>[] => [
+  {
+    name: 'wallet.user-registered',
+    handlers: {
+      async 'identity.user_registered.v1'(event, tx) {
+        const wallet = defaultWalletFor(
+          { userId: event.data.userId, currency: parseCurrency(event.data.currency, 'currency') },
+          { newId: uuidv7, now: new Date(event.occurredAt) },
+        );
+        const inserted = await tx.insert(schema.wallets).values(wallet).onConflictDoNothing().returning();
+        const row = inserted[0];
+        if (!row) return;
+        await enqueue(tx, openedEvent(row, causedBy(event)));
+      },
+    },
+  },
+  {
+    name: 'wallet.archive-answers',
+    handlers: {
+      async 'ledger.wallet_closed.v1'(event, tx) {
+        const { requestId, walletId } = event.data;
+        await applyWalletClosed(tx, { requestId, walletId, at: new Date(event.occurredAt) }, causedBy(event));
+      },
+      async 'ledger.wallet_close_refused.v1'(event, tx) {
+        const { requestId, reason } = event.data;
+        await applyWalletCloseRefused(tx, { requestId, reason, at: new Date(event.occurredAt) });
+      },
+    },
+  },
+  {
+    name: 'wallet.transfer-counterparties',
+    handlers: {
+      async 'transactions.operation_settled.v1'(event, tx) {
+        const pairs = counterpartiesOf(event.data);
+        if (pairs.length === 0) return;
+        const since = new Date(event.occurredAt);
+        await tx
+          .insert(schema.counterparties)
+          .values(pairs.map((pair) => ({ ...pair, since })))
+          .onConflictDoNothing();
+      },
+    },
+  },
+];
+
+/** The `wallet.opened.v1` event for a wallet row. */
+export function openedEvent(row: schema.WalletRow, meta: Parameters<typeof createEvent>[2]) {
+  return createEvent(
+    'wallet.opened.v1',
+    {
+      aggregateId: row.id,
+      data: {
+        walletId: row.id,
+        ownerId: row.ownerId,
+        name: row.name,
+        currency: row.currency,
+        isDefault: row.isDefault,
+      },
+    },
+    meta,
+  );
+}

@@ -1,0 +1,24 @@
+import { defineSubgraph } from '@walletgraph/platform/subgraph';
+import * as schema from './db/schema.ts';
+import { consumers } from './events.ts';
+import { resolvers } from './resolvers.ts';
+import { createWalletServices, type WalletContext, type WalletServices } from './services.ts';
+
+/** The context type codegen's typed resolvers name (`codegen.ts`: `../server.ts#Context`). */
+export type Context = WalletContext;
+
+/**
+ * The wallet subgraph: wallets, `User.wallets`, `User.defaultWallet`; opens default wallets and
+ * archives wallets once the ledger has closed their accounts.
+ */
+export const walletSubgraph = defineSubgraph<typeof schema, WalletServices>({
+  name: 'wallet',
+  dir: import.meta.dirname,
+  resolvers,
+  dbSchema: schema,
+  services: ({ db, logger }) => createWalletServices({ db, logger }),
+  consumers,
+  async stopServices(services) {
+    await services.archives.stop();
+  },
+});

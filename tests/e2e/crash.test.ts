@@ -1,0 +1,150 @@
+import { DepositDocument, type OperationFieldsFragment } from '@walletgraph/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  deposit,
+  eur,
+  expectBooksAgree,
+  expectLedgerInvariants,
+  newKey,
+  person,
+  pool,
+  settled,
+  storedOperations,
+  transfer,
+} from '../support/money.ts';
+import { startRealStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * Crashes in real mode: a service SIGKILLed (no graceful shutdown, no chance to ack, commit or
+ * flush anything) while money is moving, then started again. Whatever was accepted settles, once.
+ */
+
+/** Bounds waiting for recovery (a restart, redelivery, retries), never performance. */
+const SETTLE_TIMEOUT_MS = 90_000;
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startRealStack();
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.[Symbol.asyncDispose]();
+}, 60_000);
+
+/** A deterministic mix: amounts and pairs follow from the index alone. */
+const amountOf = (i: number) => BigInt(100 + ((i * 7_919) % 4_900));
+
+describe('crashes while money moves, real mode', () => {
+  it('the ledger killed while commands flow: every operation settles, none is applied twice', async () => {
+    const people = await Promise.all(['lea', 'lou', 'lia', 'lex'].map((n) => person(stack, n)));
+    const funded = await Promise.all(people.map(async (p) => settled(p.client, await deposit(p, 10_000n))));
+    for (const op of funded) expect(op.status).toBe('COMPLETED');
+
+    // 120 operations, a third deposits and the rest transfers (some of them overdrawing), sent
+    // without waiting for settlement; the ledger dies once a third of them have been accepted.
+    const burst = Array.from({ length: 120 }, (_, i) => ({
+      i,
+      from: people[i % people.length]!,
+      to: people[(i + 1 + (i % 3)) % people.length]!,
+      minor: amountOf(i),
+      key: newKey(`ledger-crash-${i}`),
+      kind: i % 3 === 0 ? ('DEPOSIT' as const) : ('TRANSFER' as const),
+    }));
+    let accepted = 0;
+    let killed: Promise<void> | undefined;
+    const replies = await pool(burst, 8, async (b) => {
+      const op =
+        b.kind === 'DEPOSIT'
+          ? await deposit(b.from, b.minor, b.key, 0)
+          : await transfer(b.from, b.to, b.minor, b.key, 0);
+      if (++accepted === 40) killed = stack.kill('ledger');
+      return op;
+    });
+    expect(killed, 'the ledger was killed during the burst').toBeDefined();
+    await killed;
+    await stack.restart('ledger');
+
+    // The transactions subgraph accepted every request (it does not need the ledger to do so).
+    const ops = replies.map((r, i) => {
+      if (r.status === 'rejected') throw new Error(`operation ${i} was not accepted`, { cause: r.reason });
+      return r.value;
+    });
+    const outcomes = await pool(ops, 8, (op, i) => settled(burst[i]!.from.client, op, SETTLE_TIMEOUT_MS));
+    outcomes.forEach((o, i) => {
+      if (o.status === 'rejected') throw new Error(`operation ${i} did not settle`, { cause: o.reason });
+      const op = o.value;
+      if (burst[i]!.kind === 'DEPOSIT') expect(op, `deposit ${i}`).toMatchObject({ status: 'COMPLETED' });
+      else if (op.status === 'FAILED') expect(op.failureCode, `transfer ${i}`).toBe('INSUFFICIENT_FUNDS');
+      else expect(op.status, `transfer ${i}`).toBe('COMPLETED');
+    });
+
+    const stored = await expectBooksAgree(stack, people);
+    expect(stored.length).toBe(people.length + burst.length);
+    await expectLedgerInvariants(stack);
+  }, 240_000);
+
+  it('the transactions subgraph killed right after accepting mutations: nothing lost, each settles once', async () => {
+    const people = await Promise.all(['tia', 'tom'].map((n) => person(stack, n)));
+    const requests = Array.from({ length: 60 }, (_, i) => ({
+      who: people[i % people.length]!,
+      minor: amountOf(i),
+      key: newKey(`tx-crash-${i}`),
+    }));
+
+    // Deposits without waiting; transactions dies as soon as ten replies are in. Requests it had
+    // not answered by then fail, and may or may not have committed: the client retries those.
+    let answered = 0;
+    let killed: Promise<void> | undefined;
+    const first = await pool(requests, 8, async (r): Promise<OperationFieldsFragment | null> => {
+      const res = await r.who.client
+        .request(DepositDocument, {
+          input: { walletId: r.who.walletId, amount: eur(r.minor), idempotencyKey: r.key },
+          waitMs: 0,
+        })
+        .catch(() => null);
+      const op = res?.errors ? null : (res?.data?.deposit ?? null);
+      if (op && ++answered === 10) killed = stack.kill('transactions');
+      return op;
+    });
+    expect(killed, 'transactions was killed during the burst').toBeDefined();
+    await killed;
+    const acceptedOps = new Map<string, OperationFieldsFragment>();
+    first.forEach((r, i) => {
+      if (r.status === 'fulfilled' && r.value) acceptedOps.set(requests[i]!.key, r.value);
+    });
+    expect(acceptedOps.size).toBeGreaterThanOrEqual(10);
+    await stack.restart('transactions');
+
+    // Every accepted operation is still there and settles COMPLETED.
+    await pool([...acceptedOps.entries()], 8, async ([key, op]) => {
+      const r = requests.find((x) => x.key === key)!;
+      const done = await settled(r.who.client, op, SETTLE_TIMEOUT_MS);
+      expect(done).toMatchObject({
+        id: op.id,
+        status: 'COMPLETED',
+        amount: { minorUnits: r.minor.toString() },
+      });
+    });
+
+    // The client retries every request with its key: an accepted one answers with its operation.
+    const retried = await pool(requests, 8, async (r) =>
+      settled(r.who.client, await deposit(r.who, r.minor, r.key, 10_000), SETTLE_TIMEOUT_MS),
+    );
+    retried.forEach((r, i) => {
+      if (r.status === 'rejected') throw new Error(`retry ${i} failed`, { cause: r.reason });
+      const before = acceptedOps.get(requests[i]!.key);
+      if (before) expect(r.value.id, `retry ${i} names the accepted operation`).toBe(before.id);
+      expect(r.value.status, `retry ${i}`).toBe('COMPLETED');
+    });
+
+    // One operation per key, each applied exactly once; balances are the sum of the deposits.
+    const stored = await storedOperations(
+      stack,
+      people.map((p) => p.walletId),
+    );
+    expect(stored.map((op) => op.idempotencyKey).sort()).toEqual(requests.map((r) => r.key).sort());
+    await expectBooksAgree(stack, people);
+    await expectLedgerInvariants(stack);
+  }, 240_000);
+});

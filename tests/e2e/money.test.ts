@@ -1,0 +1,281 @@
+import { randomBytes } from 'node:crypto';
+import { waitFor } from '@walletgraph/platform/test/support/infra';
+import {
+  type Client,
+  createClient,
+  DepositDocument,
+  MeDocument,
+  OpenWalletDocument,
+  OperationDocument,
+  type OperationFieldsFragment,
+  RegisterDocument,
+  TransferDocument,
+  WalletOperationsDocument,
+  WithdrawDocument,
+} from '@walletgraph/sdk';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gql } from '../security/support.ts';
+import { startRealStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * Money through the gateway, in real mode (Postgres, RabbitMQ, Redis, six processes): the
+ * transactions subgraph takes the request and sends the ledger command, the ledger posts or
+ * refuses it, and the answer settles the operation while the mutation waits.
+ */
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startRealStack();
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.[Symbol.asyncDispose]();
+}, 60_000);
+
+interface Person {
+  client: Client;
+  token: string;
+  email: string;
+  walletId: string;
+}
+
+const key = () => `e2e-${randomBytes(6).toString('hex')}`;
+const eur = (amount: string) => ({ amount, currency: 'EUR' });
+
+/** Registers someone and waits until every subgraph knows their default wallet. */
+async function person(name: string): Promise<Person> {
+  const email = `${name}.${randomBytes(4).toString('hex')}@example.com`;
+  const res = await createClient({ url: stack.url }).request(RegisterDocument, {
+    input: { email, password: 'correct horse battery staple 42', displayName: name, currency: 'EUR' },
+  });
+  expect(res.errors).toBeUndefined();
+  const client = createClient({ url: stack.url, token: res.data!.register.accessToken });
+  const walletId = await waitFor(
+    `${name}'s default wallet, Income jar and balance`,
+    async () => {
+      const me = await client.request(MeDocument);
+      const wallet = me.data?.me?.defaultWallet;
+      return !me.errors && wallet && wallet.jars.length > 0 ? wallet.id : undefined;
+    },
+    { timeoutMs: 20_000 },
+  );
+  // The transactions subgraph learns of users and wallets from events too.
+  await waitFor(`transactions to know ${name}`, () => knownToTransactions(email, walletId), {
+    timeoutMs: 20_000,
+  });
+  return { client, token: res.data!.register.accessToken, email, walletId };
+}
+
+async function knownToTransactions(email: string, walletId: string): Promise<boolean> {
+  const sql = postgres(stack.databases.transactions!, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql`select
+      exists (select 1 from user_emails where email = ${email}) and
+      exists (select 1 from wallet_projection where wallet_id = ${walletId}) as known`;
+    return row?.known === true;
+  } finally {
+    await sql.end();
+  }
+}
+
+/** The operation once settled: the mutation waits for it, and a client follows `operation(id)` if it did not. */
+async function settled(client: Client, op: OperationFieldsFragment): Promise<OperationFieldsFragment> {
+  if (op.status !== 'PENDING') return op;
+  return waitFor(
+    `operation ${op.id} to settle`,
+    async () => {
+      const res = await client.request(OperationDocument, { id: op.id });
+      const current = res.data?.operation;
+      return current && current.status !== 'PENDING' ? current : undefined;
+    },
+    { timeoutMs: 20_000 },
+  );
+}
+
+async function walletView(p: Person) {
+  const res = await p.client.request(WalletOperationsDocument, { id: p.walletId, first: 20 });
+  expect(res.errors).toBeUndefined();
+  return res.data!.wallet!;
+}
+
+async function deposit(p: Person, amount: string, idempotencyKey = key()) {
+  const res = await p.client.request(DepositDocument, {
+    input: { walletId: p.walletId, amount: eur(amount), idempotencyKey },
+    waitMs: 10_000,
+  });
+  expect(res.errors).toBeUndefined();
+  return settled(p.client, res.data!.deposit);
+}
+
+describe('money through the gateway, real mode', () => {
+  it('a deposit settles COMPLETED and the balance shows it', async () => {
+    const ada = await person('ada');
+    const op = await deposit(ada, '25.50');
+    expect(op).toMatchObject({
+      kind: 'DEPOSIT',
+      status: 'COMPLETED',
+      failureCode: null,
+      direction: 'IN',
+      amount: { amount: '25.50', currency: 'EUR', minorUnits: '2550' },
+      wallet: { id: ada.walletId },
+      settledAt: expect.any(String),
+    });
+    const wallet = await walletView(ada);
+    expect(wallet.balance.total).toEqual({ amount: '25.50', currency: 'EUR', minorUnits: '2550' });
+    expect(wallet.balance.available.minorUnits).toBe('2550');
+    expect(wallet.operations.edges.map((e) => e.node.id)).toEqual([op.id]);
+  });
+
+  it('a withdrawal of more than is available settles FAILED with INSUFFICIENT_FUNDS and moves nothing', async () => {
+    const bea = await person('bea');
+    await deposit(bea, '10.00');
+    const res = await bea.client.request(WithdrawDocument, {
+      input: { walletId: bea.walletId, amount: eur('10.01'), idempotencyKey: key() },
+      waitMs: 10_000,
+    });
+    expect(res.errors).toBeUndefined();
+    const op = await settled(bea.client, res.data!.withdraw);
+    expect(op).toMatchObject({ kind: 'WITHDRAWAL', status: 'FAILED', failureCode: 'INSUFFICIENT_FUNDS' });
+    expect((await walletView(bea)).balance.total.minorUnits).toBe('1000');
+
+    const within = await bea.client.request(WithdrawDocument, {
+      input: { walletId: bea.walletId, amount: eur('4.00'), idempotencyKey: key() },
+      waitMs: 10_000,
+    });
+    expect(await settled(bea.client, within.data!.withdraw)).toMatchObject({
+      status: 'COMPLETED',
+      direction: 'OUT',
+    });
+    expect((await walletView(bea)).balance.total.minorUnits).toBe('600');
+  });
+
+  it('a transfer by email shows on both wallets, each from its own side, and moves the money', async () => {
+    const [cyd, dan] = await Promise.all([person('cyd'), person('dan')]);
+    await deposit(cyd, '50.00');
+    const res = await cyd.client.request(TransferDocument, {
+      input: {
+        fromWalletId: cyd.walletId,
+        toEmail: dan.email.toUpperCase(),
+        amount: eur('20.00'),
+        idempotencyKey: key(),
+        note: 'concert tickets',
+      },
+      waitMs: 10_000,
+    });
+    expect(res.errors).toBeUndefined();
+    const op = await settled(cyd.client, res.data!.transfer);
+    expect(op).toMatchObject({
+      kind: 'TRANSFER',
+      status: 'COMPLETED',
+      direction: 'OUT',
+      wallet: { id: cyd.walletId },
+      counterpartyWallet: { id: dan.walletId },
+    });
+
+    const sender = await walletView(cyd);
+    expect(sender.balance.total.minorUnits).toBe('3000');
+    expect(sender.operations.edges[0]!.node).toMatchObject({ id: op.id, direction: 'OUT' });
+
+    const recipient = await walletView(dan);
+    expect(recipient.balance.total.minorUnits).toBe('2000');
+    expect(recipient.operations.edges.map((e) => e.node)).toEqual([
+      expect.objectContaining({
+        id: op.id,
+        kind: 'TRANSFER',
+        status: 'COMPLETED',
+        direction: 'IN',
+        amount: { amount: '20.00', currency: 'EUR', minorUnits: '2000' },
+        wallet: { id: dan.walletId },
+        counterpartyWallet: { id: cyd.walletId },
+        note: 'concert tickets',
+      }),
+    ]);
+    const asRecipient = await dan.client.request(OperationDocument, { id: op.id });
+    expect(asRecipient.data!.operation).toMatchObject({
+      id: op.id,
+      direction: 'IN',
+      wallet: { id: dan.walletId },
+    });
+  });
+
+  it('a transfer’s recipient sees the incoming operation, but never the sender’s balance or other wallets', async () => {
+    const [eve, fay] = await Promise.all([person('eve'), person('fay')]);
+    await deposit(eve, '80.00');
+    const opened = await eve.client.request(OpenWalletDocument, {
+      input: { name: 'Savings', currency: 'EUR' },
+    });
+    expect(opened.errors).toBeUndefined();
+    const eveOther = opened.data!.openWallet.id;
+    const res = await eve.client.request(TransferDocument, {
+      input: { fromWalletId: eve.walletId, toEmail: fay.email, amount: eur('5.00'), idempotencyKey: key() },
+      waitMs: 10_000,
+    });
+    const op = await settled(eve.client, res.data!.transfer);
+    expect(op.status).toBe('COMPLETED');
+
+    // Everything a recipient might try, in one request, with Fay's own token.
+    const probe = await gql(
+      stack.url,
+      /* GraphQL */ `
+        query Probe($op: ID!, $sender: ID!, $other: ID!) {
+          operation(id: $op) {
+            id
+            direction
+            counterpartyWallet { id balance { total { amount minorUnits } } owner { id wallets { id } } }
+          }
+          senderWallet: wallet(id: $sender) { id balance { total { minorUnits } } }
+          otherWallet: wallet(id: $other) { id }
+        }
+      `,
+      { op: op.id, sender: eve.walletId, other: eveOther },
+      { token: fay.token },
+    );
+    const data = probe.data as {
+      operation: { id: string; direction: string; counterpartyWallet: unknown } | null;
+      senderWallet: unknown;
+      otherWallet: unknown;
+    };
+    expect(data.operation).toMatchObject({ id: op.id, direction: 'IN', counterpartyWallet: null });
+    expect(data.senderWallet).toBeNull();
+    expect(data.otherWallet).toBeNull();
+    // Eve holds 75.00 after the transfer: no trace of it, nor of her other wallet, anywhere.
+    const everything = JSON.stringify(probe);
+    expect(everything).not.toContain('7500');
+    expect(everything).not.toContain('75.00');
+    expect(everything).not.toContain(eveOther);
+  });
+
+  it('a transfer to an email nobody registered settles FAILED with RECIPIENT_NOT_FOUND', async () => {
+    const eve = await person('eve');
+    const res = await eve.client.request(TransferDocument, {
+      input: {
+        fromWalletId: eve.walletId,
+        toEmail: 'nobody@example.invalid',
+        amount: eur('1'),
+        idempotencyKey: key(),
+      },
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.transfer).toMatchObject({ status: 'FAILED', failureCode: 'RECIPIENT_NOT_FOUND' });
+  });
+
+  it('a retry with the same key returns the same operation and moves the money once', async () => {
+    const fay = await person('fay');
+    const idempotencyKey = key();
+    const first = await deposit(fay, '7.00', idempotencyKey);
+    const retries = await Promise.all([
+      deposit(fay, '7', idempotencyKey),
+      deposit(fay, '7.00', idempotencyKey),
+    ]);
+    for (const retry of retries) expect(retry).toEqual(first);
+    expect((await walletView(fay)).balance.total.minorUnits).toBe('700');
+
+    const reused = await fay.client.request(DepositDocument, {
+      input: { walletId: fay.walletId, amount: eur('8.00'), idempotencyKey },
+    });
+    expect(reused.errors?.map((e) => e.extensions?.code)).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+    expect((await walletView(fay)).balance.total.minorUnits).toBe('700');
+  });
+});

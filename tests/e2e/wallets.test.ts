@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+import { waitFor } from '@walletgraph/platform/test/support/infra';
+import {
+  ArchiveWalletDocument,
+  type Client,
+  createClient,
+  DepositDocument,
+  MeDocument,
+  OperationDocument,
+  RegisterDocument,
+  WalletDocument,
+  WithdrawDocument,
+} from '@walletgraph/sdk';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reconcile } from '../../scripts/reconcile.ts';
+import { startRealStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * Wallets through the gateway, in real mode: archiving asks the ledger, which closes the wallet's
+ * accounts only when all are at zero; and `pnpm reconcile` re-settles what a lost ledger answer
+ * left PENDING.
+ */
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startRealStack();
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.[Symbol.asyncDispose]();
+}, 60_000);
+
+interface Person {
+  client: Client;
+  walletId: string;
+}
+
+const key = () => `e2e-${randomBytes(6).toString('hex')}`;
+const eur = (amount: string) => ({ amount, currency: 'EUR' });
+
+async function query<T>(name: string, sql: (db: postgres.Sql) => Promise<T>): Promise<T> {
+  const db = postgres(stack.databases[name]!, { max: 1, onnotice: () => {} });
+  try {
+    return await sql(db);
+  } finally {
+    await db.end();
+  }
+}
+
+/** Registers someone and waits until the ledger and transactions know their default wallet. */
+async function person(name: string): Promise<Person> {
+  const email = `${name}.${randomBytes(4).toString('hex')}@example.com`;
+  const res = await createClient({ url: stack.url }).request(RegisterDocument, {
+    input: { email, password: 'correct horse battery staple 42', displayName: name, currency: 'EUR' },
+  });
+  expect(res.errors).toBeUndefined();
+  const client = createClient({ url: stack.url, token: res.data!.register.accessToken });
+  const walletId = await waitFor(
+    `${name}'s default wallet and Income jar`,
+    async () => {
+      const me = await client.request(MeDocument);
+      const wallet = me.data?.me?.defaultWallet;
+      return !me.errors && wallet && wallet.jars.length > 0 ? wallet.id : undefined;
+    },
+    { timeoutMs: 20_000 },
+  );
+  await waitFor(
+    `transactions to know ${name}'s wallet`,
+    () =>
+      query('transactions', async (db) => {
+        const rows = await db`select 1 from wallet_projection where wallet_id = ${walletId}`;
+        return rows.length === 1;
+      }),
+    { timeoutMs: 20_000 },
+  );
+  return { client, walletId };
+}
+
+async function deposit(p: Person, amount: string) {
+  const res = await p.client.request(DepositDocument, {
+    input: { walletId: p.walletId, amount: eur(amount), idempotencyKey: key() },
+    waitMs: 10_000,
+  });
+  expect(res.errors).toBeUndefined();
+  expect(res.data!.deposit.status).toBe('COMPLETED');
+  return res.data!.deposit;
+}
+
+const codes = (res: { errors?: readonly { extensions?: Record<string, unknown> }[] }) =>
+  res.errors?.map((e) => e.extensions?.code);
+
+describe('archiving wallets, real mode', () => {
+  it('archives a wallet whose total is zero; it then refuses deposits with WALLET_ARCHIVED', async () => {
+    const ada = await person('ada');
+    const archived = await ada.client.request(ArchiveWalletDocument, { id: ada.walletId });
+    expect(archived.errors).toBeUndefined();
+    expect(archived.data!.archiveWallet).toMatchObject({ id: ada.walletId, status: 'ARCHIVED' });
+    // Archiving again is idempotent.
+    const again = await ada.client.request(ArchiveWalletDocument, { id: ada.walletId });
+    expect(again.data!.archiveWallet.status).toBe('ARCHIVED');
+
+    // transactions learns of the archive from wallet.archived.v1.
+    const refused = await waitFor(
+      'a deposit refused as WALLET_ARCHIVED',
+      async () => {
+        const res = await ada.client.request(DepositDocument, {
+          input: { walletId: ada.walletId, amount: eur('1.00'), idempotencyKey: key() },
+          waitMs: 5000,
+        });
+        return codes(res)?.includes('WALLET_ARCHIVED') ? res : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+    expect(refused.errors![0]!.extensions).toMatchObject({ code: 'WALLET_ARCHIVED' });
+    const view = await ada.client.request(WalletDocument, { id: ada.walletId });
+    expect(view.data!.wallet).toMatchObject({ status: 'ARCHIVED', balance: { total: { amount: '0.00' } } });
+  });
+
+  it('refuses WALLET_NOT_EMPTY while the wallet holds money, and it stays ACTIVE and usable', async () => {
+    const bob = await person('bob');
+    await deposit(bob, '12.34');
+    const res = await bob.client.request(ArchiveWalletDocument, { id: bob.walletId });
+    expect(codes(res)).toEqual(['WALLET_NOT_EMPTY']);
+    const view = await bob.client.request(WalletDocument, { id: bob.walletId });
+    expect(view.data!.wallet).toMatchObject({ status: 'ACTIVE', balance: { total: { amount: '12.34' } } });
+
+    // Emptied, it archives.
+    const out = await bob.client.request(WithdrawDocument, {
+      input: { walletId: bob.walletId, amount: eur('12.34'), idempotencyKey: key() },
+      waitMs: 10_000,
+    });
+    expect(out.data!.withdraw.status).toBe('COMPLETED');
+    const archived = await bob.client.request(ArchiveWalletDocument, { id: bob.walletId });
+    expect(archived.errors).toBeUndefined();
+    expect(archived.data!.archiveWallet.status).toBe('ARCHIVED');
+  });
+
+  it('answers NOT_FOUND for another user’s wallet, as for an unknown id, and archives nothing', async () => {
+    const [carol, mallory] = await Promise.all([person('carol'), person('mallory')]);
+    const res = await mallory.client.request(ArchiveWalletDocument, { id: carol.walletId });
+    expect(codes(res)).toEqual(['NOT_FOUND']);
+    const unknown = await mallory.client.request(ArchiveWalletDocument, { id: crypto.randomUUID() });
+    expect(unknown.errors?.map((e) => [e.message, e.extensions?.code])).toEqual(
+      res.errors?.map((e) => [e.message, e.extensions?.code]),
+    );
+    const view = await carol.client.request(WalletDocument, { id: carol.walletId });
+    expect(view.data!.wallet!.status).toBe('ACTIVE');
+  });
+});
+
+describe('pnpm reconcile, real mode', () => {
+  it('re-settles an operation whose settlement was lost, and reports it corrected', async () => {
+    const dan = await person('dan');
+    const op = await deposit(dan, '5.00');
+    // A lost settlement: the ledger posted the entry, but transactions still has the operation PENDING.
+    await query('transactions', (db) => db`update operations set status = 'PENDING' where id = ${op.id}`);
+
+    const report = await reconcile(
+      { ledger: stack.databases.ledger!, transactions: stack.databases.transactions! },
+      { waitMs: 20_000 },
+    );
+    expect(report.published).toBe(true);
+    expect(report.replayed.posted).toBeGreaterThanOrEqual(1);
+    expect(report.operations).toMatchObject({ pendingBefore: 1, corrected: [op.id], stillPending: 0 });
+    const after = await dan.client.request(OperationDocument, { id: op.id });
+    expect(after.data!.operation).toMatchObject({ status: 'COMPLETED' });
+  });
+});

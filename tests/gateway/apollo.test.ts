@@ -1,0 +1,158 @@
+import { createGatewayApollo } from '@walletgraph/gateway/apollo';
+import type { GatewayContext } from '@walletgraph/gateway/context';
+import { armorLimits } from '@walletgraph/gateway/plugins/armor';
+import { createLogger } from '@walletgraph/platform/logger';
+import { buildSchema, getIntrospectionQuery } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const logger = createLogger('gateway-apollo-test', 'silent');
+
+/** A tiny schema with recursion and pagination, enough to reach every limit. */
+const schema = buildSchema(/* GraphQL */ `
+  type Query {
+    node: Node
+    nodes(first: Int): [Node!]
+  }
+  type Node {
+    id: ID!
+    name: String
+    child: Node
+  }
+  type Subscription {
+    tick: Int
+  }
+`);
+
+const context: GatewayContext = {
+  viewer: null,
+  clientAddress: '127.0.0.1',
+  correlationId: 'test',
+  logger,
+  forwardedHeaders: {},
+};
+
+async function started(isProduction: boolean) {
+  const apollo = createGatewayApollo({ executor: { schema }, isProduction, logger });
+  await apollo.start();
+  return {
+    apollo,
+    async run(query: string) {
+      const response = await apollo.executeOperation({ query }, { contextValue: context });
+      if (response.body.kind !== 'single') throw new Error('expected a single result');
+      return { status: response.http.status, ...response.body.singleResult };
+    },
+  };
+}
+
+/** `{ node { child { … id } } }` with `depth` levels counted the way graphql-armor counts them. */
+function nested(depth: number): string {
+  const objects = depth - 1;
+  return `{ node { ${'child { '.repeat(objects - 1)}id${' }'.repeat(objects - 1)} } }`;
+}
+
+describe('the gateway Apollo Server outside production', () => {
+  let server: Awaited<ReturnType<typeof started>>;
+  beforeAll(async () => {
+    server = await started(false);
+  });
+  afterAll(() => server.apollo.stop());
+
+  it('answers a subscription sent over HTTP with BAD_REQUEST pointing at graphql-ws on /graphql', async () => {
+    const result = await server.run('subscription { tick }');
+    expect(result.status).toBe(400);
+    expect(result.data).toBeUndefined();
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/WebSocket to this same \/graphql path with graphql-ws/),
+        extensions: expect.objectContaining({ code: 'BAD_REQUEST' }),
+      }),
+    ]);
+  });
+
+  it('executes queries as usual', async () => {
+    const result = await server.run(nested(armorLimits.maxDepth));
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ node: null });
+  });
+
+  it('rejects a query deeper than the depth limit', async () => {
+    const result = await server.run(nested(armorLimits.maxDepth + 1));
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]?.message).toMatch(/depth limit of 12 exceeded/);
+  });
+
+  it('rejects more aliases than the limit', async () => {
+    const aliases = Array.from({ length: armorLimits.maxAliases + 1 }, (_, i) => `a${i}: id`).join(' ');
+    const result = await server.run(`{ node { ${aliases} } }`);
+    expect(result.errors?.[0]?.message).toMatch(/Aliases limit of 15 exceeded/);
+  });
+
+  it('rejects more directives than the limit', async () => {
+    const fields = Array.from({ length: armorLimits.maxDirectives + 1 }, () => 'id @skip(if: false)').join(
+      ' ',
+    );
+    const result = await server.run(`{ node { ${fields} } }`);
+    expect(result.errors?.[0]?.message).toMatch(/Directives limit of 20 exceeded/);
+  });
+
+  it('rejects a document with more tokens than the limit', async () => {
+    const result = await server.run(`{ node { ${'id '.repeat(armorLimits.maxTokens)}} }`);
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]?.message).toMatch(/more tha. 1000 tokens/);
+    expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+  });
+
+  it('rejects a query whose cost exceeds the limit, such as nested pagination', async () => {
+    const result = await server.run(
+      '{ nodes(first: 100) { child { id name } } a: nodes(first: 100) { id } }',
+    );
+    expect(result.errors).toBeUndefined();
+    const costly = await server.run('{ nodes(first: 10000) { id } }');
+    expect(costly.errors?.[0]?.message).toMatch(/Query Cost limit of 10000 exceeded/);
+  });
+
+  it('lets Apollo Sandbox introspect the schema', async () => {
+    const query = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+      oneOf: true,
+    });
+    const result = await server.run(query);
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toHaveProperty('__schema.queryType.name', 'Query');
+  });
+
+  it('suggests field names to developers', async () => {
+    const result = await server.run('{ nod }');
+    expect(result.errors?.[0]?.message).toMatch(/Did you mean "node"/);
+  });
+});
+
+describe('the gateway Apollo Server in production', () => {
+  let server: Awaited<ReturnType<typeof started>>;
+  beforeAll(async () => {
+    server = await started(true);
+  });
+  afterAll(() => server.apollo.stop());
+
+  it('refuses introspection', async () => {
+    const result = await server.run('{ __schema { queryType { name } } }');
+    expect(result.errors?.[0]?.message).toMatch(/introspection is not allowed/i);
+  });
+
+  it('does not reveal its limits or suggest field names', async () => {
+    const deep = await server.run(nested(armorLimits.maxDepth + 1));
+    expect(deep.errors?.[0]?.message).toBeDefined();
+    expect(deep.errors?.[0]?.message).not.toMatch(/12/);
+    const typo = await server.run('{ nod }');
+    expect(typo.errors?.[0]?.message).not.toMatch(/Did you mean/);
+  });
+
+  it('still answers a subscription over HTTP with BAD_REQUEST', async () => {
+    const result = await server.run('subscription { tick }');
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+  });
+});

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { loginThrottleKey } from '@walletgraph/gateway/limits/login-throttle';
+import { createRedisCounterStore } from '@walletgraph/gateway/limits/redis-store';
+import type { CounterStore } from '@walletgraph/gateway/limits/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BareGateway, startBareGateway } from '../../support/gateway.ts';
+import { postGraphQL } from '../../support/http.ts';
+import { openTestRedis, type TestRedis } from '../../support/redis.ts';
+
+const login = (email: string) => ({
+  query: /* GraphQL */ 'mutation ($input: LoginInput!) { login(input: $input) { accessToken } }',
+  variables: { input: { email, password: 'whatever it is' } },
+});
+const someEmail = () => `someone.${randomBytes(4).toString('hex')}@example.com`;
+
+/**
+ * The sign-in throttle with its counts in Redis, on a gateway whose subgraphs are not running:
+ * an answer from the throttle is by construction an answer that never reached identity. How
+ * identity's answers are counted is specified with the whole supergraph (embedded.test.ts).
+ */
+describe('the gateway sign-in throttle per client address, counted in Redis', () => {
+  let redis: TestRedis;
+  let store: CounterStore;
+  let gateway: BareGateway;
+  beforeAll(async () => {
+    redis = await openTestRedis('login-throttle');
+    store = createRedisCounterStore({ redis: redis.redis, prefix: redis.prefix });
+    // The defaults: 50 failed sign-ins per address per 15 minutes.
+    gateway = await startBareGateway({}, { counterStore: store });
+  });
+  afterAll(async () => {
+    await gateway?.[Symbol.asyncDispose]();
+    await redis?.[Symbol.asyncDispose]();
+  });
+
+  /** What 50 failed sign-ins from `address` leave in the counters (as other replicas may have). */
+  async function fiftyFailuresFrom(address: string) {
+    for (let i = 0; i < 50; i++) {
+      await store.hit(loginThrottleKey(address), { limit: 50, windowMs: 15 * 60_000 });
+    }
+  }
+
+  it('answers TOO_MANY_ATTEMPTS with 429 and Retry-After once an address has 50 failures, before identity', async () => {
+    await fiftyFailuresFrom('127.0.2.1');
+    const refused = await postGraphQL(gateway.url, login(someEmail()), { from: '127.0.2.1' });
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(15 * 60 - 30);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    expect(refused.data).toBeUndefined();
+    // (Outside production Apollo adds a stacktrace; nothing else is said.)
+    expect(refused.errors).toMatchObject([
+      {
+        message: 'too many failed sign-in attempts; try again later',
+        extensions: { code: 'TOO_MANY_ATTEMPTS', retryAfterSeconds: retryAfter },
+      },
+    ]);
+  });
+
+  it('lets another address try', async () => {
+    const other = await postGraphQL(gateway.url, login(someEmail()), { from: '127.0.2.2' });
+    expect(other.status).toBe(200);
+    // Identity is not running, so the attempt reaches the gateway's planner and fails there.
+    expect(other.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+  });
+
+  it('does not count an attempt that failed for another reason than the credentials', async () => {
+    for (let i = 0; i < 60; i++) {
+      const answer = await postGraphQL(gateway.url, login(someEmail()), { from: '127.0.2.3' });
+      expect(answer.status).toBe(200);
+    }
+  });
+
+  it('leaves other operations from a throttled address alone', async () => {
+    await fiftyFailuresFrom('127.0.2.4');
+    const other = await postGraphQL(gateway.url, { query: '{ __typename }' }, { from: '127.0.2.4' });
+    expect(other.status).toBe(200);
+  });
+});

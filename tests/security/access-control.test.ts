@@ -1,0 +1,532 @@
+import type { SubgraphName } from '@walletgraph/platform/config';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRealStack, type TestStack } from '../support/stack.ts';
+import {
+  aliceView,
+  attacker,
+  gql,
+  outcome,
+  type Person,
+  type RawResponse,
+  randomUuid,
+  subgraphUrl,
+  type Victim,
+  victim,
+} from './support.ts';
+
+/**
+ * Access control (ARCHITECTURE.md §9): Mallory, signed in with an account of her own, tries
+ * every way to Alice's wallet, jar, operation and profile: through the gateway with Alice's
+ * ids, and straight to each subgraph's port with federation `_entities` references. Another
+ * user's object must be indistinguishable from one that does not exist.
+ */
+
+let stack: TestStack;
+let alice: Victim;
+let mallory: Person & { walletId: string; jarId: string };
+let aliceBefore: unknown;
+
+beforeAll(async () => {
+  stack = await startRealStack();
+  [alice, mallory] = await Promise.all([victim(stack), attacker(stack)]);
+  aliceBefore = await aliceView(stack, alice);
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.[Symbol.asyncDispose]();
+}, 60_000);
+
+const asMallory = (query: string, variables: Record<string, unknown> = {}) =>
+  gql(stack.url, query, variables, { token: mallory.accessToken });
+const asAlice = (query: string, variables: Record<string, unknown> = {}) =>
+  gql(stack.url, query, variables, { token: alice.accessToken });
+
+/** What an unknown id answers on a nullable root field: null, and nothing else. */
+const nothing = (field: string) => ({ status: 200, data: { [field]: null }, errors: undefined });
+
+describe('through the gateway, Mallory with Alice’s ids', () => {
+  const WALLET = /* GraphQL */ `query ($id: ID!) {
+    wallet(id: $id) { id name currency status owner { id displayName } balance { total { amount } } jars { id } }
+  }`;
+  const JAR = /* GraphQL */ `query ($id: ID!) {
+    jar(id: $id) { id name kind status wallet { id name } balance { amount } }
+  }`;
+  const OPERATION = /* GraphQL */ `query ($id: ID!) {
+    operation(id: $id) { id kind status amount { amount currency } wallet { id } note idempotencyKey }
+  }`;
+
+  it('wallet(id): Alice sees her wallet; Mallory gets null, exactly as for an unknown uuid or a non-uuid', async () => {
+    const own = await asAlice(WALLET, { id: alice.walletId });
+    expect(own.errors).toBeUndefined();
+    expect(own.data.wallet).toMatchObject({ id: alice.walletId, owner: { id: alice.userId } });
+    for (const id of [alice.walletId, randomUuid(), 'not-a-uuid', alice.jarId, alice.userId]) {
+      expect(outcome(await asMallory(WALLET, { id })), id).toEqual(nothing('wallet'));
+    }
+  });
+
+  it('jar(id): Alice sees her Income jar; Mallory gets null, exactly as for an unknown id', async () => {
+    const own = await asAlice(JAR, { id: alice.jarId });
+    expect(own.errors).toBeUndefined();
+    expect(own.data.jar).toMatchObject({ id: alice.jarId, kind: 'INCOME', wallet: { id: alice.walletId } });
+    for (const id of [alice.jarId, randomUuid(), 'not-a-uuid', alice.walletId]) {
+      expect(outcome(await asMallory(JAR, { id })), id).toEqual(nothing('jar'));
+    }
+  });
+
+  it('operation(id): Alice sees her operation; Mallory gets null, exactly as for an unknown id', async () => {
+    const own = await asAlice(OPERATION, { id: alice.operationId });
+    expect(own.errors).toBeUndefined();
+    expect(own.data.operation).toMatchObject({
+      id: alice.operationId,
+      amount: { amount: '12.50', currency: 'EUR' },
+      wallet: { id: alice.walletId },
+    });
+    for (const id of [alice.operationId, randomUuid(), 'not-a-uuid']) {
+      expect(outcome(await asMallory(OPERATION, { id })), id).toEqual(nothing('operation'));
+    }
+  });
+
+  it('me is Mallory’s own, and her wallets, default wallet and jars never include Alice’s', async () => {
+    const res = await asMallory(
+      '{ me { id email displayName wallets { id owner { id } } defaultWallet { id jars { id } } } }',
+    );
+    expect(outcome(res)).toEqual({
+      status: 200,
+      data: {
+        me: {
+          id: mallory.userId,
+          email: mallory.email,
+          displayName: 'Mallory',
+          wallets: [{ id: mallory.walletId, owner: { id: mallory.userId } }],
+          defaultWallet: { id: mallory.walletId, jars: [{ id: mallory.jarId }] },
+        },
+      },
+      errors: undefined,
+    });
+  });
+
+  it('a forged user-id header beside Mallory’s own token changes nothing: me is still Mallory', async () => {
+    const res = await gql(
+      stack.url,
+      'query ($id: ID!) { me { id } wallet(id: $id) { id } }',
+      { id: alice.walletId },
+      { token: mallory.accessToken, headers: forgedIdentityHeaders(alice.userId) },
+    );
+    expect(outcome(res)).toEqual({
+      status: 200,
+      data: { me: { id: mallory.userId }, wallet: null },
+      errors: undefined,
+    });
+  });
+
+  /**
+   * Every mutation that takes an id, called with Alice's ids and again with random uuids: the two
+   * answers must not differ (today most are NOT_IMPLEMENTED; the concrete answer is asserted too,
+   * so this keeps guarding when they are implemented and the expectation is updated).
+   */
+  const money = { amount: '1.00', currency: 'EUR' };
+  const key = () => `attack-${randomUuid()}`;
+  const mutations: {
+    name: string;
+    document: string;
+    variables: (ids: { wallet: string; jar: string }) => Record<string, unknown>;
+    /** The error both answers carry, when the mutation is implemented (else NOT_IMPLEMENTED). */
+    refusal?: { message: string; code: string };
+  }[] = [
+    {
+      name: 'archiveWallet',
+      refusal: { message: 'wallet not found', code: 'NOT_FOUND' },
+      document: 'mutation ($id: ID!) { archiveWallet(id: $id) { id status } }',
+      variables: (ids) => ({ id: ids.wallet }),
+    },
+    {
+      name: 'archiveJar',
+      document: 'mutation ($id: ID!) { archiveJar(id: $id) { id status } }',
+      variables: (ids) => ({ id: ids.jar }),
+    },
+    {
+      name: 'createJar',
+      document: 'mutation ($input: CreateJarInput!) { createJar(input: $input) { id wallet { id } } }',
+      variables: (ids) => ({ input: { walletId: ids.wallet, name: 'Mallory’s', kind: 'SAVINGS' } }),
+    },
+    {
+      name: 'setAllocationRules',
+      document:
+        'mutation ($w: ID!, $rules: [AllocationRuleInput!]!) { setAllocationRules(walletId: $w, rules: $rules) { percent jar { id } } }',
+      variables: (ids) => ({ w: ids.wallet, rules: [{ jarId: ids.jar, percent: 100 }] }),
+    },
+    {
+      name: 'deposit',
+      refusal: { message: 'input.walletId: wallet not found', code: 'NOT_FOUND' },
+      document: 'mutation ($input: DepositInput!) { deposit(input: $input) { id status failureCode } }',
+      variables: (ids) => ({ input: { walletId: ids.wallet, amount: money, idempotencyKey: key() } }),
+    },
+    {
+      name: 'withdraw',
+      refusal: { message: 'input.walletId: wallet not found', code: 'NOT_FOUND' },
+      document: 'mutation ($input: WithdrawInput!) { withdraw(input: $input) { id status failureCode } }',
+      variables: (ids) => ({ input: { walletId: ids.wallet, amount: money, idempotencyKey: key() } }),
+    },
+    {
+      name: 'transfer',
+      refusal: { message: 'input.fromWalletId: wallet not found', code: 'NOT_FOUND' },
+      document: 'mutation ($input: TransferInput!) { transfer(input: $input) { id status failureCode } }',
+      variables: (ids) => ({
+        input: {
+          fromWalletId: ids.wallet,
+          toWalletId: mallory.walletId,
+          amount: money,
+          idempotencyKey: key(),
+        },
+      }),
+    },
+    {
+      name: 'allocateToJar',
+      document: 'mutation ($input: JarMoveInput!) { allocateToJar(input: $input) { id status failureCode } }',
+      variables: (ids) => ({ input: { jarId: ids.jar, amount: money, idempotencyKey: key() } }),
+    },
+    {
+      name: 'releaseFromJar',
+      document:
+        'mutation ($input: JarMoveInput!) { releaseFromJar(input: $input) { id status failureCode } }',
+      variables: (ids) => ({ input: { jarId: ids.jar, amount: money, idempotencyKey: key() } }),
+    },
+    {
+      name: 'spendFromJar',
+      document: 'mutation ($input: JarMoveInput!) { spendFromJar(input: $input) { id status failureCode } }',
+      variables: (ids) => ({ input: { jarId: ids.jar, amount: money, idempotencyKey: key() } }),
+    },
+    {
+      name: 'moveBetweenJars',
+      document:
+        'mutation ($input: MoveBetweenJarsInput!) { moveBetweenJars(input: $input) { id status failureCode } }',
+      variables: (ids) => ({
+        input: { fromJarId: ids.jar, toJarId: mallory.jarId, amount: money, idempotencyKey: key() },
+      }),
+    },
+  ];
+
+  it.each(mutations)('$name with Alice’s ids answers exactly what it answers for unknown ids', async (m) => {
+    const withAlices = await asMallory(m.document, m.variables({ wallet: alice.walletId, jar: alice.jarId }));
+    const withUnknown = await asMallory(m.document, m.variables({ wallet: randomUuid(), jar: randomUuid() }));
+    expect(outcome(withAlices)).toEqual(outcome(withUnknown));
+    const refusal = m.refusal ?? { message: `${m.name} is not implemented yet`, code: 'NOT_IMPLEMENTED' };
+    expect(outcome(withAlices)).toEqual({
+      status: 200,
+      data: null,
+      errors: [{ ...refusal, path: [m.name] }],
+    });
+  });
+
+  it('moveBetweenJars into Alice’s jar from Mallory’s own answers as for an unknown target jar', async () => {
+    const doc = mutations.find((m) => m.name === 'moveBetweenJars')!.document;
+    const input = (toJarId: string) => ({
+      input: { fromJarId: mallory.jarId, toJarId, amount: money, idempotencyKey: key() },
+    });
+    const intoAlices = await asMallory(doc, input(alice.jarId));
+    expect(outcome(intoAlices)).toEqual(outcome(await asMallory(doc, input(randomUuid()))));
+    expect(intoAlices.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_IMPLEMENTED']);
+  });
+
+  it('after every attempt, Alice’s wallets, jars, balances and operation are exactly as before', async () => {
+    expect(await aliceView(stack, alice)).toEqual(aliceBefore);
+  });
+});
+
+/** Headers a careless service might take a user id from. No walletgraph service may. */
+function forgedIdentityHeaders(userId: string): Record<string, string> {
+  return {
+    'x-user-id': userId,
+    'x-walletgraph-user': userId,
+    'x-walletgraph-user-id': userId,
+    'x-forwarded-user': userId,
+    'x-authenticated-user': userId,
+    'x-authenticated-userid': userId,
+    'x-auth-user-id': userId,
+    'x-viewer-id': userId,
+    'x-remote-user': userId,
+    'remote-user': userId,
+    'x-user': JSON.stringify({ id: userId, sub: userId }),
+    'x-jwt-claims': JSON.stringify({ sub: userId }),
+  };
+}
+
+type Caller = 'mallory' | 'anonymous' | 'forged';
+
+function callerOptions(caller: Caller, userId: string) {
+  switch (caller) {
+    case 'mallory':
+      return { token: mallory.accessToken };
+    case 'anonymous':
+      return {};
+    case 'forged':
+      return { headers: forgedIdentityHeaders(userId) };
+  }
+}
+
+const ENTITIES = (selection: string) => /* GraphQL */ `query ($r: [_Any!]!) {
+  _entities(representations: $r) { __typename ${selection} }
+}`;
+
+/** `_entities` straight to a subgraph port. */
+function entity(name: SubgraphName, typename: string, id: string, selection: string, options = {}) {
+  return gql(subgraphUrl(stack, name), ENTITIES(selection), { r: [{ __typename: typename, id }] }, options);
+}
+
+const ok = (entities: unknown[]) => ({ status: 200, data: { _entities: entities }, errors: undefined });
+const nullEntity = ok([null]);
+
+interface EntityCase {
+  title: string;
+  subgraph: SubgraphName;
+  typename: 'Wallet' | 'Jar' | 'User' | 'Operation';
+  selection: string;
+  id: (alice: Victim) => string;
+  /** What Alice herself gets: proves the reference is right, so a null elsewhere means refused. */
+  owner: (alice: Victim) => unknown;
+  /** What each caller gets for Alice's id and for an unknown uuid (`id` is the id sent). */
+  outsider: (caller: Caller, id: string, isAlices: boolean) => unknown;
+}
+
+const entityCases: EntityCase[] = [
+  {
+    title: 'wallet port, Alice’s Wallet (name, currency, owner)',
+    subgraph: 'wallet',
+    typename: 'Wallet',
+    selection: '... on Wallet { id name currency status createdAt owner { id } }',
+    id: (a) => a.walletId,
+    owner: (a) =>
+      ok([
+        {
+          __typename: 'Wallet',
+          id: a.walletId,
+          name: 'Main',
+          currency: 'EUR',
+          status: 'ACTIVE',
+          createdAt: expect.any(String),
+          owner: { id: a.userId },
+        },
+      ]),
+    outsider: () => nullEntity,
+  },
+  {
+    title: 'ledger port, Alice’s Wallet (balance)',
+    subgraph: 'ledger',
+    typename: 'Wallet',
+    selection: '... on Wallet { id balance { total { amount currency } available { amount } } }',
+    id: (a) => a.walletId,
+    owner: (a) =>
+      ok([
+        {
+          __typename: 'Wallet',
+          id: a.walletId,
+          balance: { total: { amount: '0.00', currency: 'EUR' }, available: { amount: '0.00' } },
+        },
+      ]),
+    outsider: () => nullEntity,
+  },
+  {
+    title: 'jars port, Alice’s Wallet (jars, allocationRules): the reference resolves, its lists are empty',
+    subgraph: 'jars',
+    typename: 'Wallet',
+    selection: '... on Wallet { id jars { id name kind } allocationRules { percent jar { id } } }',
+    id: (a) => a.walletId,
+    owner: (a) =>
+      ok([
+        {
+          __typename: 'Wallet',
+          id: a.walletId,
+          jars: [{ id: a.jarId, name: 'Income', kind: 'INCOME' }],
+          allocationRules: [],
+        },
+      ]),
+    outsider: (_caller, id) => ok([{ __typename: 'Wallet', id, jars: [], allocationRules: [] }]),
+  },
+  {
+    title: 'transactions port, Alice’s Wallet (operations): the reference resolves, its list is empty',
+    subgraph: 'transactions',
+    typename: 'Wallet',
+    selection: '... on Wallet { id operations { edges { node { id } } } }',
+    id: (a) => a.walletId,
+    owner: (a) =>
+      ok([
+        { __typename: 'Wallet', id: a.walletId, operations: { edges: [{ node: { id: a.operationId } }] } },
+      ]),
+    outsider: (_caller, id) => ok([{ __typename: 'Wallet', id, operations: { edges: [] } }]),
+  },
+  {
+    title: 'jars port, Alice’s Jar (name, kind)',
+    subgraph: 'jars',
+    typename: 'Jar',
+    selection: '... on Jar { id name kind status wallet { id } }',
+    id: (a) => a.jarId,
+    owner: (a) =>
+      ok([
+        {
+          __typename: 'Jar',
+          id: a.jarId,
+          name: 'Income',
+          kind: 'INCOME',
+          status: 'ACTIVE',
+          wallet: { id: a.walletId },
+        },
+      ]),
+    outsider: () => nullEntity,
+  },
+  {
+    title: 'ledger port, Alice’s Jar (balance)',
+    subgraph: 'ledger',
+    typename: 'Jar',
+    selection: '... on Jar { id balance { amount currency } }',
+    id: (a) => a.jarId,
+    owner: (a) => ok([{ __typename: 'Jar', id: a.jarId, balance: { amount: '0.00', currency: 'EUR' } }]),
+    outsider: () => nullEntity,
+  },
+  {
+    title: 'transactions port, Alice’s Operation (kind, amount, wallet)',
+    subgraph: 'transactions',
+    typename: 'Operation',
+    selection:
+      '... on Operation { id kind status amount { amount currency } wallet { id } note idempotencyKey }',
+    id: (a) => a.operationId,
+    owner: (a) =>
+      ok([
+        {
+          __typename: 'Operation',
+          id: a.operationId,
+          kind: 'DEPOSIT',
+          status: 'COMPLETED',
+          amount: { amount: '12.50', currency: 'EUR' },
+          wallet: { id: a.walletId },
+          note: 'salary',
+          idempotencyKey: `seed-${a.operationId}`,
+        },
+      ]),
+    outsider: () => nullEntity,
+  },
+  {
+    title: 'identity port, Alice’s User (email, displayName, createdAt)',
+    subgraph: 'identity',
+    typename: 'User',
+    selection: '... on User { id email displayName createdAt }',
+    id: (a) => a.userId,
+    owner: (a) =>
+      ok([
+        {
+          __typename: 'User',
+          id: a.userId,
+          email: a.email,
+          displayName: 'Alice',
+          createdAt: expect.any(String),
+        },
+      ]),
+    // A signed-in viewer may see another user's public profile (a transfer counterparty's name),
+    // never their email: the private field is FORBIDDEN and nulls the whole entity. An anonymous
+    // caller resolves no user at all.
+    outsider: (caller, _id, isAlices) =>
+      caller === 'mallory' && isAlices
+        ? {
+            status: 200,
+            data: { _entities: [null] },
+            errors: [
+              {
+                message: 'User.email is visible only to the user themself',
+                path: ['_entities', 0, 'email'],
+                code: 'FORBIDDEN',
+              },
+            ],
+          }
+        : nullEntity,
+  },
+  {
+    title: 'identity port, Alice’s User (public profile only)',
+    subgraph: 'identity',
+    typename: 'User',
+    selection: '... on User { id displayName }',
+    id: (a) => a.userId,
+    owner: (a) => ok([{ __typename: 'User', id: a.userId, displayName: 'Alice' }]),
+    outsider: (caller, id, isAlices) =>
+      caller === 'mallory' && isAlices ? ok([{ __typename: 'User', id, displayName: 'Alice' }]) : nullEntity,
+  },
+  {
+    title: 'wallet port, Alice’s User (wallets, defaultWallet): the reference resolves, empty',
+    subgraph: 'wallet',
+    typename: 'User',
+    selection: '... on User { id wallets { id } defaultWallet { id } }',
+    id: (a) => a.userId,
+    owner: (a) =>
+      ok([
+        {
+          __typename: 'User',
+          id: a.userId,
+          wallets: [{ id: a.walletId }],
+          defaultWallet: { id: a.walletId },
+        },
+      ]),
+    outsider: (_caller, id) => ok([{ __typename: 'User', id, wallets: [], defaultWallet: null }]),
+  },
+];
+
+describe('straight to each subgraph port, bypassing the gateway: _entities references to Alice’s data', () => {
+  it.each(entityCases)('$title', async (c) => {
+    const id = c.id(alice);
+    expect(
+      outcome(await entity(c.subgraph, c.typename, id, c.selection, { token: alice.accessToken })),
+    ).toEqual(c.owner(alice));
+    for (const caller of ['mallory', 'anonymous', 'forged'] as const) {
+      const options = callerOptions(caller, alice.userId);
+      const got = outcome(await entity(c.subgraph, c.typename, id, c.selection, options));
+      expect(got, `${caller}, Alice's id`).toEqual(c.outsider(caller, id, true));
+      const unknown = randomUuid();
+      const other = outcome(await entity(c.subgraph, c.typename, unknown, c.selection, options));
+      expect(other, `${caller}, unknown id`).toEqual(c.outsider(caller, unknown, false));
+    }
+  });
+
+  it('root queries on each port with forged user-id headers and no token answer as for anyone anonymous', async () => {
+    const headers = forgedIdentityHeaders(alice.userId);
+    const roots: [SubgraphName | 'gateway', string, Record<string, unknown>, unknown][] = [
+      ['identity', '{ me { id email } }', {}, { me: null }],
+      [
+        'wallet',
+        'query ($id: ID!) { wallet(id: $id) { id name } }',
+        { id: alice.walletId },
+        { wallet: null },
+      ],
+      ['jars', 'query ($id: ID!) { jar(id: $id) { id name } }', { id: alice.jarId }, { jar: null }],
+      [
+        'transactions',
+        'query ($id: ID!) { operation(id: $id) { id } }',
+        { id: alice.operationId },
+        { operation: null },
+      ],
+      [
+        'gateway',
+        'query ($w: ID!, $j: ID!, $o: ID!) { me { id } wallet(id: $w) { id } jar(id: $j) { id } operation(id: $o) { id } }',
+        { w: alice.walletId, j: alice.jarId, o: alice.operationId },
+        { me: null, wallet: null, jar: null, operation: null },
+      ],
+    ];
+    for (const [name, query, variables, data] of roots) {
+      const url = name === 'gateway' ? stack.url : subgraphUrl(stack, name);
+      const res: RawResponse = await gql(url, query, variables, { headers });
+      expect(outcome(res), name).toEqual({ status: 200, data, errors: undefined });
+    }
+  });
+
+  it('the gateway serves no _entities or _service field: references cannot be forged through it', async () => {
+    for (const query of [ENTITIES('... on Wallet { id name }'), '{ _service { sdl } }']) {
+      const res = await gql(
+        stack.url,
+        query,
+        { r: [{ __typename: 'Wallet', id: alice.walletId }] },
+        { token: mallory.accessToken },
+      );
+      expect(res.status).toBe(400);
+      expect(res.data).toBeUndefined();
+      expect(new Set(res.errors?.map((e) => e.extensions?.code))).toEqual(
+        new Set(['GRAPHQL_VALIDATION_FAILED']),
+      );
+    }
+  });
+});

@@ -1,0 +1,45 @@
+import { createGateway } from '@walletgraph/gateway/gateway';
+import type { CounterStore } from '@walletgraph/gateway/limits/store';
+import { type GatewayServer, serveGateway } from '@walletgraph/gateway/server';
+import { loadConfig, subgraphNames } from '@walletgraph/platform/config';
+import { createLogger } from '@walletgraph/platform/logger';
+import { createRuntime } from '@walletgraph/platform/runtime';
+import { freePort } from './ports.ts';
+
+export interface BareGateway extends AsyncDisposable {
+  /** The gateway's GraphQL URL. */
+  url: string;
+  http: GatewayServer;
+}
+
+/**
+ * The real gateway in remote mode with no subgraph running (each is pointed at a closed port):
+ * whatever a test sees answered is answered by the gateway itself, before any subgraph.
+ */
+export async function startBareGateway(
+  env: Record<string, string> = {},
+  options: { counterStore?: CounterStore } = {},
+): Promise<BareGateway> {
+  const closed = await freePort();
+  const urls = Object.fromEntries(
+    subgraphNames.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${closed}/graphql`]),
+  );
+  const config = loadConfig({ HOST: '127.0.0.1', GATEWAY_PORT: '0', LOG_LEVEL: 'silent', ...urls, ...env });
+  const runtime = await createRuntime(
+    config,
+    createLogger('bare-gateway', process.env.TEST_LOG_LEVEL ?? 'silent'),
+  );
+  const gateway = await createGateway({ config, runtime, subgraphs: { kind: 'remote' } });
+  const http = await serveGateway({ config, runtime, gateway, ...options });
+  return {
+    url: http.url,
+    http,
+    async [Symbol.asyncDispose]() {
+      try {
+        await http.stop();
+      } finally {
+        await runtime.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,319 @@
+import { randomBytes } from 'node:crypto';
+import { connectDatabase } from '@walletgraph/platform/db/connect';
+import { waitFor } from '@walletgraph/platform/test/support/infra';
+import {
+  type Client,
+  createClient,
+  DepositDocument,
+  MeDocument,
+  OperationDocument,
+  type OperationFieldsFragment,
+  RegisterDocument,
+  TransferDocument,
+  WalletOperationsDocument,
+} from '@walletgraph/sdk';
+import postgres from 'postgres';
+import { expect } from 'vitest';
+import * as ledgerSchema from '../../subgraphs/ledger/db/schema.ts';
+import { checkLedger, formatReport, type LedgerReport } from '../../subgraphs/ledger/invariants.ts';
+import type { TestStack } from './stack.ts';
+
+/**
+ * Money helpers for end-to-end tests against a real stack: people with a funded default wallet,
+ * operations followed until they settle, and the books read back from the services' databases.
+ */
+
+export interface Person {
+  name: string;
+  client: Client;
+  email: string;
+  walletId: string;
+}
+
+export const newKey = (label = 'e2e') => `${label}-${randomBytes(8).toString('hex')}`;
+
+/** Minor units of EUR as the API's decimal string: 1234n → "12.34". */
+export function eurAmount(minor: bigint): string {
+  const units = minor / 100n;
+  const cents = (minor % 100n).toString().padStart(2, '0');
+  return `${units}.${cents}`;
+}
+
+export const eur = (minor: bigint) => ({ amount: eurAmount(minor), currency: 'EUR' });
+
+/** Registers someone and waits until every subgraph knows their default wallet. */
+export async function person(stack: TestStack, name: string): Promise<Person> {
+  const email = `${name}.${randomBytes(4).toString('hex')}@example.com`;
+  const res = await createClient({ url: stack.url }).request(RegisterDocument, {
+    input: { email, password: 'correct horse battery staple 42', displayName: name, currency: 'EUR' },
+  });
+  expect(res.errors).toBeUndefined();
+  const client = createClient({ url: stack.url, token: res.data!.register.accessToken });
+  const walletId = await waitFor(
+    `${name}'s default wallet, Income jar and balance`,
+    async () => {
+      const me = await client.request(MeDocument);
+      const wallet = me.data?.me?.defaultWallet;
+      return !me.errors && wallet && wallet.jars.length > 0 ? wallet.id : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+  await waitFor(`transactions to know ${name}`, () => knownToTransactions(stack, email, walletId), {
+    timeoutMs: 30_000,
+    intervalMs: 100,
+  });
+  return { name, client, email, walletId };
+}
+
+async function knownToTransactions(stack: TestStack, email: string, walletId: string): Promise<boolean> {
+  return withSql(stack.databases.transactions!, async (sql) => {
+    const [row] = await sql`select
+      exists (select 1 from user_emails where email = ${email}) and
+      exists (select 1 from wallet_projection where wallet_id = ${walletId}) as known`;
+    return row?.known === true;
+  });
+}
+
+/**
+ * Runs `read` again while the shared local Postgres refuses connections for being full (53300:
+ * other test files and their stacks run beside this one), for at most 30 s.
+ */
+async function whenPostgresHasRoom<T>(read: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await read();
+    } catch (error) {
+      if ((error as { code?: string }).code !== '53300' || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+/** One connection to `url` for `use`, closed afterwards. */
+export async function withSql<T>(url: string, use: (sql: postgres.Sql) => Promise<T>): Promise<T> {
+  return whenPostgresHasRoom(async () => {
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      return await use(sql);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  });
+}
+
+/** The operation once settled, followed through `operation(id)` as a client would. */
+export async function settled(
+  client: Client,
+  op: Pick<OperationFieldsFragment, 'id' | 'status'>,
+  timeoutMs = 60_000,
+): Promise<OperationFieldsFragment> {
+  if (op.status !== 'PENDING' && 'kind' in op) return op as OperationFieldsFragment;
+  return waitFor(
+    `operation ${op.id} to settle`,
+    async () => {
+      const res = await client.request(OperationDocument, { id: op.id });
+      const current = res.data?.operation;
+      return current && current.status !== 'PENDING' ? current : undefined;
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
+}
+
+export async function deposit(
+  p: Person,
+  minor: bigint,
+  idempotencyKey = newKey('deposit'),
+  waitMs = 10_000,
+): Promise<OperationFieldsFragment> {
+  const res = await p.client.request(DepositDocument, {
+    input: { walletId: p.walletId, amount: eur(minor), idempotencyKey },
+    waitMs,
+  });
+  expect(res.errors).toBeUndefined();
+  return res.data!.deposit;
+}
+
+export async function transfer(
+  from: Person,
+  to: Person,
+  minor: bigint,
+  idempotencyKey: string,
+  waitMs = 10_000,
+): Promise<OperationFieldsFragment> {
+  const res = await from.client.request(TransferDocument, {
+    input: { fromWalletId: from.walletId, toWalletId: to.walletId, amount: eur(minor), idempotencyKey },
+    waitMs,
+  });
+  expect(res.errors).toBeUndefined();
+  return res.data!.transfer;
+}
+
+/** A wallet's total and available balance in minor units, read through the gateway. */
+export async function balanceOf(p: Person): Promise<{ total: bigint; available: bigint }> {
+  return waitFor(
+    `${p.name}'s balance`,
+    async () => {
+      const res = await p.client.request(WalletOperationsDocument, { id: p.walletId, first: 1 });
+      const balance = res.data?.wallet?.balance;
+      if (res.errors || !balance) throw new Error(JSON.stringify(res.errors ?? res.data));
+      return { total: BigInt(balance.total.minorUnits), available: BigInt(balance.available.minorUnits) };
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+}
+
+/** Runs `work` over `items` with at most `concurrency` in flight; results in item order. */
+export async function pool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = { status: 'fulfilled', value: await work(items[i]!, i) };
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
+
+/** The ledger invariant check (`pnpm ledger:check`), run against the stack's ledger database. */
+export async function ledgerReport(stack: TestStack): Promise<LedgerReport> {
+  return whenPostgresHasRoom(async () => {
+    const connection = connectDatabase(stack.databases.ledger!, ledgerSchema);
+    try {
+      return await checkLedger(connection.db);
+    } finally {
+      await connection.close();
+    }
+  });
+}
+
+export async function expectLedgerInvariants(stack: TestStack): Promise<LedgerReport> {
+  const report = await ledgerReport(stack);
+  expect(report.ok, formatReport(report)).toBe(true);
+  return report;
+}
+
+export interface StoredOperation {
+  id: string;
+  ownerId: string;
+  walletId: string;
+  kind: string;
+  status: string;
+  failureCode: string | null;
+  amountMinor: bigint;
+  counterpartyWalletId: string | null;
+  idempotencyKey: string;
+  ledgerEntryId: string | null;
+}
+
+/** Every operation the transactions subgraph holds on these wallets (either side). */
+export async function storedOperations(stack: TestStack, walletIds: string[]): Promise<StoredOperation[]> {
+  return withSql(stack.databases.transactions!, async (sql) => {
+    const rows = await sql<
+      {
+        id: string;
+        owner_id: string;
+        wallet_id: string;
+        kind: string;
+        status: string;
+        failure_code: string | null;
+        amount_minor: string;
+        counterparty_wallet_id: string | null;
+        idempotency_key: string;
+        ledger_entry_id: string | null;
+      }[]
+    >`select id, owner_id, wallet_id, kind, status, failure_code, amount_minor::text, counterparty_wallet_id,
+             idempotency_key, ledger_entry_id
+      from operations
+      where wallet_id = any(${walletIds}::uuid[]) or counterparty_wallet_id = any(${walletIds}::uuid[])`;
+    return rows.map((r) => ({
+      id: r.id,
+      ownerId: r.owner_id,
+      walletId: r.wallet_id,
+      kind: r.kind,
+      status: r.status,
+      failureCode: r.failure_code,
+      amountMinor: BigInt(r.amount_minor),
+      counterpartyWalletId: r.counterparty_wallet_id,
+      idempotencyKey: r.idempotency_key,
+      ledgerEntryId: r.ledger_entry_id,
+    }));
+  });
+}
+
+/** Journal entries per operation id, and each wallet's stored available balance, from the ledger. */
+export async function ledgerBooks(
+  stack: TestStack,
+): Promise<{ entriesByOperation: Map<string, string[]>; available: Map<string, bigint> }> {
+  return withSql(stack.databases.ledger!, async (sql) => {
+    const entries = await sql<{ id: string; operation_id: string }[]>`
+      select id, operation_id from journal_entries where operation_id is not null`;
+    const entriesByOperation = new Map<string, string[]>();
+    for (const e of entries) {
+      entriesByOperation.set(e.operation_id, [...(entriesByOperation.get(e.operation_id) ?? []), e.id]);
+    }
+    const accounts = await sql<{ wallet_id: string; balance: string }[]>`
+      select wallet_id, balance::text from accounts where kind = 'WALLET_AVAILABLE'`;
+    return { entriesByOperation, available: new Map(accounts.map((a) => [a.wallet_id, BigInt(a.balance)])) };
+  });
+}
+
+/** What COMPLETED operations imply for each wallet: deposits + incoming − outgoing. */
+export function impliedBalances(ops: readonly StoredOperation[]): Map<string, bigint> {
+  const balances = new Map<string, bigint>();
+  const add = (wallet: string, delta: bigint) => balances.set(wallet, (balances.get(wallet) ?? 0n) + delta);
+  for (const op of ops) {
+    if (op.status !== 'COMPLETED') continue;
+    if (op.kind === 'DEPOSIT') add(op.walletId, op.amountMinor);
+    else if (op.kind === 'WITHDRAWAL') add(op.walletId, -op.amountMinor);
+    else if (op.kind === 'TRANSFER') {
+      add(op.walletId, -op.amountMinor);
+      add(op.counterpartyWalletId!, op.amountMinor);
+    } else throw new Error(`unexpected ${op.kind} operation ${op.id}`);
+  }
+  return balances;
+}
+
+/**
+ * The books agree: every operation settled, a COMPLETED one has exactly one journal entry (the one
+ * it names) and a FAILED one none, and every wallet's balance — through the gateway and as the
+ * ledger stores it — is what its COMPLETED operations imply.
+ */
+export async function expectBooksAgree(
+  stack: TestStack,
+  people: readonly Person[],
+): Promise<StoredOperation[]> {
+  const ops = await storedOperations(
+    stack,
+    people.map((p) => p.walletId),
+  );
+  expect(ops.filter((op) => op.status === 'PENDING').map((op) => op.id)).toEqual([]);
+  const { entriesByOperation, available } = await ledgerBooks(stack);
+  const applied = new Map(ops.map((op) => [op.id, entriesByOperation.get(op.id) ?? []]));
+  const twice = [...entriesByOperation].filter(([, entries]) => entries.length > 1);
+  expect(twice, 'operations with more than one journal entry').toEqual([]);
+  for (const op of ops) {
+    const entries = applied.get(op.id)!;
+    if (op.status === 'COMPLETED') expect(entries, `entries of ${op.id}`).toEqual([op.ledgerEntryId]);
+    else expect(entries, `entries of FAILED ${op.id}`).toEqual([]);
+  }
+  const implied = impliedBalances(ops);
+  for (const p of people) {
+    const want = implied.get(p.walletId) ?? 0n;
+    const { total } = await balanceOf(p);
+    expect(total, `${p.name}'s total`).toBe(want);
+    expect(available.get(p.walletId) ?? 0n, `${p.name}'s stored available balance`).toBe(want);
+    expect(total >= 0n, `${p.name}'s balance is not negative`).toBe(true);
+  }
+  return ops;
+}
