@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { JWKS_CACHE_MAX_AGE_MS } from '@walletgraph/platform/auth/verifier';
+import type { Clock } from '@walletgraph/platform/clock';
 import type { Database } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
 import { gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK } from 'jose';
-import type { Clock } from './clock.ts';
 import type * as schema from './db/schema.ts';
 import { type SigningKeyRow, signingKeys } from './db/schema.ts';
 
@@ -43,10 +44,17 @@ export interface SigningKeyStoreOptions {
   reloadIntervalMs?: number;
 }
 
-/** Default lead time of a rotated-in key: longer than the JWKS `max-age` (300 s) plus a reload. */
-export const DEFAULT_PUBLISH_AHEAD_SECONDS = 600;
 // Clock skew between this service and verifiers (the verifier tolerates 5 s).
 const SKEW_SECONDS = 60;
+const DEFAULT_RELOAD_INTERVAL_MS = 60_000;
+
+/**
+ * Default lead time of a rotated-in key, 12 minutes: a replica may serve a JWKS without it until
+ * its next reload (60 s), and a verifier keeps what it fetched for `JWKS_CACHE_MAX_AGE_MS`
+ * (10 min; the route's HTTP `max-age` of 300 s is shorter), so by then every verifier has it.
+ */
+export const DEFAULT_PUBLISH_AHEAD_SECONDS =
+  (JWKS_CACHE_MAX_AGE_MS + DEFAULT_RELOAD_INTERVAL_MS) / 1000 + SKEW_SECONDS;
 const LOCK = sql`select pg_advisory_xact_lock(hashtext('walletgraph:identity:signing-keys'))`;
 
 async function generateSigningKey(activatesAt: Date, now: Date): Promise<typeof signingKeys.$inferInsert> {
@@ -70,7 +78,7 @@ const isAfter = (at: Date | null, now: Date) => at === null || at.getTime() > no
  */
 export async function createSigningKeyStore(options: SigningKeyStoreOptions): Promise<SigningKeyStore> {
   const { db, clock, logger, accessTokenTtlSeconds } = options;
-  const reloadIntervalMs = options.reloadIntervalMs ?? 60_000;
+  const reloadIntervalMs = options.reloadIntervalMs ?? DEFAULT_RELOAD_INTERVAL_MS;
   let rows: SigningKeyRow[] = [];
   const imported = new Map<string, Promise<CryptoKey>>();
 

@@ -4,7 +4,7 @@ import { type DatabaseHandle, openDatabase } from '@walletgraph/platform/db/data
 import { createLogger } from '@walletgraph/platform/logger';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from './clock.ts';
+import type { Clock } from '@walletgraph/platform/clock';
 import * as schema from './db/schema.ts';
 import { createSigningKeyStore, type SigningKeyStore } from './signing-keys.ts';
 import { issueAccessToken, newRefreshToken, refreshTokenHash } from './tokens.ts';

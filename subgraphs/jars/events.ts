@@ -3,15 +3,22 @@ import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import * as schema from './db/schema.ts';
 import { defaultJarFor } from './domain/jar.ts';
+import { projectLedgerEntry } from './projection.ts';
+import { allocateDeposit } from './rules.ts';
+import type { JarsServices } from './services.ts';
 
 type Schema = typeof schema;
 
 /**
- * On `wallet.opened.v1`: remember the wallet (owner, currency) and create its Income jar,
- * announcing it with `jars.jar_created.v1` from the same transaction. A redelivery inserts
- * nothing and announces nothing.
+ * What the jars subgraph consumes:
+ * - `jars.wallet-opened`: remembers the wallet (owner, currency) and creates its Income jar,
+ *   announcing it with `jars.jar_created.v1` from the same transaction. A redelivery inserts
+ *   nothing and announces nothing.
+ * - `jars.ledger`: the ledger's entries, projected into each jar's movements (goals, budgets,
+ *   period leftovers; projection.ts).
+ * - `jars.allocation`: completed deposits, split across the wallet's jars by its rules (rules.ts).
  */
-export const consumers = (): ConsumerDefinition<Schema>[] => [
+export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] => [
   {
     name: 'jars.wallet-opened',
     handlers: {
@@ -22,7 +29,7 @@ export const consumers = (): ConsumerDefinition<Schema>[] => [
           .insert(schema.walletProjection)
           .values({ walletId, ownerId, currency, openedAt })
           .onConflictDoNothing();
-        const jar = defaultJarFor({ walletId, ownerId }, { newId: uuidv7, now: openedAt });
+        const jar = defaultJarFor({ walletId, ownerId, currency }, { newId: uuidv7, now: openedAt });
         const [row] = await tx.insert(schema.jars).values(jar).onConflictDoNothing().returning();
         if (!row) return;
         await enqueue(
@@ -36,6 +43,23 @@ export const consumers = (): ConsumerDefinition<Schema>[] => [
             causedBy(event),
           ),
         );
+      },
+    },
+  },
+  {
+    name: 'jars.ledger',
+    handlers: {
+      async 'ledger.posted.v1'(event, tx) {
+        await projectLedgerEntry(tx, event, services.logger);
+      },
+    },
+  },
+  {
+    name: 'jars.allocation',
+    handlers: {
+      async 'transactions.operation_settled.v1'(event, tx) {
+        if (event.data.kind === 'DEPOSIT' && event.data.status === 'COMPLETED')
+          await allocateDeposit(tx, event);
       },
     },
   },

@@ -1,15 +1,26 @@
-import { defineSubgraph, type RequestContext } from '@walletgraph/platform/subgraph';
+import { defineSubgraph } from '@walletgraph/platform/subgraph';
 import * as schema from './db/schema.ts';
 import { consumers } from './events.ts';
 import { resolvers } from './resolvers.ts';
+import { createJarsServices, type JarsContext, type JarsServices } from './services.ts';
 
-export type Context = RequestContext<typeof schema>;
+export type { JarsContext, JarsServices } from './services.ts';
+/** The context type codegen's typed resolvers name (`codegen.ts`: `../server.ts#Context`). */
+export type Context = JarsContext;
 
-/** The jars subgraph: jars, `Wallet.jars`; creates every wallet's Income jar. */
-export const jarsSubgraph = defineSubgraph({
+/**
+ * The jars subgraph (ARCHITECTURE.md §6): jars with goals and budgets, allocation rules, period
+ * processing; creates every wallet's Income jar. Emits `jars.*` events and the ledger commands of
+ * allocation rules and period moves; consumes wallets, the ledger's entries and completed deposits.
+ */
+export const jarsSubgraph = defineSubgraph<typeof schema, JarsServices>({
   name: 'jars',
   dir: import.meta.dirname,
   resolvers,
   dbSchema: schema,
+  services: ({ db, logger }) => createJarsServices({ db, logger }),
   consumers,
+  async stopServices(services) {
+    await services.periods.stop();
+  },
 });

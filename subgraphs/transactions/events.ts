@@ -2,7 +2,13 @@ import { causedBy } from '@walletgraph/events';
 import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
 import { settlementAudience } from './domain/settlement.ts';
-import { projectUserEmail, projectWalletArchived, projectWalletOpened } from './projections.ts';
+import {
+  projectJarArchived,
+  projectJarCreated,
+  projectUserEmail,
+  projectWalletArchived,
+  projectWalletOpened,
+} from './projections.ts';
 import type { TransactionsServices } from './services.ts';
 import { settleOperation } from './settlement.ts';
 
@@ -10,8 +16,9 @@ type Schema = typeof schema;
 
 /**
  * What the transactions subgraph consumes:
- * - `transactions.projections`: wallets (owner, currency, default, status) and users' emails, so
- *   requests can be checked and transfers addressed by email without asking other services;
+ * - `transactions.projections`: wallets (owner, currency, default, status), jars (owner, wallet,
+ *   currency, status) and users' emails, so requests can be checked and transfers addressed by
+ *   email without asking other services;
  * - `transactions.settlement`: the ledger's answers, which settle operations;
  * - `transactions.live-updates`: its own `transactions.operation_settled.v1`, published to the
  *   users concerned as `operationUpdated`. Going through the outbox puts the notice after the
@@ -44,6 +51,24 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
         // Thrown, so the broker retries: the wallet.opened.v1 it depends on is on its way.
         if (!(await projectWalletArchived(tx, event.data.walletId))) {
           throw new Error(`wallet ${event.data.walletId} archived before it was seen opening`);
+        }
+      },
+      async 'jars.jar_created.v1'(event, tx) {
+        const { jarId, walletId, ownerId, name, kind, currency } = event.data;
+        await projectJarCreated(tx, {
+          jarId,
+          walletId,
+          ownerId,
+          name,
+          kind,
+          currency,
+          createdAt: new Date(event.occurredAt),
+        });
+      },
+      async 'jars.jar_archived.v1'(event, tx) {
+        // Thrown, so the broker retries: the jars.jar_created.v1 it depends on is on its way.
+        if (!(await projectJarArchived(tx, event.data.jarId))) {
+          throw new Error(`jar ${event.data.jarId} archived before it was seen created`);
         }
       },
     },

@@ -5,17 +5,24 @@ import { requireViewer } from '@walletgraph/platform/subgraph';
 import DataLoader from 'dataloader';
 import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { type OperationRow, operations } from './db/schema.ts';
-import { authorizeSource, checkRecipient, decideOperation, replayOf } from './domain/operations.ts';
+import { authorizeJarMove } from './domain/jars.ts';
+import {
+  authorizeSource,
+  checkRecipient,
+  decideOperation,
+  type OperationParties,
+  replayOf,
+} from './domain/operations.ts';
 import { type Cursor, newestFirst, type Page, type PageRequest, pageOf } from './domain/pages.ts';
-import { type OperationRequest, requestHash } from './domain/requests.ts';
+import { isJarRequest, type OperationRequest, requestHash } from './domain/requests.ts';
 import { type OperationView, viewFor, viewOnWallet } from './domain/view.ts';
-import { findRecipientWallet, findWallet } from './projections.ts';
+import { findJar, findRecipientWallet, findWallet } from './projections.ts';
 import type { TransactionsContext, TransactionsExecutor } from './services.ts';
 import { operationSettledEvent } from './settlement.ts';
 
 /**
- * Carries out a deposit, withdrawal or transfer request (ARCHITECTURE.md §5) and returns the
- * operation as its owner sees it, settled or, after `waitMs`, still PENDING.
+ * Carries out a deposit, withdrawal, transfer or jar move request (ARCHITECTURE.md §5) and
+ * returns the operation as its owner sees it, settled or, after `waitMs`, still PENDING.
  *
  * The operation and its ledger command (or, for a transfer that cannot even be attempted, its
  * settlement event) commit together. The idempotency key is unique per user: a retry with the
@@ -34,15 +41,11 @@ export async function requestOperation(
   const existing = await findByKey(ctx.db, viewer.userId, request.idempotencyKey);
   if (existing) return awaitSettlement(ctx, replayOf(existing, hash), waitMs);
 
-  const source = authorizeSource(request, await findWallet(ctx.db, request.walletId), viewer.userId);
-  const recipient =
-    request.kind === 'TRANSFER'
-      ? checkRecipient(request, source, await findRecipientWallet(ctx.db, request.to))
-      : null;
+  const parties = await authorize(ctx.db, request, viewer.userId);
   const { services } = ctx;
   const decision = decideOperation(
     request,
-    { source, recipient, requestHash: hash },
+    { ...parties, requestHash: hash },
     { newId: services.newId, now: services.clock.now() },
   );
   const meta = { correlationId: ctx.correlationId };
@@ -66,6 +69,28 @@ export async function requestOperation(
   const winner = await findByKey(ctx.db, viewer.userId, request.idempotencyKey);
   if (!winner) throw new Error(`idempotency key conflict without an operation for user ${viewer.userId}`);
   return awaitSettlement(ctx, replayOf(winner, hash), waitMs);
+}
+
+/** Reads what the request names and lets the domain rules authorise it (they throw when refused). */
+async function authorize(
+  db: TransactionsExecutor,
+  request: OperationRequest,
+  viewerId: string,
+): Promise<OperationParties> {
+  if (isJarRequest(request)) {
+    const [jar, toJar] = await Promise.all([
+      findJar(db, request.jarId),
+      request.kind === 'JAR_MOVE' ? findJar(db, request.toJarId) : null,
+    ]);
+    const wallet = jar ? await findWallet(db, jar.walletId) : null;
+    return authorizeJarMove(request, { jar, toJar, wallet }, viewerId);
+  }
+  const source = authorizeSource(request, await findWallet(db, request.walletId), viewerId);
+  const recipient =
+    request.kind === 'TRANSFER'
+      ? checkRecipient(request, source, await findRecipientWallet(db, request.to))
+      : null;
+  return { source, recipient, jarId: null, counterpartyJarId: null };
 }
 
 /** The operation once settled, or as it is when `waitMs` runs out first. */

@@ -1,12 +1,12 @@
 import { isUuid } from '@walletgraph/platform/ids';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { userEmails, walletProjection } from './db/schema.ts';
+import { type JarKind, jarProjection, userEmails, walletProjection } from './db/schema.ts';
 import type { Recipient } from './domain/requests.ts';
 import type { TransactionsExecutor } from './services.ts';
 
 /**
- * The wallets and emails transactions knows from other subgraphs' events: written by the
- * consumers in `events.ts`, read when a request names a wallet or a recipient.
+ * The wallets, jars and emails transactions knows from other subgraphs' events: written by the
+ * consumers in `events.ts`, read when a request names a wallet, a jar or a recipient.
  */
 
 /** A wallet by id, or null when it is unknown (or the id is no UUID). */
@@ -54,6 +54,42 @@ export async function projectWalletArchived(db: TransactionsExecutor, walletId: 
     .set({ status: 'ARCHIVED' })
     .where(eq(walletProjection.walletId, walletId))
     .returning({ walletId: walletProjection.walletId });
+  return updated.length > 0;
+}
+
+/** A jar by id, or null when it is unknown (or the id is no UUID). */
+export async function findJar(db: TransactionsExecutor, jarId: string) {
+  if (!isUuid(jarId)) return null;
+  const [row] = await db.select().from(jarProjection).where(eq(jarProjection.jarId, jarId));
+  return row ?? null;
+}
+
+/** Records a jar as created; a redelivery (or one arriving after the archive) changes nothing. */
+export async function projectJarCreated(
+  db: TransactionsExecutor,
+  jar: {
+    jarId: string;
+    walletId: string;
+    ownerId: string;
+    name: string;
+    kind: JarKind;
+    currency: string;
+    createdAt: Date;
+  },
+): Promise<void> {
+  await db.insert(jarProjection).values(jar).onConflictDoNothing();
+}
+
+/**
+ * Marks a jar archived. False when the jar is not known yet (its `jars.jar_created.v1` is still
+ * on its way): the caller retries later rather than lose the archive.
+ */
+export async function projectJarArchived(db: TransactionsExecutor, jarId: string): Promise<boolean> {
+  const updated = await db
+    .update(jarProjection)
+    .set({ status: 'ARCHIVED' })
+    .where(eq(jarProjection.jarId, jarId))
+    .returning({ jarId: jarProjection.jarId });
   return updated.length > 0;
 }
 

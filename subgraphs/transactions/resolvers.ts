@@ -1,21 +1,19 @@
-import { notImplemented } from '@walletgraph/platform/errors';
 import { DateTime, Decimal } from '@walletgraph/platform/graphql/scalars';
 import { moneyView } from '@walletgraph/platform/money';
 import { parsePageRequest } from './domain/pages.ts';
-import { parseDeposit, parseTransfer, parseWaitMs, parseWithdrawal } from './domain/requests.ts';
+import {
+  parseDeposit,
+  parseJarMove,
+  parseMoveBetweenJars,
+  parseTransfer,
+  parseWaitMs,
+  parseWithdrawal,
+} from './domain/requests.ts';
 import { counterpartyWalletId, directionOf, idempotencyKeyFor, ownWalletId } from './domain/view.ts';
-import type { MutationResolvers, Resolvers } from './generated/resolvers.ts';
+import type { Resolvers } from './generated/resolvers.ts';
 import { findVisibleOperation, requestOperation, walletOperations } from './operations.ts';
 
 const walletRef = (id: string) => ({ __typename: 'Wallet' as const, id });
-
-/** Jar moves belong to issue 5: in the schema, answering NOT_IMPLEMENTED until then. */
-const jarMoves = [
-  'allocateToJar',
-  'releaseFromJar',
-  'moveBetweenJars',
-  'spendFromJar',
-] as const satisfies readonly (keyof MutationResolvers)[];
 
 /** The GraphQL adapter: each resolver parses its arguments, calls one use case and maps the result. */
 export const resolvers: Resolvers = {
@@ -38,14 +36,22 @@ export const resolvers: Resolvers = {
       const waitMs = parseWaitMs(args.waitMs);
       return requestOperation(ctx, parseTransfer(args.input), waitMs);
     },
-    ...Object.fromEntries(
-      jarMoves.map((name) => [
-        name,
-        () => {
-          throw notImplemented(name);
-        },
-      ]),
-    ),
+    allocateToJar: (_, args, ctx) => {
+      const waitMs = parseWaitMs(args.waitMs);
+      return requestOperation(ctx, parseJarMove('JAR_ALLOCATION', args.input), waitMs);
+    },
+    releaseFromJar: (_, args, ctx) => {
+      const waitMs = parseWaitMs(args.waitMs);
+      return requestOperation(ctx, parseJarMove('JAR_RELEASE', args.input), waitMs);
+    },
+    moveBetweenJars: (_, args, ctx) => {
+      const waitMs = parseWaitMs(args.waitMs);
+      return requestOperation(ctx, parseMoveBetweenJars(args.input), waitMs);
+    },
+    spendFromJar: (_, args, ctx) => {
+      const waitMs = parseWaitMs(args.waitMs);
+      return requestOperation(ctx, parseJarMove('JAR_SPEND', args.input), waitMs);
+    },
   },
   Operation: {
     __resolveReference: (ref, ctx) => findVisibleOperation(ctx, ref.id),

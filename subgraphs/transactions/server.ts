@@ -13,10 +13,10 @@ export type { TransactionsContext, TransactionsServices } from './services.ts';
 export type Context = TransactionsContext;
 
 /**
- * The transactions subgraph: money operations (deposit, withdraw, transfer; jar moves to come),
+ * The transactions subgraph: money operations (deposit, withdraw, transfer, jar moves),
  * `Query.operation` and `Wallet.operations`. Sends `ledger.post.v1` commands and emits
- * `transactions.operation_settled.v1`; consumes wallets and users' emails (projections) and the
- * ledger's answers.
+ * `transactions.operation_settled.v1`; consumes wallets, jars and users' emails (projections)
+ * and the ledger's answers.
  */
 export const transactionsSubgraph = defineSubgraph<typeof schema, TransactionsServices>({
   name: 'transactions',

@@ -20,6 +20,8 @@ export const ledgerRejectionReasons = [
   'CURRENCY_MISMATCH',
   'UNBALANCED',
   'IDEMPOTENCY_KEY_REUSED',
+  /** A sweep found its source account at zero: nothing was posted. */
+  'NOTHING_TO_MOVE',
 ] as const;
 
 /** Why the ledger refused to close a wallet's accounts. */
@@ -98,6 +100,58 @@ export const eventCatalog = {
       kind: z.enum(['INCOME', 'EXPENSE', 'SAVINGS']),
       /** The wallet's currency, so consumers need not have seen wallet.opened first. */
       currency,
+    }),
+  },
+  /**
+   * A jar was archived (ARCHITECTURE.md §6): it accepts no more moves. The ledger answers by
+   * moving the jar's whole remaining balance back to the wallet's available account and closing
+   * the jar's account, in one transaction (a `ledger.posted.v1` with key `jar-archive:<jarId>`
+   * when there was money to move).
+   */
+  'jars.jar_archived.v1': {
+    aggregateType: 'Jar',
+    data: z.object({ jarId: id, walletId: id, ownerId: id }),
+  },
+  /** A savings jar's balance first reached its goal's target; once per goal (a changed goal re-arms it). */
+  'jars.goal_achieved.v1': {
+    aggregateType: 'Jar',
+    data: z.object({
+      jarId: id,
+      walletId: id,
+      ownerId: id,
+      target: minorUnits,
+      currency,
+      achievedAt: z.iso.datetime({ offset: true }),
+    }),
+  },
+  /** An expense jar's spending in its current period crossed one of its thresholds; once per threshold and period. */
+  'jars.budget_threshold_reached.v1': {
+    aggregateType: 'Jar',
+    data: z.object({
+      jarId: id,
+      walletId: id,
+      ownerId: id,
+      thresholdPercent: z.number().int().min(1).max(1000),
+      periodStart: z.iso.datetime({ offset: true }),
+      spent: minorUnits,
+      limit: minorUnits,
+      currency,
+    }),
+  },
+  /**
+   * A command to the ledger: move the WHOLE balance of `from` (a jar account) to `to` (its
+   * wallet's available account), whatever it is when the command is applied. Answered like a
+   * post: `ledger.posted.v1`, or `ledger.rejected.v1` (NOTHING_TO_MOVE when the balance is zero).
+   * The key makes a re-sent sweep return its first result, so period processing never moves twice.
+   */
+  'ledger.sweep.v1': {
+    aggregateType: 'LedgerEntry',
+    data: z.object({
+      idempotencyKey: z.string().min(1).max(200),
+      operationId: id.nullable(),
+      description: z.string().min(1).max(200),
+      from: accountId,
+      to: accountId,
     }),
   },
   /**

@@ -11,7 +11,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { type GraphQLFormattedError, graphql } from 'graphql';
 import { createLocalJWKSet } from 'jose';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '@walletgraph/platform/clock';
 import * as schema from '../db/schema.ts';
 import type { ScryptParams } from '../passwords.ts';
 import { identitySubgraph } from '../server.ts';

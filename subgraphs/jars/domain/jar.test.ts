@@ -1,19 +1,213 @@
+import { DomainError } from '@walletgraph/platform/errors';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_JAR_NAME, defaultJarFor } from './jar.ts';
+import {
+  checkArchivable,
+  DEFAULT_JAR_NAME,
+  decideNewJar,
+  defaultJarFor,
+  parseCreateJar,
+  parseThresholds,
+} from './jar.ts';
+
+const now = new Date('2026-11-22T10:00:00Z');
+const wallet = { walletId: '0196f0a0-0000-7000-8000-000000000001', ownerId: 'u1', currency: 'USD' };
+const deps = { newId: () => 'j1', now };
+
+/** The error a function throws, for asserting its code and field. */
+function failure(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a DomainError');
+}
 
 describe('jar rules', () => {
-  it('gives every new wallet an active Income jar owned by the wallet owner', () => {
-    const now = new Date('2026-11-22T10:00:00Z');
-    const jar = defaultJarFor({ walletId: 'w1', ownerId: 'u1' }, { newId: () => 'j1', now });
-    expect(jar).toEqual({
+  it('gives every new wallet an active Income jar in its currency, owned by the wallet owner', () => {
+    const jar = defaultJarFor(wallet, deps);
+    expect(jar).toMatchObject({
       id: 'j1',
-      walletId: 'w1',
+      walletId: wallet.walletId,
       ownerId: 'u1',
       name: DEFAULT_JAR_NAME,
       kind: 'INCOME',
+      currency: 'USD',
       status: 'ACTIVE',
       isDefault: true,
+      goalTargetMinor: null,
+      budgetLimitMinor: null,
       createdAt: now,
     });
+  });
+
+  it('creates a savings jar with its goal in minor units', () => {
+    const request = parseCreateJar(
+      {
+        walletId: wallet.walletId,
+        name: '  Holiday ',
+        kind: 'SAVINGS',
+        goalTarget: { amount: '1200.50', currency: 'USD' },
+      },
+      now,
+    );
+    const jar = decideNewJar(request, { wallet, jarsInWallet: 1, viewerId: 'u1' }, deps);
+    expect(jar).toMatchObject({
+      name: 'Holiday',
+      kind: 'SAVINGS',
+      goalTargetMinor: 120050n,
+      goalDeadline: null,
+      isDefault: false,
+    });
+  });
+
+  it('creates an expense jar with a monthly budget and the default thresholds', () => {
+    const request = parseCreateJar(
+      {
+        walletId: wallet.walletId,
+        name: 'Groceries',
+        kind: 'EXPENSE',
+        budgetLimit: { amount: '400', currency: 'USD' },
+      },
+      now,
+    );
+    expect(decideNewJar(request, { wallet, jarsInWallet: 1, viewerId: 'u1' }, deps)).toMatchObject({
+      budgetLimitMinor: 40000n,
+      budgetPeriod: 'MONTHLY',
+      budgetThresholds: [80, 100],
+      rollsOver: false,
+    });
+  });
+
+  it('refuses empty and over-long names, naming the field', () => {
+    for (const name of ['', '   ', 'x'.repeat(61)]) {
+      const error = failure(() => parseCreateJar({ walletId: wallet.walletId, name, kind: 'SAVINGS' }, now));
+      expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', 'input.name']);
+    }
+  });
+
+  it('refuses a goal on a jar that is not SAVINGS, and a budget on one that is not EXPENSE', () => {
+    const goal = failure(() =>
+      parseCreateJar(
+        {
+          walletId: wallet.walletId,
+          name: 'Food',
+          kind: 'EXPENSE',
+          budgetLimit: { amount: '1', currency: 'USD' },
+          goalTarget: { amount: '5', currency: 'USD' },
+        },
+        now,
+      ),
+    );
+    expect([goal.code, goal.details.field]).toEqual(['BAD_USER_INPUT', 'input.goalTarget']);
+    const budget = failure(() =>
+      parseCreateJar(
+        {
+          walletId: wallet.walletId,
+          name: 'Car',
+          kind: 'SAVINGS',
+          goalTarget: { amount: '5', currency: 'USD' },
+          budgetPeriod: 'WEEKLY',
+        },
+        now,
+      ),
+    );
+    expect([budget.code, budget.details.field]).toEqual(['BAD_USER_INPUT', 'input.budgetLimit']);
+  });
+
+  it('refuses a goal or budget that is not positive, and a deadline in the past', () => {
+    const zero = failure(() =>
+      parseCreateJar(
+        {
+          walletId: wallet.walletId,
+          name: 'Car',
+          kind: 'SAVINGS',
+          goalTarget: { amount: '0', currency: 'USD' },
+        },
+        now,
+      ),
+    );
+    expect([zero.code, zero.details.field]).toEqual(['BAD_USER_INPUT', 'input.goalTarget.amount']);
+    const negative = failure(() =>
+      parseCreateJar(
+        {
+          walletId: wallet.walletId,
+          name: 'Rent',
+          kind: 'EXPENSE',
+          budgetLimit: { amount: '-5', currency: 'USD' },
+        },
+        now,
+      ),
+    );
+    expect([negative.code, negative.details.field]).toEqual(['BAD_USER_INPUT', 'input.budgetLimit.amount']);
+    const past = failure(() =>
+      parseCreateJar(
+        {
+          walletId: wallet.walletId,
+          name: 'Car',
+          kind: 'SAVINGS',
+          goalTarget: { amount: '5', currency: 'USD' },
+          goalDeadline: '2026-01-01T00:00:00Z',
+        },
+        now,
+      ),
+    );
+    expect([past.code, past.details.field]).toEqual(['BAD_USER_INPUT', 'input.goalDeadline']);
+  });
+
+  it('refuses a second Income jar: every wallet has exactly one', () => {
+    const error = failure(() =>
+      parseCreateJar({ walletId: wallet.walletId, name: 'More income', kind: 'INCOME' }, now),
+    );
+    expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', 'input.kind']);
+  });
+
+  it('answers NOT_FOUND for another user’s wallet exactly as for an unknown one', () => {
+    const request = parseCreateJar(
+      {
+        walletId: wallet.walletId,
+        name: 'Car',
+        kind: 'SAVINGS',
+        goalTarget: { amount: '5', currency: 'USD' },
+      },
+      now,
+    );
+    const foreign = failure(() => decideNewJar(request, { wallet, jarsInWallet: 0, viewerId: 'u2' }, deps));
+    const unknown = failure(() =>
+      decideNewJar(request, { wallet: null, jarsInWallet: 0, viewerId: 'u2' }, deps),
+    );
+    expect([foreign.code, foreign.message]).toEqual(['NOT_FOUND', 'input.walletId: wallet not found']);
+    expect([unknown.code, unknown.message]).toEqual([foreign.code, foreign.message]);
+  });
+
+  it('refuses a goal in another currency than the wallet’s', () => {
+    const request = parseCreateJar(
+      {
+        walletId: wallet.walletId,
+        name: 'Car',
+        kind: 'SAVINGS',
+        goalTarget: { amount: '5', currency: 'EUR' },
+      },
+      now,
+    );
+    const error = failure(() => decideNewJar(request, { wallet, jarsInWallet: 0, viewerId: 'u1' }, deps));
+    expect([error.code, error.details.field]).toEqual(['CURRENCY_MISMATCH', 'input.goalTarget.currency']);
+  });
+
+  it('keeps thresholds unique and ascending, and refuses ones outside 1–1000 %', () => {
+    expect(parseThresholds([100, 50, 100])).toEqual([50, 100]);
+    expect(parseThresholds(null)).toEqual([80, 100]);
+    for (const bad of [[0], [1001], [50.5], []]) {
+      expect(failure(() => parseThresholds(bad)).details.field).toBe('input.thresholds');
+    }
+  });
+
+  it('lets the owner archive a jar but never the wallet’s Income jar; another user’s jar is NOT_FOUND', () => {
+    const income = { ...defaultJarFor(wallet, deps), createdAt: now };
+    expect(failure(() => checkArchivable(income, 'u1')).code).toBe('BAD_USER_INPUT');
+    const savings = { ...income, id: 'j2', isDefault: false, kind: 'SAVINGS' as const };
+    expect(checkArchivable(savings, 'u1')).toBe(savings);
+    expect(failure(() => checkArchivable(savings, 'u2')).code).toBe('NOT_FOUND');
   });
 });

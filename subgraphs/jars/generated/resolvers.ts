@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { JarRow } from '../db/schema.ts';
+import type { JarParent } from '../domain/jar.ts';
 import type { MoneyView } from '@walletgraph/platform/money';
 import type { Context } from '../server.ts';
 export type Maybe<T> = T | null;
@@ -41,6 +41,11 @@ export type Budget = {
   periodEnd: Scalars['DateTime']['output'];
   periodStart: Scalars['DateTime']['output'];
   remaining: Money;
+  /**
+   * Whether money left at the end of a period stays in the jar. When false, the leftover returns to
+   * the wallet's available balance after a grace period (3 days).
+   */
+  rollsOver: Scalars['Boolean']['output'];
   spent: Money;
   /** Percents that raise a budgetAlert, default [80, 100]. */
   thresholds: Array<Scalars['Int']['output']>;
@@ -57,6 +62,11 @@ export type CreateJarInput = {
   goalTarget?: InputMaybe<MoneyInput>;
   kind: JarKind;
   name: Scalars['String']['input'];
+  /**
+   * EXPENSE: keep the leftover into the next period (default false: it returns to available after
+   * the grace period).
+   */
+  rollsOver?: InputMaybe<Scalars['Boolean']['input']>;
   thresholds?: InputMaybe<Array<Scalars['Int']['input']>>;
   walletId: Scalars['ID']['input'];
 };
@@ -73,6 +83,8 @@ export type Goal = {
 /** Money set aside inside a wallet. Its balance comes from the ledger subgraph. */
 export type Jar = {
   __typename?: 'Jar';
+  /** The jar's balance, from the ledger subgraph; a goal's progress is computed from it. */
+  balance: Money;
   /** EXPENSE jars only. */
   budget?: Maybe<Budget>;
   createdAt: Scalars['DateTime']['output'];
@@ -110,9 +122,21 @@ export type MoneyInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Archives a jar: its remaining balance returns to the wallet's available balance in the same
+   * ledger step, and it accepts no more moves. The wallet's Income jar cannot be archived. Archiving
+   * an archived jar returns it unchanged.
+   */
   archiveJar: Jar;
+  /** A new EXPENSE (with a budget) or SAVINGS (with a goal) jar in one of the caller's wallets. */
   createJar: Jar;
+  /**
+   * Replaces the wallet's allocation rules: every completed deposit is split into the jars by
+   * percent (rounded down) or fixed amount, in one ledger entry; the rest stays available.
+   * An empty list clears them.
+   */
   setAllocationRules: Array<AllocationRule>;
+  updateJarGoal: Jar;
 };
 
 
@@ -131,6 +155,11 @@ export type MutationSetAllocationRulesArgs = {
   walletId: Scalars['ID']['input'];
 };
 
+
+export type MutationUpdateJarGoalArgs = {
+  input: UpdateJarGoalInput;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** One of the caller's jars; null for an unknown id or another user's jar. */
@@ -140,6 +169,16 @@ export type Query = {
 
 export type QueryJarArgs = {
   id: Scalars['ID']['input'];
+};
+
+/**
+ * A new goal for a SAVINGS jar. Changing the goal re-arms it: reaching the new target announces
+ * goalAchieved again.
+ */
+export type UpdateJarGoalInput = {
+  deadline?: InputMaybe<Scalars['DateTime']['input']>;
+  jarId: Scalars['ID']['input'];
+  target: MoneyInput;
 };
 
 export type Wallet = {
@@ -237,7 +276,9 @@ export type FederationTypes = {
 export type FederationReferenceTypes = {
   Jar:
     ( { __typename: 'Jar' }
-    & GraphQLRecursivePick<FederationTypes['Jar'], {"id":true}> );
+    & GraphQLRecursivePick<FederationTypes['Jar'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['Jar'], {"balance":{"minorUnits":true}}> ) );
   Wallet:
     ( { __typename: 'Wallet' }
     & GraphQLRecursivePick<FederationTypes['Wallet'], {"id":true}> );
@@ -252,6 +293,7 @@ export type ResolversTypes = {
   AllocationRuleInput: AllocationRuleInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Budget: ResolverTypeWrapper<Omit<Budget, 'limit' | 'remaining' | 'spent'> & { limit: ResolversTypes['Money'], remaining: ResolversTypes['Money'], spent: ResolversTypes['Money'] }>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BudgetPeriod: BudgetPeriod;
   CreateJarInput: CreateJarInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -259,15 +301,15 @@ export type ResolversTypes = {
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Goal: ResolverTypeWrapper<Omit<Goal, 'target'> & { target: ResolversTypes['Money'] }>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  Jar: ResolverTypeWrapper<JarRow>;
+  Jar: ResolverTypeWrapper<JarParent>;
   JarKind: JarKind;
   JarStatus: JarStatus;
   Money: ResolverTypeWrapper<MoneyView>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  UpdateJarGoalInput: UpdateJarGoalInput;
   Wallet: ResolverTypeWrapper<FederationReferenceTypes['Wallet']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -277,19 +319,20 @@ export type ResolversParentTypes = {
   AllocationRuleInput: AllocationRuleInput;
   ID: Scalars['ID']['output'];
   Budget: Omit<Budget, 'limit' | 'remaining' | 'spent'> & { limit: ResolversParentTypes['Money'], remaining: ResolversParentTypes['Money'], spent: ResolversParentTypes['Money'] };
+  Boolean: Scalars['Boolean']['output'];
   CreateJarInput: CreateJarInput;
   String: Scalars['String']['output'];
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
   Goal: Omit<Goal, 'target'> & { target: ResolversParentTypes['Money'] };
   Float: Scalars['Float']['output'];
-  Jar: JarRow;
+  Jar: JarParent;
   Money: MoneyView;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
+  UpdateJarGoalInput: UpdateJarGoalInput;
   Wallet: FederationReferenceTypes['Wallet'];
-  Boolean: Scalars['Boolean']['output'];
 };
 
 export type AllocationRuleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AllocationRule'] = ResolversParentTypes['AllocationRule']> = {
@@ -304,6 +347,7 @@ export type BudgetResolvers<ContextType = Context, ParentType extends ResolversP
   periodEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   periodStart?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   remaining?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  rollsOver?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   spent?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   thresholds?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
 };
@@ -345,6 +389,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   archiveJar?: Resolver<ResolversTypes['Jar'], ParentType, ContextType, RequireFields<MutationArchiveJarArgs, 'id'>>;
   createJar?: Resolver<ResolversTypes['Jar'], ParentType, ContextType, RequireFields<MutationCreateJarArgs, 'input'>>;
   setAllocationRules?: Resolver<Array<ResolversTypes['AllocationRule']>, ParentType, ContextType, RequireFields<MutationSetAllocationRulesArgs, 'rules' | 'walletId'>>;
+  updateJarGoal?: Resolver<ResolversTypes['Jar'], ParentType, ContextType, RequireFields<MutationUpdateJarGoalArgs, 'input'>>;
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {

@@ -18,13 +18,18 @@ export const operationStatuses = ['PENDING', 'COMPLETED', 'FAILED'] as const;
 export type OperationStatus = (typeof operationStatuses)[number];
 export const walletStatuses = ['ACTIVE', 'ARCHIVED'] as const;
 export type WalletStatus = (typeof walletStatuses)[number];
+export const jarKinds = ['INCOME', 'EXPENSE', 'SAVINGS'] as const;
+export type JarKind = (typeof jarKinds)[number];
+export const jarStatuses = ['ACTIVE', 'ARCHIVED'] as const;
+export type JarStatus = (typeof jarStatuses)[number];
 
 /**
  * A money operation a user asked for (ARCHITECTURE.md §5). Inserted PENDING with its ledger
  * command in one transaction; settled COMPLETED or FAILED from the ledger's answer.
  * `idempotency_key` is unique per user; `request_hash` detects a key reused with other input.
  * A transfer is one row, owned by the sender; the recipient's side is `counterparty_*`, so the
- * same row shows on both wallets.
+ * same row shows on both wallets. A jar move is on its jar's wallet: `jar_id` is the jar it
+ * allocates to, releases or spends from, or moves from; `counterparty_jar_id` a move's target.
  */
 export const operations = pgTable(
   'operations',
@@ -41,6 +46,8 @@ export const operations = pgTable(
     counterpartyWalletId: uuid('counterparty_wallet_id'),
     /** The recipient of a transfer, who may see it once it has COMPLETED. */
     counterpartyOwnerId: uuid('counterparty_owner_id'),
+    jarId: uuid('jar_id'),
+    counterpartyJarId: uuid('counterparty_jar_id'),
     note: text('note'),
     idempotencyKey: text('idempotency_key').notNull(),
     requestHash: text('request_hash').notNull(),
@@ -82,6 +89,24 @@ export const walletProjection = pgTable(
 );
 
 export type WalletProjectionRow = typeof walletProjection.$inferSelect;
+
+/**
+ * What transactions knows of jars, projected from `jars.jar_created.v1` and `jars.jar_archived.v1`:
+ * whose they are, which wallet holds them, its currency, and whether they still accept moves.
+ * `name` and `kind` are as created (no event announces a rename).
+ */
+export const jarProjection = pgTable('jar_projection', {
+  jarId: uuid('jar_id').primaryKey(),
+  walletId: uuid('wallet_id').notNull(),
+  ownerId: uuid('owner_id').notNull(),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: jarKinds }).notNull(),
+  currency: text('currency').notNull(),
+  status: text('status', { enum: jarStatuses }).notNull().default('ACTIVE'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+});
+
+export type JarProjectionRow = typeof jarProjection.$inferSelect;
 
 /**
  * Users' emails, projected from `identity.user_registered.v1` and `identity.user_updated.v1`, so a

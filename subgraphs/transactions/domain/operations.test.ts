@@ -1,15 +1,23 @@
 import { DomainError } from '@walletgraph/platform/errors';
 import { describe, expect, it } from 'vitest';
-import type { OperationRow } from '../db/schema.ts';
+import type { OperationKind, OperationRow } from '../db/schema.ts';
 import {
   authorizeSource,
   checkRecipient,
   decideOperation,
   ledgerPostFor,
+  type RecipientCheck,
   replayOf,
   type WalletState,
 } from './operations.ts';
-import { type OperationRequest, parseDeposit, parseTransfer, parseWithdrawal } from './requests.ts';
+import {
+  parseDeposit,
+  parseJarMove,
+  parseMoveBetweenJars,
+  parseTransfer,
+  parseWithdrawal,
+  type WalletRequest,
+} from './requests.ts';
 
 const alice = '0196f0a0-0000-7000-8000-00000000a11c';
 const bob = '0196f0a0-0000-7000-8000-000000000b0b';
@@ -27,6 +35,8 @@ const bobWallet: WalletState = {
   status: 'ACTIVE',
   isDefault: true,
 };
+const savingsJar = '0196f0a0-0000-7000-8000-00000000001a';
+const holidayJar = '0196f0a0-0000-7000-8000-00000000001b';
 const now = new Date('2026-11-22T10:00:00Z');
 const deps = { newId: () => '0196f0a0-0000-7000-8000-0000000000op', now };
 const money = { amount: '12.50', currency: 'EUR' };
@@ -38,7 +48,7 @@ const transferTo = (to: { toWalletId?: string; toEmail?: string }) =>
     amount: money,
     idempotencyKey: 'k1',
     ...to,
-  }) as OperationRequest & { kind: 'TRANSFER' };
+  }) as WalletRequest & { kind: 'TRANSFER' };
 
 function refusal(fn: () => unknown): { code: string; field: unknown } {
   try {
@@ -125,13 +135,17 @@ describe('transfer recipient', () => {
 
 describe('operation decision', () => {
   const hash = 'h'.repeat(64);
+  /** What authorisation makes of a wallet request: its wallet and, for a transfer, the recipient. */
+  const onWallet = (source: WalletState, recipient: RecipientCheck | null = null) => ({
+    source,
+    recipient,
+    jarId: null,
+    counterpartyJarId: null,
+    requestHash: hash,
+  });
 
   it('a deposit is PENDING with a command moving the amount from external deposits to the wallet', () => {
-    const decision = decideOperation(
-      depositOf(),
-      { source: aliceWallet, recipient: null, requestHash: hash },
-      deps,
-    );
+    const decision = decideOperation(depositOf(), onWallet(aliceWallet), deps);
     expect(decision.operation).toEqual({
       id: deps.newId(),
       ownerId: alice,
@@ -143,6 +157,8 @@ describe('operation decision', () => {
       currency: 'EUR',
       counterpartyWalletId: null,
       counterpartyOwnerId: null,
+      jarId: null,
+      counterpartyJarId: null,
       note: null,
       idempotencyKey: 'k1',
       requestHash: hash,
@@ -163,11 +179,7 @@ describe('operation decision', () => {
 
   it('a withdrawal moves the amount from the wallet’s available balance to external withdrawals', () => {
     const request = parseWithdrawal({ walletId: aliceWallet.walletId, amount: money, idempotencyKey: 'k' });
-    const { ledgerPost } = decideOperation(
-      request,
-      { source: aliceWallet, recipient: null, requestHash: hash },
-      deps,
-    );
+    const { ledgerPost } = decideOperation(request, onWallet(aliceWallet), deps);
     expect(ledgerPost?.postings).toEqual([
       { account: `wallet:${aliceWallet.walletId}:available`, amount: '-1250', currency: 'EUR' },
       { account: 'external:withdrawals:EUR', amount: '1250', currency: 'EUR' },
@@ -176,11 +188,7 @@ describe('operation decision', () => {
 
   it('a transfer moves between the two available balances and records the recipient', () => {
     const request = transferTo({ toEmail: 'bob@example.com' });
-    const decision = decideOperation(
-      request,
-      { source: aliceWallet, recipient: { ok: true, wallet: bobWallet }, requestHash: hash },
-      deps,
-    );
+    const decision = decideOperation(request, onWallet(aliceWallet, { ok: true, wallet: bobWallet }), deps);
     expect(decision.operation).toMatchObject({
       kind: 'TRANSFER',
       status: 'PENDING',
@@ -196,11 +204,7 @@ describe('operation decision', () => {
   it('a transfer whose recipient cannot receive is FAILED at once, settled now, with no command', () => {
     const decision = decideOperation(
       transferTo({ toEmail: 'nobody@example.com' }),
-      {
-        source: aliceWallet,
-        recipient: { ok: false, failureCode: 'RECIPIENT_NOT_FOUND' },
-        requestHash: hash,
-      },
+      onWallet(aliceWallet, { ok: false, failureCode: 'RECIPIENT_NOT_FOUND' }),
       deps,
     );
     expect(decision.operation).toMatchObject({
@@ -213,12 +217,23 @@ describe('operation decision', () => {
   });
 
   it('every command’s postings sum to zero', () => {
-    for (const kind of ['DEPOSIT', 'WITHDRAWAL', 'TRANSFER'] as const) {
+    const kinds = [
+      'DEPOSIT',
+      'WITHDRAWAL',
+      'TRANSFER',
+      'JAR_ALLOCATION',
+      'JAR_RELEASE',
+      'JAR_MOVE',
+      'JAR_SPEND',
+    ];
+    for (const kind of kinds as OperationKind[]) {
       const post = ledgerPostFor({
         id: 'op',
         kind,
         walletId: aliceWallet.walletId,
         counterpartyWalletId: bobWallet.walletId,
+        jarId: savingsJar,
+        counterpartyJarId: holidayJar,
         amountMinor: 123_456_789_012_345n,
         currency: 'JPY',
       });
@@ -227,6 +242,110 @@ describe('operation decision', () => {
         kind,
       ).toBe(0n);
     }
+  });
+});
+
+describe('jar move decision', () => {
+  const hash = 'j'.repeat(64);
+  const jarMove = (kind: 'JAR_ALLOCATION' | 'JAR_RELEASE' | 'JAR_SPEND') =>
+    parseJarMove(kind, { jarId: savingsJar, amount: money, idempotencyKey: 'k1' });
+  const move = parseMoveBetweenJars({
+    fromJarId: savingsJar,
+    toJarId: holidayJar,
+    amount: money,
+    idempotencyKey: 'k1',
+  });
+  /** What authorisation makes of a jar move: the jars' wallet and the jars. */
+  const onJars = (counterpartyJarId: string | null = null) => ({
+    source: { walletId: aliceWallet.walletId, ownerId: alice },
+    recipient: null,
+    jarId: savingsJar,
+    counterpartyJarId,
+    requestHash: hash,
+  });
+  const available = `wallet:${aliceWallet.walletId}:available`;
+
+  it('an allocation is PENDING on the jar’s wallet, records the jar, and moves available → jar', () => {
+    const decision = decideOperation(jarMove('JAR_ALLOCATION'), onJars(), deps);
+    expect(decision.operation).toEqual({
+      id: deps.newId(),
+      ownerId: alice,
+      walletId: aliceWallet.walletId,
+      kind: 'JAR_ALLOCATION',
+      status: 'PENDING',
+      failureCode: null,
+      amountMinor: 1250n,
+      currency: 'EUR',
+      counterpartyWalletId: null,
+      counterpartyOwnerId: null,
+      jarId: savingsJar,
+      counterpartyJarId: null,
+      note: null,
+      idempotencyKey: 'k1',
+      requestHash: hash,
+      ledgerEntryId: null,
+      createdAt: now,
+      settledAt: null,
+    });
+    expect(decision.ledgerPost).toEqual({
+      idempotencyKey: `op:${deps.newId()}`,
+      operationId: deps.newId(),
+      description: 'Jar allocation',
+      postings: [
+        { account: available, amount: '-1250', currency: 'EUR' },
+        { account: `jar:${savingsJar}`, amount: '1250', currency: 'EUR' },
+      ],
+    });
+  });
+
+  it('a release moves jar → available', () => {
+    const { ledgerPost } = decideOperation(jarMove('JAR_RELEASE'), onJars(), deps);
+    expect(ledgerPost).toMatchObject({ description: 'Jar release', idempotencyKey: `op:${deps.newId()}` });
+    expect(ledgerPost?.postings).toEqual([
+      { account: `jar:${savingsJar}`, amount: '-1250', currency: 'EUR' },
+      { account: available, amount: '1250', currency: 'EUR' },
+    ]);
+  });
+
+  it('a move between jars records the target jar and moves jar → jar', () => {
+    const decision = decideOperation(move, onJars(holidayJar), deps);
+    expect(decision.operation).toMatchObject({
+      kind: 'JAR_MOVE',
+      walletId: aliceWallet.walletId,
+      jarId: savingsJar,
+      counterpartyJarId: holidayJar,
+      counterpartyWalletId: null,
+    });
+    expect(decision.ledgerPost).toMatchObject({ description: 'Move between jars' });
+    expect(decision.ledgerPost?.postings).toEqual([
+      { account: `jar:${savingsJar}`, amount: '-1250', currency: 'EUR' },
+      { account: `jar:${holidayJar}`, amount: '1250', currency: 'EUR' },
+    ]);
+  });
+
+  it('a spend moves jar → external withdrawals in the currency', () => {
+    const { ledgerPost } = decideOperation(jarMove('JAR_SPEND'), onJars(), deps);
+    expect(ledgerPost).toMatchObject({ description: 'Jar spend' });
+    expect(ledgerPost?.postings).toEqual([
+      { account: `jar:${savingsJar}`, amount: '-1250', currency: 'EUR' },
+      { account: 'external:withdrawals:EUR', amount: '1250', currency: 'EUR' },
+    ]);
+  });
+
+  it('a jar operation without its jar (or a move without its target) is a bug, not a command', () => {
+    const row = {
+      id: 'op',
+      walletId: aliceWallet.walletId,
+      counterpartyWalletId: null,
+      amountMinor: 1n,
+      currency: 'EUR',
+    };
+    expect(() => ledgerPostFor({ ...row, kind: 'JAR_SPEND', jarId: null, counterpartyJarId: null })).toThrow(
+      'JAR_SPEND op has no jar',
+    );
+    expect(() =>
+      ledgerPostFor({ ...row, kind: 'JAR_MOVE', jarId: savingsJar, counterpartyJarId: null }),
+    ).toThrow('jar move op has no target jar');
   });
 });
 

@@ -1,7 +1,7 @@
 import type { EventData } from '@walletgraph/events';
 import { DomainError } from '@walletgraph/platform/errors';
 import type { NewOperationRow, OperationRow, WalletProjectionRow } from '../db/schema.ts';
-import { type OperationRequest, sourceField } from './requests.ts';
+import { isJarRequest, type OperationRequest, sourceField, type WalletRequest } from './requests.ts';
 
 /** What the rules need to know of a wallet (the `wallet_projection` row). */
 export type WalletState = Pick<
@@ -13,6 +13,20 @@ export type WalletState = Pick<
 export type RecipientFailure = 'RECIPIENT_NOT_FOUND' | 'CURRENCY_MISMATCH' | 'WALLET_ARCHIVED';
 
 export type RecipientCheck = { ok: true; wallet: WalletState } | { ok: false; failureCode: RecipientFailure };
+
+/**
+ * Who and what an authorised request moves money between, besides the ledger's external accounts.
+ */
+export interface OperationParties {
+  /** The caller's wallet the operation is on: the one the request names, or its jars' wallet. */
+  source: Pick<WalletState, 'walletId' | 'ownerId'>;
+  /** A transfer's recipient, as checked; null for anything else. */
+  recipient: RecipientCheck | null;
+  /** A jar move's jar: allocated to, released or spent from, or moved from; null for anything else. */
+  jarId: string | null;
+  /** The jar a JAR_MOVE moves to; null for anything else. */
+  counterpartyJarId: string | null;
+}
 
 /** The command for the ledger (`ledger.post.v1`). */
 export type LedgerPost = EventData<'ledger.post.v1'>;
@@ -26,6 +40,7 @@ export interface OperationDecision {
 /** Ledger account names (ARCHITECTURE.md §4). */
 export const ledgerAccount = {
   walletAvailable: (walletId: string) => `wallet:${walletId}:available`,
+  jar: (jarId: string) => `jar:${jarId}`,
   external: (purpose: 'deposits' | 'withdrawals', currency: string) => `external:${purpose}:${currency}`,
 };
 
@@ -35,7 +50,7 @@ export const ledgerAccount = {
  * anything about it.
  */
 export function authorizeSource(
-  request: OperationRequest,
+  request: WalletRequest,
   wallet: WalletState | null,
   viewerId: string,
 ): WalletState {
@@ -67,7 +82,7 @@ export function authorizeSource(
  * that resolves to the source wallet itself is a client mistake.
  */
 export function checkRecipient(
-  request: OperationRequest & { kind: 'TRANSFER' },
+  request: WalletRequest & { kind: 'TRANSFER' },
   source: WalletState,
   candidate: WalletState | null,
 ): RecipientCheck {
@@ -94,7 +109,7 @@ export function checkRecipient(
  */
 export function decideOperation(
   request: OperationRequest,
-  state: { source: WalletState; recipient: RecipientCheck | null; requestHash: string },
+  state: OperationParties & { requestHash: string },
   deps: { newId: () => string; now: Date },
 ): OperationDecision {
   const id = deps.newId();
@@ -112,7 +127,9 @@ export function decideOperation(
     currency: request.amount.currency,
     counterpartyWalletId: counterparty?.walletId ?? null,
     counterpartyOwnerId: counterparty?.ownerId ?? null,
-    note: request.note,
+    jarId: state.jarId,
+    counterpartyJarId: state.counterpartyJarId,
+    note: isJarRequest(request) ? null : request.note,
     idempotencyKey: request.idempotencyKey,
     requestHash: state.requestHash,
     ledgerEntryId: null,
@@ -141,13 +158,24 @@ export function replayOf(existing: OperationRow, requestHash: string): Operation
  * The postings that carry out an operation, as the ledger command (signed minor units, summing
  * to zero): a deposit comes from the external deposits account, a withdrawal goes to the
  * external withdrawals account, a transfer moves between the two wallets' available balances
- * (money in jars is not spendable this way). The key `op:<id>` makes the ledger apply it once
- * however often it is delivered.
+ * (money in jars is not spendable this way). Jar moves (ARCHITECTURE.md §6): an allocation goes
+ * from available to the jar, a release back, a move from jar to jar, a spend from the jar to the
+ * external withdrawals account. The ledger refuses to take any non-external account below zero
+ * (INSUFFICIENT_FUNDS). The key `op:<id>` makes the ledger apply it once however often it is
+ * delivered.
  */
 export function ledgerPostFor(
-  operation: Pick<OperationRow, 'id' | 'kind' | 'walletId' | 'amountMinor' | 'currency'> & {
-    counterpartyWalletId: string | null;
-  },
+  operation: Pick<
+    OperationRow,
+    | 'id'
+    | 'kind'
+    | 'walletId'
+    | 'amountMinor'
+    | 'currency'
+    | 'counterpartyWalletId'
+    | 'jarId'
+    | 'counterpartyJarId'
+  >,
 ): LedgerPost {
   const { id, walletId, currency } = operation;
   const amount = operation.amountMinor.toString();
@@ -177,11 +205,33 @@ export function ledgerPostFor(
         posting(ledgerAccount.walletAvailable(operation.counterpartyWalletId), amount),
       ]);
     case 'JAR_ALLOCATION':
+      return command('Jar allocation', [
+        posting(ledgerAccount.walletAvailable(walletId), debit),
+        posting(ledgerAccount.jar(jarOf(operation)), amount),
+      ]);
     case 'JAR_RELEASE':
+      return command('Jar release', [
+        posting(ledgerAccount.jar(jarOf(operation)), debit),
+        posting(ledgerAccount.walletAvailable(walletId), amount),
+      ]);
     case 'JAR_MOVE':
+      if (!operation.counterpartyJarId) throw new Error(`jar move ${id} has no target jar`);
+      return command('Move between jars', [
+        posting(ledgerAccount.jar(jarOf(operation)), debit),
+        posting(ledgerAccount.jar(operation.counterpartyJarId), amount),
+      ]);
     case 'JAR_SPEND':
+      return command('Jar spend', [
+        posting(ledgerAccount.jar(jarOf(operation)), debit),
+        posting(ledgerAccount.external('withdrawals', currency), amount),
+      ]);
     case 'BILL_PAYMENT':
-      // Issue 5 and the bill payments add their rules; nothing creates such operations yet.
+      // Bill payments add their rule (a hold, then capture or release); nothing creates them yet.
       throw new Error(`operation kind ${operation.kind} has no posting rule yet`);
   }
+}
+
+function jarOf(operation: Pick<OperationRow, 'id' | 'kind' | 'jarId'>): string {
+  if (!operation.jarId) throw new Error(`${operation.kind} ${operation.id} has no jar`);
+  return operation.jarId;
 }

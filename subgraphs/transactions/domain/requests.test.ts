@@ -5,6 +5,8 @@ import {
   DEFAULT_WAIT_MS,
   MAX_AMOUNT_MINOR,
   parseDeposit,
+  parseJarMove,
+  parseMoveBetweenJars,
   parseTransfer,
   parseWaitMs,
   parseWithdrawal,
@@ -23,6 +25,22 @@ const transfer = (overrides: Record<string, unknown> = {}) => ({
   fromWalletId: wallet,
   toWalletId: other,
   amount: { amount: '5', currency: 'EUR' },
+  idempotencyKey: 'k1',
+  ...overrides,
+});
+
+const jar = '0196f0a0-0000-7000-8000-00000000001a';
+const otherJar = '0196f0a0-0000-7000-8000-00000000001b';
+const jarMove = (overrides: Record<string, unknown> = {}) => ({
+  jarId: jar,
+  amount: { amount: '12.50', currency: 'EUR' },
+  idempotencyKey: 'k1',
+  ...overrides,
+});
+const betweenJars = (overrides: Record<string, unknown> = {}) => ({
+  fromJarId: jar,
+  toJarId: otherJar,
+  amount: { amount: '12.50', currency: 'EUR' },
   idempotencyKey: 'k1',
   ...overrides,
 });
@@ -134,6 +152,55 @@ describe('money request validation', () => {
   });
 });
 
+describe('jar move request validation', () => {
+  it('parses an allocation, release or spend into its kind, the jar and minor units', () => {
+    for (const kind of ['JAR_ALLOCATION', 'JAR_RELEASE', 'JAR_SPEND'] as const) {
+      expect(parseJarMove(kind, jarMove({ jarId: jar.toUpperCase() }))).toEqual({
+        kind,
+        jarId: jar,
+        amount: { minor: 1250n, currency: 'EUR' },
+        idempotencyKey: 'k1',
+      });
+    }
+  });
+
+  it('parses a move between jars: from is the operation’s jar, to its target', () => {
+    expect(parseMoveBetweenJars(betweenJars())).toEqual({
+      kind: 'JAR_MOVE',
+      jarId: jar,
+      toJarId: otherJar,
+      amount: { minor: 1250n, currency: 'EUR' },
+      idempotencyKey: 'k1',
+    });
+  });
+
+  it('refuses what any money request refuses, naming the field', () => {
+    const refused = (overrides: Record<string, unknown>) => [
+      refusal(() => parseJarMove('JAR_ALLOCATION', jarMove(overrides))),
+      refusal(() => parseMoveBetweenJars(betweenJars(overrides))),
+    ];
+    const amount = (a: string, currency = 'EUR') => ({ amount: { amount: a, currency } });
+    const bad = (field: string) => [
+      { code: 'BAD_USER_INPUT', field },
+      { code: 'BAD_USER_INPUT', field },
+    ];
+    expect(refused(amount('0'))).toEqual(bad('input.amount.amount'));
+    expect(refused(amount('-1'))).toEqual(bad('input.amount.amount'));
+    expect(refused(amount('1.005'))).toEqual(bad('input.amount.amount'));
+    expect(refused(amount((MAX_AMOUNT_MINOR + 1n).toString(), 'JPY'))).toEqual(bad('input.amount.amount'));
+    expect(refused(amount('1', 'XXX'))).toEqual(bad('input.amount.currency'));
+    expect(refused({ idempotencyKey: '' })).toEqual(bad('input.idempotencyKey'));
+    expect(refused({ idempotencyKey: 'k'.repeat(101) })).toEqual(bad('input.idempotencyKey'));
+  });
+
+  it('refuses a move to the same jar, whatever the letter case of its id', () => {
+    expect(refusal(() => parseMoveBetweenJars(betweenJars({ toJarId: jar.toUpperCase() })))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'input.toJarId',
+    });
+  });
+});
+
 describe('request hash', () => {
   it('is the same for the same request however its amount and ids are written', () => {
     const a = requestHash(parseDeposit(deposit({ amount: { amount: '10', currency: 'EUR' } })));
@@ -166,6 +233,20 @@ describe('request hash', () => {
       parseTransfer(transfer({ toWalletId: null, toEmail: 'bob@example.com' })),
     );
     expect(new Set([byId, byEmail, byOtherEmail]).size).toBe(3);
+  });
+
+  it('differs for another jar, another target jar, or another kind of jar move', () => {
+    const hashes = [
+      requestHash(parseJarMove('JAR_ALLOCATION', jarMove())),
+      requestHash(parseJarMove('JAR_ALLOCATION', jarMove({ jarId: otherJar }))),
+      requestHash(parseJarMove('JAR_RELEASE', jarMove())),
+      requestHash(parseJarMove('JAR_SPEND', jarMove())),
+      requestHash(parseMoveBetweenJars(betweenJars())),
+      requestHash(parseMoveBetweenJars(betweenJars({ toJarId: wallet }))),
+      requestHash(parseMoveBetweenJars(betweenJars({ fromJarId: otherJar, toJarId: jar }))),
+    ];
+    expect(new Set(hashes).size).toBe(hashes.length);
+    expect(requestHash(parseJarMove('JAR_SPEND', jarMove({ jarId: jar.toUpperCase() })))).toBe(hashes[3]);
   });
 
   it('serialises objects with sorted keys at every depth', () => {

@@ -19,27 +19,42 @@ export const DEFAULT_WAIT_MS = 2000;
 export const MAX_WAIT_MS = 10_000;
 const MAX_EMAIL_LENGTH = 254;
 
-/** The money movements this subgraph performs today; jar moves and bill payments follow. */
-export type MoneyOperationKind = 'DEPOSIT' | 'WITHDRAWAL' | 'TRANSFER';
+/** The moves between a wallet's available balance, its jars and the outside (ARCHITECTURE.md §6). */
+export type JarMoveKind = 'JAR_ALLOCATION' | 'JAR_RELEASE' | 'JAR_MOVE' | 'JAR_SPEND';
 
 /** Who a transfer goes to: a wallet by id, or a registered user's default wallet by email. */
 export type Recipient = { by: 'walletId'; walletId: string } | { by: 'email'; email: string };
 
-interface RequestBase {
-  /** The caller's wallet the money moves in or out of, as the client sent it. */
-  walletId: string;
+/** What every request carries. */
+interface Requested {
   /** Positive, in the currency's exponent. */
   amount: Money;
   idempotencyKey: string;
+}
+
+interface WalletRequestBase extends Requested {
+  /** The caller's wallet the money moves in or out of, as the client sent it. */
+  walletId: string;
   /** Trimmed; null when absent or blank. */
   note: string | null;
 }
 
+/** A deposit, withdrawal or transfer: it names the caller's wallet. */
+export type WalletRequest =
+  | (WalletRequestBase & { kind: 'DEPOSIT' })
+  | (WalletRequestBase & { kind: 'WITHDRAWAL' })
+  | (WalletRequestBase & { kind: 'TRANSFER'; to: Recipient });
+
+/**
+ * A jar move: it names jars, and happens in their wallet. `jarId` is the jar allocated to,
+ * released or spent from, or (JAR_MOVE) moved from; ids are as the client sent them.
+ */
+export type JarRequest =
+  | (Requested & { kind: 'JAR_ALLOCATION' | 'JAR_RELEASE' | 'JAR_SPEND'; jarId: string })
+  | (Requested & { kind: 'JAR_MOVE'; jarId: string; toJarId: string });
+
 /** A validated money-operation request: what the caller asked for, before any state is read. */
-export type OperationRequest =
-  | (RequestBase & { kind: 'DEPOSIT' })
-  | (RequestBase & { kind: 'WITHDRAWAL' })
-  | (RequestBase & { kind: 'TRANSFER'; to: Recipient });
+export type OperationRequest = WalletRequest | JarRequest;
 
 /** The GraphQL `MoneyInput`. */
 export interface MoneyInputShape {
@@ -65,16 +80,51 @@ export interface TransferInputShape {
   note?: string | null;
 }
 
+/** `JarMoveInput`, as GraphQL hands it over. */
+export interface JarMoveInputShape {
+  jarId: string;
+  amount: MoneyInputShape;
+  idempotencyKey: string;
+}
+
+/** `MoveBetweenJarsInput`, as GraphQL hands it over. */
+export interface MoveBetweenJarsInputShape {
+  fromJarId: string;
+  toJarId: string;
+  amount: MoneyInputShape;
+  idempotencyKey: string;
+}
+
 /** The input field that names an operation's own wallet: what NOT_FOUND and WALLET_ARCHIVED point at. */
-export function sourceField(kind: MoneyOperationKind): string {
+export function sourceField(kind: WalletRequest['kind']): string {
   return kind === 'TRANSFER' ? 'input.fromWalletId' : 'input.walletId';
 }
 
-export function parseDeposit(input: WalletOperationInput): OperationRequest {
+/** The input field that names a jar move's (source) jar: what its refusals point at. */
+export function jarField(kind: JarMoveKind): string {
+  return kind === 'JAR_MOVE' ? 'input.fromJarId' : 'input.jarId';
+}
+
+/** Whether a request names jars (and happens in their wallet) rather than naming a wallet. */
+export function isJarRequest(request: OperationRequest): request is JarRequest {
+  switch (request.kind) {
+    case 'JAR_ALLOCATION':
+    case 'JAR_RELEASE':
+    case 'JAR_MOVE':
+    case 'JAR_SPEND':
+      return true;
+    case 'DEPOSIT':
+    case 'WITHDRAWAL':
+    case 'TRANSFER':
+      return false;
+  }
+}
+
+export function parseDeposit(input: WalletOperationInput): WalletRequest {
   return { kind: 'DEPOSIT', ...parseCommon(input, input.walletId) };
 }
 
-export function parseWithdrawal(input: WalletOperationInput): OperationRequest {
+export function parseWithdrawal(input: WalletOperationInput): WalletRequest {
   return { kind: 'WITHDRAWAL', ...parseCommon(input, input.walletId) };
 }
 
@@ -83,7 +133,7 @@ export function parseWithdrawal(input: WalletOperationInput): OperationRequest {
  * client mistake (BAD_USER_INPUT); an id that names no wallet is not: it settles FAILED with
  * RECIPIENT_NOT_FOUND, exactly as for an unknown email.
  */
-export function parseTransfer(input: TransferInputShape): OperationRequest {
+export function parseTransfer(input: TransferInputShape): WalletRequest {
   const common = parseCommon(input, input.fromWalletId);
   const hasId = input.toWalletId != null;
   const hasEmail = input.toEmail != null;
@@ -95,6 +145,25 @@ export function parseTransfer(input: TransferInputShape): OperationRequest {
     return { kind: 'TRANSFER', ...common, to: { by: 'walletId', walletId } };
   }
   return { kind: 'TRANSFER', ...common, to: { by: 'email', email: parseEmail(input.toEmail!) } };
+}
+
+/** `allocateToJar`, `releaseFromJar` and `spendFromJar`: one jar and an amount. */
+export function parseJarMove(
+  kind: 'JAR_ALLOCATION' | 'JAR_RELEASE' | 'JAR_SPEND',
+  input: JarMoveInputShape,
+): JarRequest {
+  return { kind, jarId: normaliseId(input.jarId), ...parseAmountAndKey(input) };
+}
+
+/**
+ * `moveBetweenJars`: from one jar to another of the same wallet. Moving a jar's money to itself
+ * is a client mistake, told apart from a real move whatever the letter case of the ids.
+ */
+export function parseMoveBetweenJars(input: MoveBetweenJarsInputShape): JarRequest {
+  const jarId = normaliseId(input.fromJarId);
+  const toJarId = normaliseId(input.toJarId);
+  if (toJarId === jarId) throw badInput('input.toJarId', 'cannot move money to the same jar');
+  return { kind: 'JAR_MOVE', jarId, toJarId, ...parseAmountAndKey(input) };
 }
 
 /** `waitMs`: how long the mutation may wait for settlement; omitted is the default. */
@@ -109,8 +178,9 @@ export function parseWaitMs(waitMs: number | null | undefined): number {
 /**
  * A fingerprint of what a request asks for, so a retried key can be told from a reused one:
  * sha-256 of the canonical JSON of the semantically relevant input. The amount counts in minor
- * units ("10" and "10.00" are one request); the idempotency key itself and `waitMs` (how long to
- * wait, not what to do) are left out.
+ * units ("10" and "10.00" are one request); the wallet, recipient and jar ids count (a key reused
+ * for another jar is another request); the idempotency key itself and `waitMs` (how long to wait,
+ * not what to do) are left out.
  */
 export function requestHash(request: OperationRequest): string {
   const { idempotencyKey: _key, amount, ...rest } = request;
@@ -133,7 +203,17 @@ export function canonicalJson(value: unknown): string {
 function parseCommon(
   input: { amount: MoneyInputShape; idempotencyKey: string; note?: string | null },
   walletId: string,
-): RequestBase {
+): WalletRequestBase {
+  const requested = parseAmountAndKey(input);
+  const note = input.note?.trim() || null;
+  if (note !== null && [...note].length > MAX_NOTE_LENGTH) {
+    throw badInput('input.note', `must be at most ${MAX_NOTE_LENGTH} characters`);
+  }
+  return { walletId: normaliseId(walletId), ...requested, note };
+}
+
+/** The amount (positive, within the currency's decimals and the maximum) and the key's length. */
+function parseAmountAndKey(input: { amount: MoneyInputShape; idempotencyKey: string }): Requested {
   const amount = parseMoneyInput(input.amount, 'input.amount');
   if (amount.minor <= 0n) throw badInput('input.amount.amount', 'must be greater than zero');
   if (amount.minor > MAX_AMOUNT_MINOR) {
@@ -143,14 +223,10 @@ function parseCommon(
   if (keyLength < 1 || keyLength > MAX_IDEMPOTENCY_KEY_LENGTH) {
     throw badInput('input.idempotencyKey', `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
   }
-  const note = input.note?.trim() || null;
-  if (note !== null && [...note].length > MAX_NOTE_LENGTH) {
-    throw badInput('input.note', `must be at most ${MAX_NOTE_LENGTH} characters`);
-  }
-  return { walletId: normaliseId(walletId), amount, idempotencyKey: input.idempotencyKey, note };
+  return { amount, idempotencyKey: input.idempotencyKey };
 }
 
-/** UUIDs compare case-insensitively; anything else stays as sent (and will name no wallet). */
+/** UUIDs compare case-insensitively; anything else stays as sent (and will name no wallet or jar). */
 function normaliseId(id: string): string {
   return isUuid(id) ? id.toLowerCase() : id;
 }

@@ -16,6 +16,8 @@ const row: OperationRow = {
   currency: 'EUR',
   counterpartyWalletId: '0196f0a0-0000-7000-8000-000000000002',
   counterpartyOwnerId: bob,
+  jarId: null,
+  counterpartyJarId: null,
   note: null,
   idempotencyKey: 'k1',
   requestHash: 'h',

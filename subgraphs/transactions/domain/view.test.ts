@@ -73,4 +73,22 @@ describe('who sees an operation, from which side', () => {
       }),
     ).toBeNull();
   });
+
+  it('a jar move shows on its jar’s wallet, to its owner only, with no counterparty wallet', () => {
+    const allocation = {
+      ...transfer,
+      kind: 'JAR_ALLOCATION',
+      counterpartyWalletId: null,
+      counterpartyOwnerId: null,
+      jarId: 'jar-1',
+    } as OperationRow;
+    const view = viewOnWallet(allocation, 'wa', alice)!;
+    expect(view).toEqual({ row: allocation, side: 'SOURCE' });
+    expect(ownWalletId(view)).toBe('wa');
+    expect(counterpartyWalletId(view)).toBeNull();
+    expect(directionOf(view)).toBe('INTERNAL');
+    expect(directionOf({ row: { ...allocation, kind: 'JAR_SPEND' }, side: 'SOURCE' })).toBe('OUT');
+    expect(viewFor(allocation, bob)).toBeNull();
+    expect(viewOnWallet(allocation, 'wa', bob)).toBeNull();
+  });
 });

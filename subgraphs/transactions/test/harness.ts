@@ -62,6 +62,10 @@ export interface TransactionsHarness extends AsyncDisposable {
   openWallet(ownerId: string, currency: string): Promise<string>;
   /** Archives a wallet, through the projections' consumer. */
   archiveWallet(ownerId: string, walletId: string): Promise<void>;
+  /** Creates a jar in a wallet (of the wallet's currency), through the projections' consumer. */
+  createJar(ownerId: string, walletId: string, currency?: string): Promise<string>;
+  /** Archives a jar, through the projections' consumer. */
+  archiveJar(ownerId: string, walletId: string, jarId: string): Promise<void>;
   /** The ledger commands in the outbox, oldest first. */
   ledgerCommands(): Promise<EventData<'ledger.post.v1'>[]>;
   /** The `transactions.operation_settled.v1` events in the outbox, oldest first. */
@@ -201,6 +205,25 @@ export async function createTransactionsHarness(): Promise<TransactionsHarness> 
         createEvent('wallet.archived.v1', { aggregateId: walletId, data: { walletId, ownerId } }, meta),
       );
     },
+    async createJar(ownerId, walletId, currency = 'EUR') {
+      const jarId = uuidv7();
+      await deliver(
+        createEvent(
+          'jars.jar_created.v1',
+          {
+            aggregateId: jarId,
+            data: { jarId, walletId, ownerId, name: 'Savings', kind: 'SAVINGS', currency },
+          },
+          meta,
+        ),
+      );
+      return jarId;
+    },
+    async archiveJar(ownerId, walletId, jarId) {
+      await deliver(
+        createEvent('jars.jar_archived.v1', { aggregateId: jarId, data: { jarId, walletId, ownerId } }, meta),
+      );
+    },
     ledgerCommands: () => outboxData('ledger.post.v1'),
     settledEvents: () => outboxData('transactions.operation_settled.v1'),
     ledgerAnswer(operationId, answer) {
@@ -281,6 +304,30 @@ export const WITHDRAW = /* GraphQL */ `
 export const TRANSFER = /* GraphQL */ `
   mutation Transfer($input: TransferInput!, $waitMs: Int) {
     transfer(input: $input, waitMs: $waitMs) { ${OPERATION_FIELDS} }
+  }
+`;
+
+export const ALLOCATE_TO_JAR = /* GraphQL */ `
+  mutation AllocateToJar($input: JarMoveInput!, $waitMs: Int) {
+    allocateToJar(input: $input, waitMs: $waitMs) { ${OPERATION_FIELDS} }
+  }
+`;
+
+export const RELEASE_FROM_JAR = /* GraphQL */ `
+  mutation ReleaseFromJar($input: JarMoveInput!, $waitMs: Int) {
+    releaseFromJar(input: $input, waitMs: $waitMs) { ${OPERATION_FIELDS} }
+  }
+`;
+
+export const MOVE_BETWEEN_JARS = /* GraphQL */ `
+  mutation MoveBetweenJars($input: MoveBetweenJarsInput!, $waitMs: Int) {
+    moveBetweenJars(input: $input, waitMs: $waitMs) { ${OPERATION_FIELDS} }
+  }
+`;
+
+export const SPEND_FROM_JAR = /* GraphQL */ `
+  mutation SpendFromJar($input: JarMoveInput!, $waitMs: Int) {
+    spendFromJar(input: $input, waitMs: $waitMs) { ${OPERATION_FIELDS} }
   }
 `;
 

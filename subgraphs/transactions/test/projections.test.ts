@@ -1,7 +1,7 @@
 import { createEvent, uuidv7 } from '@walletgraph/events';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { userEmails, walletProjection } from '../db/schema.ts';
+import { jarProjection, userEmails, walletProjection } from '../db/schema.ts';
 import { createTransactionsHarness, type TransactionsHarness } from './harness.ts';
 
 let h: TransactionsHarness;
@@ -17,8 +17,23 @@ afterAll(async () => {
 
 const walletRow = async (walletId: string) =>
   (await h.service.db.db.select().from(walletProjection).where(eq(walletProjection.walletId, walletId)))[0];
+const jarRow = async (jarId: string) =>
+  (await h.service.db.db.select().from(jarProjection).where(eq(jarProjection.jarId, jarId)))[0];
 const emailRow = async (userId: string) =>
   (await h.service.db.db.select().from(userEmails).where(eq(userEmails.userId, userId)))[0];
+
+const jarCreated = (jarId: string, walletId: string, ownerId: string, occurredAt?: Date) =>
+  createEvent(
+    'jars.jar_created.v1',
+    {
+      aggregateId: jarId,
+      data: { jarId, walletId, ownerId, name: 'Holiday', kind: 'SAVINGS', currency: 'JPY' },
+      ...(occurredAt ? { occurredAt } : {}),
+    },
+    meta,
+  );
+const jarArchived = (jarId: string, walletId: string, ownerId: string) =>
+  createEvent('jars.jar_archived.v1', { aggregateId: jarId, data: { jarId, walletId, ownerId } }, meta);
 
 const opened = (walletId: string, ownerId: string) =>
   createEvent(
@@ -76,5 +91,41 @@ describe('projections', () => {
     );
     await h.deliver(updated, registered);
     expect(await emailRow(userId)).toMatchObject({ email: 'ada@example.org', updatedAt: at(5) });
+  });
+
+  it('a jar created is known with its wallet, owner, name, kind and currency; a redelivery changes nothing', async () => {
+    const [jarId, walletId, ownerId] = [uuidv7(), uuidv7(), uuidv7()];
+    const at = new Date(Date.UTC(2026, 10, 22, 10, 0, 0));
+    const event = jarCreated(jarId, walletId, ownerId, at);
+    await h.deliver(event);
+    const first = await jarRow(jarId);
+    expect(first).toEqual({
+      jarId,
+      walletId,
+      ownerId,
+      name: 'Holiday',
+      kind: 'SAVINGS',
+      currency: 'JPY',
+      status: 'ACTIVE',
+      createdAt: at,
+    });
+    await h.deliver({ ...event, id: uuidv7() });
+    expect(await jarRow(jarId)).toEqual(first);
+  });
+
+  it('a jar archived is ARCHIVED for good: a late redelivery of its creation changes nothing', async () => {
+    const [jarId, walletId, ownerId] = [uuidv7(), uuidv7(), uuidv7()];
+    const created = jarCreated(jarId, walletId, ownerId);
+    await h.deliver(created, jarArchived(jarId, walletId, ownerId));
+    expect(await jarRow(jarId)).toMatchObject({ status: 'ARCHIVED' });
+    await h.deliver({ ...created, id: uuidv7() });
+    expect(await jarRow(jarId)).toMatchObject({ status: 'ARCHIVED' });
+  });
+
+  it('a jar archive that arrives before the creation is retried until the jar is known', async () => {
+    const [jarId, walletId, ownerId] = [uuidv7(), uuidv7(), uuidv7()];
+    // Both published before either is handled: the archive fails, is retried, and lands after the creation.
+    await h.deliver(jarArchived(jarId, walletId, ownerId), jarCreated(jarId, walletId, ownerId));
+    expect(await jarRow(jarId)).toMatchObject({ jarId, status: 'ARCHIVED' });
   });
 });

@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import type { Event } from '@walletgraph/events';
+import { asc, count, eq, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { type GraphQLFormattedError, graphql } from 'graphql';
+import type { TokenVerifier } from '../../src/auth/verifier.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import type { Schema } from '../../src/db/database.ts';
+import { inbox, outbox } from '../../src/db/tables.ts';
+import { unauthenticated } from '../../src/errors.ts';
+import { createErrorFormatter } from '../../src/graphql/format-error.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createInProcessBroker } from '../../src/messaging/in-process-broker.ts';
+import { createPubSub, type LiveNotice, type LiveTopic, type PubSubHandle } from '../../src/pubsub.ts';
+import type { Runtime } from '../../src/runtime.ts';
+import { type SubgraphService, startSubgraph } from '../../src/service.ts';
+import type { SubgraphDefinition } from '../../src/subgraph.ts';
+import { waitFor } from './infra.ts';
+import { testDatabaseUrl, testServices } from './services.ts';
+
+export interface ExecutionResult {
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the operation selected.
+  data: any;
+  errors: GraphQLFormattedError[];
+}
+
+/** A live notice the subgraph published, as the gateway would receive it. */
+export interface PublishedNotice {
+  userId: string;
+  topic: LiveTopic;
+  notice: LiveNotice;
+}
+
+export interface SubgraphHarness<S extends Schema, Svc> extends AsyncDisposable {
+  readonly service: SubgraphService<S, Svc>;
+  /** Every live notice published so far, oldest first. */
+  readonly published: PublishedNotice[];
+  /** Runs an operation through the subgraph's schema as the holder of `token`, or anonymously. */
+  execute(query: string, variables?: Record<string, unknown>, token?: string): Promise<ExecutionResult>;
+  /** Publishes events on the bus and waits until the consumer bound to each has recorded it in its inbox. */
+  deliver(...events: Event[]): Promise<void>;
+  /** A token the harness's verifier accepts as this user. */
+  tokenFor(userId: string): string;
+  /** The payloads of the outbox's events of one type, oldest first. */
+  outboxData<T>(type: string): Promise<T[]>;
+  /** Rows in a table. */
+  count(table: PgTable): Promise<number>;
+}
+
+/**
+ * One subgraph as `pnpm start` runs it (its definition: services, consumers, outbox relay,
+ * schema), over a throwaway real Postgres database (`wgtest_<name>_<random>`, migrated like
+ * production, dropped on dispose), an in-process bus and a recording publisher. Tokens are opaque
+ * strings handed out per user and verified through the subgraph's usual context path. Consumers
+ * take one message at a time, so messages published in order are handled in order.
+ */
+export async function createSubgraphHarness<S extends Schema, Svc>(
+  definition: SubgraphDefinition<S, Svc>,
+  options: { env?: Record<string, string> } = {},
+): Promise<SubgraphHarness<S, Svc>> {
+  const name = `wgtest_${definition.name}_${randomBytes(4).toString('hex')}`;
+  const logger = createLogger(`${definition.name}-test`, process.env.TEST_LOG_LEVEL ?? 'silent');
+  const config: Config = loadConfig({
+    DATABASE_URL: testServices.postgres,
+    [`${definition.name.toUpperCase()}_DATABASE_URL`]: testDatabaseUrl(name),
+    // The harness brings its own bus and publisher: these two are never dialled.
+    AMQP_URL: 'amqp://unused.invalid',
+    REDIS_URL: 'redis://unused.invalid',
+    EVENTS_EXCHANGE: `wgtest_${randomBytes(4).toString('hex')}`,
+    OUTBOX_POLL_MS: '50',
+    CONSUMER_PREFETCH: '1',
+    CONSUMER_RETRY_DELAYS_MS: '50,100,200,400',
+    ...options.env,
+  });
+  const published: PublishedNotice[] = [];
+  const pubsub: PubSubHandle = {
+    ...createPubSub({ logger }),
+    publisher: {
+      async publish(userId, topic, notice) {
+        published.push({ userId, topic, notice });
+      },
+    },
+  };
+  const tokens = new Map<string, string>();
+  const verifier: TokenVerifier = {
+    async verify(token) {
+      const userId = tokens.get(token);
+      if (!userId) throw unauthenticated();
+      return { userId, token, expiresAt: new Date(Date.now() + 900_000) };
+    },
+  };
+  const broker = createInProcessBroker({ logger });
+  const runtime: Runtime = { config, logger, broker, pubsub, verifier, close: () => broker.close() };
+  const service = await startSubgraph(definition, runtime);
+  const db = service.db.db;
+  const format = createErrorFormatter({ logger, isProduction: false });
+
+  return {
+    service,
+    published,
+    async execute(query, variables = {}, token) {
+      const contextValue = await service.contextFor(token ? { authorization: `Bearer ${token}` } : {});
+      const result = await graphql({
+        schema: service.schema,
+        source: query,
+        variableValues: variables,
+        contextValue,
+      });
+      return { data: result.data, errors: (result.errors ?? []).map((e) => format(e.toJSON(), e)) };
+    },
+    async deliver(...events) {
+      await broker.publish(
+        events.map((e) => ({
+          id: e.id,
+          type: e.type,
+          correlationId: e.correlationId,
+          body: JSON.stringify(e),
+        })),
+      );
+      for (const event of events) {
+        await waitFor(`${event.type} ${event.id} to be handled`, async () => {
+          const [row] = await db.select({ n: count() }).from(inbox).where(eq(inbox.messageId, event.id));
+          return (row?.n ?? 0) > 0;
+        });
+      }
+    },
+    tokenFor(userId) {
+      const token = `token-${randomBytes(8).toString('hex')}`;
+      tokens.set(token, userId);
+      return token;
+    },
+    async outboxData<T>(type: string) {
+      const rows = await db
+        .select({ envelope: outbox.envelope })
+        .from(outbox)
+        .where(eq(outbox.type, type))
+        .orderBy(asc(outbox.seq));
+      return rows.map((r) => (r.envelope as { data: T }).data);
+    },
+    async count(table) {
+      const [row] = await db.select({ n: count() }).from(table);
+      return row?.n ?? 0;
+    },
+    async [Symbol.asyncDispose]() {
+      await service.stop();
+      await broker.close();
+      const admin = drizzle({ connection: { url: testServices.postgres, max: 1, onnotice: () => {} } });
+      try {
+        await admin.execute(sql.raw(`drop database if exists "${name}" with (force)`));
+      } finally {
+        await admin.$client.end({ timeout: 5 });
+      }
+    },
+  };
+}
+
+/** The `extensions` (and message) of the only error of a result, failing when there is not exactly one. */
+export function onlyError(result: ExecutionResult): Record<string, unknown> {
+  if (result.errors.length !== 1) throw new Error(`expected one error, got ${JSON.stringify(result.errors)}`);
+  return { message: result.errors[0]!.message, ...result.errors[0]!.extensions };
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { dueMove, leftoverToReturn } from './period-moves.ts';
+
+const jar = {
+  id: 'j1',
+  kind: 'EXPENSE' as const,
+  status: 'ACTIVE' as const,
+  budgetPeriod: 'MONTHLY' as const,
+  rollsOver: false,
+  createdAt: new Date('2026-10-15T00:00:00Z'),
+};
+
+describe('period moves', () => {
+  it('resets an Income jar at the month end, with a key naming the jar and the period', () => {
+    expect(dueMove({ ...jar, kind: 'INCOME', budgetPeriod: null }, new Date('2026-11-01T00:01:00Z'))).toEqual(
+      {
+        jarId: 'j1',
+        action: 'INCOME_RESET',
+        periodEnd: new Date('2026-11-01T00:00:00Z'),
+        idempotencyKey: 'jar-period:j1:2026-11-01T00:00:00.000Z:income_reset',
+      },
+    );
+  });
+
+  it('returns an expense jar’s leftover only once the 3-day grace period has passed', () => {
+    expect(dueMove(jar, new Date('2026-11-03T23:59:59Z'))).toBeNull();
+    expect(dueMove(jar, new Date('2026-11-04T00:00:00Z'))).toMatchObject({
+      action: 'LEFTOVER_RETURN',
+      periodEnd: new Date('2026-11-01T00:00:00Z'),
+    });
+  });
+
+  it('has nothing due for a period that ended before the jar existed', () => {
+    expect(dueMove(jar, new Date('2026-11-03T00:00:00Z'))).toBeNull();
+  });
+
+  it('has nothing due for a jar that rolls over, a savings jar or an archived jar', () => {
+    const later = new Date('2027-01-10T00:00:00Z');
+    expect(dueMove({ ...jar, rollsOver: true }, later)).toBeNull();
+    expect(dueMove({ ...jar, kind: 'SAVINGS' }, later)).toBeNull();
+    expect(dueMove({ ...jar, status: 'ARCHIVED' }, later)).toBeNull();
+  });
+
+  it('returns what was left at the period end, less late spending, capped by today’s balance', () => {
+    expect(leftoverToReturn(5000n, 1200n, 9000n)).toBe(3800n);
+    expect(leftoverToReturn(5000n, 0n, 2000n)).toBe(2000n);
+    expect(leftoverToReturn(1000n, 1500n, 500n)).toBe(0n);
+  });
+});

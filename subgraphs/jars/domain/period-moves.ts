@@ -1,0 +1,61 @@
+import type { JarRow, PeriodAction } from '../db/schema.ts';
+import { addDays, periodContaining } from './periods.ts';
+
+/** How long an expense jar's leftover waits after its period ends before it returns (ARCHITECTURE.md §6). */
+export const DEFAULT_GRACE_DAYS = 3;
+
+/** A period move that is due: what to do with which jar for the period that ended at `periodEnd`. */
+export interface DueMove {
+  jarId: string;
+  action: PeriodAction;
+  periodEnd: Date;
+  /** Deterministic, so a second run (or one after a crash) sends the same command: the ledger applies it once. */
+  idempotencyKey: string;
+}
+
+/**
+ * The period move due for a jar at `now`, if any, for the latest period that has ended:
+ * - an INCOME jar resets at each month end (its whole balance returns to available);
+ * - an EXPENSE jar that does not roll over returns its leftover once `graceDays` have passed
+ *   since its budget period ended.
+ * Only periods that ended after the jar was created count. SAVINGS jars, archived jars and
+ * expense jars that roll over have no period moves.
+ */
+export function dueMove(
+  jar: Pick<JarRow, 'id' | 'kind' | 'status' | 'budgetPeriod' | 'rollsOver' | 'createdAt'>,
+  now: Date,
+  graceDays = DEFAULT_GRACE_DAYS,
+): DueMove | null {
+  if (jar.status !== 'ACTIVE') return null;
+  const move = (action: PeriodAction, periodEnd: Date): DueMove | null =>
+    jar.createdAt.getTime() < periodEnd.getTime()
+      ? {
+          jarId: jar.id,
+          action,
+          periodEnd,
+          idempotencyKey: `jar-period:${jar.id}:${periodEnd.toISOString()}:${action.toLowerCase()}`,
+        }
+      : null;
+  switch (jar.kind) {
+    case 'INCOME':
+      return move('INCOME_RESET', periodContaining('MONTHLY', now).start);
+    case 'EXPENSE': {
+      if (jar.rollsOver || !jar.budgetPeriod) return null;
+      const ended = periodContaining(jar.budgetPeriod, addDays(now, -graceDays)).start;
+      return move('LEFTOVER_RETURN', ended);
+    }
+    case 'SAVINGS':
+      return null;
+  }
+}
+
+/**
+ * What an expense jar returns for a period that ended: what it held at the period's end, less
+ * what was spent from it during the grace period (late spending against the old budget), never
+ * more than it holds now (money allocated since stays) and never below zero.
+ */
+export function leftoverToReturn(balanceAtEnd: bigint, spentInGrace: bigint, balanceNow: bigint): bigint {
+  const left = balanceAtEnd - spentInGrace;
+  const capped = left < balanceNow ? left : balanceNow;
+  return capped > 0n ? capped : 0n;
+}

@@ -1,0 +1,165 @@
+import { createEvent } from '@walletgraph/events';
+import { DomainError } from '@walletgraph/platform/errors';
+import { isUuid } from '@walletgraph/platform/ids';
+import { enqueue } from '@walletgraph/platform/outbox/enqueue';
+import { requireViewer } from '@walletgraph/platform/subgraph';
+import DataLoader from 'dataloader';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { allocationRules, type JarRow, jars, walletProjection } from './db/schema.ts';
+import {
+  type CreateJarInputShape,
+  checkArchivable,
+  decideNewJar,
+  parseCreateJar,
+  parseGoal,
+} from './domain/jar.ts';
+import type { JarsContext, JarsExecutor } from './services.ts';
+
+/** `createJar`: a new EXPENSE or SAVINGS jar, announced with `jars.jar_created.v1` from the same transaction. */
+export async function createJar(ctx: JarsContext, input: CreateJarInputShape): Promise<JarRow> {
+  const viewer = requireViewer(ctx);
+  const now = ctx.services.clock.now();
+  const request = parseCreateJar(input, now);
+  return ctx.db.transaction(async (tx) => {
+    const wallet = isUuid(request.walletId) ? await findWallet(tx, request.walletId) : null;
+    const [counted] = wallet
+      ? await tx.select({ n: count() }).from(jars).where(eq(jars.walletId, wallet.walletId))
+      : [];
+    const jar = decideNewJar(
+      request,
+      { wallet, jarsInWallet: counted?.n ?? 0, viewerId: viewer.userId },
+      { newId: ctx.services.newId, now },
+    );
+    const [row] = await tx.insert(jars).values(jar).returning();
+    await enqueue(
+      tx,
+      createEvent(
+        'jars.jar_created.v1',
+        {
+          aggregateId: jar.id,
+          data: {
+            jarId: jar.id,
+            walletId: jar.walletId,
+            ownerId: jar.ownerId,
+            name: jar.name,
+            kind: jar.kind,
+            currency: jar.currency,
+          },
+        },
+        { correlationId: ctx.correlationId },
+      ),
+    );
+    return row!;
+  });
+}
+
+/**
+ * `archiveJar`: marks the jar ARCHIVED and announces `jars.jar_archived.v1` in one transaction;
+ * the ledger, on that event, returns the jar's whole balance to available and closes its account
+ * in one step of its own (so no allocation can land in between), and the transactions subgraph
+ * stops accepting moves. A retry of an archived jar returns it unchanged.
+ */
+export async function archiveJar(ctx: JarsContext, id: string): Promise<JarRow> {
+  const viewer = requireViewer(ctx);
+  return ctx.db.transaction(async (tx) => {
+    const jar = checkArchivable(isUuid(id) ? await lockJar(tx, id.toLowerCase()) : null, viewer.userId);
+    if (jar.status === 'ARCHIVED') return jar;
+    // An archived jar takes no more deposits' shares: its rule goes with it.
+    await tx.delete(allocationRules).where(eq(allocationRules.jarId, jar.id));
+    const [row] = await tx
+      .update(jars)
+      .set({ status: 'ARCHIVED', archivedAt: ctx.services.clock.now() })
+      .where(eq(jars.id, jar.id))
+      .returning();
+    await enqueue(
+      tx,
+      createEvent(
+        'jars.jar_archived.v1',
+        { aggregateId: jar.id, data: { jarId: jar.id, walletId: jar.walletId, ownerId: jar.ownerId } },
+        { correlationId: ctx.correlationId },
+      ),
+    );
+    return row!;
+  });
+}
+
+/** `updateJarGoal`: a new target (and deadline) for a SAVINGS jar; clearing `achievedAt` re-arms it. */
+export async function updateJarGoal(
+  ctx: JarsContext,
+  input: { jarId: string; target: { amount: string; currency: string }; deadline?: Date | null },
+): Promise<JarRow> {
+  const viewer = requireViewer(ctx);
+  const goal = parseGoal(input.target, input.deadline ?? null, ctx.services.clock.now(), 'input');
+  return ctx.db.transaction(async (tx) => {
+    const jar = isUuid(input.jarId) ? await lockJar(tx, input.jarId.toLowerCase()) : null;
+    if (!jar || jar.ownerId !== viewer.userId) {
+      throw new DomainError('NOT_FOUND', 'input.jarId: jar not found', { field: 'input.jarId' });
+    }
+    if (jar.kind !== 'SAVINGS')
+      throw new DomainError('BAD_USER_INPUT', 'input.jarId: only a SAVINGS jar has a goal', {
+        field: 'input.jarId',
+      });
+    if (jar.status !== 'ACTIVE') {
+      throw new DomainError('JAR_ARCHIVED', 'input.jarId: the jar is archived', { field: 'input.jarId' });
+    }
+    if (jar.currency !== goal.target.currency) {
+      throw new DomainError(
+        'CURRENCY_MISMATCH',
+        `input.target.currency: the jar holds ${jar.currency}, not ${goal.target.currency}`,
+        { field: 'input.target.currency' },
+      );
+    }
+    const [row] = await tx
+      .update(jars)
+      .set({ goalTargetMinor: goal.target.minor, goalDeadline: goal.deadline, goalAchievedAt: null })
+      .where(eq(jars.id, jar.id))
+      .returning();
+    return row!;
+  });
+}
+
+/** The jar, locked for the rest of the transaction (goal checks and archiving take turns). */
+export async function lockJar(tx: JarsExecutor, id: string): Promise<JarRow | null> {
+  const [row] = await tx.select().from(jars).where(eq(jars.id, id)).for('update');
+  return row ?? null;
+}
+
+export async function findWallet(db: JarsExecutor, walletId: string) {
+  const [row] = await db.select().from(walletProjection).where(eq(walletProjection.walletId, walletId));
+  return row ?? null;
+}
+
+const loaders = new WeakMap<JarsContext, DataLoader<string, JarRow | null>>();
+
+/**
+ * `Query.jar` and Jar references: the viewer's jar, or null (another user's jar is
+ * indistinguishable from an unknown one). Batched: a page of operations or rules naming many
+ * jars reads them with one query.
+ */
+export async function visibleJar(ctx: JarsContext, id: string): Promise<JarRow | null> {
+  if (!ctx.viewer || !isUuid(id)) return null;
+  let loader = loaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader(async (ids: readonly string[]) => {
+      const rows = await ctx.db
+        .select()
+        .from(jars)
+        .where(inArray(jars.id, [...ids]));
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((i) => byId.get(i) ?? null);
+    });
+    loaders.set(ctx, loader);
+  }
+  const row = await loader.load(id.toLowerCase());
+  return row && row.ownerId === ctx.viewer.userId ? row : null;
+}
+
+/** `Wallet.jars`: the viewer's jars in the wallet, oldest first (the Income jar leads). */
+export async function walletJars(ctx: JarsContext, walletId: string): Promise<JarRow[]> {
+  if (!ctx.viewer || !isUuid(walletId)) return [];
+  return ctx.db
+    .select()
+    .from(jars)
+    .where(and(eq(jars.walletId, walletId.toLowerCase()), eq(jars.ownerId, ctx.viewer.userId)))
+    .orderBy(asc(jars.createdAt), asc(jars.id));
+}

@@ -1,0 +1,190 @@
+import { createEvent, type Event } from '@walletgraph/events';
+import type { Clock } from '@walletgraph/platform/clock';
+import type { DatabaseHandle } from '@walletgraph/platform/db/database';
+import type { Logger } from '@walletgraph/platform/logger';
+import { enqueue } from '@walletgraph/platform/outbox/enqueue';
+import { and, asc, gt, inArray, ne } from 'drizzle-orm';
+import { jars, periodMoves } from './db/schema.ts';
+import { DEFAULT_GRACE_DAYS, type DueMove, dueMove, leftoverToReturn } from './domain/period-moves.ts';
+import { addDays } from './domain/periods.ts';
+import { lockJar } from './jars.ts';
+import { jarBalance, spentIn } from './projection.ts';
+import type { JarsSchema } from './services.ts';
+
+export interface PeriodProcessorOptions {
+  db: DatabaseHandle<JarsSchema>;
+  clock: Clock;
+  logger: Logger;
+  /** How often a round runs; default one minute (period ends need no finer timing). */
+  intervalMs?: number;
+  /** Days an expense jar's leftover waits after its period; default 3. */
+  graceDays?: number;
+  /** Jars read per page of a round; default 500. */
+  pageSize?: number;
+}
+
+export interface RoundResult {
+  /** False when another replica held the processor's lock: this one did nothing. */
+  leader: boolean;
+  /** Period moves decided (and their ledger commands sent) in this round. */
+  decided: number;
+}
+
+export interface PeriodProcessor {
+  /** Runs one round now: what the schedule does, and what tests call after moving the clock. */
+  runOnce(): Promise<RoundResult>;
+  /** Starts the schedule. Idempotent. */
+  start(): void;
+  /** Stops the schedule, waiting for a running round. */
+  stop(): Promise<void>;
+}
+
+const LOCK_NAME = 'jars:period-processor';
+
+/**
+ * Period processing (ARCHITECTURE.md §6), run by one replica at a time (an advisory lock per
+ * round). Each due move is decided in its own transaction, under the jar's row lock: a
+ * `period_moves` row with a deterministic key and the ledger command carrying that key commit
+ * together, so a second round, another replica or a rerun after a crash finds the row and sends
+ * nothing, and a command sent twice is applied once by the ledger. Income resets sweep the jar
+ * (the ledger moves whatever it holds at that moment); leftover returns send the amount decided
+ * from the jar's projected movements.
+ */
+export function createPeriodProcessor(o: PeriodProcessorOptions): PeriodProcessor {
+  const log = o.logger.child({ component: 'period-processor' });
+  const intervalMs = o.intervalMs ?? 60_000;
+  const graceDays = o.graceDays ?? DEFAULT_GRACE_DAYS;
+  const pageSize = o.pageSize ?? 500;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<RoundResult> | null = null;
+
+  async function round(): Promise<RoundResult> {
+    const lease = await o.db.tryLock(LOCK_NAME);
+    if (!lease) return { leader: false, decided: 0 };
+    try {
+      const now = o.clock.now();
+      let decided = 0;
+      let after = '00000000-0000-0000-0000-000000000000';
+      for (;;) {
+        const page = await o.db.db
+          .select()
+          .from(jars)
+          .where(and(gt(jars.id, after), ne(jars.kind, 'SAVINGS'), inArray(jars.status, ['ACTIVE'])))
+          .orderBy(asc(jars.id))
+          .limit(pageSize);
+        if (page.length === 0) break;
+        after = page[page.length - 1]!.id;
+        const due = page.flatMap((jar) => dueMove(jar, now, graceDays) ?? []);
+        const done = due.length
+          ? new Set(
+              (
+                await o.db.db
+                  .select({ key: periodMoves.idempotencyKey })
+                  .from(periodMoves)
+                  .where(
+                    inArray(
+                      periodMoves.idempotencyKey,
+                      due.map((d) => d.idempotencyKey),
+                    ),
+                  )
+              ).map((r) => r.key),
+            )
+          : new Set<string>();
+        for (const move of due) {
+          if (!done.has(move.idempotencyKey) && (await decide(move, now))) decided++;
+        }
+        if (page.length < pageSize) break;
+      }
+      if (decided > 0) log.info({ decided }, 'period moves decided');
+      return { leader: true, decided };
+    } finally {
+      await lease.release();
+    }
+  }
+
+  /** Decides one move under the jar's lock; false when it was decided already or is no longer due. */
+  async function decide(move: DueMove, now: Date): Promise<boolean> {
+    return o.db.db.transaction(async (tx) => {
+      const jar = await lockJar(tx, move.jarId);
+      if (!jar || dueMove(jar, now, graceDays)?.idempotencyKey !== move.idempotencyKey) return false;
+      const jarAccount = `jar:${jar.id}`;
+      const available = `wallet:${jar.walletId}:available`;
+      let amount: bigint | null = null;
+      let command: Event | null;
+      const meta = { correlationId: `period:${move.idempotencyKey}` };
+      if (move.action === 'INCOME_RESET') {
+        command = createEvent(
+          'ledger.sweep.v1',
+          {
+            aggregateId: jar.id,
+            data: {
+              idempotencyKey: move.idempotencyKey,
+              operationId: null,
+              description: 'Income jar reset at period end',
+              from: jarAccount,
+              to: available,
+            },
+          },
+          meta,
+        );
+      } else {
+        amount = leftoverToReturn(
+          await jarBalance(tx, jar.id, move.periodEnd),
+          await spentIn(tx, jar.id, { start: move.periodEnd, end: addDays(move.periodEnd, graceDays) }),
+          await jarBalance(tx, jar.id),
+        );
+        command =
+          amount > 0n
+            ? createEvent(
+                'ledger.post.v1',
+                {
+                  aggregateId: jar.id,
+                  data: {
+                    idempotencyKey: move.idempotencyKey,
+                    operationId: null,
+                    description: 'Budget leftover returned after the grace period',
+                    postings: [
+                      { account: jarAccount, amount: (-amount).toString(), currency: jar.currency },
+                      { account: available, amount: amount.toString(), currency: jar.currency },
+                    ],
+                  },
+                },
+                meta,
+              )
+            : null;
+      }
+      const [row] = await tx
+        .insert(periodMoves)
+        .values({ ...move, amountMinor: amount, decidedAt: now })
+        .onConflictDoNothing()
+        .returning();
+      if (!row) return false;
+      if (command) await enqueue(tx, command);
+      return true;
+    });
+  }
+
+  function runOnce(): Promise<RoundResult> {
+    // One round at a time in this process: a scheduled round and a manual one share the run.
+    running ??= round().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  return {
+    runOnce,
+    start() {
+      if (timer) return;
+      timer = setInterval(() => {
+        runOnce().catch((err: unknown) => log.warn({ err }, 'period round failed; next round retries'));
+      }, intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running?.catch(() => {});
+    },
+  };
+}

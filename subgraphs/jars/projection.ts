@@ -1,0 +1,181 @@
+import { causedBy, createEvent, type Event } from '@walletgraph/events';
+import type { Logger } from '@walletgraph/platform/logger';
+import { enqueue } from '@walletgraph/platform/outbox/enqueue';
+import { and, asc, eq, gte, inArray, lt, sql, sum } from 'drizzle-orm';
+import { budgetAlerts, type JarRow, jarMovements, jars, type MovementKind } from './db/schema.ts';
+import { achievesGoal, budgetPeriodAt, thresholdsReached } from './domain/progress.ts';
+import type { JarsExecutor } from './services.ts';
+
+const JAR_ACCOUNT = /^jar:([0-9a-f-]{36})$/;
+
+/** A jar's change in one ledger entry. */
+interface Movement {
+  jarId: string;
+  delta: bigint;
+  kind: MovementKind;
+}
+
+/**
+ * What a ledger entry did to jars: the net change of each jar account it names. Money leaving a
+ * jar in an entry that credits an external account is a SPEND (it counts against a budget);
+ * anything else (allocations, releases, moves, period returns) is OTHER.
+ */
+export function movementsOf(postings: readonly { account: string; amount: string }[]): Movement[] {
+  const external = postings.some((p) => p.account.startsWith('external:'));
+  const byJar = new Map<string, bigint>();
+  for (const p of postings) {
+    const jarId = JAR_ACCOUNT.exec(p.account)?.[1];
+    if (jarId) byJar.set(jarId, (byJar.get(jarId) ?? 0n) + BigInt(p.amount));
+  }
+  return [...byJar]
+    .filter(([, delta]) => delta !== 0n)
+    .map(([jarId, delta]) => ({ jarId, delta, kind: delta < 0n && external ? 'SPEND' : 'OTHER' }));
+}
+
+/**
+ * Projects a `ledger.posted.v1` into the jars it touches, then announces what it achieved: a
+ * savings goal reached for the first time (`jars.goal_achieved.v1`, once: the jar row keeps
+ * `goal_achieved_at`), and each budget threshold its period's spending reached
+ * (`jars.budget_threshold_reached.v1`, once per threshold and period: `budget_alerts` is keyed so).
+ * The jars are locked first, in id order, so concurrent entries on one jar take turns: each sees
+ * the other's movement, and two never both announce the same goal.
+ */
+export async function projectLedgerEntry(
+  tx: JarsExecutor,
+  event: Event<'ledger.posted.v1'>,
+  logger: Logger,
+): Promise<void> {
+  const movements = movementsOf(event.data.postings);
+  if (movements.length === 0) return;
+  const ids = movements.map((m) => m.jarId).sort();
+  const locked = await tx
+    .select()
+    .from(jars)
+    .where(inArray(jars.id, ids))
+    .orderBy(asc(jars.id))
+    .for('update');
+  const byId = new Map(locked.map((j) => [j.id, j]));
+  const at = new Date(event.occurredAt);
+  for (const movement of movements) {
+    const jar = byId.get(movement.jarId);
+    if (!jar) {
+      // The ledger opens jar accounts only from jars' own jar_created events.
+      logger.warn(
+        { jarId: movement.jarId, entryId: event.data.entryId },
+        'ledger entry names an unknown jar',
+      );
+      continue;
+    }
+    const [inserted] = await tx
+      .insert(jarMovements)
+      .values({
+        jarId: jar.id,
+        entryId: event.data.entryId,
+        deltaMinor: movement.delta,
+        kind: movement.kind,
+        sequence: BigInt(event.data.sequence),
+        at,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!inserted) continue;
+    await announceGoal(tx, jar, at, event);
+    if (movement.kind === 'SPEND') await announceThresholds(tx, jar, at, event);
+  }
+}
+
+async function announceGoal(tx: JarsExecutor, jar: JarRow, at: Date, cause: Event): Promise<void> {
+  if (!achievesGoal(jar, await jarBalance(tx, jar.id))) return;
+  await tx.update(jars).set({ goalAchievedAt: at }).where(eq(jars.id, jar.id));
+  await enqueue(
+    tx,
+    createEvent(
+      'jars.goal_achieved.v1',
+      {
+        aggregateId: jar.id,
+        data: {
+          jarId: jar.id,
+          walletId: jar.walletId,
+          ownerId: jar.ownerId,
+          target: jar.goalTargetMinor!.toString(),
+          currency: jar.currency,
+          achievedAt: at.toISOString(),
+        },
+      },
+      causedBy(cause),
+    ),
+  );
+}
+
+async function announceThresholds(tx: JarsExecutor, jar: JarRow, at: Date, cause: Event): Promise<void> {
+  const period = budgetPeriodAt(jar, at);
+  if (!period || jar.budgetLimitMinor === null) return;
+  const spent = await spentIn(tx, jar.id, period);
+  const reached = thresholdsReached(jar.budgetThresholds ?? [], jar.budgetLimitMinor, spent);
+  if (reached.length === 0) return;
+  const fresh = await tx
+    .insert(budgetAlerts)
+    .values(
+      reached.map((thresholdPercent) => ({
+        jarId: jar.id,
+        periodStart: period.start,
+        thresholdPercent,
+        spentMinor: spent,
+        reachedAt: at,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning();
+  if (fresh.length === 0) return;
+  await enqueue(
+    tx,
+    fresh.map((alert) =>
+      createEvent(
+        'jars.budget_threshold_reached.v1',
+        {
+          aggregateId: jar.id,
+          data: {
+            jarId: jar.id,
+            walletId: jar.walletId,
+            ownerId: jar.ownerId,
+            thresholdPercent: alert.thresholdPercent,
+            periodStart: period.start.toISOString(),
+            spent: spent.toString(),
+            limit: jar.budgetLimitMinor!.toString(),
+            currency: jar.currency,
+          },
+        },
+        causedBy(cause),
+      ),
+    ),
+  );
+}
+
+/** The jar's balance as projected: the sum of its movements (before `until`, when given). */
+export async function jarBalance(db: JarsExecutor, jarId: string, until?: Date): Promise<bigint> {
+  const [row] = await db
+    .select({ total: sum(jarMovements.deltaMinor) })
+    .from(jarMovements)
+    .where(and(eq(jarMovements.jarId, jarId), until ? lt(jarMovements.at, until) : undefined));
+  return BigInt(row?.total ?? 0);
+}
+
+/** What was spent out of the jar within `[start, end)`. */
+export async function spentIn(
+  db: JarsExecutor,
+  jarId: string,
+  period: { start: Date; end: Date },
+): Promise<bigint> {
+  const [row] = await db
+    .select({ total: sql<string | null>`-sum(${jarMovements.deltaMinor})` })
+    .from(jarMovements)
+    .where(
+      and(
+        eq(jarMovements.jarId, jarId),
+        eq(jarMovements.kind, 'SPEND'),
+        gte(jarMovements.at, period.start),
+        lt(jarMovements.at, period.end),
+      ),
+    );
+  return BigInt(row?.total ?? 0);
+}

@@ -1,0 +1,332 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allocationRules, jars } from '../db/schema.ts';
+import { createJarsHarness, JAR_FIELDS, type JarsHarness, onlyError, type TestWallet } from './harness.ts';
+
+let h: JarsHarness;
+
+beforeAll(async () => {
+  h = await createJarsHarness();
+}, 60_000);
+
+afterAll(async () => {
+  await h?.[Symbol.asyncDispose]();
+});
+
+const CREATE_JAR = /* GraphQL */ `
+  mutation CreateJar($input: CreateJarInput!) { createJar(input: $input) { ${JAR_FIELDS} } }
+`;
+const ARCHIVE_JAR = /* GraphQL */ `mutation ArchiveJar($id: ID!) { archiveJar(id: $id) { id status } }`;
+const SET_RULES = /* GraphQL */ `
+  mutation SetRules($walletId: ID!, $rules: [AllocationRuleInput!]!) {
+    setAllocationRules(walletId: $walletId, rules: $rules) { jar { id name } percent fixed { amount currency } }
+  }
+`;
+const UPDATE_GOAL = /* GraphQL */ `
+  mutation UpdateGoal($input: UpdateJarGoalInput!) { updateJarGoal(input: $input) { id goal { achievedAt target { amount } } } }
+`;
+const WALLET_JARS = /* GraphQL */ `
+  query WalletJars($id: ID!) {
+    _entities(representations: [{ __typename: "Wallet", id: $id }]) {
+      ... on Wallet { jars { id name kind } allocationRules { jar { id } percent fixed { amount } } }
+    }
+  }
+`;
+
+async function savingsJar(w: TestWallet, target = '100.00'): Promise<string> {
+  const result = await h.execute(
+    CREATE_JAR,
+    {
+      input: {
+        walletId: w.walletId,
+        name: 'Holiday',
+        kind: 'SAVINGS',
+        goalTarget: { amount: target, currency: 'USD' },
+      },
+    },
+    w.token,
+  );
+  expect(result.errors).toEqual([]);
+  return result.data.createJar.id;
+}
+
+async function expenseJar(w: TestWallet, extra: Record<string, unknown> = {}): Promise<string> {
+  const result = await h.execute(
+    CREATE_JAR,
+    {
+      input: {
+        walletId: w.walletId,
+        name: 'Groceries',
+        kind: 'EXPENSE',
+        budgetLimit: { amount: '100.00', currency: 'USD' },
+        ...extra,
+      },
+    },
+    w.token,
+  );
+  expect(result.errors).toEqual([]);
+  return result.data.createJar.id;
+}
+
+const available = (w: TestWallet) => `wallet:${w.walletId}:available`;
+
+describe('jars', () => {
+  it('gives every wallet exactly one Income jar, also when wallet.opened arrives twice', async () => {
+    const w = await h.wallet();
+    const before = await h.count(jars);
+    const [opened] = await h.outboxData<{ jarId: string; kind: string }>('jars.jar_created.v1');
+    expect(opened).toBeDefined();
+    const list = await h.execute(WALLET_JARS, { id: w.walletId }, w.token);
+    expect(list.data._entities[0].jars).toEqual([{ id: expect.any(String), name: 'Income', kind: 'INCOME' }]);
+    expect(await h.count(jars)).toBe(before);
+  });
+
+  it('creates a savings jar, announces it, and shows it in the wallet', async () => {
+    const w = await h.wallet();
+    const id = await savingsJar(w, '250.00');
+    const created = await h.outboxData<{ jarId: string; kind: string; currency: string }>(
+      'jars.jar_created.v1',
+    );
+    expect(created.find((e) => e.jarId === id)).toMatchObject({ kind: 'SAVINGS', currency: 'USD' });
+    const jar = await h.execute(`query { jar(id: "${id}") { ${JAR_FIELDS} } }`, {}, w.token);
+    expect(jar.data.jar).toMatchObject({
+      name: 'Holiday',
+      kind: 'SAVINGS',
+      status: 'ACTIVE',
+      goal: { target: { amount: '250.00', currency: 'USD' }, progressPercent: 0, achievedAt: null },
+      budget: null,
+    });
+  });
+
+  it('answers NOT_FOUND for another user’s wallet as for an unknown one, and creates nothing', async () => {
+    const alice = await h.wallet();
+    const mallory = await h.wallet();
+    const before = await h.count(jars);
+    const input = (walletId: string) => ({
+      input: { walletId, name: 'Mine now', kind: 'SAVINGS', goalTarget: { amount: '1', currency: 'USD' } },
+    });
+    const foreign = onlyError(await h.execute(CREATE_JAR, input(alice.walletId), mallory.token));
+    const unknown = onlyError(
+      await h.execute(CREATE_JAR, input('0196f0a0-0000-7000-8000-00000000dead'), mallory.token),
+    );
+    expect(foreign).toEqual({
+      message: 'input.walletId: wallet not found',
+      code: 'NOT_FOUND',
+      field: 'input.walletId',
+    });
+    expect(unknown).toEqual(foreign);
+    expect(await h.count(jars)).toBe(before);
+  });
+
+  it('computes goal progress from the balance the ledger reports for the jar', async () => {
+    const w = await h.wallet();
+    const id = await savingsJar(w, '200.00');
+    const result = await h.execute(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Jar { goal { progressPercent } } } }`,
+      { r: [{ __typename: 'Jar', id, balance: { minorUnits: '5000' } }] },
+      w.token,
+    );
+    expect(result.data._entities).toEqual([{ goal: { progressPercent: 25 } }]);
+  });
+
+  it('announces a goal exactly once when the balance first reaches it, and again after the goal changes', async () => {
+    const w = await h.wallet();
+    const id = await savingsJar(w, '100.00');
+    const jar = `jar:${id}`;
+    const achieved = async () =>
+      (await h.outboxData<{ jarId: string; target: string }>('jars.goal_achieved.v1')).filter(
+        (e) => e.jarId === id,
+      );
+
+    const toTarget = h.posted(available(w), jar, 10_000n);
+    await h.deliver(h.posted(available(w), jar, 6_000n), toTarget);
+    expect(await achieved()).toEqual([expect.objectContaining({ jarId: id, target: '10000' })]);
+    // Redelivered, dipping below and back: nothing more.
+    await h.deliver(toTarget, h.posted(jar, available(w), 9_000n), h.posted(available(w), jar, 9_000n));
+    expect(await achieved()).toHaveLength(1);
+
+    const update = await h.execute(
+      UPDATE_GOAL,
+      { input: { jarId: id, target: { amount: '200.00', currency: 'USD' } } },
+      w.token,
+    );
+    expect(update.data.updateJarGoal).toEqual({
+      id,
+      goal: { achievedAt: null, target: { amount: '200.00' } },
+    });
+    await h.deliver(h.posted(available(w), jar, 4_000n));
+    expect((await achieved()).map((e) => e.target)).toEqual(['10000', '20000']);
+  });
+
+  it('announces each budget threshold once per period as spending crosses it', async () => {
+    const w = await h.wallet();
+    const id = await expenseJar(w);
+    const jar = `jar:${id}`;
+    const spend = (minor: bigint) => h.posted(jar, 'external:withdrawals:USD', minor);
+    const alerts = async () =>
+      (
+        await h.outboxData<{ jarId: string; thresholdPercent: number; spent: string }>(
+          'jars.budget_threshold_reached.v1',
+        )
+      )
+        .filter((e) => e.jarId === id)
+        .map((e) => [e.thresholdPercent, e.spent]);
+
+    await h.deliver(h.posted(available(w), jar, 50_000n), spend(7_000n));
+    expect(await alerts()).toEqual([]);
+    const crossing = spend(1_500n);
+    await h.deliver(crossing);
+    expect(await alerts()).toEqual([[80, '8500']]);
+    await h.deliver(crossing, spend(1_500n), spend(5_000n));
+    expect(await alerts()).toEqual([
+      [80, '8500'],
+      [100, '10000'],
+    ]);
+    const view = await h.execute(
+      `query { jar(id: "${id}") { budget { spent { amount } remaining { amount } thresholds } } }`,
+      {},
+      w.token,
+    );
+    expect(view.data.jar.budget).toEqual({
+      spent: { amount: '150.00' },
+      remaining: { amount: '0.00' },
+      thresholds: [80, 100],
+    });
+  });
+
+  it('splits a completed deposit by the wallet’s rules into one ledger command, remainder left available', async () => {
+    const w = await h.wallet();
+    const savings = await savingsJar(w);
+    const groceries = await expenseJar(w);
+    const set = await h.execute(
+      SET_RULES,
+      {
+        walletId: w.walletId,
+        rules: [
+          { jarId: savings, percent: 33 },
+          { jarId: groceries, fixed: { amount: '10.00', currency: 'USD' } },
+        ],
+      },
+      w.token,
+    );
+    expect(set.errors).toEqual([]);
+    expect(set.data.setAllocationRules).toEqual([
+      { jar: { id: savings, name: 'Holiday' }, percent: 33, fixed: null },
+      {
+        jar: { id: groceries, name: 'Groceries' },
+        percent: null,
+        fixed: { amount: '10.00', currency: 'USD' },
+      },
+    ]);
+    const settled = h.depositSettled(w, 10_001n);
+    await h.deliver(settled);
+    const command = (await h.ledgerCommands()).find(
+      (c) => c.idempotencyKey === `alloc:${settled.data.operationId}`,
+    );
+    expect(command?.postings).toEqual([
+      { account: available(w), amount: '-4300', currency: 'USD' },
+      { account: `jar:${savings}`, amount: '3300', currency: 'USD' },
+      { account: `jar:${groceries}`, amount: '1000', currency: 'USD' },
+    ]);
+  });
+
+  it('refuses percents over 100 and another user’s jar, and keeps the old rules', async () => {
+    const w = await h.wallet();
+    const other = await h.wallet();
+    const mine = await savingsJar(w);
+    const theirs = await savingsJar(other);
+    await h.execute(SET_RULES, { walletId: w.walletId, rules: [{ jarId: mine, percent: 10 }] }, w.token);
+    const over = onlyError(
+      await h.execute(SET_RULES, { walletId: w.walletId, rules: [{ jarId: mine, percent: 101 }] }, w.token),
+    );
+    expect(over).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rules[0].percent' });
+    const foreign = onlyError(
+      await h.execute(SET_RULES, { walletId: w.walletId, rules: [{ jarId: theirs, percent: 10 }] }, w.token),
+    );
+    expect(foreign).toMatchObject({ code: 'NOT_FOUND', field: 'rules[0].jarId' });
+    const view = await h.execute(WALLET_JARS, { id: w.walletId }, w.token);
+    expect(view.data._entities[0].allocationRules).toEqual([{ jar: { id: mine }, percent: 10, fixed: null }]);
+  });
+
+  it('archives a jar once, announcing it and dropping its rule; the Income jar stays', async () => {
+    const w = await h.wallet();
+    const id = await savingsJar(w);
+    await h.execute(SET_RULES, { walletId: w.walletId, rules: [{ jarId: id, percent: 10 }] }, w.token);
+    const rulesBefore = await h.count(allocationRules);
+    const first = await h.execute(ARCHIVE_JAR, { id }, w.token);
+    const again = await h.execute(ARCHIVE_JAR, { id }, w.token);
+    expect([first.data.archiveJar, again.data.archiveJar]).toEqual([
+      { id, status: 'ARCHIVED' },
+      { id, status: 'ARCHIVED' },
+    ]);
+    expect(
+      (await h.outboxData<{ jarId: string }>('jars.jar_archived.v1')).filter((e) => e.jarId === id),
+    ).toHaveLength(1);
+    expect(await h.count(allocationRules)).toBe(rulesBefore - 1);
+    const list = await h.execute(WALLET_JARS, { id: w.walletId }, w.token);
+    const income = list.data._entities[0].jars.find((j: { kind: string }) => j.kind === 'INCOME');
+    expect(onlyError(await h.execute(ARCHIVE_JAR, { id: income.id }, w.token))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'id',
+    });
+  });
+});
+
+describe('period processing', () => {
+  it('resets Income jars at the month end once, and returns an expense jar’s leftover after the grace period', async () => {
+    const p = await createJarsHarness('2026-10-10T12:00:00Z');
+    try {
+      const w = await p.wallet();
+      const list = await p.execute(WALLET_JARS, { id: w.walletId }, w.token);
+      const incomeId = list.data._entities[0].jars[0].id;
+      const created = await p.execute(
+        CREATE_JAR,
+        {
+          input: {
+            walletId: w.walletId,
+            name: 'Food',
+            kind: 'EXPENSE',
+            budgetLimit: { amount: '300', currency: 'USD' },
+          },
+        },
+        w.token,
+      );
+      const food = `jar:${created.data.createJar.id}`;
+      // October: 200.00 into the food jar, 50.00 spent; 150.00 left at the month end.
+      p.clock.set('2026-10-20T00:00:00Z');
+      await p.deliver(p.posted(available(w), food, 20_000n));
+      await p.deliver(p.posted(food, 'external:withdrawals:USD', 5_000n));
+
+      p.clock.set('2026-11-01T00:05:00Z');
+      expect(await p.service.services.periods.runOnce()).toEqual({ leader: true, decided: 1 });
+      expect(await p.service.services.periods.runOnce()).toEqual({ leader: true, decided: 0 });
+      expect(await p.sweeps()).toEqual([
+        {
+          idempotencyKey: `jar-period:${incomeId}:2026-11-01T00:00:00.000Z:income_reset`,
+          operationId: null,
+          description: 'Income jar reset at period end',
+          from: `jar:${incomeId}`,
+          to: available(w),
+        },
+      ]);
+
+      // During the grace period 20.00 more is spent against October's budget.
+      p.clock.set('2026-11-02T00:00:00Z');
+      await p.deliver(p.posted(food, 'external:withdrawals:USD', 2_000n));
+      p.clock.set('2026-11-04T00:00:01Z');
+      expect(await p.service.services.periods.runOnce()).toEqual({ leader: true, decided: 1 });
+      expect(await p.service.services.periods.runOnce()).toEqual({ leader: true, decided: 0 });
+      const [leftover] = await p.ledgerCommands();
+      expect(leftover).toEqual({
+        idempotencyKey: `jar-period:${created.data.createJar.id}:2026-11-01T00:00:00.000Z:leftover_return`,
+        operationId: null,
+        description: 'Budget leftover returned after the grace period',
+        postings: [
+          { account: food, amount: '-13000', currency: 'USD' },
+          { account: available(w), amount: '13000', currency: 'USD' },
+        ],
+      });
+    } finally {
+      await p[Symbol.asyncDispose]();
+    }
+  });
+});
