@@ -120,9 +120,9 @@ describe('through the gateway, Mallory with Alice’s ids', () => {
   });
 
   /**
-   * Every mutation that takes an id, called with Alice's ids and again with random uuids: the two
-   * answers must not differ (today most are NOT_IMPLEMENTED; the concrete answer is asserted too,
-   * so this keeps guarding when they are implemented and the expectation is updated).
+   * Every mutation that takes an id, called with Alice's ids and again with random uuids: both
+   * answers are the same exact refusal, naming the field, and Alice's data stays as it was. Each
+   * input is otherwise valid, so the id is the only reason to refuse it.
    */
   const money = { amount: '1.00', currency: 'EUR' };
   const key = () => `attack-${randomUuid()}`;
@@ -130,8 +130,8 @@ describe('through the gateway, Mallory with Alice’s ids', () => {
     name: string;
     document: string;
     variables: (ids: { wallet: string; jar: string }) => Record<string, unknown>;
-    /** The error both answers carry, when the mutation is implemented (else NOT_IMPLEMENTED). */
-    refusal?: { message: string; code: string };
+    /** The error both answers carry; `field` is its `extensions.field`, when it names one. */
+    refusal: { message: string; code: string; field?: string };
   }[] = [
     {
       name: 'archiveWallet',
@@ -141,35 +141,51 @@ describe('through the gateway, Mallory with Alice’s ids', () => {
     },
     {
       name: 'archiveJar',
+      refusal: { message: 'id: jar not found', code: 'NOT_FOUND', field: 'id' },
       document: 'mutation ($id: ID!) { archiveJar(id: $id) { id status } }',
       variables: (ids) => ({ id: ids.jar }),
     },
     {
       name: 'createJar',
+      refusal: { message: 'input.walletId: wallet not found', code: 'NOT_FOUND', field: 'input.walletId' },
       document: 'mutation ($input: CreateJarInput!) { createJar(input: $input) { id wallet { id } } }',
-      variables: (ids) => ({ input: { walletId: ids.wallet, name: 'Mallory’s', kind: 'SAVINGS' } }),
+      variables: (ids) => ({
+        input: { walletId: ids.wallet, name: 'Mallory’s', kind: 'SAVINGS', goalTarget: money },
+      }),
     },
     {
       name: 'setAllocationRules',
+      refusal: { message: 'walletId: wallet not found', code: 'NOT_FOUND', field: 'walletId' },
       document:
         'mutation ($w: ID!, $rules: [AllocationRuleInput!]!) { setAllocationRules(walletId: $w, rules: $rules) { percent jar { id } } }',
       variables: (ids) => ({ w: ids.wallet, rules: [{ jarId: ids.jar, percent: 100 }] }),
     },
     {
+      name: 'updateJarGoal',
+      refusal: { message: 'input.jarId: jar not found', code: 'NOT_FOUND', field: 'input.jarId' },
+      document:
+        'mutation ($input: UpdateJarGoalInput!) { updateJarGoal(input: $input) { id goal { target { amount } } } }',
+      variables: (ids) => ({ input: { jarId: ids.jar, target: money } }),
+    },
+    {
       name: 'deposit',
-      refusal: { message: 'input.walletId: wallet not found', code: 'NOT_FOUND' },
+      refusal: { message: 'input.walletId: wallet not found', code: 'NOT_FOUND', field: 'input.walletId' },
       document: 'mutation ($input: DepositInput!) { deposit(input: $input) { id status failureCode } }',
       variables: (ids) => ({ input: { walletId: ids.wallet, amount: money, idempotencyKey: key() } }),
     },
     {
       name: 'withdraw',
-      refusal: { message: 'input.walletId: wallet not found', code: 'NOT_FOUND' },
+      refusal: { message: 'input.walletId: wallet not found', code: 'NOT_FOUND', field: 'input.walletId' },
       document: 'mutation ($input: WithdrawInput!) { withdraw(input: $input) { id status failureCode } }',
       variables: (ids) => ({ input: { walletId: ids.wallet, amount: money, idempotencyKey: key() } }),
     },
     {
       name: 'transfer',
-      refusal: { message: 'input.fromWalletId: wallet not found', code: 'NOT_FOUND' },
+      refusal: {
+        message: 'input.fromWalletId: wallet not found',
+        code: 'NOT_FOUND',
+        field: 'input.fromWalletId',
+      },
       document: 'mutation ($input: TransferInput!) { transfer(input: $input) { id status failureCode } }',
       variables: (ids) => ({
         input: {
@@ -182,22 +198,26 @@ describe('through the gateway, Mallory with Alice’s ids', () => {
     },
     {
       name: 'allocateToJar',
+      refusal: { message: 'input.jarId: jar not found', code: 'NOT_FOUND', field: 'input.jarId' },
       document: 'mutation ($input: JarMoveInput!) { allocateToJar(input: $input) { id status failureCode } }',
       variables: (ids) => ({ input: { jarId: ids.jar, amount: money, idempotencyKey: key() } }),
     },
     {
       name: 'releaseFromJar',
+      refusal: { message: 'input.jarId: jar not found', code: 'NOT_FOUND', field: 'input.jarId' },
       document:
         'mutation ($input: JarMoveInput!) { releaseFromJar(input: $input) { id status failureCode } }',
       variables: (ids) => ({ input: { jarId: ids.jar, amount: money, idempotencyKey: key() } }),
     },
     {
       name: 'spendFromJar',
+      refusal: { message: 'input.jarId: jar not found', code: 'NOT_FOUND', field: 'input.jarId' },
       document: 'mutation ($input: JarMoveInput!) { spendFromJar(input: $input) { id status failureCode } }',
       variables: (ids) => ({ input: { jarId: ids.jar, amount: money, idempotencyKey: key() } }),
     },
     {
       name: 'moveBetweenJars',
+      refusal: { message: 'input.fromJarId: jar not found', code: 'NOT_FOUND', field: 'input.fromJarId' },
       document:
         'mutation ($input: MoveBetweenJarsInput!) { moveBetweenJars(input: $input) { id status failureCode } }',
       variables: (ids) => ({
@@ -206,16 +226,25 @@ describe('through the gateway, Mallory with Alice’s ids', () => {
     },
   ];
 
+  /** The exact answer to a refused mutation: no data, one error at the field, naming the input field. */
+  const refused = (name: string, refusal: { message: string; code: string; field?: string }) => ({
+    outcome: {
+      status: 200,
+      data: null,
+      errors: [{ message: refusal.message, code: refusal.code, path: [name] }],
+    },
+    fields: [refusal.field],
+  });
+  const fieldsOf = (res: RawResponse) => res.errors?.map((e) => e.extensions?.field);
+
   it.each(mutations)('$name with Alice’s ids answers exactly what it answers for unknown ids', async (m) => {
     const withAlices = await asMallory(m.document, m.variables({ wallet: alice.walletId, jar: alice.jarId }));
     const withUnknown = await asMallory(m.document, m.variables({ wallet: randomUuid(), jar: randomUuid() }));
-    expect(outcome(withAlices)).toEqual(outcome(withUnknown));
-    const refusal = m.refusal ?? { message: `${m.name} is not implemented yet`, code: 'NOT_IMPLEMENTED' };
-    expect(outcome(withAlices)).toEqual({
-      status: 200,
-      data: null,
-      errors: [{ ...refusal, path: [m.name] }],
-    });
+    const expected = refused(m.name, m.refusal);
+    expect(outcome(withAlices)).toEqual(expected.outcome);
+    expect(fieldsOf(withAlices)).toEqual(expected.fields);
+    expect(outcome(withUnknown)).toEqual(expected.outcome);
+    expect(fieldsOf(withUnknown)).toEqual(expected.fields);
   });
 
   it('moveBetweenJars into Alice’s jar from Mallory’s own answers as for an unknown target jar', async () => {
@@ -223,13 +252,56 @@ describe('through the gateway, Mallory with Alice’s ids', () => {
     const input = (toJarId: string) => ({
       input: { fromJarId: mallory.jarId, toJarId, amount: money, idempotencyKey: key() },
     });
-    const intoAlices = await asMallory(doc, input(alice.jarId));
-    expect(outcome(intoAlices)).toEqual(outcome(await asMallory(doc, input(randomUuid()))));
-    expect(intoAlices.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_IMPLEMENTED']);
+    const expected = refused('moveBetweenJars', {
+      message: 'input.toJarId: jar not found',
+      code: 'NOT_FOUND',
+      field: 'input.toJarId',
+    });
+    for (const toJarId of [alice.jarId, randomUuid()]) {
+      const res = await asMallory(doc, input(toJarId));
+      expect(outcome(res), toJarId).toEqual(expected.outcome);
+      expect(fieldsOf(res), toJarId).toEqual(expected.fields);
+    }
+  });
+
+  it('setAllocationRules on Mallory’s own wallet naming Alice’s jar answers as for an unknown jar', async () => {
+    const doc = mutations.find((m) => m.name === 'setAllocationRules')!.document;
+    const expected = refused('setAllocationRules', {
+      message: 'rules[0].jarId: jar not found',
+      code: 'NOT_FOUND',
+      field: 'rules[0].jarId',
+    });
+    for (const jarId of [alice.jarId, randomUuid()]) {
+      const res = await asMallory(doc, { w: mallory.walletId, rules: [{ jarId, percent: 100 }] });
+      expect(outcome(res), jarId).toEqual(expected.outcome);
+      expect(fieldsOf(res), jarId).toEqual(expected.fields);
+    }
   });
 
   it('after every attempt, Alice’s wallets, jars, balances and operation are exactly as before', async () => {
     expect(await aliceView(stack, alice)).toEqual(aliceBefore);
+  });
+
+  it('after every attempt, Mallory holds no new jar, allocation rule or operation of her own either', async () => {
+    const res = await asMallory(/* GraphQL */ `{
+      me { wallets { id jars { id kind } allocationRules { percent } operations { edges { node { id } } } } }
+    }`);
+    expect(outcome(res)).toEqual({
+      status: 200,
+      data: {
+        me: {
+          wallets: [
+            {
+              id: mallory.walletId,
+              jars: [{ id: mallory.jarId, kind: 'INCOME' }],
+              allocationRules: [],
+              operations: { edges: [] },
+            },
+          ],
+        },
+      },
+      errors: undefined,
+    });
   });
 });
 
@@ -420,23 +492,9 @@ const entityCases: EntityCase[] = [
           createdAt: expect.any(String),
         },
       ]),
-    // A signed-in viewer may see another user's public profile (a transfer counterparty's name),
-    // never their email: the private field is FORBIDDEN and nulls the whole entity. An anonymous
-    // caller resolves no user at all.
-    outsider: (caller, _id, isAlices) =>
-      caller === 'mallory' && isAlices
-        ? {
-            status: 200,
-            data: { _entities: [null] },
-            errors: [
-              {
-                message: 'User.email is visible only to the user themself',
-                path: ['_entities', 0, 'email'],
-                code: 'FORBIDDEN',
-              },
-            ],
-          }
-        : nullEntity,
+    // Her email and creation date are hers alone: asking for them, anyone else finds no user at
+    // all, exactly as for an unknown id (never a FORBIDDEN confirming whose they are).
+    outsider: () => nullEntity,
   },
   {
     title: 'identity port, Alice’s User (public profile only)',
