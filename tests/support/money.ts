@@ -251,10 +251,13 @@ export async function storedOperations(stack: TestStack, walletIds: string[]): P
   });
 }
 
-/** Journal entries per operation id, and each wallet's stored available balance, from the ledger. */
+/**
+ * Journal entries per operation id, and each wallet's stored total (its available account plus
+ * its jars' accounts), from the ledger.
+ */
 export async function ledgerBooks(
   stack: TestStack,
-): Promise<{ entriesByOperation: Map<string, string[]>; available: Map<string, bigint> }> {
+): Promise<{ entriesByOperation: Map<string, string[]>; totals: Map<string, bigint> }> {
   return withSql(stack.databases.ledger!, async (sql) => {
     const entries = await sql<{ id: string; operation_id: string }[]>`
       select id, operation_id from journal_entries where operation_id is not null`;
@@ -262,13 +265,17 @@ export async function ledgerBooks(
     for (const e of entries) {
       entriesByOperation.set(e.operation_id, [...(entriesByOperation.get(e.operation_id) ?? []), e.id]);
     }
-    const accounts = await sql<{ wallet_id: string; balance: string }[]>`
-      select wallet_id, balance::text from accounts where kind = 'WALLET_AVAILABLE'`;
-    return { entriesByOperation, available: new Map(accounts.map((a) => [a.wallet_id, BigInt(a.balance)])) };
+    const accounts = await sql<{ wallet_id: string; total: string }[]>`
+      select wallet_id, sum(balance)::text as total from accounts
+      where kind in ('WALLET_AVAILABLE', 'JAR') group by wallet_id`;
+    return { entriesByOperation, totals: new Map(accounts.map((a) => [a.wallet_id, BigInt(a.total)])) };
   });
 }
 
-/** What COMPLETED operations imply for each wallet: deposits + incoming − outgoing. */
+/**
+ * What COMPLETED operations imply for each wallet's total: deposits + incoming − outgoing − jar
+ * spends. Moves between available and jars (and allocation rules, period moves) leave it unchanged.
+ */
 export function impliedBalances(ops: readonly StoredOperation[]): Map<string, bigint> {
   const balances = new Map<string, bigint>();
   const add = (wallet: string, delta: bigint) => balances.set(wallet, (balances.get(wallet) ?? 0n) + delta);
@@ -279,7 +286,10 @@ export function impliedBalances(ops: readonly StoredOperation[]): Map<string, bi
     else if (op.kind === 'TRANSFER') {
       add(op.walletId, -op.amountMinor);
       add(op.counterpartyWalletId!, op.amountMinor);
-    } else throw new Error(`unexpected ${op.kind} operation ${op.id}`);
+    } else if (op.kind === 'JAR_SPEND') add(op.walletId, -op.amountMinor);
+    else if (op.kind === 'JAR_ALLOCATION' || op.kind === 'JAR_RELEASE' || op.kind === 'JAR_MOVE')
+      add(op.walletId, 0n);
+    else throw new Error(`unexpected ${op.kind} operation ${op.id}`);
   }
   return balances;
 }
@@ -298,7 +308,7 @@ export async function expectBooksAgree(
     people.map((p) => p.walletId),
   );
   expect(ops.filter((op) => op.status === 'PENDING').map((op) => op.id)).toEqual([]);
-  const { entriesByOperation, available } = await ledgerBooks(stack);
+  const { entriesByOperation, totals } = await ledgerBooks(stack);
   const applied = new Map(ops.map((op) => [op.id, entriesByOperation.get(op.id) ?? []]));
   const twice = [...entriesByOperation].filter(([, entries]) => entries.length > 1);
   expect(twice, 'operations with more than one journal entry').toEqual([]);
@@ -312,7 +322,7 @@ export async function expectBooksAgree(
     const want = implied.get(p.walletId) ?? 0n;
     const { total } = await balanceOf(p);
     expect(total, `${p.name}'s total`).toBe(want);
-    expect(available.get(p.walletId) ?? 0n, `${p.name}'s stored available balance`).toBe(want);
+    expect(totals.get(p.walletId) ?? 0n, `${p.name}'s stored total`).toBe(want);
     expect(total >= 0n, `${p.name}'s balance is not negative`).toBe(true);
   }
   return ops;
