@@ -1,20 +1,16 @@
-import { DomainError } from '@walletgraph/platform/errors';
 import { DateTime } from '@walletgraph/platform/graphql/scalars';
+import { selectedFieldNames } from '@walletgraph/platform/graphql/selection';
 import { changePassword, register, updateProfile } from './accounts.ts';
 import type { Resolvers } from './generated/resolvers.ts';
 import { login, logout, logoutEverywhere, refreshSession } from './sessions.ts';
 import { findUser } from './users.ts';
 
-const ownerOnly = (field: string) =>
-  new DomainError('FORBIDDEN', `User.${field} is visible only to the user themself`, {
-    field: `User.${field}`,
-  });
-
 /** The GraphQL adapter: each resolver hands its arguments to one use case and returns its result. */
 export const resolvers: Resolvers = {
   DateTime,
   Query: {
-    me: (_, __, ctx) => (ctx.viewer ? findUser(ctx, ctx.viewer.userId) : null),
+    me: (_, __, ctx, info) =>
+      ctx.viewer ? findUser(ctx, ctx.viewer.userId, selectedFieldNames(info)) : null,
   },
   Mutation: {
     register: (_, args, ctx) => register(ctx, args.input),
@@ -26,14 +22,6 @@ export const resolvers: Resolvers = {
     changePassword: (_, args, ctx) => changePassword(ctx, args.input),
   },
   User: {
-    __resolveReference: (ref, ctx) => findUser(ctx, ref.id),
-    email(user) {
-      if (user.email === null) throw ownerOnly('email');
-      return user.email;
-    },
-    createdAt(user) {
-      if (user.createdAt === null) throw ownerOnly('createdAt');
-      return user.createdAt;
-    },
+    __resolveReference: (ref, ctx, info) => findUser(ctx, ref.id, selectedFieldNames(info)),
   },
 };

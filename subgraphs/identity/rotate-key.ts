@@ -1,18 +1,21 @@
 /**
  * Operator script: rotates the access-token signing key of the identity database.
  *
- *   node subgraphs/identity/rotate-key.ts [--publish-ahead-seconds 600]
+ *   node subgraphs/identity/rotate-key.ts [--publish-ahead-seconds 720]
  *
  * Reads the same configuration as the services (DATABASE_URL or IDENTITY_DATABASE_URL). The new
- * key is published at once and starts signing after the lead time, which must outlast JWKS
- * caches (max-age 300 s) and the replicas' key reload (60 s); running replicas pick it up on
- * their next reload. The old key keeps verifying until the last token it signed has expired.
+ * key is published at once and starts signing after the lead time, which must outlast the
+ * replicas' key reload (60 s) plus the verifiers' JWKS cache (10 min: JWKS_CACHE_MAX_AGE_MS in
+ * platform/src/auth/verifier.ts, not the route's shorter HTTP max-age); the default does. With a
+ * shorter one (0 in an emergency) verifiers fetch the JWKS again on the new key id, but refuse
+ * it for up to 30 s after their last fetch. The old key keeps verifying until the last token it
+ * signed has expired.
  */
 import { parseArgs } from 'node:util';
+import { systemClock } from '@walletgraph/platform/clock';
 import { databaseUrl, loadConfig } from '@walletgraph/platform/config';
 import { openDatabase } from '@walletgraph/platform/db/database';
 import { createLogger } from '@walletgraph/platform/logger';
-import { systemClock } from './clock.ts';
 import * as schema from './db/schema.ts';
 import { identitySubgraph } from './server.ts';
 import { createSigningKeyStore, DEFAULT_PUBLISH_AHEAD_SECONDS } from './signing-keys.ts';

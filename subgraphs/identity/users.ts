@@ -2,7 +2,7 @@ import { isUuid } from '@walletgraph/platform/ids';
 import DataLoader from 'dataloader';
 import { inArray } from 'drizzle-orm';
 import { type UserRow, users } from './db/schema.ts';
-import { type UserView, viewUser } from './domain/user-view.ts';
+import { type UserView, viewReferencedUser } from './domain/user-view.ts';
 import type { IdentityContext } from './services.ts';
 
 // One loader per request context: the entity references of one query are fetched in one
@@ -29,9 +29,15 @@ function loaderFor(ctx: IdentityContext): DataLoader<string, UserRow | null> {
  * A user as the request's viewer may see them, or null when no user has this id. An anonymous
  * caller sees no one: only a signed-in viewer has a reason to see another user's public profile
  * (a counterparty), and without a viewer a reference would confirm that the id is a user's.
+ * `selected` are the fields the caller asked for: another user's private ones make the answer
+ * null too (viewReferencedUser).
  */
-export async function findUser(ctx: IdentityContext, id: string): Promise<UserView | null> {
+export async function findUser(
+  ctx: IdentityContext,
+  id: string,
+  selected: ReadonlySet<string>,
+): Promise<UserView | null> {
   if (!ctx.viewer || !isUuid(id)) return null;
   const row = await loaderFor(ctx).load(id);
-  return row ? viewUser(row, ctx.viewer?.userId) : null;
+  return row ? viewReferencedUser(row, ctx.viewer.userId, selected) : null;
 }

@@ -9,6 +9,15 @@ export interface Viewer {
   expiresAt: Date;
 }
 
+/**
+ * How long a verifier keeps identity's JWKS before fetching it again, whatever it is asked.
+ * A rotated-in key is published at least this long before it signs (identity's
+ * `DEFAULT_PUBLISH_AHEAD_SECONDS`), so no verifier meets it first in a token.
+ */
+export const JWKS_CACHE_MAX_AGE_MS = 10 * 60_000;
+/** After a fetch, a token with an unknown key id is refused for this long rather than fetching again. */
+export const JWKS_REFETCH_COOLDOWN_MS = 30_000;
+
 export interface TokenVerifier {
   /** Verifies an access token; throws a DomainError UNAUTHENTICATED for any bad token. */
   verify(token: string): Promise<Viewer>;
@@ -33,7 +42,10 @@ export interface TokenVerifierOptions {
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const keys =
     options.keys ??
-    createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+    createRemoteJWKSet(new URL(options.jwksUrl), {
+      cooldownDuration: JWKS_REFETCH_COOLDOWN_MS,
+      cacheMaxAge: JWKS_CACHE_MAX_AGE_MS,
+    });
   return {
     async verify(token) {
       try {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { UserRow } from '../db/schema.ts';
-import { viewUser } from './user-view.ts';
+import { viewReferencedUser, viewUser } from './user-view.ts';
+
+const otherId = '0195f3a0-0000-7000-8000-000000000002';
 
 const user: UserRow = {
   id: '0195f3a0-0000-7000-8000-000000000001',
@@ -21,7 +23,7 @@ describe('viewUser', () => {
   });
 
   it('shows another user only the id and display name', () => {
-    expect(viewUser(user, '0195f3a0-0000-7000-8000-000000000002')).toEqual({
+    expect(viewUser(user, otherId)).toEqual({
       id: user.id,
       displayName: 'Ada',
       email: null,
@@ -31,5 +33,27 @@ describe('viewUser', () => {
 
   it('shows an anonymous caller only the id and display name', () => {
     expect(viewUser(user, null)).toMatchObject({ email: null, createdAt: null });
+  });
+});
+
+describe('viewReferencedUser', () => {
+  it('resolves a reference to the user themself, whatever they select', () => {
+    expect(viewReferencedUser(user, user.id, new Set(['id', 'email', 'createdAt']))).toEqual(
+      viewUser(user, user.id),
+    );
+  });
+
+  it('resolves another user to their public profile when only public fields are selected', () => {
+    expect(viewReferencedUser(user, otherId, new Set(['__typename', 'id', 'displayName']))).toEqual({
+      id: user.id,
+      displayName: 'Ada',
+      email: null,
+      createdAt: null,
+    });
+  });
+
+  it('resolves another user to null, as if there were none, when a private field is selected', () => {
+    expect(viewReferencedUser(user, otherId, new Set(['id', 'email']))).toBeNull();
+    expect(viewReferencedUser(user, otherId, new Set(['displayName', 'createdAt']))).toBeNull();
   });
 });

@@ -79,14 +79,30 @@ describe('User references from other subgraphs', () => {
     expect(result.data._entities).toEqual([{ id: user.id, displayName: 'Public' }, null]);
   });
 
-  it('show the email only to the user themself', async () => {
+  it('show the email and creation date only to the user themself: to another viewer the user is null, exactly like an unknown id', async () => {
     const owner = await registerUser(h, { email: 'private@example.com' });
     const other = await registerUser(h, { email: 'curious@example.com' });
-    const reps = [{ __typename: 'User', id: owner.user.id }];
+    const reps = [
+      { __typename: 'User', id: owner.user.id },
+      { __typename: 'User', id: '00000000-0000-4000-8000-000000000000' },
+    ];
     const own = await h.execute(ENTITY_EMAIL, { reps }, owner.accessToken);
-    expect(own.data._entities).toEqual([{ id: owner.user.id, email: 'private@example.com' }]);
-    const denied = await h.execute(ENTITY_EMAIL, { reps }, other.accessToken);
-    expect(onlyError(denied)).toMatchObject({ code: 'FORBIDDEN', field: 'User.email' });
+    expect(own).toEqual({
+      data: { _entities: [{ id: owner.user.id, email: 'private@example.com' }, null] },
+      errors: [],
+    });
+    const privateSelections = [
+      ENTITY_EMAIL,
+      /* GraphQL */ `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { displayName createdAt } } }`,
+      /* GraphQL */ `query ($reps: [_Any!]!) { _entities(representations: $reps) { ...Contact } }
+        fragment Contact on User { id address: email }`,
+    ];
+    for (const query of privateSelections) {
+      expect(await h.execute(query, { reps }, other.accessToken), query).toEqual({
+        data: { _entities: [null, null] },
+        errors: [],
+      });
+    }
   });
 
   it('resolve to null for an anonymous caller, known or not: no profile, no hint that the id is a user', async () => {

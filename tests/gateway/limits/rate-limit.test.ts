@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { createRedisCounterStore } from '@walletgraph/gateway/limits/redis-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BareGateway, startBareGateway } from '../../support/gateway.ts';
 import { type GraphQLAnswer, postGraphQL } from '../../support/http.ts';
+import { startIdentity, type TestIdentity } from '../../support/identity.ts';
 import { openTestRedis, type TestRedis } from '../../support/redis.ts';
 
 const typename = { query: /* GraphQL */ '{ __typename }' };
@@ -88,5 +90,76 @@ describe('the gateway rate limit per client address, counted in Redis', () => {
     expect(first.map((a) => a.status).sort()).toEqual([200, 200, 200, 429]);
     const [another] = await send(proxied.url, 1, '127.0.1.6', viaProxy('198.51.100.8'));
     expect(another!.status).toBe(200);
+  });
+});
+
+describe('the gateway rate limit per signed-in user, counted in Redis', () => {
+  let redis: TestRedis;
+  let identity: TestIdentity;
+  /** Two gateway replicas sharing one Redis, as deployed: a user's requests count together. */
+  let replicas: [BareGateway, BareGateway];
+  beforeAll(async () => {
+    redis = await openTestRedis('user-rate-limit');
+    identity = await startIdentity();
+    const replica = () =>
+      startBareGateway(
+        { IDENTITY_URL: identity.url, JWKS_URL: identity.jwksUrl, RATE_LIMIT_PER_USER: '3' },
+        { counterStore: createRedisCounterStore({ redis: redis.redis, prefix: redis.prefix }) },
+      );
+    replicas = [await replica(), await replica()];
+  });
+  afterAll(async () => {
+    for (const replica of replicas ?? []) await replica[Symbol.asyncDispose]();
+    await identity?.[Symbol.asyncDispose]();
+    await redis?.[Symbol.asyncDispose]();
+  });
+
+  /** A real account, registered through the gateway; its token verifies against identity's JWKS. */
+  async function signedUp(): Promise<{ id: string; as: () => Record<string, string> }> {
+    const email = `limited.${randomBytes(4).toString('hex')}@example.com`;
+    const answer = await postGraphQL(
+      replicas[0].url,
+      {
+        query: /* GraphQL */ `mutation ($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`,
+        variables: { input: { email, password: 'correct horse battery staple 42', displayName: 'Ada' } },
+      },
+      { from: '127.0.4.250' },
+    );
+    expect(answer.errors).toBeUndefined();
+    const { accessToken, user } = answer.data.register;
+    return { id: user.id, as: () => ({ authorization: `Bearer ${accessToken}` }) };
+  }
+
+  const ask = (replica: 0 | 1, from: string, headers?: Record<string, string>) =>
+    postGraphQL(replicas[replica].url, typename, { from, ...(headers ? { headers } : {}) });
+
+  it('answers a user’s 4th request in a minute with 429, Retry-After and RATE_LIMITED, whatever address and replica it comes through', async () => {
+    const ada = await signedUp();
+    const allowed = [
+      await ask(0, '127.0.4.1', ada.as()),
+      await ask(1, '127.0.4.2', ada.as()),
+      await ask(0, '127.0.4.3', ada.as()),
+    ];
+    expect(allowed.map((a) => [a.status, a.data])).toEqual(Array(3).fill([200, { __typename: 'Query' }]));
+    expect(await redis.redis.zcard(`${redis.prefix}user:${ada.id}`)).toBe(3);
+
+    const refused = await ask(1, '127.0.4.4', ada.as());
+    expectRateLimited(refused, 60);
+    expect(await redis.redis.zcard(`${redis.prefix}user:${ada.id}`)).toBe(3);
+  });
+
+  it('leaves another user, and anonymous requests, at the same address unaffected', async () => {
+    const [ada, grace] = [await signedUp(), await signedUp()];
+    for (let i = 0; i < 3; i++) expect((await ask(0, '127.0.4.5', ada.as())).status).toBe(200);
+    expectRateLimited(await ask(0, '127.0.4.5', ada.as()), 60);
+
+    const other = await ask(0, '127.0.4.5', grace.as());
+    expect([other.status, other.data, other.errors]).toEqual([200, { __typename: 'Query' }, undefined]);
+    const anonymous = await ask(1, '127.0.4.5');
+    expect([anonymous.status, anonymous.data, anonymous.errors]).toEqual([
+      200,
+      { __typename: 'Query' },
+      undefined,
+    ]);
   });
 });

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { serveService } from '@walletgraph/gateway/launch/serve';
+import { loadConfig } from '@walletgraph/platform/config';
+import { createLogger } from '@walletgraph/platform/logger';
+import { deleteAmqpObjects } from '@walletgraph/platform/test/support/infra';
+import { testDatabaseUrl, testServices } from '@walletgraph/platform/test/support/services';
+import postgres from 'postgres';
+import { freePort } from './ports.ts';
+
+export interface TestIdentity extends AsyncDisposable {
+  /** Its GraphQL URL: a gateway's IDENTITY_URL. */
+  url: string;
+  /** Its JWKS: a gateway's JWKS_URL (a gateway without Postgres, RabbitMQ and Redis looks on its own port). */
+  jwksUrl: string;
+  /** Its own database, to inspect or break. */
+  databaseUrl: string;
+}
+
+/**
+ * The real identity subgraph alone, as `pnpm serve identity` runs it (real mode: the local
+ * Postgres, RabbitMQ and Redis), in this process, with its own database and exchange, both
+ * removed on dispose. Enough for a gateway to register users and verify their tokens (its
+ * IDENTITY_URL and JWKS_URL) when no other subgraph is needed. `env` replaces any setting.
+ */
+export async function startIdentity(env: Record<string, string> = {}): Promise<TestIdentity> {
+  const run = `wg_identity_${randomBytes(4).toString('hex')}`;
+  const databaseUrl = testDatabaseUrl(run);
+  const config = loadConfig({
+    DATABASE_URL: testServices.postgres,
+    AMQP_URL: testServices.amqp,
+    REDIS_URL: testServices.redis,
+    IDENTITY_DATABASE_URL: databaseUrl,
+    EVENTS_EXCHANGE: run,
+    IDENTITY_PORT: String(await freePort()),
+    HOST: '127.0.0.1',
+    PUBLIC_HOST: '127.0.0.1',
+    DATABASE_POOL_MAX: '4',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  const service = await serveService('identity', config, createLogger('test-identity', config.LOG_LEVEL));
+  return {
+    url: service.url,
+    jwksUrl: new URL('/.well-known/jwks.json', service.url).toString(),
+    databaseUrl,
+    async [Symbol.asyncDispose]() {
+      try {
+        await service.stop();
+      } finally {
+        const sql = postgres(testServices.postgres, { max: 1, onnotice: () => {} });
+        try {
+          await sql.unsafe(`drop database if exists "${run}" with (force)`);
+        } finally {
+          await sql.end();
+        }
+        await deleteAmqpObjects(run);
+      }
+    },
+  };
+}
