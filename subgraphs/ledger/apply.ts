@@ -1,7 +1,7 @@
 import { causedBy, createEvent, type Event, type EventMeta, uuidv7 } from '@walletgraph/events';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { isExternal } from './domain/accounts.ts';
-import { type PostCommand, postCommandFrom } from './domain/command.ts';
+import { accountsNamed, type CommandEvent, commandFrom, type LedgerCommand } from './domain/command.ts';
 import {
   type BatchDecision,
   decideBatch,
@@ -45,22 +45,42 @@ export interface AppliedBatch {
   notices: BalanceNotice[];
 }
 
-/**
- * Applies a batch of `ledger.post.v1` commands inside the caller's transaction: locks the
- * accounts (one statement, id order), reads the keys' stored results, lets the domain decide every
- * command in order, then writes set-based (entries, postings, balances, results) and enqueues one
- * `ledger.posted.v1` or `ledger.rejected.v1` per command, caused by it. A refusal is a result;
- * only an unexpected failure throws, failing the batch (a database error; a hold or a key that a
- * concurrent batch wrote first, which the message-by-message retry then sees as it is).
- */
-export async function applyBatch(
+/** A command to apply, with the meta its answer carries (caused by the message, or by the event that made it). */
+export interface CommandRequest {
+  command: LedgerCommand;
+  meta: EventMeta;
+}
+
+/** Applies a batch of command messages (`ledger.post.v1`, `ledger.sweep.v1`), each answered as caused by it. */
+export function applyBatch(
   tx: LedgerTx,
-  commands: readonly Event<'ledger.post.v1'>[],
+  commands: readonly CommandEvent[],
+  options: { newId?: () => string } = {},
+): Promise<AppliedBatch> {
+  return applyCommands(
+    tx,
+    commands.map((c) => ({ command: commandFrom(c), meta: causedBy(c) })),
+    options,
+  );
+}
+
+/**
+ * Applies a batch of commands inside the caller's transaction: locks the accounts (one
+ * statement, id order), reads the keys' stored results, lets the domain decide every command in
+ * order, then writes set-based (entries, postings, balances, results) and enqueues one
+ * `ledger.posted.v1` or `ledger.rejected.v1` per command. A refusal is a result; only an
+ * unexpected failure throws, failing the batch (a database error; a hold or a key that a
+ * concurrent batch wrote first, which the message-by-message retry then sees as it is).
+ * The ledger's one posting path: command messages and jar archiving (jar-archive.ts) both come here.
+ */
+export async function applyCommands(
+  tx: LedgerTx,
+  requests: readonly CommandRequest[],
   options: { newId?: () => string } = {},
 ): Promise<AppliedBatch> {
   const newId = options.newId ?? uuidv7;
-  const parsed = commands.map((c) => postCommandFrom(c.data));
-  const touched = new Set(parsed.flatMap((c) => c.postings.map((p) => p.account)));
+  const parsed = requests.map((r) => r.command);
+  const touched = new Set(parsed.flatMap(accountsNamed));
   const accounts = await lockAccounts(
     tx,
     [...touched].filter((id) => !isExternal(id)),
@@ -86,9 +106,11 @@ export async function applyBatch(
   const results = resolveResults(parsed, batch, entries, storedEntries);
   await enqueue(
     tx,
-    results.flatMap((result, i) =>
-      result.status === 'DEFERRED' ? [] : [resultEvent(commands[i]!, parsed[i]!, result)],
-    ),
+    results.flatMap((result, i) => {
+      if (result.status === 'DEFERRED') return [];
+      const { idempotencyKey, operationId } = parsed[i]!;
+      return [ledgerResultEvent({ idempotencyKey, operationId, result }, requests[i]!.meta)];
+    }),
   );
   return { results, notices: noticesFor(results, [...accounts.values(), ...batch.opened]) };
 }
@@ -96,7 +118,7 @@ export async function applyBatch(
 /** Gives each posted command its entry id and journal sequence, in decision order. */
 async function numberEntries(
   tx: LedgerTx,
-  commands: readonly PostCommand[],
+  commands: readonly LedgerCommand[],
   batch: BatchDecision,
   newId: () => string,
 ): Promise<Map<number, NewEntry>> {
@@ -112,7 +134,7 @@ async function numberEntries(
 
 /** The results a key decided for the first time; replays and key reuses record nothing. */
 function newResults(
-  commands: readonly PostCommand[],
+  commands: readonly LedgerCommand[],
   batch: BatchDecision,
   entries: ReadonlyMap<number, NewEntry>,
 ): NewResult[] {
@@ -128,7 +150,7 @@ function newResults(
 }
 
 function resolveResults(
-  commands: readonly PostCommand[],
+  commands: readonly LedgerCommand[],
   batch: BatchDecision,
   entries: ReadonlyMap<number, NewEntry>,
   storedEntries: ReadonlyMap<string, PostedEntry>,
@@ -167,17 +189,6 @@ function resolveResults(
 /** A command's result, as a later command with the same key receives it. */
 function replayOf(result: CommandResult): CommandResult {
   return result.status === 'DEFERRED' ? result : { ...result, replayed: true };
-}
-
-function resultEvent(
-  cause: Event<'ledger.post.v1'>,
-  command: PostCommand,
-  result: Exclude<CommandResult, { status: 'DEFERRED' }>,
-): Event {
-  return ledgerResultEvent(
-    { idempotencyKey: command.idempotencyKey, operationId: command.operationId, result },
-    causedBy(cause),
-  );
 }
 
 /**

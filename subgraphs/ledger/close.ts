@@ -5,9 +5,12 @@ import { accounts } from './db/schema.ts';
 import { type CloseDecision, decideClose } from './domain/close.ts';
 import { type LedgerTx, toLedgerAccount } from './journal.ts';
 
-/** Thrown (so the broker retries) when the wallet's accounts are not open yet: its opening is on its way. */
-export class WalletNotOpenYetError extends Error {
-  override name = 'WalletNotOpenYetError';
+/**
+ * Thrown (so the broker retries) when a wallet's or jar's account is not open yet: the event
+ * opening it is on its way.
+ */
+export class AccountNotOpenYetError extends Error {
+  override name = 'AccountNotOpenYetError';
 }
 
 /**
@@ -23,11 +26,12 @@ async function lockWalletAccounts(tx: LedgerTx, walletId: string) {
     .where(eq(accounts.walletId, walletId))
     .orderBy(asc(accounts.id))
     .for('update');
-  if (rows.length === 0) throw new WalletNotOpenYetError(`wallet ${walletId} is not open in the ledger yet`);
+  if (rows.length === 0) throw new AccountNotOpenYetError(`wallet ${walletId} is not open in the ledger yet`);
   return rows.map(toLedgerAccount);
 }
 
-async function closeAccounts(tx: LedgerTx, ids: readonly string[], at: Date): Promise<void> {
+/** Closes the accounts (postings to them are then refused); one already closed keeps its date. */
+export async function closeAccounts(tx: LedgerTx, ids: readonly string[], at: Date): Promise<void> {
   if (ids.length === 0) return;
   await tx
     .update(accounts)

@@ -1,9 +1,12 @@
 import { causedBy } from '@walletgraph/events';
-import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
-import { type AppliedBatch, applyBatch } from './apply.ts';
+import type { BatchHandlerContext, ConsumerDefinition } from '@walletgraph/platform/subgraph';
+import { applyBatch, type BalanceNotice } from './apply.ts';
 import { closeArchivedWallet, requestWalletClose, walletClosedAt } from './close.ts';
 import * as schema from './db/schema.ts';
 import { accountId } from './domain/accounts.ts';
+import type { CommandEvent } from './domain/command.ts';
+import { archiveJar } from './jar-archive.ts';
+import type { LedgerTx } from './journal.ts';
 import type { LedgerServices } from './services.ts';
 
 type Schema = typeof schema;
@@ -22,7 +25,14 @@ export const LEDGER_COMMAND_PREFETCH = 64;
  *   `wallet.archive_requested.v1` closes the wallet's accounts only if all are at zero, under the
  *   same account locks as the posting batches (close.ts), and answers `ledger.wallet_closed.v1` or
  *   `ledger.wallet_close_refused.v1`; `wallet.archived.v1`, which follows a close, is idempotent.
- * - `ledger.commands`: `ledger.post.v1` in batches, each batch one transaction (apply.ts). A
+ *   `jars.jar_archived.v1` sweeps the jar's balance back to available and closes the jar's
+ *   account, under the same locks, through the posting path (jar-archive.ts). Both archive
+ *   handlers share this queue with the account openings, so an archive normally finds its
+ *   accounts open; when it does not (a retried opening), it throws and is retried.
+ * - `ledger.commands`: `ledger.post.v1` and `ledger.sweep.v1` in batches, each batch one
+ *   transaction (apply.ts). The platform batches per message type, so a batch holds posts or
+ *   sweeps, never both; the two kinds serialise on the account locks like any two batches, and
+ *   the domain decides a mixed batch in order all the same (decideBatch). A
  *   command that arrives before its wallet's `wallet.opened.v1` (or its jar's `jar_created`) is
  *   DEFERRED, not refused: the two travel on different queues, and its sender only names wallets
  *   it saw open, so the account is on its way. The batch commits without it and the consumer
@@ -65,6 +75,12 @@ export const consumers = (services: LedgerServices): ConsumerDefinition<Schema>[
       async 'wallet.archived.v1'(event, tx) {
         await closeArchivedWallet(tx, event.data.walletId, new Date(event.occurredAt));
       },
+      async 'jars.jar_archived.v1'(event, tx, ctx) {
+        const { jarId, walletId } = event.data;
+        const at = new Date(event.occurredAt);
+        const notices = await archiveJar(tx, { jarId, walletId, at }, causedBy(event));
+        ctx.afterCommit(() => publishNotices(services, notices));
+      },
     },
   },
   {
@@ -72,21 +88,30 @@ export const consumers = (services: LedgerServices): ConsumerDefinition<Schema>[
     prefetch: LEDGER_COMMAND_PREFETCH,
     batch: { lingerMs: 5 },
     batchHandlers: {
-      async 'ledger.post.v1'(events, tx, ctx) {
-        const applied = await applyBatch(tx, events);
-        applied.results.forEach((result, i) => {
-          if (result.status === 'DEFERRED') ctx.defer(events[i]!, result.detail);
-        });
-        ctx.afterCommit(() => publishNotices(services, applied));
-      },
+      'ledger.post.v1': (events, tx, ctx) => applyCommandBatch(services, events, tx, ctx),
+      'ledger.sweep.v1': (events, tx, ctx) => applyCommandBatch(services, events, tx, ctx),
     },
   },
 ];
 
+/** One batch of command messages: applied, its early ones deferred, its owners notified after commit. */
+async function applyCommandBatch(
+  services: LedgerServices,
+  events: readonly CommandEvent[],
+  tx: LedgerTx,
+  ctx: BatchHandlerContext,
+): Promise<void> {
+  const applied = await applyBatch(tx, events);
+  applied.results.forEach((result, i) => {
+    if (result.status === 'DEFERRED') ctx.defer(events[i]!, result.detail);
+  });
+  ctx.afterCommit(() => publishNotices(services, applied.notices));
+}
+
 /** Tells each owner which of their wallets changed; ids only, the gateway re-reads as the owner. */
-async function publishNotices(services: LedgerServices, applied: AppliedBatch): Promise<void> {
+async function publishNotices(services: LedgerServices, notices: readonly BalanceNotice[]): Promise<void> {
   await Promise.all(
-    applied.notices.map(({ ownerId, walletId, entryId, operationId }) =>
+    notices.map(({ ownerId, walletId, entryId, operationId }) =>
       services.publisher
         .publish(ownerId, 'balanceChanged', { walletId, entryId, operationId })
         .catch((err: unknown) =>

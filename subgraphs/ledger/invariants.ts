@@ -56,6 +56,14 @@ const invariants = {
     from accounts a left join (select account_id, sum(amount) as total from postings group by account_id) s
       on s.account_id = a.id
     where a.kind <> 'EXTERNAL' and (a.balance < 0 or coalesce(s.total, 0) < 0)`,
+  /**
+   * A closed account holds nothing: a wallet closes only when all its accounts are at zero, and an
+   * archived jar's balance is swept back to available before it closes. Money in a closed account
+   * could never be moved again.
+   */
+  'closed accounts are empty': sql`
+    select a.id as subject, 'closed at ' || a.closed_at::text || ' holding ' || a.balance::text as detail
+    from accounts a where a.closed_at is not null and a.balance <> 0`,
   /** Every posting names an existing account, in that account's currency. */
   'postings match their accounts': sql`
     select distinct p.account_id as subject,

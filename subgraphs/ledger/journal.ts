@@ -3,7 +3,7 @@ import { rowsOf } from '@walletgraph/platform/db/rows';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type * as schema from './db/schema.ts';
 import { type AccountRow, accounts, journalEntries, ledgerCommands, postings } from './db/schema.ts';
-import type { PostCommand } from './domain/command.ts';
+import type { LedgerCommand } from './domain/command.ts';
 import type { BookedPosting, LedgerAccount, RejectionReason, StoredResult } from './domain/posting.ts';
 
 /**
@@ -22,11 +22,11 @@ export interface PostedEntry {
   walletIds: string[];
 }
 
-/** A new entry to write: a posted command with its id and place in the journal. */
+/** A new entry to write: a posted command (post or sweep) with its id and place in the journal. */
 export interface NewEntry {
   id: string;
   sequence: bigint;
-  command: PostCommand;
+  command: LedgerCommand;
   postings: readonly BookedPosting[];
 }
 

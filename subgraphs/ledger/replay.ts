@@ -20,6 +20,9 @@ export interface ReplayReport {
  * Re-publishes the ledger's answer for every key it has decided (reconcile): one
  * `ledger.posted.v1` per stored entry, one `ledger.rejected.v1` per stored refusal, as new
  * messages enqueued in the ledger's own outbox (so the running relay publishes them, in order).
+ * Every kind of command is stored alike: a sweep's answer carries the postings it was decided
+ * with (read from the journal, not decided again), a NOTHING_TO_MOVE stays a refusal, and a jar
+ * archive's sweep (`jar-archive:<jarId>`) is answered like the `ledger.posted.v1` it first sent.
  * Reads and writes only the ledger's database, and changes no ledger state: consumers of these
  * answers are idempotent by content (an operation settles once), so a replay corrects what a lost
  * answer left behind and changes nothing else. Pages of `pageSize` keys, one transaction each.

@@ -10,8 +10,9 @@ export type Context = LedgerContext;
 
 /**
  * The ledger subgraph, the single source of truth for money: accounts, the append-only journal
- * and balances. Consumes wallet and jar lifecycle events (accounts) and `ledger.post.v1` commands
- * (in batches); emits `ledger.posted.v1` / `ledger.rejected.v1` and `balanceChanged` notices.
+ * and balances. Consumes wallet and jar lifecycle events (accounts; an archived jar's money is
+ * swept back to available) and `ledger.post.v1` / `ledger.sweep.v1` commands (in batches); emits
+ * `ledger.posted.v1` / `ledger.rejected.v1` and `balanceChanged` notices.
  */
 export const ledgerSubgraph = defineSubgraph<typeof schema, LedgerServices>({
   name: 'ledger',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideClose } from './close.ts';
+import { decideClose, decideJarArchive } from './close.ts';
 import type { LedgerAccount } from './posting.ts';
 
 const wallet = '0196f0a0-0000-7000-8000-000000000001';
@@ -31,5 +31,36 @@ describe('closing a wallet’s accounts', () => {
   it('is idempotent: closing a closed wallet again closes nothing more', () => {
     const d = decideClose([account(`wallet:${wallet}:available`, 0n, true), account('jar:a', 0n, true)]);
     expect(d).toEqual({ status: 'CLOSE', toClose: [] });
+  });
+});
+
+describe('archiving a jar', () => {
+  const ids = { jar: 'jar:a', available: `wallet:${wallet}:available` };
+  const decide = (...accounts: LedgerAccount[]) =>
+    decideJarArchive(ids, new Map(accounts.map((a) => [a.id, a])));
+
+  it('sweeps a jar holding money, then closes it', () => {
+    expect(decide(account('jar:a', 250n), account(ids.available, 0n))).toEqual({ status: 'SWEEP_AND_CLOSE' });
+  });
+
+  it('closes a jar at zero without an entry', () => {
+    expect(decide(account('jar:a', 0n), account(ids.available, 10n))).toEqual({ status: 'CLOSE' });
+  });
+
+  it('does nothing for a jar closed already (a repeated archive)', () => {
+    expect(decide(account('jar:a', 0n, true), account(ids.available, 10n))).toEqual({ status: 'CLOSED' });
+  });
+
+  it('waits for a jar or wallet account not open yet', () => {
+    expect(decide(account(ids.available, 0n))).toEqual({
+      status: 'NOT_OPEN_YET',
+      detail: 'account jar:a is not open yet',
+    });
+    expect(decide(account('jar:a', 0n))).toMatchObject({ status: 'NOT_OPEN_YET' });
+  });
+
+  it('refuses a jar that belongs to another wallet', () => {
+    const foreign = { ...account('jar:a', 5n), walletId: 'another' };
+    expect(decide(foreign, account(ids.available, 0n))).toMatchObject({ status: 'REFUSED' });
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { EventData } from '@walletgraph/events';
+import type { Event, EventData } from '@walletgraph/events';
+import { accountId } from './accounts.ts';
 
 /** One line of a command or entry: `amount` minor units added to `account`'s balance (negative = debit). */
 export interface Posting {
@@ -8,15 +9,36 @@ export interface Posting {
   readonly currency: string;
 }
 
-/** A `ledger.post` command as the domain sees it: money as bigint, and what it asks, hashed. */
-export interface PostCommand {
+/** What every ledger command carries beside what it asks to move. */
+interface CommandBase {
   readonly idempotencyKey: string;
   /** Identifies what was asked: a key replayed with another hash is refused (IDEMPOTENCY_KEY_REUSED). */
   readonly requestHash: string;
   readonly operationId: string | null;
   readonly description: string;
+}
+
+/** A `ledger.post` command as the domain sees it: money as bigint, and what it asks, hashed. */
+export interface PostCommand extends CommandBase {
+  readonly kind: 'POST';
   readonly postings: readonly Posting[];
 }
+
+/**
+ * A `ledger.sweep` command: move the whole balance of `from` (a jar) to `to` (its wallet's
+ * available account). Its postings are decided when it is applied, from the balance then.
+ */
+export interface SweepCommand extends CommandBase {
+  readonly kind: 'SWEEP';
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Every command the ledger decides; one batch may mix them (decideBatch). */
+export type LedgerCommand = PostCommand | SweepCommand;
+
+/** The command messages the ledger's command consumer takes. */
+export type CommandEvent = Event<'ledger.post.v1' | 'ledger.sweep.v1'>;
 
 /** Reads a validated `ledger.post.v1` payload into a command. */
 export function postCommandFrom(data: EventData<'ledger.post.v1'>): PostCommand {
@@ -26,12 +48,61 @@ export function postCommandFrom(data: EventData<'ledger.post.v1'>): PostCommand 
     currency: p.currency,
   }));
   return {
+    kind: 'POST',
     idempotencyKey: data.idempotencyKey,
     requestHash: requestHash(data.operationId, postings),
     operationId: data.operationId,
     description: data.description,
     postings,
   };
+}
+
+/** Reads a validated `ledger.sweep.v1` payload into a command. */
+export function sweepCommandFrom(data: EventData<'ledger.sweep.v1'>): SweepCommand {
+  const { idempotencyKey, operationId, description, from, to } = data;
+  return {
+    kind: 'SWEEP',
+    idempotencyKey,
+    requestHash: sweepRequestHash(operationId, from, to),
+    operationId,
+    description,
+    from,
+    to,
+  };
+}
+
+/** Reads a validated command message. */
+export function commandFrom(event: CommandEvent): LedgerCommand {
+  switch (event.type) {
+    case 'ledger.post.v1':
+      return postCommandFrom(event.data);
+    case 'ledger.sweep.v1':
+      return sweepCommandFrom(event.data);
+  }
+}
+
+/**
+ * The sweep that archiving a jar makes (`jars.jar_archived.v1`): its key is derived from the jar,
+ * so the archive can never move the jar's money twice.
+ */
+export function jarArchiveSweep(jarId: string, walletId: string): SweepCommand {
+  return sweepCommandFrom({
+    idempotencyKey: `jar-archive:${jarId}`,
+    operationId: null,
+    description: 'Jar archived: its balance returned to available',
+    from: accountId.jar(jarId),
+    to: accountId.walletAvailable(walletId),
+  });
+}
+
+/** Every account a command names: the ones its batch locks. */
+export function accountsNamed(command: LedgerCommand): string[] {
+  switch (command.kind) {
+    case 'POST':
+      return command.postings.map((p) => p.account);
+    case 'SWEEP':
+      return [command.from, command.to];
+  }
 }
 
 /**
@@ -41,7 +112,19 @@ export function postCommandFrom(data: EventData<'ledger.post.v1'>): PostCommand 
  */
 export function requestHash(operationId: string | null, postings: readonly Posting[]): string {
   const lines = postings.map((p) => `${p.account}|${p.currency}|${p.amount.toString()}`).sort();
-  return createHash('sha256')
-    .update(JSON.stringify([operationId, lines]))
-    .digest('hex');
+  return hash([operationId, lines]);
+}
+
+/**
+ * The hash of what a sweep asks: its operation and its two accounts, not the amount, which is
+ * only known when it is applied (a re-sent sweep asks the same whatever the balance is now).
+ * Tagged, so a post and a sweep never share a hash: a key used for one and then the other is
+ * IDEMPOTENCY_KEY_REUSED.
+ */
+export function sweepRequestHash(operationId: string | null, from: string, to: string): string {
+  return hash(['sweep', operationId, from, to]);
+}
+
+function hash(request: unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
 }

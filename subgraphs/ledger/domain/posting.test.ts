@@ -31,6 +31,7 @@ function command(
 ): PostCommand {
   const list: Posting[] = postings.map(([account, amount, currency]) => ({ account, amount, currency }));
   return {
+    kind: 'POST',
     idempotencyKey: key,
     requestHash: requestHash(operationId, list),
     operationId,

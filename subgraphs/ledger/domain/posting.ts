@@ -1,7 +1,8 @@
 import type { ledgerRejectionReasons } from '@walletgraph/events';
 import type { AccountKind } from '../db/schema.ts';
 import { mayGoNegative, parseAccountName } from './accounts.ts';
-import type { PostCommand, Posting } from './command.ts';
+import type { LedgerCommand, Posting } from './command.ts';
+import { sweepPostings } from './sweep.ts';
 
 /** Why a command is refused: a business result, sent back as `ledger.rejected.v1`. */
 export type RejectionReason = (typeof ledgerRejectionReasons)[number];
@@ -77,8 +78,10 @@ export const MAX_MINOR_UNITS = 2n ** 63n - 1n;
  * batch) is a replay when it asks the same thing, and IDEMPOTENCY_KEY_REUSED when it does not.
  * A command naming a wallet or jar account that is not open yet is DEFERRED: it decides nothing
  * (not even its key), so a later command of the batch is decided as if it had not been there.
+ * A sweep takes its amount from the balance at its place in the batch (sweep.ts), so it moves
+ * what the posts before it left, and the commands after it see the jar empty.
  */
-export function decideBatch(commands: readonly PostCommand[], state: LedgerState): BatchDecision {
+export function decideBatch(commands: readonly LedgerCommand[], state: LedgerState): BatchDecision {
   const working = new Map(state.accounts);
   const opened = new Set<string>();
   const changed = new Set<string>();
@@ -88,12 +91,12 @@ export function decideBatch(commands: readonly PostCommand[], state: LedgerState
     const seen = state.stored.get(command.idempotencyKey) ?? firstInBatch.get(command.idempotencyKey);
     if (seen) {
       if (seen.requestHash !== command.requestHash) {
-        const detail = `idempotency key ${command.idempotencyKey} was used for different postings`;
+        const detail = `idempotency key ${command.idempotencyKey} was used for a different request`;
         return { status: 'REJECTED', reason: 'IDEMPOTENCY_KEY_REUSED', detail, recorded: false };
       }
       return { status: 'REPLAYED', of: 'index' in seen ? { index: seen.index } : { stored: seen } };
     }
-    const outcome = decideOne(command, working);
+    const outcome = decideCommand(command, working);
     if (outcome.status === 'DEFERRED') return outcome;
     firstInBatch.set(command.idempotencyKey, { index, requestHash: command.requestHash });
     if (outcome.status === 'REJECTED') return { ...outcome, recorded: true };
@@ -119,9 +122,20 @@ type Outcome =
 
 const reject = (reason: RejectionReason, detail: string): Outcome => ({ status: 'REJECTED', reason, detail });
 
-/** One command against the current balances: the rules of ARCHITECTURE.md §4, in a fixed order. */
-function decideOne(command: PostCommand, accounts: ReadonlyMap<string, LedgerAccount>): Outcome {
-  const { postings } = command;
+/** One command against the current balances: a sweep first becomes the postings it asks for now. */
+function decideCommand(command: LedgerCommand, accounts: ReadonlyMap<string, LedgerAccount>): Outcome {
+  switch (command.kind) {
+    case 'POST':
+      return decidePostings(command.postings, accounts);
+    case 'SWEEP': {
+      const swept = sweepPostings(command, accounts);
+      return swept.status === 'POSTINGS' ? decidePostings(swept.postings, accounts) : swept;
+    }
+  }
+}
+
+/** Postings against the current balances: the rules of ARCHITECTURE.md §4, in a fixed order. */
+function decidePostings(postings: readonly Posting[], accounts: ReadonlyMap<string, LedgerAccount>): Outcome {
   if (postings.length < 2) return reject('UNBALANCED', 'an entry needs at least two postings');
   const totals = new Map<string, bigint>();
   for (const [line, p] of postings.entries()) {

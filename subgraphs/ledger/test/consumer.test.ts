@@ -6,16 +6,25 @@ import { type BrokerHarness, createHarness, messageOf } from '@walletgraph/platf
 import { testLogger, waitFor } from '@walletgraph/platform/test/support/infra';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accounts, journalEntries } from '../db/schema.ts';
+import { accounts, inbox, journalEntries } from '../db/schema.ts';
 import { accountId } from '../domain/accounts.ts';
 import { consumers } from '../events.ts';
 import { checkLedger } from '../invariants.ts';
-import { createLedgerHarness, deposit, type LedgerHarness, newKey, transfer } from './harness.ts';
+import {
+  createLedgerHarness,
+  deposit,
+  jarArchived,
+  type LedgerHarness,
+  newKey,
+  sweepCommand,
+  transfer,
+} from './harness.ts';
 
-describe('the ledger command consumer over RabbitMQ', { timeout: 60_000 }, () => {
+describe('the ledger consumers over RabbitMQ', { timeout: 60_000 }, () => {
   let h: LedgerHarness;
   let broker: BrokerHarness;
   let name: string;
+  let accountsName: string;
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
@@ -35,8 +44,19 @@ describe('the ledger command consumer over RabbitMQ', { timeout: 60_000 }, () =>
       // Enough backoff (3 s in all) for a deferred command to see its wallet open.
       retryDelaysMs: [50, 100, 200, 400, 800, 1600],
     });
-    await consumer.start();
-    stop = () => consumer.stop();
+    accountsName = broker.consumerName('ledger-accounts');
+    const accountsConsumer = createConsumer({
+      name: accountsName,
+      db: h.db.handle,
+      broker: broker.broker,
+      logger: testLogger(accountsName),
+      handlers: consumers(h.services).find((c) => c.name === 'ledger.accounts')!.handlers!,
+      retryDelaysMs: [50, 100],
+    });
+    await Promise.all([consumer.start(), accountsConsumer.start()]);
+    stop = async () => {
+      await Promise.all([consumer.stop(), accountsConsumer.stop()]);
+    };
   }, 120_000);
 
   afterAll(async () => {
@@ -95,6 +115,66 @@ describe('the ledger command consumer over RabbitMQ', { timeout: 60_000 }, () =>
     expect(entryIds.size).toBe(10);
     const [row] = await h.db.handle.db.select().from(accounts).where(eq(accounts.id, w.available));
     expect(row!.balance).toBe(100n);
+  });
+
+  it('sweeps a jar once for a sweep delivered many times beside posts, answering every delivery the same', async () => {
+    const w = await h.openWallet();
+    await h.apply(deposit(newKey(), w, 1000n), transfer(newKey(), w.available, w.jar, 600n));
+    const sweep = sweepCommand(newKey(), w.jar, w.available);
+    const copies = [sweep, { ...sweep, id: randomUUID() }, { ...sweep, id: randomUUID() }];
+    const posts = Array.from({ length: 5 }, () =>
+      transfer(newKey(), w.available, 'external:biller:EUR', 10n),
+    );
+    await publish(copies[0]!, posts[0]!, copies[1]!, posts[1]!, posts[2]!, copies[2]!, posts[3]!, posts[4]!);
+
+    const results = await waitFor('a result for every delivery', async () => {
+      const r = await resultsFor([...copies, ...posts]);
+      return r.every((list) => list.length === 1) && r.map(([e]) => e!);
+    });
+    expect(results.map((e) => e.type)).toEqual(Array(8).fill('ledger.posted.v1'));
+    const answers = results.slice(0, 3).map((e) => e.data);
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+    expect(answers[0]).toMatchObject({ postings: [{ amount: '-600' }, { amount: '600' }] });
+    const rows = await h.db.handle.db.select().from(accounts).where(eq(accounts.walletId, w.walletId));
+    expect(rows.map((r) => [r.id, r.balance]).sort()).toEqual(
+      [
+        [w.available, 950n],
+        [w.jar, 0n],
+      ].sort(),
+    );
+  });
+
+  it('archives a jar from the accounts queue once, however often jar_archived is delivered', async () => {
+    const w = await h.openWallet();
+    await h.apply(deposit(newKey(), w, 100n), transfer(newKey(), w.available, w.jar, 70n));
+    const archived = jarArchived(w);
+    const reissued = { ...archived, id: randomUUID() };
+    await publish(archived, archived, reissued);
+
+    const handled = async (id: string) =>
+      (await h.db.handle.db.select().from(inbox).where(eq(inbox.messageId, id))).some(
+        (r) => r.consumer === accountsName,
+      );
+    await waitFor(
+      'both messages handled',
+      async () => (await handled(archived.id)) && (await handled(reissued.id)),
+    );
+    const rows = await h.db.handle.db.select().from(accounts).where(eq(accounts.walletId, w.walletId));
+    expect(rows.map((r) => [r.id, r.balance, r.closedAt !== null]).sort()).toEqual(
+      [
+        [w.available, 100n, false],
+        [w.jar, 0n, true],
+      ].sort(),
+    );
+    const entries = await h.db.handle.db
+      .select()
+      .from(journalEntries)
+      .where(eq(journalEntries.idempotencyKey, `jar-archive:${w.jarId}`));
+    expect(entries).toHaveLength(1);
+    // The two ids are handled concurrently: whichever locks the jar first sweeps it, the other finds it closed.
+    expect((await resultsFor([archived, reissued])).flat().map((e) => e.type)).toEqual(['ledger.posted.v1']);
+    expect((await checkLedger(h.db.handle.db)).violations).toEqual([]);
   });
 
   it('defers a command whose wallet is not open yet, posts its batch neighbours, and posts it once the wallet opens', async () => {

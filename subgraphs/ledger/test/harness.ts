@@ -9,6 +9,7 @@ import { type GraphQLFormattedError, graphql } from 'graphql';
 import { type AppliedBatch, applyBatch } from '../apply.ts';
 import * as schema from '../db/schema.ts';
 import { accountId } from '../domain/accounts.ts';
+import type { CommandEvent } from '../domain/command.ts';
 import { consumers } from '../events.ts';
 import { ledgerSubgraph } from '../server.ts';
 import type { LedgerContext, LedgerSchema, LedgerServices } from '../services.ts';
@@ -47,8 +48,13 @@ export interface LedgerHarness extends AsyncDisposable {
   openWallet(currency?: string, ownerId?: string): Promise<TestWallet>;
   /** Archives a wallet, through the `ledger.accounts` handler. */
   archiveWallet(wallet: TestWallet): Promise<void>;
+  /**
+   * Hands a `ledger.accounts` event to its handler in a transaction of its own, and runs its
+   * after-commit tasks once it committed, as the consumer does.
+   */
+  handle(event: Event): Promise<void>;
   /** Applies commands as ONE batch in ONE transaction, as the command consumer does. */
-  apply(...commands: Event<'ledger.post.v1'>[]): Promise<AppliedBatch>;
+  apply(...commands: CommandEvent[]): Promise<AppliedBatch>;
   /** Runs an operation through the federated schema as `userId` (or anonymously). */
   execute(query: string, variables?: Record<string, unknown>, userId?: string): Promise<ExecutionResult>;
 }
@@ -74,7 +80,9 @@ export async function createLedgerHarness(): Promise<LedgerHarness> {
     const handler = accountsConsumer.handlers?.[event.type] as
       | ((e: Event<T>, tx: unknown, ctx: HandlerContext) => Promise<void>)
       | undefined;
-    await db.handle.db.transaction((tx) => handler!(event, tx, { afterCommit: () => {} }));
+    const tasks: (() => void | Promise<void>)[] = [];
+    await db.handle.db.transaction((tx) => handler!(event, tx, { afterCommit: (task) => tasks.push(task) }));
+    for (const task of tasks) await task();
   };
   const gqlSchema = buildSubgraphSchema([
     { typeDefs: ledgerSubgraph.typeDefs, resolvers: ledgerSubgraph.resolvers },
@@ -124,6 +132,7 @@ export async function createLedgerHarness(): Promise<LedgerHarness> {
         ),
       );
     },
+    handle,
     apply: (...commands) => db.handle.db.transaction((tx) => applyBatch(tx, commands)),
     async execute(query, variables = {}, userId) {
       let queries = 0;
@@ -174,6 +183,39 @@ export function postCommand(
         })),
       },
     },
+    { correlationId: randomUUID() },
+  );
+}
+
+/** A `ledger.sweep.v1` command: the whole balance of `from` (a jar) to `to` (its wallet's available account). */
+export function sweepCommand(
+  idempotencyKey: string,
+  from: string,
+  to: string,
+  options: { operationId?: string | null; description?: string } = {},
+): Event<'ledger.sweep.v1'> {
+  return createEvent(
+    'ledger.sweep.v1',
+    {
+      aggregateId: idempotencyKey,
+      data: {
+        idempotencyKey,
+        operationId: options.operationId ?? null,
+        description: options.description ?? idempotencyKey,
+        from,
+        to,
+      },
+    },
+    { correlationId: randomUUID() },
+  );
+}
+
+/** A `jars.jar_archived.v1` for the wallet's jar. */
+export function jarArchived(wallet: TestWallet): Event<'jars.jar_archived.v1'> {
+  const { jarId, walletId, ownerId } = wallet;
+  return createEvent(
+    'jars.jar_archived.v1',
+    { aggregateId: jarId, data: { jarId, walletId, ownerId } },
     { correlationId: randomUUID() },
   );
 }

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accounts } from '../db/schema.ts';
 import { accountId } from '../domain/accounts.ts';
@@ -90,6 +90,19 @@ describe('the ledger invariant check (real Postgres)', () => {
       'entries have two postings',
       'currencies sum to zero',
       'running balances match postings',
+    ]);
+  });
+
+  it('detects money left in a closed account', async () => {
+    const [jar] = await db()
+      .select()
+      .from(accounts)
+      .where(and(eq(accounts.kind, 'JAR'), gt(accounts.balance, 0n)));
+    await db().update(accounts).set({ closedAt: new Date() }).where(eq(accounts.id, jar!.id));
+
+    const report = await checkLedger(db());
+    expect(report.violations).toEqual([
+      expect.objectContaining({ check: 'closed accounts are empty', subject: jar!.id }),
     ]);
   });
 
