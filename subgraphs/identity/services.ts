@@ -1,9 +1,9 @@
 import { uuidv7 } from '@walletgraph/events';
+import { type Clock, systemClock } from '@walletgraph/platform/clock';
 import type { Config } from '@walletgraph/platform/config';
 import type { Database, Executor } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
-import { type Clock, systemClock } from '@walletgraph/platform/clock';
 import type * as schema from './db/schema.ts';
 import { accountThrottle, type ThrottlePolicy } from './domain/throttle.ts';
 import { createPasswordHasher, type PasswordHasher, type ScryptParams } from './passwords.ts';

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { createTokenVerifier } from '@walletgraph/platform/auth/verifier';
+import type { Clock } from '@walletgraph/platform/clock';
 import { type DatabaseHandle, openDatabase } from '@walletgraph/platform/db/database';
 import { createLogger } from '@walletgraph/platform/logger';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '@walletgraph/platform/clock';
 import * as schema from './db/schema.ts';
 import { createSigningKeyStore, type SigningKeyStore } from './signing-keys.ts';
 import { issueAccessToken, newRefreshToken, refreshTokenHash } from './tokens.ts';

@@ -2,8 +2,10 @@ import { DateTime, Decimal } from '@walletgraph/platform/graphql/scalars';
 import { isUuid } from '@walletgraph/platform/ids';
 import { moneyView } from '@walletgraph/platform/money';
 import { ownedAccount, walletAccounts } from './balances.ts';
+import type { AccountRow } from './db/schema.ts';
 import { accountId, jarIdOf, walletBalances } from './domain/accounts.ts';
 import { decodeCursor, encodeCursor, statementPageSize } from './domain/statement.ts';
+import { notOpenedYet } from './domain/wallet.ts';
 import type { Resolvers } from './generated/resolvers.ts';
 import { readStatement } from './statement.ts';
 
@@ -15,10 +17,12 @@ export const resolvers: Resolvers = {
     async __resolveReference(ref, ctx) {
       if (!isUuid(ref.id)) return null;
       const account = await ownedAccount(ctx, accountId.walletAvailable(ref.id));
-      return account ? { id: ref.id, currency: account.currency } : null;
+      if (account) return { id: ref.id, currency: account.currency, opened: true };
+      const currency = notOpenedYet(ref, ctx.viewer?.userId);
+      return currency ? { id: ref.id, currency, opened: false } : null;
     },
     async balance(wallet, _, ctx) {
-      const b = walletBalances(await walletAccounts(ctx, wallet.id));
+      const b = walletBalances(wallet.opened ? await walletAccounts(ctx, wallet.id) : []);
       return {
         total: moneyView(b.total, wallet.currency),
         available: moneyView(b.available, wallet.currency),
@@ -28,7 +32,7 @@ export const resolvers: Resolvers = {
     async statement(wallet, args, ctx) {
       const first = statementPageSize(args.first);
       const before = args.after ? decodeCursor(args.after) : null;
-      const lines = await readStatement(ctx.db, wallet.id, { before, limit: first + 1 });
+      const lines = wallet.opened ? await readStatement(ctx.db, wallet.id, { before, limit: first + 1 }) : [];
       const edges = lines.slice(0, first).map((line) => ({
         cursor: encodeCursor(line.sequence),
         node: {
@@ -50,10 +54,28 @@ export const resolvers: Resolvers = {
   Jar: {
     async __resolveReference(ref, ctx) {
       if (!isUuid(ref.id)) return null;
-      return ownedAccount(ctx, accountId.jar(ref.id));
+      const id = accountId.jar(ref.id);
+      const account = await ownedAccount(ctx, id);
+      if (account) return account;
+      const currency = notOpenedYet(ref, ctx.viewer?.userId);
+      return currency ? unopenedJarAccount(id, currency) : null;
     },
     // The parent is the jar's account (`jar:<jarId>`); the Jar's id is the jar's own.
     id: (account) => jarIdOf(account.id),
     balance: (account) => moneyView(account.balance, account.currency),
   },
 };
+
+/** A jar account the ledger has not opened yet (its `jars.jar_created.v1` is on its way): empty. */
+function unopenedJarAccount(id: string, currency: string): AccountRow {
+  return {
+    id,
+    kind: 'JAR',
+    currency,
+    walletId: null,
+    ownerId: null,
+    balance: 0n,
+    createdAt: new Date(0),
+    closedAt: null,
+  };
+}

@@ -131,7 +131,7 @@ describe('a month of money in jars, real mode', () => {
       const res = await ada.client.request(CreateJarDocument, {
         input: { walletId: ada.walletId, ...input } as never,
       });
-      expect(res.errors).toBeUndefined();
+      expect(res.errors, JSON.stringify(res)).toBeUndefined();
       return res.data!.createJar;
     };
     const holiday = await created({ name: 'Holiday', kind: 'SAVINGS', goalTarget: eur(30_000n) });

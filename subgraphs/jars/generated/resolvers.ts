@@ -88,11 +88,14 @@ export type Jar = {
   /** EXPENSE jars only. */
   budget?: Maybe<Budget>;
   createdAt: Scalars['DateTime']['output'];
+  /** For the ledger's balance of a jar whose account is not open yet (@requires); not in the API. */
+  currency: Scalars['String']['output'];
   /** SAVINGS jars only. */
   goal?: Maybe<Goal>;
   id: Scalars['ID']['output'];
   kind: JarKind;
   name: Scalars['String']['output'];
+  ownerId: Scalars['ID']['output'];
   status: JarStatus;
   wallet: Wallet;
 };
@@ -371,10 +374,12 @@ export type JarResolvers<ContextType = Context, ParentType extends ResolversPare
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Jar']> | FederationReferenceType, FederationReferenceType, ContextType>;
   budget?: Resolver<Maybe<ResolversTypes['Budget']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   goal?: Resolver<Maybe<ResolversTypes['Goal']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['JarKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ownerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['JarStatus'], ParentType, ContextType>;
   wallet?: Resolver<ResolversTypes['Wallet'], ParentType, ContextType>;
 };

@@ -23,7 +23,9 @@ export type Scalars = {
 export type Jar = {
   __typename?: 'Jar';
   balance: Money;
+  currency: Scalars['String']['output'];
   id: Scalars['ID']['output'];
+  ownerId: Scalars['ID']['output'];
 };
 
 export type LedgerEntry = {
@@ -73,7 +75,9 @@ export type PageInfo = {
 export type Wallet = {
   __typename?: 'Wallet';
   balance: WalletBalance;
+  currency: Scalars['String']['output'];
   id: Scalars['ID']['output'];
+  ownerId: Scalars['ID']['output'];
   statement: LedgerEntryConnection;
 };
 
@@ -181,10 +185,16 @@ export type FederationTypes = {
 export type FederationReferenceTypes = {
   Jar:
     ( { __typename: 'Jar' }
-    & GraphQLRecursivePick<FederationTypes['Jar'], {"id":true}> );
+    & GraphQLRecursivePick<FederationTypes['Jar'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['Jar'], {"currency":true,"ownerId":true}> ) );
   Wallet:
     ( { __typename: 'Wallet' }
-    & GraphQLRecursivePick<FederationTypes['Wallet'], {"id":true}> );
+    & GraphQLRecursivePick<FederationTypes['Wallet'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['Wallet'], {"currency":true,"ownerId":true}>
+        | GraphQLRecursivePick<FederationTypes['Wallet'], {"currency":true,"ownerId":true}>
+        | GraphQLRecursivePick<FederationTypes['Wallet'], {"currency":true,"ownerId":true}> ) );
 };
 
 
@@ -194,9 +204,9 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Jar: ResolverTypeWrapper<AccountRow>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   LedgerEntry: ResolverTypeWrapper<Omit<LedgerEntry, 'amount' | 'balanceAfter'> & { amount: ResolversTypes['Money'], balanceAfter: ResolversTypes['Money'] }>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   LedgerEntryConnection: ResolverTypeWrapper<Omit<LedgerEntryConnection, 'edges'> & { edges: Array<ResolversTypes['LedgerEntryEdge']> }>;
   LedgerEntryEdge: ResolverTypeWrapper<Omit<LedgerEntryEdge, 'node'> & { node: ResolversTypes['LedgerEntry'] }>;
   Money: ResolverTypeWrapper<MoneyView>;
@@ -213,9 +223,9 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
   Jar: AccountRow;
+  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   LedgerEntry: Omit<LedgerEntry, 'amount' | 'balanceAfter'> & { amount: ResolversParentTypes['Money'], balanceAfter: ResolversParentTypes['Money'] };
-  String: Scalars['String']['output'];
   LedgerEntryConnection: Omit<LedgerEntryConnection, 'edges'> & { edges: Array<ResolversParentTypes['LedgerEntryEdge']> };
   LedgerEntryEdge: Omit<LedgerEntryEdge, 'node'> & { node: ResolversParentTypes['LedgerEntry'] };
   Money: MoneyView;

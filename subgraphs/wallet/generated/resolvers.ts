@@ -65,6 +65,8 @@ export type Wallet = {
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   owner: User;
+  /** For the ledger's balance of a wallet whose accounts are not open yet (@requires); not in the API. */
+  ownerId: Scalars['ID']['output'];
   status: WalletStatus;
 };
 
@@ -222,6 +224,7 @@ export type WalletResolvers<ContextType = Context, ParentType extends ResolversP
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   owner?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  ownerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['WalletStatus'], ParentType, ContextType>;
 };
 
