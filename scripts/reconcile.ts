@@ -7,45 +7,96 @@
  * 2. ledger (its own database): enqueues its answer again, `ledger.posted.v1` or
  *    `ledger.rejected.v1`, for every key it has decided, into its own outbox, and waits until
  *    the running ledger service's relay has published them;
- * 3. every consumer of those answers is idempotent by content (an operation settles once), so the
- *    replay changes only what a lost answer left behind; transactions (its own database) reports
- *    which of the operations PENDING before are settled now: the drift corrected.
+ * 3. every consumer of those answers is idempotent by content (an operation settles once, a jar
+ *    counts an entry once), so the replay changes only what a lost answer left behind;
+ *    transactions (its own database) reports which of the operations PENDING before are settled
+ *    now: the drift corrected;
+ * 4. transactions: every settled operation that disagrees with the ledger's decision for its
+ *    command (COMPLETED where the ledger refused, FAILED where it posted, another entry) is
+ *    corrected to the ledger's decision, and listed;
+ * 5. jars: each jar's projected balance is compared with its ledger account, before the replay
+ *    and once the replayed entries have been projected; what differs is listed.
  *
  * The stack must be running (the relays and consumers do the work). Databases as the services use
  * them: <NAME>_DATABASE_URL, else `walletgraph_<name>` on DATABASE_URL's server. Exits 0 with the
- * report, 1 when the replay was not published in time, 2 when it could not run.
+ * report, 1 when the replay was not published in time or a jar still disagrees with the ledger,
+ * 2 when it could not run.
  * `RECONCILE_WAIT_MS` (default 30000) bounds each wait.
  */
 import { randomUUID } from 'node:crypto';
+import * as jarsSchema from '@walletgraph/jars/db/schema';
+import { type JarDrift, jarDrift, projectedJarBalances } from '@walletgraph/jars/reconcile';
 import * as ledgerSchema from '@walletgraph/ledger/db/schema';
 import { awaitPublished, replayLedgerResults } from '@walletgraph/ledger/replay';
+import { ledgerTruth } from '@walletgraph/ledger/truth';
 import { type Config, databaseUrl, loadConfig } from '@walletgraph/platform/config';
 import { connectDatabase } from '@walletgraph/platform/db/connect';
 import * as transactionsSchema from '@walletgraph/transactions/db/schema';
-import { type OperationsDrift, pendingOperationIds, settledSince } from '@walletgraph/transactions/reconcile';
+import {
+  correctSettledOperations,
+  type OperationCorrection,
+  type OperationsDrift,
+  pendingOperationIds,
+  settledSince,
+} from '@walletgraph/transactions/reconcile';
 
 export interface ReconcileReport {
   replayed: { posted: number; rejected: number };
   published: boolean;
   operations: OperationsDrift;
+  /** Settled operations corrected to the ledger's decision. */
+  corrected: OperationCorrection[];
+  jars: { before: JarDrift[]; after: JarDrift[] };
 }
 
-export async function reconcile(
-  urls: { ledger: string; transactions: string },
-  options: { waitMs?: number } = {},
-): Promise<ReconcileReport> {
+type Urls = Record<'ledger' | 'transactions' | 'jars', string>;
+
+export async function reconcile(urls: Urls, options: { waitMs?: number } = {}): Promise<ReconcileReport> {
   const waitMs = options.waitMs ?? 30_000;
   const ledger = connectDatabase(urls.ledger, ledgerSchema);
   const transactions = connectDatabase(urls.transactions, transactionsSchema);
+  const jars = connectDatabase(urls.jars, jarsSchema);
+  const jarsAgainstLedger = async () =>
+    jarDrift(await projectedJarBalances(jars.db), (await ledgerTruth(ledger.db)).jarBalances);
   try {
     const pendingBefore = await pendingOperationIds(transactions.db);
+    const jarsBefore = await jarsAgainstLedger();
     const replay = await replayLedgerResults(ledger.db, { correlationId: `reconcile-${randomUUID()}` });
     const published = await awaitPublished(ledger.db, replay.lastSeq, { timeoutMs: waitMs });
     const operations = await settledSince(transactions.db, pendingBefore, { timeoutMs: waitMs });
-    return { replayed: { posted: replay.posted, rejected: replay.rejected }, published, operations };
+    const corrected = await correctSettledOperations(
+      transactions.db,
+      (await ledgerTruth(ledger.db)).operationOutcomes,
+    );
+    const jarsAfter = await untilSettled(jarsAgainstLedger, waitMs);
+    return {
+      replayed: { posted: replay.posted, rejected: replay.rejected },
+      published,
+      operations,
+      corrected,
+      jars: { before: jarsBefore, after: jarsAfter },
+    };
   } finally {
-    await Promise.all([ledger.close(), transactions.close()]);
+    await Promise.all([ledger.close(), transactions.close(), jars.close()]);
   }
+}
+
+/**
+ * Reads the jars' drift until it is empty or has not changed for 1.5 s (the replayed entries are
+ * being projected meanwhile), for at most `timeoutMs`.
+ */
+async function untilSettled(drift: () => Promise<JarDrift[]>, timeoutMs: number): Promise<JarDrift[]> {
+  const key = (ds: JarDrift[]) => ds.map((d) => `${d.jarId}:${d.projected}:${d.ledger}`).join();
+  const deadline = Date.now() + timeoutMs;
+  let last = await drift();
+  let quietSince = Date.now();
+  while (last.length > 0 && Date.now() < deadline && Date.now() - quietSince < 1500) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const now = await drift();
+    if (key(now) !== key(last)) quietSince = Date.now();
+    last = now;
+  }
+  return last;
 }
 
 export function formatReconcileReport(r: ReconcileReport): string {
@@ -55,17 +106,32 @@ export function formatReconcileReport(r: ReconcileReport): string {
     `operations pending before: ${o.pendingBefore}`,
     `operations corrected (settled by the replay): ${o.corrected.length}${o.corrected.length ? ` (${o.corrected.join(', ')})` : ''}`,
     `operations still pending: ${o.stillPending}`,
+    `settled operations corrected to the ledger's decision: ${r.corrected.length}${r.corrected
+      .map(
+        (c) =>
+          `\n  ${c.operationId}: ${c.was.status} ${c.was.failureCode ?? ''} -> ${c.now.status} ${c.now.failureCode ?? ''}`,
+      )
+      .join('')}`,
+    `jars differing from the ledger before: ${r.jars.before.length}`,
+    `jars differing from the ledger after: ${r.jars.after.length}${r.jars.after
+      .map((d) => `\n  ${d.jarId}: projected ${d.projected}, ledger ${d.ledger}`)
+      .join('')}`,
   ].join('\n');
 }
 
-function urlsFrom(env: NodeJS.ProcessEnv): { ledger: string; transactions: string } {
+function urlsFrom(env: NodeJS.ProcessEnv): Urls {
   // DATABASE_URL beside the overrides: loadConfig alone would ask for AMQP_URL and REDIS_URL too.
   const config: Config = loadConfig({
     LEDGER_DATABASE_URL: env.LEDGER_DATABASE_URL,
     TRANSACTIONS_DATABASE_URL: env.TRANSACTIONS_DATABASE_URL,
+    JARS_DATABASE_URL: env.JARS_DATABASE_URL,
   });
   const withBase = { ...config, DATABASE_URL: env.DATABASE_URL || undefined };
-  return { ledger: databaseUrl(withBase, 'ledger'), transactions: databaseUrl(withBase, 'transactions') };
+  return {
+    ledger: databaseUrl(withBase, 'ledger'),
+    transactions: databaseUrl(withBase, 'transactions'),
+    jars: databaseUrl(withBase, 'jars'),
+  };
 }
 
 if (import.meta.main) {
@@ -73,7 +139,7 @@ if (import.meta.main) {
     const waitMs = process.env.RECONCILE_WAIT_MS ? Number(process.env.RECONCILE_WAIT_MS) : undefined;
     const report = await reconcile(urlsFrom(process.env), waitMs ? { waitMs } : {});
     console.log(formatReconcileReport(report));
-    process.exitCode = report.published ? 0 : 1;
+    process.exitCode = report.published && report.jars.after.length === 0 ? 0 : 1;
   } catch (error) {
     console.error(`reconcile could not run: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 2;

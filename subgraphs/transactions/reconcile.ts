@@ -59,3 +59,62 @@ export async function settledSince(
     stillPending: pendingBefore.length - corrected.length,
   };
 }
+
+/** How the ledger decided an operation's command (from the ledger's database, via reconcile). */
+export type LedgerOutcome = { outcome: 'POSTED'; entryId: string } | { outcome: 'REJECTED'; reason: string };
+
+/** An operation whose settled state disagrees with the ledger's decision, and what it was corrected to. */
+export interface OperationCorrection {
+  operationId: string;
+  was: { status: string; failureCode: string | null; ledgerEntryId: string | null };
+  now: { status: 'COMPLETED' | 'FAILED'; failureCode: string | null; ledgerEntryId: string | null };
+}
+
+/**
+ * What a settled operation must look like given the ledger's decision, or null when it already
+ * does. Pure. An operation failed up front (no command sent: RECIPIENT_NOT_FOUND and the like) has
+ * no decision and is left as it is; a PENDING one is the replay's business.
+ */
+export function correctionFor(
+  op: { id: string; status: string; failureCode: string | null; ledgerEntryId: string | null },
+  decided: LedgerOutcome | undefined,
+): OperationCorrection | null {
+  if (!decided || op.status === 'PENDING') return null;
+  const now =
+    decided.outcome === 'POSTED'
+      ? { status: 'COMPLETED' as const, failureCode: null, ledgerEntryId: decided.entryId }
+      : { status: 'FAILED' as const, failureCode: decided.reason, ledgerEntryId: null };
+  const agrees =
+    op.status === now.status && op.failureCode === now.failureCode && op.ledgerEntryId === now.ledgerEntryId;
+  if (agrees) return null;
+  return {
+    operationId: op.id,
+    was: { status: op.status, failureCode: op.failureCode, ledgerEntryId: op.ledgerEntryId },
+    now,
+  };
+}
+
+/**
+ * Corrects every settled operation that disagrees with the ledger's decision for its command
+ * (the ledger is the source of truth for money, so the operation follows it) and returns what
+ * changed. Transactions' own database only; the caller brings the ledger's decisions.
+ */
+export async function correctSettledOperations(
+  db: TransactionsExecutor,
+  decisions: ReadonlyMap<string, LedgerOutcome>,
+): Promise<OperationCorrection[]> {
+  const settled = await db
+    .select({
+      id: operations.id,
+      status: operations.status,
+      failureCode: operations.failureCode,
+      ledgerEntryId: operations.ledgerEntryId,
+    })
+    .from(operations)
+    .where(ne(operations.status, 'PENDING'));
+  const corrections = settled.flatMap((op) => correctionFor(op, decisions.get(op.id)) ?? []);
+  for (const c of corrections) {
+    await db.update(operations).set(c.now).where(eq(operations.id, c.operationId));
+  }
+  return corrections;
+}

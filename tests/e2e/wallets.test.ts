@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import {
+  AllocateToJarDocument,
   ArchiveWalletDocument,
   type Client,
   createClient,
@@ -9,6 +10,7 @@ import {
   OperationDocument,
   RegisterDocument,
   WalletDocument,
+  WalletJarsDocument,
   WithdrawDocument,
 } from '@walletgraph/sdk';
 import postgres from 'postgres';
@@ -157,14 +159,55 @@ describe('pnpm reconcile, real mode', () => {
     // A lost settlement: the ledger posted the entry, but transactions still has the operation PENDING.
     await query('transactions', (db) => db`update operations set status = 'PENDING' where id = ${op.id}`);
 
-    const report = await reconcile(
-      { ledger: stack.databases.ledger!, transactions: stack.databases.transactions! },
-      { waitMs: 20_000 },
-    );
+    const report = await reconcile(databases(), { waitMs: 20_000 });
     expect(report.published).toBe(true);
     expect(report.replayed.posted).toBeGreaterThanOrEqual(1);
     expect(report.operations).toMatchObject({ pendingBefore: 1, corrected: [op.id], stillPending: 0 });
     const after = await dan.client.request(OperationDocument, { id: op.id });
     expect(after.data!.operation).toMatchObject({ status: 'COMPLETED' });
   });
+
+  it('corrects a settled operation that contradicts the ledger, and rebuilds a jar projection that lost an entry', async () => {
+    const eve = await person('eve');
+    const op = await deposit(eve, '9.00');
+    const jars = await eve.client.request(WalletJarsDocument, { id: eve.walletId });
+    const income = jars.data!.wallet!.jars[0]!;
+    const moved = await eve.client.request(AllocateToJarDocument, {
+      input: { jarId: income.id, amount: eur('4.00'), idempotencyKey: key() },
+      waitMs: 10_000,
+    });
+    expect(moved.data!.allocateToJar.status).toBe('COMPLETED');
+    const projected = () =>
+      query('jars', (db) => db`select count(*)::int as n from jar_movements where jar_id = ${income.id}`);
+    await waitFor('the allocation to be projected', async () =>
+      (await projected())[0]!.n === 1 ? true : undefined,
+    );
+    // Drift: the deposit shown FAILED though the ledger posted it; the jar's movement lost.
+    await query(
+      'transactions',
+      (db) =>
+        db`update operations set status = 'FAILED', failure_code = 'INSUFFICIENT_FUNDS', ledger_entry_id = null where id = ${op.id}`,
+    );
+    await query('jars', (db) => db`delete from jar_movements where jar_id = ${income.id}`);
+
+    const report = await reconcile(databases(), { waitMs: 20_000 });
+    expect(report.corrected.filter((c) => c.operationId === op.id)).toEqual([
+      {
+        operationId: op.id,
+        was: { status: 'FAILED', failureCode: 'INSUFFICIENT_FUNDS', ledgerEntryId: null },
+        now: { status: 'COMPLETED', failureCode: null, ledgerEntryId: expect.any(String) },
+      },
+    ]);
+    expect(report.jars.before.filter((d) => d.jarId === income.id)).toEqual([
+      { jarId: income.id, projected: 0n, ledger: 400n },
+    ]);
+    expect(report.jars.after).toEqual([]);
+    const after = await eve.client.request(OperationDocument, { id: op.id });
+    expect(after.data!.operation).toMatchObject({ status: 'COMPLETED', failureCode: null });
+  });
 });
+
+function databases() {
+  const { ledger, transactions, jars } = stack.databases;
+  return { ledger: ledger!, transactions: transactions!, jars: jars! };
+}
