@@ -22,7 +22,7 @@ const moneyView = '@walletgraph/platform/money#MoneyView';
  */
 const mappers: Record<string, Record<string, string>> = {
   identity: { User: '../domain/user-view.ts#UserView' },
-  wallet: { Wallet: '../db/schema.ts#WalletRow', User: entityReference('User') },
+  wallet: { Wallet: '../domain/wallet.ts#WalletView', User: entityReference('User') },
   jars: { Jar: '../domain/jar.ts#JarParent', Wallet: entityReference('Wallet'), Money: moneyView },
   transactions: {
     Operation: '../domain/view.ts#OperationView',

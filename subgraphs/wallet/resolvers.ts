@@ -7,9 +7,9 @@ import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import { and, asc, eq } from 'drizzle-orm';
 import { requestArchive } from './archive.ts';
-import { type WalletRow, wallets } from './db/schema.ts';
+import { counterparties, type WalletRow, wallets } from './db/schema.ts';
 import { ARCHIVE_WAIT_MS, archiveResult, needsArchiveRequest } from './domain/archive.ts';
-import { isVisibleTo, MAX_WALLET_NAME_LENGTH } from './domain/wallet.ts';
+import { isVisibleTo, MAX_WALLET_NAME_LENGTH, viewFor, type WalletView } from './domain/wallet.ts';
 import { openedEvent } from './events.ts';
 import type { Resolvers } from './generated/resolvers.ts';
 import type { Context } from './server.ts';
@@ -18,6 +18,25 @@ async function visibleWallet(ctx: Context, id: string): Promise<WalletRow | null
   if (!ctx.viewer || !isUuid(id)) return null;
   const [row] = await ctx.db.select().from(wallets).where(eq(wallets.id, id));
   return row && isVisibleTo(row, ctx.viewer.userId) ? row : null;
+}
+
+async function isCounterparty(ctx: Context, viewerId: string, walletId: string): Promise<boolean> {
+  const [row] = await ctx.db
+    .select({ walletId: counterparties.walletId })
+    .from(counterparties)
+    .where(and(eq(counterparties.viewerId, viewerId), eq(counterparties.walletId, walletId)));
+  return row !== undefined;
+}
+
+/**
+ * A field only the wallet's owner sees. A counterparty's restricted view refuses it exactly as a
+ * wallet that does not exist (NOT_FOUND), so nothing but the id and owner leaks.
+ */
+function ownerOnly<K extends 'name' | 'currency' | 'status' | 'createdAt' | 'ownerId'>(field: K) {
+  return (wallet: WalletView): WalletView[K] => {
+    if (wallet.restricted) throw notFound('wallet');
+    return wallet[field];
+  };
 }
 
 export const resolvers: Resolvers = {
@@ -62,8 +81,20 @@ export const resolvers: Resolvers = {
     },
   },
   Wallet: {
-    __resolveReference: (ref, ctx) => visibleWallet(ctx, ref.id),
+    // A reference (an operation's counterpartyWallet) also reaches the other side of a completed
+    // transfer, restricted to the wallet's id and owner.
+    async __resolveReference(ref, ctx) {
+      if (!ctx.viewer || !isUuid(ref.id)) return null;
+      const [row] = await ctx.db.select().from(wallets).where(eq(wallets.id, ref.id));
+      if (!row) return null;
+      return viewFor(row, ctx.viewer.userId, await isCounterparty(ctx, ctx.viewer.userId, row.id));
+    },
     owner: (wallet) => ({ __typename: 'User', id: wallet.ownerId }),
+    name: ownerOnly('name'),
+    currency: ownerOnly('currency'),
+    status: ownerOnly('status'),
+    createdAt: ownerOnly('createdAt'),
+    ownerId: ownerOnly('ownerId'),
   },
   User: {
     __resolveReference: (ref) => ref,

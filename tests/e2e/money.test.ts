@@ -245,6 +245,31 @@ describe('money through the gateway, real mode', () => {
     expect(everything).not.toContain('7500');
     expect(everything).not.toContain('75.00');
     expect(everything).not.toContain(eveOther);
+
+    // What a recipient may see of the sender's wallet: its id and its owner's display name.
+    const who = await gql(
+      stack.url,
+      /* GraphQL */ `
+        query Who($op: ID!) {
+          operation(id: $op) { counterpartyWallet { id owner { displayName } } }
+        }
+      `,
+      { op: op.id },
+      { token: fay.token },
+    );
+    expect(who).toMatchObject({
+      data: { operation: { counterpartyWallet: { id: eve.walletId, owner: { displayName: 'eve' } } } },
+    });
+    expect(who.errors).toBeUndefined();
+    // Anything more of it is refused as for a wallet that does not exist.
+    const more = await gql(
+      stack.url,
+      'query ($op: ID!) { operation(id: $op) { counterpartyWallet { id name } } }',
+      { op: op.id },
+      { token: fay.token },
+    );
+    expect(more.data).toEqual({ operation: { counterpartyWallet: null } });
+    expect(more.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
   });
 
   it('a transfer to an email nobody registered settles FAILED with RECIPIENT_NOT_FOUND', async () => {

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { WalletRow } from '../db/schema.ts';
+import type { WalletView } from '../domain/wallet.ts';
 import type { Context } from '../server.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -179,7 +179,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<FederationReferenceTypes['User']>;
-  Wallet: ResolverTypeWrapper<WalletRow>;
+  Wallet: ResolverTypeWrapper<WalletView>;
   WalletStatus: WalletStatus;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -193,7 +193,7 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   Query: Record<PropertyKey, never>;
   User: FederationReferenceTypes['User'];
-  Wallet: WalletRow;
+  Wallet: WalletView;
   Boolean: Scalars['Boolean']['output'];
 };
 
