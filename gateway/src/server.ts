@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Config } from '@walletgraph/platform/config';
@@ -18,6 +19,8 @@ import { createMemoryCounterStore } from './limits/memory-store.ts';
 import { rateLimit } from './limits/rate-limit.ts';
 import { createRedisCounterStore } from './limits/redis-store.ts';
 import type { CounterStore } from './limits/store.ts';
+import { createSubscriptionSchema } from './subscriptions/schema.ts';
+import { serveSubscriptions } from './subscriptions/server.ts';
 
 export interface ServeGatewayOptions {
   config: Config;
@@ -127,13 +130,40 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
     await apollo.stop().catch(() => {});
     throw error;
   }
+  // Subscriptions over graphql-ws on the same port and path; each event is read through this
+  // Apollo Server as the subscriber, with the same limits as an HTTP request.
+  const subscriptions = serveSubscriptions({
+    server,
+    path: '/graphql',
+    schema: createSubscriptionSchema(),
+    verifier: runtime.verifier,
+    engine: runtime.pubsub.engine,
+    runAs: (viewer, clientAddress) => async (document, variables) => {
+      const contextValue = buildGatewayContext({
+        viewer,
+        clientAddress,
+        logger,
+        correlationId: randomUUID(),
+      });
+      const response = await apollo.executeOperation({ query: document, variables }, { contextValue });
+      if (response.body.kind !== 'single')
+        throw new Error('an incremental response to a subscription lookup');
+      return response.body.singleResult;
+    },
+    logger,
+    perUser: config.SUBSCRIPTIONS_PER_USER,
+    queueSize: config.SUBSCRIPTION_QUEUE_SIZE,
+    pingMs: config.SUBSCRIPTION_PING_MS,
+  });
   const url = `${base}/graphql`;
   logger.info({ url, subgraphs: gateway.kind }, 'gateway listening');
   return {
     url,
     server,
     async stop() {
+      // Open subscriptions complete first (their sockets close with 1001), then HTTP drains:
       // ApolloServerPluginDrainHttpServer closes the server and waits for in-flight requests.
+      await subscriptions.stop();
       await apollo.stop();
     },
   };

@@ -90,6 +90,15 @@ const schema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
   /** Prefix of the gateway's counter keys in Redis; separates deployments (or test runs) sharing one Redis. */
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('wg:rl:'),
+  /** Open subscriptions one user may hold on one gateway process. */
+  SUBSCRIPTIONS_PER_USER: positiveInt.default(20),
+  /**
+   * Events a subscription holds for a client that reads slower than they come; past it, balance
+   * events coalesce to the latest per wallet and other events drop the oldest.
+   */
+  SUBSCRIPTION_QUEUE_SIZE: positiveInt.default(64),
+  /** How often the gateway pings each WebSocket; a client that has not answered the last ping is dropped. */
+  SUBSCRIPTION_PING_MS: positiveInt.default(15_000),
 
   EVENTS_EXCHANGE: z.string().min(1).default('walletgraph'),
   /**

@@ -1,4 +1,10 @@
-import type { BudgetPeriod } from '../db/schema.ts';
+/**
+ * Budget periods (ARCHITECTURE.md §6), shared by the jars subgraph (period ends, spending shown
+ * against a budget) and the transactions subgraph (refusing a spend past a blocking budget), so
+ * both draw the same boundaries.
+ */
+export const budgetPeriods = ['WEEKLY', 'MONTHLY'] as const;
+export type BudgetPeriod = (typeof budgetPeriods)[number];
 
 /** A half-open span of time, `[start, end)`, in UTC. */
 export interface Period {

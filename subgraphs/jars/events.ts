@@ -3,6 +3,7 @@ import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import * as schema from './db/schema.ts';
 import { defaultJarFor } from './domain/jar.ts';
+import { jarCreatedData } from './domain/jar-created.ts';
 import { projectLedgerEntry } from './projection.ts';
 import { allocateDeposit } from './rules.ts';
 import type { JarsServices } from './services.ts';
@@ -36,10 +37,7 @@ export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] 
           tx,
           createEvent(
             'jars.jar_created.v1',
-            {
-              aggregateId: row.id,
-              data: { jarId: row.id, walletId, ownerId, name: row.name, kind: row.kind, currency },
-            },
+            { aggregateId: row.id, data: jarCreatedData(row) },
             causedBy(event),
           ),
         );

@@ -13,6 +13,7 @@ import {
   parseCreateJar,
   parseGoal,
 } from './domain/jar.ts';
+import { jarCreatedData } from './domain/jar-created.ts';
 import type { JarsContext, JarsExecutor } from './services.ts';
 
 /** `createJar`: a new EXPENSE or SAVINGS jar, announced with `jars.jar_created.v1` from the same transaction. */
@@ -35,17 +36,7 @@ export async function createJar(ctx: JarsContext, input: CreateJarInputShape): P
       tx,
       createEvent(
         'jars.jar_created.v1',
-        {
-          aggregateId: jar.id,
-          data: {
-            jarId: jar.id,
-            walletId: jar.walletId,
-            ownerId: jar.ownerId,
-            name: jar.name,
-            kind: jar.kind,
-            currency: jar.currency,
-          },
-        },
+        { aggregateId: jar.id, data: jarCreatedData(jar) },
         { correlationId: ctx.correlationId },
       ),
     );

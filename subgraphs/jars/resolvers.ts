@@ -50,6 +50,7 @@ export const resolvers: Resolvers = {
         remaining: moneyView(remainingBudget(jar.budgetLimitMinor, spent), jar.currency),
         thresholds: jar.budgetThresholds ?? [],
         rollsOver: jar.rollsOver,
+        blocksOverspend: jar.blocksOverspend,
       };
     },
   },

@@ -36,6 +36,9 @@ export interface BalanceNotice {
   walletId: string;
   entryId: string;
   operationId: string | null;
+  /** How much the wallet's total changed, in minor units (zero for a move between its own accounts). */
+  delta: bigint;
+  currency: string;
 }
 
 export interface AppliedBatch {
@@ -240,12 +243,17 @@ function noticesFor(results: readonly CommandResult[], accounts: readonly Ledger
   const owners = new Map(
     accounts.flatMap((a): [string, string][] => (a.walletId && a.ownerId ? [[a.walletId, a.ownerId]] : [])),
   );
+  const walletOf = new Map(accounts.flatMap((a): [string, string][] => (a.walletId ? [[a.id, a.walletId]] : [])));
   return results.flatMap((r) => {
     if (r.status !== 'POSTED' || r.replayed) return [];
-    const { entryId, operationId } = r.entry;
+    const { entryId, operationId, postings } = r.entry;
     return r.entry.walletIds.flatMap((walletId) => {
       const ownerId = owners.get(walletId);
-      return ownerId ? [{ ownerId, walletId, entryId, operationId }] : [];
+      if (!ownerId) return [];
+      // The change of the wallet's total: its available account and its jars (a jar move is 0).
+      const mine = postings.filter((p) => walletOf.get(p.account) === walletId);
+      const delta = mine.reduce((sum, p) => sum + p.amount, 0n);
+      return [{ ownerId, walletId, entryId, operationId, delta, currency: mine[0]?.currency ?? '' }];
     });
   });
 }

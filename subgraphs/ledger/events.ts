@@ -108,12 +108,15 @@ async function applyCommandBatch(
   ctx.afterCommit(() => publishNotices(services, applied.notices));
 }
 
-/** Tells each owner which of their wallets changed; ids only, the gateway re-reads as the owner. */
+/**
+ * Tells each owner which of their wallets changed and by how much; the gateway re-reads the
+ * rest as the owner.
+ */
 async function publishNotices(services: LedgerServices, notices: readonly BalanceNotice[]): Promise<void> {
   await Promise.all(
-    notices.map(({ ownerId, walletId, entryId, operationId }) =>
+    notices.map(({ ownerId, walletId, entryId, operationId, delta, currency }) =>
       services.publisher
-        .publish(ownerId, 'balanceChanged', { walletId, entryId, operationId })
+        .publish(ownerId, 'balanceChanged', { walletId, entryId, operationId, delta: delta.toString(), currency })
         .catch((err: unknown) =>
           services.logger.warn({ err, walletId }, 'balanceChanged notice not published'),
         ),

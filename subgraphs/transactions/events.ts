@@ -17,8 +17,9 @@ type Schema = typeof schema;
 /**
  * What the transactions subgraph consumes:
  * - `transactions.projections`: wallets (owner, currency, default, status), jars (owner, wallet,
- *   currency, status) and users' emails, so requests can be checked and transfers addressed by
- *   email without asking other services;
+ *   currency, status, budget) and users' emails, so requests can be checked (a spend against a
+ *   budget that blocks overspending too) and transfers addressed by email without asking other
+ *   services;
  * - `transactions.settlement`: the ledger's answers, which settle operations;
  * - `transactions.live-updates`: its own `transactions.operation_settled.v1`, published to the
  *   users concerned as `operationUpdated`. Going through the outbox puts the notice after the
@@ -54,7 +55,7 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
         }
       },
       async 'jars.jar_created.v1'(event, tx) {
-        const { jarId, walletId, ownerId, name, kind, currency } = event.data;
+        const { jarId, walletId, ownerId, name, kind, currency, budget } = event.data;
         await projectJarCreated(tx, {
           jarId,
           walletId,
@@ -63,6 +64,9 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
           kind,
           currency,
           createdAt: new Date(event.occurredAt),
+          budgetLimitMinor: budget ? BigInt(budget.limit) : null,
+          budgetPeriod: budget?.period ?? null,
+          blocksOverspend: budget?.blocksOverspend ?? null,
         });
       },
       async 'jars.jar_archived.v1'(event, tx) {

@@ -4,6 +4,7 @@ import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import DataLoader from 'dataloader';
 import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { checkSpendBudget } from './budgets.ts';
 import { type OperationRow, operations } from './db/schema.ts';
 import { authorizeJarMove } from './domain/jars.ts';
 import {
@@ -24,12 +25,13 @@ import { operationSettledEvent } from './settlement.ts';
  * Carries out a deposit, withdrawal, transfer or jar move request (ARCHITECTURE.md §5) and
  * returns the operation as its owner sees it, settled or, after `waitMs`, still PENDING.
  *
- * The operation and its ledger command (or, for a transfer that cannot even be attempted, its
- * settlement event) commit together. The idempotency key is unique per user: a retry with the
- * same request returns the operation the key made; a different request with that key is
- * IDEMPOTENCY_KEY_REUSED. Two requests racing with one key meet at the unique index: the insert
- * of the second waits for the first to commit, then inserts nothing (ON CONFLICT DO NOTHING,
- * so no transaction is aborted), and the second re-reads what the first made.
+ * The operation and its ledger command (or, for a transfer that cannot even be attempted or a
+ * spend past a budget that blocks overspending, its settlement event) commit together. The
+ * idempotency key is unique per user: a retry with the same request returns the operation the
+ * key made; a different request with that key is IDEMPOTENCY_KEY_REUSED. Two requests racing
+ * with one key meet at the unique index: the insert of the second waits for the first to commit,
+ * then inserts nothing (ON CONFLICT DO NOTHING, so no transaction is aborted), and the second
+ * re-reads what the first made.
  */
 export async function requestOperation(
   ctx: TransactionsContext,
@@ -43,13 +45,16 @@ export async function requestOperation(
 
   const parties = await authorize(ctx.db, request, viewer.userId);
   const { services } = ctx;
-  const decision = decideOperation(
-    request,
-    { ...parties, requestHash: hash },
-    { newId: services.newId, now: services.clock.now() },
-  );
+  const now = services.clock.now();
   const meta = { correlationId: ctx.correlationId };
   const created = await ctx.db.transaction(async (tx) => {
+    // Checked in the transaction that inserts the operation: it holds the jar's lock until commit.
+    const budget = await checkSpendBudget(tx, request, parties, now);
+    const decision = decideOperation(
+      request,
+      { ...parties, budget, requestHash: hash },
+      { newId: services.newId, now },
+    );
     const [row] = await tx
       .insert(operations)
       .values(decision.operation)

@@ -1,6 +1,6 @@
 import { isUuid } from '@walletgraph/platform/ids';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { type JarKind, jarProjection, userEmails, walletProjection } from './db/schema.ts';
+import { type JarProjectionRow, jarProjection, userEmails, walletProjection } from './db/schema.ts';
 import type { Recipient } from './domain/requests.ts';
 import type { TransactionsExecutor } from './services.ts';
 
@@ -67,15 +67,7 @@ export async function findJar(db: TransactionsExecutor, jarId: string) {
 /** Records a jar as created; a redelivery (or one arriving after the archive) changes nothing. */
 export async function projectJarCreated(
   db: TransactionsExecutor,
-  jar: {
-    jarId: string;
-    walletId: string;
-    ownerId: string;
-    name: string;
-    kind: JarKind;
-    currency: string;
-    createdAt: Date;
-  },
+  jar: Omit<JarProjectionRow, 'status'>,
 ): Promise<void> {
   await db.insert(jarProjection).values(jar).onConflictDoNothing();
 }

@@ -26,6 +26,8 @@ import type { TestStack } from './stack.ts';
 export interface Person {
   name: string;
   client: Client;
+  /** The access token the client carries (for live updates over WebSocket). */
+  token: string;
   email: string;
   walletId: string;
 }
@@ -48,7 +50,8 @@ export async function person(stack: TestStack, name: string): Promise<Person> {
     input: { email, password: 'correct horse battery staple 42', displayName: name, currency: 'EUR' },
   });
   expect(res.errors).toBeUndefined();
-  const client = createClient({ url: stack.url, token: res.data!.register.accessToken });
+  const token = res.data!.register.accessToken;
+  const client = createClient({ url: stack.url, token });
   const walletId = await waitFor(
     `${name}'s default wallet, Income jar and balance`,
     async () => {
@@ -62,7 +65,7 @@ export async function person(stack: TestStack, name: string): Promise<Person> {
     timeoutMs: 30_000,
     intervalMs: 100,
   });
-  return { name, client, email, walletId };
+  return { name, client, token, email, walletId };
 }
 
 async function knownToTransactions(stack: TestStack, email: string, walletId: string): Promise<boolean> {

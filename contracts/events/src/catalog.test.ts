@@ -48,3 +48,38 @@ describe('event contracts', () => {
     );
   });
 });
+
+describe('jars.jar_created.v1', () => {
+  const jar = {
+    jarId: '0196f0a0-0000-7000-8000-00000000001a',
+    walletId: wallet,
+    ownerId: '0196f0a0-0000-7000-8000-00000000a11c',
+    name: 'Groceries',
+    kind: 'EXPENSE' as const,
+    currency: 'EUR',
+  };
+  const envelope = createEvent('jars.jar_created.v1', { aggregateId: jar.jarId, data: jar }, meta);
+  /** The envelope as a consumer receives it (JSON), with `data` changed. */
+  const created = (data: Record<string, unknown>) =>
+    JSON.parse(JSON.stringify({ ...envelope, data: { ...jar, ...data } }));
+
+  it('still accepts an event published before jars announced budgets', () => {
+    expect(() => parseEvent(created({}))).not.toThrow();
+  });
+
+  it('carries an expense jar’s budget, or null for a jar without one', () => {
+    const budget = { limit: '40000', period: 'MONTHLY', blocksOverspend: true };
+    expect(parseEvent(created({ budget })).data).toMatchObject({ budget });
+    expect(parseEvent(created({ budget: null })).data).toMatchObject({ budget: null });
+  });
+
+  it('refuses a budget with a limit that is not a positive amount, or an unknown period', () => {
+    for (const budget of [
+      { limit: '0', period: 'MONTHLY', blocksOverspend: false },
+      { limit: '-5', period: 'MONTHLY', blocksOverspend: false },
+      { limit: '500', period: 'DAILY', blocksOverspend: false },
+    ]) {
+      expect(() => parseEvent(created({ budget }))).toThrow(InvalidEventError);
+    }
+  });
+});

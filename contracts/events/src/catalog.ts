@@ -100,6 +100,19 @@ export const eventCatalog = {
       kind: z.enum(['INCOME', 'EXPENSE', 'SAVINGS']),
       /** The wallet's currency, so consumers need not have seen wallet.opened first. */
       currency,
+      /**
+       * An EXPENSE jar's budget: its limit per calendar period (UTC) and whether a spend past it
+       * is refused rather than allowed. Null for other kinds. Optional so that events published
+       * before it existed still parse: a jar announced without it has no budget to enforce.
+       */
+      budget: z
+        .object({
+          limit: minorUnits.regex(/^[1-9]\d*$/, 'a positive amount'),
+          period: z.enum(['WEEKLY', 'MONTHLY']),
+          blocksOverspend: z.boolean(),
+        })
+        .nullable()
+        .optional(),
     }),
   },
   /**

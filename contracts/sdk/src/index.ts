@@ -66,3 +66,5 @@ export function createClient(options: ClientOptions): Client {
     },
   };
 }
+
+export { createLiveClient, type LiveClient, type LiveClientOptions } from './live.ts';

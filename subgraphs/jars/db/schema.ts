@@ -1,3 +1,4 @@
+import { budgetPeriods } from '@walletgraph/platform/periods';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -19,8 +20,7 @@ export const jarKinds = ['INCOME', 'EXPENSE', 'SAVINGS'] as const;
 export type JarKind = (typeof jarKinds)[number];
 export const jarStatuses = ['ACTIVE', 'ARCHIVED'] as const;
 export type JarStatus = (typeof jarStatuses)[number];
-export const budgetPeriods = ['WEEKLY', 'MONTHLY'] as const;
-export type BudgetPeriod = (typeof budgetPeriods)[number];
+export { type BudgetPeriod, budgetPeriods } from '@walletgraph/platform/periods';
 
 /** What jars knows of wallets, projected from `wallet.opened.v1`: whose they are and their currency. */
 export const walletProjection = pgTable('wallet_projection', {
@@ -59,6 +59,11 @@ export const jars = pgTable(
     budgetThresholds: integer('budget_thresholds').array(),
     /** An EXPENSE jar that keeps its leftover into the next period instead of returning it. */
     rollsOver: boolean('rolls_over').notNull().default(false),
+    /**
+     * An EXPENSE jar whose budget is a hard cap: a spend that would take the period's spending
+     * past the limit is refused (by the transactions subgraph, which learns it from jar_created).
+     */
+    blocksOverspend: boolean('blocks_overspend').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
   },

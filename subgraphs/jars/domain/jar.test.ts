@@ -80,6 +80,50 @@ describe('jar rules', () => {
     });
   });
 
+  it('creates an expense jar that only alerts by default, and one that blocks overspending when asked', () => {
+    const expense = (blockOverspend?: boolean | null) =>
+      decideNewJar(
+        parseCreateJar(
+          {
+            walletId: wallet.walletId,
+            name: 'Groceries',
+            kind: 'EXPENSE',
+            budgetLimit: { amount: '400', currency: 'USD' },
+            blockOverspend,
+          },
+          now,
+        ),
+        { wallet, jarsInWallet: 1, viewerId: 'u1' },
+        deps,
+      );
+    expect(expense().blocksOverspend).toBe(false);
+    expect(expense(null).blocksOverspend).toBe(false);
+    expect(expense(false).blocksOverspend).toBe(false);
+    expect(expense(true).blocksOverspend).toBe(true);
+  });
+
+  it('refuses blockOverspend, even false, on a jar that is not EXPENSE, naming the field', () => {
+    for (const blockOverspend of [true, false]) {
+      const savings = failure(() =>
+        parseCreateJar(
+          {
+            walletId: wallet.walletId,
+            name: 'Car',
+            kind: 'SAVINGS',
+            goalTarget: { amount: '5', currency: 'USD' },
+            blockOverspend,
+          },
+          now,
+        ),
+      );
+      expect([savings.code, savings.details.field]).toEqual(['BAD_USER_INPUT', 'input.blockOverspend']);
+      const income = failure(() =>
+        parseCreateJar({ walletId: wallet.walletId, name: 'Pay', kind: 'INCOME', blockOverspend }, now),
+      );
+      expect([income.code, income.details.field]).toEqual(['BAD_USER_INPUT', 'input.blockOverspend']);
+    }
+  });
+
   it('refuses empty and over-long names, naming the field', () => {
     for (const name of ['', '   ', 'x'.repeat(61)]) {
       const error = failure(() => parseCreateJar({ walletId: wallet.walletId, name, kind: 'SAVINGS' }, now));

@@ -51,6 +51,7 @@ const emptyJar = {
   budgetPeriod: null,
   budgetThresholds: null,
   rollsOver: false,
+  blocksOverspend: false,
   archivedAt: null,
 };
 
@@ -65,6 +66,7 @@ export interface CreateJarInputShape {
   budgetPeriod?: BudgetPeriod | null;
   thresholds?: readonly number[] | null;
   rollsOver?: boolean | null;
+  blockOverspend?: boolean | null;
 }
 
 /** A validated `createJar` request, before any state is read. */
@@ -73,13 +75,20 @@ export interface CreateJarRequest {
   name: string;
   kind: JarKind;
   goal: { target: Money; deadline: Date | null } | null;
-  budget: { limit: Money; period: BudgetPeriod; thresholds: number[]; rollsOver: boolean } | null;
+  budget: {
+    limit: Money;
+    period: BudgetPeriod;
+    thresholds: number[];
+    rollsOver: boolean;
+    blocksOverspend: boolean;
+  } | null;
 }
 
 /**
  * Checks a `createJar` input on its own: a name of 1 to 60 characters; a goal only (and always)
- * for SAVINGS; a budget only (and always) for EXPENSE; positive amounts; thresholds whole
- * percents. INCOME jars are made with their wallet: there is one per wallet, never another.
+ * for SAVINGS; a budget only (and always) for EXPENSE, which alone may block overspending;
+ * positive amounts; thresholds whole percents. INCOME jars are made with their wallet: there is
+ * one per wallet, never another.
  */
 export function parseCreateJar(input: CreateJarInputShape, now: Date): CreateJarRequest {
   const name = parseJarName(input.name, 'input.name');
@@ -98,6 +107,10 @@ export function parseCreateJar(input: CreateJarInputShape, now: Date): CreateJar
   }
   if (input.kind !== 'EXPENSE' && has.budget) {
     throw badInput('input.budgetLimit', 'only an EXPENSE jar has a budget');
+  }
+  // Refused even when false, as for rollsOver: the client asked about a budget the jar cannot have.
+  if (input.kind !== 'EXPENSE' && input.blockOverspend != null) {
+    throw badInput('input.blockOverspend', 'only an EXPENSE jar can block overspending');
   }
   switch (input.kind) {
     case 'INCOME':
@@ -118,6 +131,7 @@ export function parseCreateJar(input: CreateJarInputShape, now: Date): CreateJar
           period: input.budgetPeriod ?? 'MONTHLY',
           thresholds: parseThresholds(input.thresholds ?? null),
           rollsOver: input.rollsOver ?? false,
+          blocksOverspend: input.blockOverspend ?? false,
         },
       };
     }
@@ -211,6 +225,7 @@ export function decideNewJar(
     budgetPeriod: request.budget?.period ?? null,
     budgetThresholds: request.budget?.thresholds ?? null,
     rollsOver: request.budget?.rollsOver ?? false,
+    blocksOverspend: request.budget?.blocksOverspend ?? false,
     createdAt: deps.now,
   };
 }

@@ -1,5 +1,5 @@
+import { addDays, periodContaining } from '@walletgraph/platform/periods';
 import type { JarRow, PeriodAction } from '../db/schema.ts';
-import { addDays, periodContaining } from './periods.ts';
 
 /** How long an expense jar's leftover waits after its period ends before it returns (ARCHITECTURE.md §6). */
 export const DEFAULT_GRACE_DAYS = 3;

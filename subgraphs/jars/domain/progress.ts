@@ -1,5 +1,5 @@
+import { type Period, periodContaining } from '@walletgraph/platform/periods';
 import type { JarRow } from '../db/schema.ts';
-import { type Period, periodContaining } from './periods.ts';
 
 /**
  * How far a savings jar is towards its goal, in percent with two decimals (0 for an empty jar,

@@ -36,6 +36,12 @@ export type AllocationRuleInput = {
 
 export type Budget = {
   __typename?: 'Budget';
+  /**
+   * Whether the limit is a hard cap: a spendFromJar that would take the period's spending past it
+   * settles FAILED (BUDGET_EXCEEDED) without moving money. When false, spending past the limit is
+   * allowed while the jar has money (the budget only raises alerts).
+   */
+  blocksOverspend: Scalars['Boolean']['output'];
   limit: Money;
   period: BudgetPeriod;
   periodEnd: Scalars['DateTime']['output'];
@@ -56,6 +62,11 @@ export type BudgetPeriod =
   | 'WEEKLY';
 
 export type CreateJarInput = {
+  /**
+   * EXPENSE: refuse spends that would take the period's spending past the limit (default false: the
+   * budget only raises alerts, and spending past it is allowed while the jar has money).
+   */
+  blockOverspend?: InputMaybe<Scalars['Boolean']['input']>;
   budgetLimit?: InputMaybe<MoneyInput>;
   budgetPeriod?: InputMaybe<BudgetPeriod>;
   goalDeadline?: InputMaybe<Scalars['DateTime']['input']>;
@@ -345,6 +356,7 @@ export type AllocationRuleResolvers<ContextType = Context, ParentType extends Re
 };
 
 export type BudgetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Budget'] = ResolversParentTypes['Budget']> = {
+  blocksOverspend?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   limit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   period?: Resolver<ResolversTypes['BudgetPeriod'], ParentType, ContextType>;
   periodEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

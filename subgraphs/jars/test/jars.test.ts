@@ -193,6 +193,63 @@ describe('jars', () => {
     });
   });
 
+  it('creates an expense jar that blocks overspending and announces its budget in jar_created', async () => {
+    const w = await h.wallet();
+    const id = await expenseJar(w, { budgetPeriod: 'WEEKLY', blockOverspend: true });
+    const created = await h.outboxData<{ jarId: string; budget: unknown }>('jars.jar_created.v1');
+    expect(created.find((e) => e.jarId === id)).toMatchObject({
+      kind: 'EXPENSE',
+      currency: 'USD',
+      budget: { limit: '10000', period: 'WEEKLY', blocksOverspend: true },
+    });
+    const view = await h.execute(`query { jar(id: "${id}") { budget { blocksOverspend } } }`, {}, w.token);
+    expect(view.data.jar.budget).toEqual({ blocksOverspend: true });
+  });
+
+  it('announces an expense jar that only alerts with blocksOverspend false, and other jars with budget null', async () => {
+    const w = await h.wallet();
+    const expense = await expenseJar(w);
+    await savingsJar(w);
+    const created = await h.outboxData<{ jarId: string; walletId: string; kind: string; budget: unknown }>(
+      'jars.jar_created.v1',
+    );
+    expect(
+      created.filter((e) => e.walletId === w.walletId).map(({ kind, budget }) => ({ kind, budget })),
+    ).toEqual([
+      { kind: 'INCOME', budget: null },
+      { kind: 'EXPENSE', budget: { limit: '10000', period: 'MONTHLY', blocksOverspend: false } },
+      { kind: 'SAVINGS', budget: null },
+    ]);
+    const view = await h.execute(
+      `query { jar(id: "${expense}") { budget { blocksOverspend } } }`,
+      {},
+      w.token,
+    );
+    expect(view.data.jar.budget).toEqual({ blocksOverspend: false });
+  });
+
+  it('refuses blockOverspend on a savings jar: BAD_USER_INPUT on input.blockOverspend, and creates nothing', async () => {
+    const w = await h.wallet();
+    const before = await h.count(jars);
+    const error = onlyError(
+      await h.execute(
+        CREATE_JAR,
+        {
+          input: {
+            walletId: w.walletId,
+            name: 'Holiday',
+            kind: 'SAVINGS',
+            goalTarget: { amount: '100.00', currency: 'USD' },
+            blockOverspend: true,
+          },
+        },
+        w.token,
+      ),
+    );
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.blockOverspend' });
+    expect(await h.count(jars)).toBe(before);
+  });
+
   it('splits a completed deposit by the wallet’s rules into one ledger command, remainder left available', async () => {
     const w = await h.wallet();
     const savings = await savingsJar(w);

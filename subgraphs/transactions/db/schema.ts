@@ -1,5 +1,16 @@
+import { budgetPeriods } from '@walletgraph/platform/periods';
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export { inbox, outbox } from '@walletgraph/platform/db/tables';
 
@@ -64,6 +75,8 @@ export const operations = pgTable(
     index('operations_counterparty_page_idx')
       .on(t.counterpartyWalletId, t.createdAt, t.id)
       .where(sql`${t.counterpartyWalletId} is not null`),
+    // A spend from a jar that blocks overspending sums its jar's spends in the current period.
+    index('operations_jar_spend_idx').on(t.jarId, t.createdAt).where(sql`${t.kind} = 'JAR_SPEND'`),
   ],
 );
 
@@ -93,18 +106,32 @@ export type WalletProjectionRow = typeof walletProjection.$inferSelect;
 /**
  * What transactions knows of jars, projected from `jars.jar_created.v1` and `jars.jar_archived.v1`:
  * whose they are, which wallet holds them, its currency, and whether they still accept moves.
- * `name` and `kind` are as created (no event announces a rename).
+ * `name` and `kind` are as created (no event announces a rename), and so is an EXPENSE jar's
+ * budget: null for other jars and for jars announced before events carried budgets, which
+ * therefore enforce nothing. A spend from a jar that blocks overspending locks this row.
  */
-export const jarProjection = pgTable('jar_projection', {
-  jarId: uuid('jar_id').primaryKey(),
-  walletId: uuid('wallet_id').notNull(),
-  ownerId: uuid('owner_id').notNull(),
-  name: text('name').notNull(),
-  kind: text('kind', { enum: jarKinds }).notNull(),
-  currency: text('currency').notNull(),
-  status: text('status', { enum: jarStatuses }).notNull().default('ACTIVE'),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
-});
+export const jarProjection = pgTable(
+  'jar_projection',
+  {
+    jarId: uuid('jar_id').primaryKey(),
+    walletId: uuid('wallet_id').notNull(),
+    ownerId: uuid('owner_id').notNull(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: jarKinds }).notNull(),
+    currency: text('currency').notNull(),
+    status: text('status', { enum: jarStatuses }).notNull().default('ACTIVE'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    budgetLimitMinor: bigint('budget_limit_minor', { mode: 'bigint' }),
+    budgetPeriod: text('budget_period', { enum: budgetPeriods }),
+    blocksOverspend: boolean('blocks_overspend'),
+  },
+  (t) => [
+    check(
+      'jar_projection_budget_whole',
+      sql`(${t.budgetLimitMinor} is null) = (${t.budgetPeriod} is null) and (${t.budgetLimitMinor} is null) = (${t.blocksOverspend} is null)`,
+    ),
+  ],
+);
 
 export type JarProjectionRow = typeof jarProjection.$inferSelect;
 

@@ -332,6 +332,28 @@ describe('jar move decision', () => {
     ]);
   });
 
+  it('a spend past a budget that blocks overspending is FAILED at once, settled now, with no command', () => {
+    const decision = decideOperation(
+      jarMove('JAR_SPEND'),
+      { ...onJars(), budget: { ok: false, failureCode: 'BUDGET_EXCEEDED' } },
+      deps,
+    );
+    expect(decision.operation).toMatchObject({
+      kind: 'JAR_SPEND',
+      status: 'FAILED',
+      failureCode: 'BUDGET_EXCEEDED',
+      jarId: savingsJar,
+      settledAt: now,
+    });
+    expect(decision.ledgerPost).toBeNull();
+  });
+
+  it('a spend within its budget is PENDING with its command, as one without a budget', () => {
+    const within = decideOperation(jarMove('JAR_SPEND'), { ...onJars(), budget: { ok: true } }, deps);
+    expect(within).toEqual(decideOperation(jarMove('JAR_SPEND'), onJars(), deps));
+    expect(within.operation).toMatchObject({ status: 'PENDING', failureCode: null });
+  });
+
   it('a jar operation without its jar (or a move without its target) is a bug, not a command', () => {
     const row = {
       id: 'op',

@@ -1,6 +1,7 @@
 import type { EventData } from '@walletgraph/events';
 import { DomainError } from '@walletgraph/platform/errors';
 import type { NewOperationRow, OperationRow, WalletProjectionRow } from '../db/schema.ts';
+import type { BudgetCheck } from './budget.ts';
 import { isJarRequest, type OperationRequest, sourceField, type WalletRequest } from './requests.ts';
 
 /** What the rules need to know of a wallet (the `wallet_projection` row). */
@@ -104,18 +105,22 @@ export function checkRecipient(
 
 /**
  * Decides the operation a validated, authorised request creates: PENDING with the ledger
- * command that moves the money, or (a transfer whose recipient cannot receive) FAILED at once
- * with its failure code and no command, so retrying the key returns that same failure.
+ * command that moves the money, or FAILED at once with its failure code and no command (a
+ * transfer whose recipient cannot receive; a spend past a budget that blocks overspending), so
+ * retrying the key returns that same failure. `budget` is the check of a spend from a jar whose
+ * budget blocks overspending; absent or null when no budget applies.
  */
 export function decideOperation(
   request: OperationRequest,
-  state: OperationParties & { requestHash: string },
+  state: OperationParties & { requestHash: string; budget?: BudgetCheck | null },
   deps: { newId: () => string; now: Date },
 ): OperationDecision {
   const id = deps.newId();
-  const { source, recipient } = state;
+  const { source, recipient, budget } = state;
   const counterparty = recipient?.ok ? recipient.wallet : null;
-  const failureCode = recipient && !recipient.ok ? recipient.failureCode : null;
+  const failureCode =
+    (recipient && !recipient.ok ? recipient.failureCode : null) ??
+    (budget && !budget.ok ? budget.failureCode : null);
   const operation = {
     id,
     ownerId: source.ownerId,

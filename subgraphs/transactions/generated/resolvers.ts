@@ -91,6 +91,12 @@ export type Mutation = {
   deposit: Operation;
   moveBetweenJars: Operation;
   releaseFromJar: Operation;
+  /**
+   * Money out of a jar to the outside. From an EXPENSE jar whose budget blocks overspending, a spend
+   * that would take the current period's spending (its COMPLETED and PENDING spends) past the limit
+   * settles FAILED (BUDGET_EXCEEDED) without moving anything; spending exactly up to the limit is
+   * allowed. Any other budget only raises alerts.
+   */
   spendFromJar: Operation;
   /**
    * From the caller's wallet's available balance to another wallet, named by id or by its owner's
@@ -163,7 +169,7 @@ export type Operation = {
   direction: OperationDirection;
   /**
    * Why a FAILED operation failed: INSUFFICIENT_FUNDS, WALLET_ARCHIVED, RECIPIENT_NOT_FOUND,
-   * CURRENCY_MISMATCH, ACCOUNT_NOT_FOUND, ... Null unless FAILED.
+   * CURRENCY_MISMATCH, ACCOUNT_NOT_FOUND, BUDGET_EXCEEDED, ... Null unless FAILED.
    */
   failureCode?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];

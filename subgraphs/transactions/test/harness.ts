@@ -8,11 +8,14 @@ import {
 import { and, eq } from 'drizzle-orm';
 import * as schema from '../db/schema.ts';
 import { transactionsSubgraph } from '../server.ts';
-import type { TransactionsServices } from '../services.ts';
+import { type Clock, createTransactionsServices, type TransactionsServices } from '../services.ts';
 
 export { type ExecutionResult, onlyError } from '@walletgraph/platform/test/support/subgraph-harness';
 
 type Schema = typeof schema;
+
+/** An EXPENSE jar's budget as `jars.jar_created.v1` announces it (limit in minor units). */
+export type AnnouncedBudget = NonNullable<EventData<'jars.jar_created.v1'>['budget']>;
 
 /** A user as the projections know them: their email and default wallet. */
 export interface TestUser {
@@ -32,6 +35,8 @@ export interface TransactionsHarness extends SubgraphHarness<Schema, Transaction
   archiveWallet(ownerId: string, walletId: string): Promise<void>;
   /** Creates a jar in a wallet (of the wallet's currency), through the projections' consumer. */
   createJar(ownerId: string, walletId: string, currency?: string): Promise<string>;
+  /** Creates an EXPENSE jar (in EUR) with a budget, through the projections' consumer. */
+  createExpenseJar(ownerId: string, walletId: string, budget: AnnouncedBudget): Promise<string>;
   /** Archives a jar, through the projections' consumer. */
   archiveJar(ownerId: string, walletId: string, jarId: string): Promise<void>;
   /** The ledger commands in the outbox, oldest first. */
@@ -49,10 +54,23 @@ export interface TransactionsHarness extends SubgraphHarness<Schema, Transaction
  * The transactions subgraph as `pnpm start` runs it (server.ts's definition: services,
  * consumers, outbox relay, schema) in the shared subgraph harness (a throwaway real Postgres
  * database, an in-process bus, a recording publisher), with the projections' events at hand.
+ * `clock`, when given, replaces the system clock (operations are created at its time).
  */
-export async function createTransactionsHarness(): Promise<TransactionsHarness> {
-  const harness = await createSubgraphHarness(transactionsSubgraph);
+export async function createTransactionsHarness(
+  options: { clock?: Clock } = {},
+): Promise<TransactionsHarness> {
+  const { clock } = options;
+  const harness = await createSubgraphHarness(
+    clock
+      ? { ...transactionsSubgraph, services: (deps) => createTransactionsServices(deps, { clock }) }
+      : transactionsSubgraph,
+  );
   const { deliver, tokenFor, outboxData } = harness;
+  const jarCreated = async (data: Omit<EventData<'jars.jar_created.v1'>, 'jarId'>) => {
+    const jarId = uuidv7();
+    await deliver(createEvent('jars.jar_created.v1', { aggregateId: jarId, data: { jarId, ...data } }, meta));
+    return jarId;
+  };
 
   const opened = (ownerId: string, currency: string, isDefault: boolean) => {
     const walletId = uuidv7();
@@ -90,20 +108,10 @@ export async function createTransactionsHarness(): Promise<TransactionsHarness> 
         createEvent('wallet.archived.v1', { aggregateId: walletId, data: { walletId, ownerId } }, meta),
       );
     },
-    async createJar(ownerId, walletId, currency = 'EUR') {
-      const jarId = uuidv7();
-      await deliver(
-        createEvent(
-          'jars.jar_created.v1',
-          {
-            aggregateId: jarId,
-            data: { jarId, walletId, ownerId, name: 'Savings', kind: 'SAVINGS', currency },
-          },
-          meta,
-        ),
-      );
-      return jarId;
-    },
+    createJar: (ownerId, walletId, currency = 'EUR') =>
+      jarCreated({ walletId, ownerId, name: 'Savings', kind: 'SAVINGS', currency }),
+    createExpenseJar: (ownerId, walletId, budget) =>
+      jarCreated({ walletId, ownerId, name: 'Groceries', kind: 'EXPENSE', currency: 'EUR', budget }),
     async archiveJar(ownerId, walletId, jarId) {
       await deliver(
         createEvent('jars.jar_archived.v1', { aggregateId: jarId, data: { jarId, walletId, ownerId } }, meta),

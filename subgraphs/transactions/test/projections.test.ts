@@ -108,9 +108,40 @@ describe('projections', () => {
       currency: 'JPY',
       status: 'ACTIVE',
       createdAt: at,
+      // Announced without a budget (as before events carried one): nothing to enforce.
+      budgetLimitMinor: null,
+      budgetPeriod: null,
+      blocksOverspend: null,
     });
     await h.deliver({ ...event, id: uuidv7() });
     expect(await jarRow(jarId)).toEqual(first);
+  });
+
+  it('an expense jar is known with its budget: limit, period and whether it blocks overspending', async () => {
+    const [jarId, walletId, ownerId] = [uuidv7(), uuidv7(), uuidv7()];
+    const event = createEvent(
+      'jars.jar_created.v1',
+      {
+        aggregateId: jarId,
+        data: {
+          jarId,
+          walletId,
+          ownerId,
+          name: 'Groceries',
+          kind: 'EXPENSE',
+          currency: 'JPY',
+          budget: { limit: '40000', period: 'WEEKLY', blocksOverspend: true },
+        },
+      },
+      meta,
+    );
+    await h.deliver(event);
+    expect(await jarRow(jarId)).toMatchObject({
+      kind: 'EXPENSE',
+      budgetLimitMinor: 40000n,
+      budgetPeriod: 'WEEKLY',
+      blocksOverspend: true,
+    });
   });
 
   it('a jar archived is ARCHIVED for good: a late redelivery of its creation changes nothing', async () => {

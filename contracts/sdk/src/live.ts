@@ -1,0 +1,51 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { type ExecutionResult, print } from 'graphql';
+import { createClient, type Client as WsClient, type ClientOptions as WsClientOptions } from 'graphql-ws';
+
+export interface LiveClientOptions {
+  /** The gateway's GraphQL endpoint; `http(s)://…/graphql` becomes `ws(s)://…/graphql`. */
+  url: string;
+  /** The access token, sent in `connection_init` as `authorization: Bearer <token>`. */
+  token: string;
+  /** Passed to graphql-ws (retries, lazy connection, keep-alive, a WebSocket implementation, …). */
+  options?: Omit<WsClientOptions, 'url' | 'connectionParams'>;
+}
+
+export interface LiveClient {
+  /**
+   * Subscribes with a typed subscription document; each event arrives as a typed result. Ends
+   * when the iteration is ended (`return()`, `break`) or the server completes it.
+   */
+  subscribe<TResult, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables?: TVariables,
+  ): AsyncIterableIterator<ExecutionResult<TResult>>;
+  /** The underlying graphql-ws client (events such as `connected`, `closed`). */
+  readonly ws: WsClient;
+  /** Closes the socket and ends every subscription. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Live updates over graphql-ws, on the same `/graphql` endpoint as queries. Events say what
+ * changed; a client that was disconnected catches up by querying (Redis pub/sub does not replay
+ * what it missed), e.g. `wallet(id) { balance … }` or `Wallet.operations` since its last seen one.
+ */
+export function createLiveClient(o: LiveClientOptions): LiveClient {
+  const ws = createClient({
+    ...o.options,
+    url: o.url.replace(/^http/, 'ws'),
+    connectionParams: { authorization: `Bearer ${o.token}` },
+  });
+  return {
+    ws,
+    subscribe(document, variables) {
+      return ws.iterate({ query: print(document), variables: variables ?? {} }) as AsyncIterableIterator<
+        ExecutionResult<never>
+      >;
+    },
+    async dispose() {
+      await ws.dispose();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import type { LiveNotice } from '@walletgraph/platform/pubsub';
+import type { PubSubEngine } from 'graphql-subscriptions';
+
+export interface FeedOptions {
+  engine: PubSubEngine;
+  /** The verified subscriber's channel (`user:<id>:<topic>`). */
+  channel: string;
+  /** Notices that pass; an id argument of the subscription narrows with it. */
+  accept: (notice: LiveNotice) => boolean;
+  /**
+   * Notices waiting for a client that reads slower than they arrive, at most. Past it, a notice
+   * with a coalescing key replaces the waiting one with the same key (a balance: only the latest
+   * matters), and otherwise the oldest waiting notice is dropped.
+   */
+  capacity: number;
+  coalesceKey?: (notice: LiveNotice) => string | null;
+}
+
+export interface Feed extends AsyncIterableIterator<LiveNotice> {
+  /** Notices dropped or coalesced away because the client fell behind. */
+  readonly dropped: number;
+}
+
+/**
+ * A subscription's notices as an async iterator with a bounded queue, so a slow client costs a
+ * fixed amount of memory however fast events come (graphql-ws pulls the next notice only once
+ * the previous message was handed to the socket). Unsubscribes from the engine when the
+ * iteration ends (client complete, socket close, server dispose).
+ */
+export async function openFeed(o: FeedOptions): Promise<Feed> {
+  const queue: LiveNotice[] = [];
+  const waiting: ((result: IteratorResult<LiveNotice>) => void)[] = [];
+  let dropped = 0;
+  let done = false;
+
+  function push(notice: LiveNotice): void {
+    if (done || !o.accept(notice)) return;
+    const next = waiting.shift();
+    if (next) {
+      next({ value: notice, done: false });
+      return;
+    }
+    if (queue.length >= o.capacity) {
+      const key = o.coalesceKey?.(notice) ?? null;
+      const same = key === null ? -1 : queue.findIndex((n) => o.coalesceKey?.(n) === key);
+      queue.splice(same >= 0 ? same : 0, 1);
+      dropped++;
+    }
+    queue.push(notice);
+  }
+
+  const subscription = await o.engine.subscribe(o.channel, push, {});
+
+  async function finish(): Promise<IteratorResult<LiveNotice>> {
+    if (!done) {
+      done = true;
+      queue.length = 0;
+      for (const resolve of waiting.splice(0)) resolve({ value: undefined, done: true });
+      o.engine.unsubscribe(subscription);
+    }
+    return { value: undefined, done: true };
+  }
+
+  const feed: Feed = {
+    get dropped() {
+      return dropped;
+    },
+    next() {
+      if (done) return Promise.resolve({ value: undefined, done: true });
+      const notice = queue.shift();
+      if (notice) return Promise.resolve({ value: notice, done: false });
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    return: finish,
+    throw: async (error) => {
+      await finish();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return feed;
+    },
+  };
+  return feed;
+}

@@ -1,0 +1,183 @@
+import type { IncomingMessage, Server } from 'node:http';
+import {
+  type TokenVerifier,
+  type Viewer,
+  viewerFromAuthorization,
+} from '@walletgraph/platform/auth/verifier';
+import type { Logger } from '@walletgraph/platform/logger';
+import { GraphQLError, type GraphQLSchema, getOperationAST, parse, validate } from 'graphql';
+import type { PubSubEngine } from 'graphql-subscriptions';
+import { useServer } from 'graphql-ws/use/ws';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { RunQuery } from './forward.ts';
+import type { SubscriptionContext } from './schema.ts';
+
+export interface SubscriptionServerOptions {
+  /** The gateway's HTTP server: subscriptions share its port and its `/graphql` path. */
+  server: Server;
+  path: string;
+  /** The subscription schema (schema.ts). */
+  schema: GraphQLSchema;
+  verifier: TokenVerifier;
+  engine: PubSubEngine;
+  /** Runs a query on the supergraph as this subscriber, from this address. */
+  runAs: (viewer: Viewer, clientAddress: string) => RunQuery;
+  logger: Logger;
+  /** Open subscriptions per user on this process. */
+  perUser: number;
+  queueSize: number;
+  pingMs: number;
+}
+
+export interface SubscriptionServer {
+  /** Completes every open subscription, closes every socket (1001 Going away) and stops pinging. */
+  stop(): Promise<void>;
+}
+
+interface Session {
+  viewer: Viewer;
+  clientAddress: string;
+  active: Set<string>;
+  expiry: NodeJS.Timeout;
+}
+
+/** The close code for a missing, bad or expired token (graphql-ws reserves 4403 for refusals). */
+export const UNAUTHORIZED_CLOSE = 4401;
+
+/**
+ * graphql-ws on the gateway's own port and `/graphql` path (ARCHITECTURE.md §8). The token comes
+ * in `connection_init` (`authorization`), is verified like an HTTP request's, and a bad one closes
+ * the socket with 4401 before anything else; the socket closes with 4401 when the token expires.
+ * Only subscriptions are served here (queries and mutations go over HTTP); each user may hold
+ * `perUser` at once; a socket that does not answer a ping within `pingMs` is dropped.
+ */
+export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionServer {
+  const log = o.logger.child({ component: 'subscriptions' });
+  const wss = new WebSocketServer({ server: o.server, path: o.path });
+  const sessions = new WeakMap<WebSocket, Session>();
+  const perUser = new Map<string, number>();
+  const count = (userId: string, delta: number) => {
+    const n = (perUser.get(userId) ?? 0) + delta;
+    if (n > 0) perUser.set(userId, n);
+    else perUser.delete(userId);
+  };
+  type Extra = { socket: WebSocket; request: IncomingMessage };
+  const sessionOf = (extra: Extra) => sessions.get(extra.socket);
+
+  const server = useServer<Record<string, unknown>, Extra>(
+    {
+      schema: o.schema,
+      async onConnect(ctx) {
+        const { socket, request } = ctx.extra;
+        const header = ctx.connectionParams?.authorization;
+        let viewer: Viewer | null = null;
+        try {
+          viewer = typeof header === 'string' ? await viewerFromAuthorization(o.verifier, header) : null;
+        } catch {
+          viewer = null;
+        }
+        if (!viewer) {
+          socket.close(
+            UNAUTHORIZED_CLOSE,
+            'Unauthorized: a valid bearer token is required in connection_init',
+          );
+          return false;
+        }
+        const expiry = setTimeout(
+          () => socket.close(UNAUTHORIZED_CLOSE, 'Unauthorized: the token expired'),
+          Math.max(0, viewer.expiresAt.getTime() - Date.now()),
+        );
+        expiry.unref();
+        sessions.set(socket, {
+          viewer,
+          clientAddress: request.socket.remoteAddress ?? 'unknown',
+          active: new Set(),
+          expiry,
+        });
+        return true;
+      },
+      onSubscribe(ctx, id, payload) {
+        const session = sessionOf(ctx.extra);
+        if (!session) return [new GraphQLError('not connected', { extensions: { code: 'UNAUTHENTICATED' } })];
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const errors = validate(o.schema, document);
+        if (errors.length > 0) return errors;
+        const operation = getOperationAST(document, payload.operationName);
+        if (operation?.operation !== 'subscription') {
+          return [
+            new GraphQLError(
+              'Only subscriptions are served over WebSocket: send queries and mutations over HTTP.',
+              {
+                extensions: { code: 'BAD_REQUEST' },
+              },
+            ),
+          ];
+        }
+        const { userId } = session.viewer;
+        if ((perUser.get(userId) ?? 0) >= o.perUser) {
+          return [
+            new GraphQLError(`At most ${o.perUser} open subscriptions per user: complete one first.`, {
+              extensions: { code: 'RATE_LIMITED' },
+            }),
+          ];
+        }
+        session.active.add(id);
+        count(userId, 1);
+        return undefined;
+      },
+      onComplete(ctx, id) {
+        const session = sessionOf(ctx.extra);
+        if (session?.active.delete(id)) count(session.viewer.userId, -1);
+      },
+      onClose(ctx) {
+        const session = sessionOf(ctx.extra);
+        if (!session) return;
+        clearTimeout(session.expiry);
+        count(session.viewer.userId, -session.active.size);
+        session.active.clear();
+      },
+      context(ctx): SubscriptionContext & Record<string, unknown> {
+        const session = sessionOf(ctx.extra)!;
+        return {
+          userId: session.viewer.userId,
+          run: o.runAs(session.viewer, session.clientAddress),
+          engine: o.engine,
+          queueSize: o.queueSize,
+        };
+      },
+    },
+    wss,
+  );
+
+  // Liveness: every socket must answer each ping before the next one, or it is dropped.
+  const alive = new WeakMap<WebSocket, boolean>();
+  wss.on('connection', (socket) => {
+    alive.set(socket, true);
+    socket.on('pong', () => alive.set(socket, true));
+  });
+  const pinger = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (alive.get(socket) === false) {
+        log.info('dropping a subscription socket that stopped answering pings');
+        socket.terminate();
+        continue;
+      }
+      alive.set(socket, false);
+      socket.ping();
+    }
+  }, o.pingMs);
+  pinger.unref();
+
+  return {
+    async stop() {
+      clearInterval(pinger);
+      // Closes every socket with 1001 (Going away), which completes its subscriptions, then the server.
+      await server.dispose();
+    },
+  };
+}

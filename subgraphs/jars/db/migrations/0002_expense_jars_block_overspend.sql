@@ -1,0 +1,1 @@
+ALTER TABLE "jars" ADD COLUMN "blocks_overspend" boolean DEFAULT false NOT NULL;

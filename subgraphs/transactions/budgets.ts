@@ -1,0 +1,56 @@
+import { periodContaining } from '@walletgraph/platform/periods';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { jarProjection, operations } from './db/schema.ts';
+import { type BudgetCheck, blockingBudget, checkBudget } from './domain/budget.ts';
+import type { OperationParties } from './domain/operations.ts';
+import type { OperationRequest } from './domain/requests.ts';
+import type { TransactionsExecutor } from './services.ts';
+
+/**
+ * Checks a spend from a jar whose budget blocks overspending against what the jar's current
+ * period has spent; null when no budget applies (any other request, or a jar that does not
+ * block). Runs inside the transaction that inserts the operation, and `now` is that operation's
+ * `createdAt`, so the spend counts in the period it was checked against.
+ *
+ * Two spends racing on one jar must not both fit into the last of its budget, so the jar's
+ * projection row is locked (SELECT … FOR UPDATE) before the period is summed: a second spend
+ * waits until the first has committed its operation, then (READ COMMITTED reads afresh per
+ * statement) its sum counts it. A row lock, rather than SERIALIZABLE (which aborts one of the two
+ * and needs a retry loop) or an advisory lock (which needs a key derived from the jar id): the
+ * row is the jar, and the lock ends with the transaction, committed or not. Only a blocking jar's
+ * row matches the query, so spends from other jars never wait for one another.
+ */
+export async function checkSpendBudget(
+  tx: TransactionsExecutor,
+  request: OperationRequest,
+  parties: Pick<OperationParties, 'jarId'>,
+  now: Date,
+): Promise<BudgetCheck | null> {
+  // Only a spend can exceed a budget: other requests lock and read nothing.
+  if (request.kind !== 'JAR_SPEND' || !parties.jarId) return null;
+  const [jar] = await tx
+    .select()
+    .from(jarProjection)
+    .where(and(eq(jarProjection.jarId, parties.jarId), eq(jarProjection.blocksOverspend, true)))
+    .for('update');
+  const budget = blockingBudget(request, jar ?? null);
+  if (!budget) return null;
+  const period = periodContaining(budget.period, now);
+  const spends = await tx
+    .select({ status: operations.status, total: sql<string>`sum(${operations.amountMinor})` })
+    .from(operations)
+    .where(
+      and(
+        eq(operations.jarId, parties.jarId),
+        eq(operations.kind, 'JAR_SPEND'),
+        gte(operations.createdAt, period.start),
+        lt(operations.createdAt, period.end),
+      ),
+    )
+    .groupBy(operations.status);
+  return checkBudget(
+    budget,
+    spends.map((s) => ({ status: s.status, amountMinor: BigInt(s.total) })),
+    request.amount.minor,
+  );
+}
