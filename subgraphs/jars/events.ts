@@ -1,5 +1,6 @@
 import { causedBy, createEvent, uuidv7 } from '@walletgraph/events';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
+import type { LiveNotice, LiveTopic } from '@walletgraph/platform/pubsub';
 import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import * as schema from './db/schema.ts';
 import { defaultJarFor } from './domain/jar.ts';
@@ -18,6 +19,9 @@ type Schema = typeof schema;
  * - `jars.ledger`: the ledger's entries, projected into each jar's movements (goals, budgets,
  *   period leftovers; projection.ts).
  * - `jars.allocation`: completed deposits, split across the wallet's jars by its rules (rules.ts).
+ * - `jars.live-updates`: its own announcements, published to their owner's subscriptions as
+ *   id-only notices (ARCHITECTURE.md §8) once committed; a jar's balance changes are published
+ *   from `jars.ledger` after its commit.
  */
 export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] => [
   {
@@ -47,8 +51,14 @@ export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] 
   {
     name: 'jars.ledger',
     handlers: {
-      async 'ledger.posted.v1'(event, tx) {
-        await projectLedgerEntry(tx, event, services.logger);
+      async 'ledger.posted.v1'(event, tx, ctx) {
+        const moved = await projectLedgerEntry(tx, event, services.logger);
+        ctx.afterCommit(() =>
+          notify(
+            services,
+            moved.map((jar) => [jar.ownerId, 'jarUpdated', { jarId: jar.id }]),
+          ),
+        );
       },
     },
   },
@@ -61,4 +71,31 @@ export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] 
       },
     },
   },
+  {
+    name: 'jars.live-updates',
+    handlers: {
+      async 'jars.jar_created.v1'(event) {
+        await notify(services, [[event.data.ownerId, 'jarUpdated', { jarId: event.data.jarId }]]);
+      },
+      async 'jars.jar_archived.v1'(event) {
+        await notify(services, [[event.data.ownerId, 'jarUpdated', { jarId: event.data.jarId }]]);
+      },
+      async 'jars.goal_achieved.v1'(event) {
+        const { ownerId, jarId, achievedAt } = event.data;
+        await notify(services, [[ownerId, 'goalAchieved', { jarId, achievedAt }]]);
+      },
+      async 'jars.budget_threshold_reached.v1'(event) {
+        const { ownerId, jarId, thresholdPercent, spent, limit, currency } = event.data;
+        const notice = { jarId, thresholdPercent: String(thresholdPercent), spent, limit, currency };
+        await notify(services, [[ownerId, 'budgetAlert', notice]]);
+      },
+    },
+  },
 ];
+
+/** Publishes live notices; a failure throws, so the broker retries the event that announced them. */
+async function notify(services: JarsServices, notices: [string, LiveTopic, LiveNotice][]): Promise<void> {
+  await Promise.all(
+    notices.map(([userId, topic, notice]) => services.publisher.publish(userId, topic, notice)),
+  );
+}

@@ -38,15 +38,16 @@ export function movementsOf(postings: readonly { account: string; amount: string
  * `goal_achieved_at`), and each budget threshold its period's spending reached
  * (`jars.budget_threshold_reached.v1`, once per threshold and period: `budget_alerts` is keyed so).
  * The jars are locked first, in id order, so concurrent entries on one jar take turns: each sees
- * the other's movement, and two never both announce the same goal.
+ * the other's movement, and two never both announce the same goal. Returns the jars it moved
+ * (none for a redelivery).
  */
 export async function projectLedgerEntry(
   tx: JarsExecutor,
   event: Event<'ledger.posted.v1'>,
   logger: Logger,
-): Promise<void> {
+): Promise<Pick<JarRow, 'id' | 'ownerId'>[]> {
   const movements = movementsOf(event.data.postings);
-  if (movements.length === 0) return;
+  if (movements.length === 0) return [];
   const ids = movements.map((m) => m.jarId).sort();
   const locked = await tx
     .select()
@@ -56,6 +57,7 @@ export async function projectLedgerEntry(
     .for('update');
   const byId = new Map(locked.map((j) => [j.id, j]));
   const at = new Date(event.occurredAt);
+  const moved: Pick<JarRow, 'id' | 'ownerId'>[] = [];
   for (const movement of movements) {
     const jar = byId.get(movement.jarId);
     if (!jar) {
@@ -79,9 +81,11 @@ export async function projectLedgerEntry(
       .onConflictDoNothing()
       .returning();
     if (!inserted) continue;
+    moved.push({ id: jar.id, ownerId: jar.ownerId });
     await announceGoal(tx, jar, at, event);
     if (movement.kind === 'SPEND') await announceThresholds(tx, jar, at, event);
   }
+  return moved;
 }
 
 async function announceGoal(tx: JarsExecutor, jar: JarRow, at: Date, cause: Event): Promise<void> {

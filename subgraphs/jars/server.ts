@@ -18,7 +18,7 @@ export const jarsSubgraph = defineSubgraph<typeof schema, JarsServices>({
   dir: import.meta.dirname,
   resolvers,
   dbSchema: schema,
-  services: ({ db, logger }) => createJarsServices({ db, logger }),
+  services: ({ db, logger, publisher }) => createJarsServices({ db, logger, publisher }),
   consumers,
   async stopServices(services) {
     await services.periods.stop();

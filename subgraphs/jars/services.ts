@@ -3,6 +3,7 @@ import type { Clock } from '@walletgraph/platform/clock';
 import { systemClock } from '@walletgraph/platform/clock';
 import type { DatabaseHandle, Executor } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
+import type { Publisher } from '@walletgraph/platform/pubsub';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
 import {
@@ -21,6 +22,8 @@ export interface JarsServices {
   newId: () => string;
   /** Period ends: Income resets, expense leftovers returned (ARCHITECTURE.md §6). */
   periods: PeriodProcessor;
+  /** Live updates to users' subscriptions, published after commit. */
+  publisher: Publisher;
   logger: Logger;
 }
 
@@ -35,11 +38,11 @@ export interface JarsServicesOptions {
 }
 
 export function createJarsServices(
-  deps: { db: DatabaseHandle<JarsSchema>; logger: Logger },
+  deps: { db: DatabaseHandle<JarsSchema>; logger: Logger; publisher: Publisher },
   options: JarsServicesOptions = {},
 ): JarsServices {
   const clock = options.clock ?? systemClock;
   const periods = createPeriodProcessor({ db: deps.db, clock, logger: deps.logger, ...options.periods });
   periods.start();
-  return { clock, newId: uuidv7, periods, logger: deps.logger };
+  return { clock, newId: uuidv7, periods, publisher: deps.publisher, logger: deps.logger };
 }

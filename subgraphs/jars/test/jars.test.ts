@@ -1,3 +1,4 @@
+import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocationRules, jars } from '../db/schema.ts';
 import { createJarsHarness, JAR_FIELDS, type JarsHarness, onlyError, type TestWallet } from './harness.ts';
@@ -325,6 +326,46 @@ describe('jars', () => {
       code: 'BAD_USER_INPUT',
       field: 'id',
     });
+  });
+});
+
+describe('live updates', () => {
+  it('tells the owner when a jar changes, reaches its goal or crosses a budget threshold', async () => {
+    const w = await h.wallet();
+    const savings = await savingsJar(w, '10.00');
+    const groceries = await expenseJar(w);
+    await h.deliver(
+      h.posted(available(w), `jar:${savings}`, 1_000n),
+      h.posted(available(w), `jar:${groceries}`, 9_000n),
+      h.posted(`jar:${groceries}`, 'external:withdrawals:USD', 8_000n),
+    );
+    const mine = () => h.published.filter((p) => p.userId === w.userId);
+    await waitFor('the goal and budget notices', async () =>
+      mine().some((p) => p.topic === 'goalAchieved') && mine().some((p) => p.topic === 'budgetAlert')
+        ? true
+        : undefined,
+    );
+    expect(mine().filter((p) => p.topic === 'goalAchieved')).toEqual([
+      { userId: w.userId, topic: 'goalAchieved', notice: { jarId: savings, achievedAt: expect.any(String) } },
+    ]);
+    expect(mine().filter((p) => p.topic === 'budgetAlert')).toEqual([
+      {
+        userId: w.userId,
+        topic: 'budgetAlert',
+        notice: { jarId: groceries, thresholdPercent: '80', spent: '8000', limit: '10000', currency: 'USD' },
+      },
+    ]);
+    const updated = new Set(
+      mine()
+        .filter((p) => p.topic === 'jarUpdated')
+        .map((p) => p.notice.jarId),
+    );
+    // The Income jar's creation, the two new jars' creation and their balance changes.
+    expect(updated.size).toBe(3);
+    expect([...updated]).toEqual(expect.arrayContaining([savings, groceries]));
+    expect(
+      h.published.filter((p) => p.userId !== w.userId && [savings, groceries].includes(p.notice.jarId ?? '')),
+    ).toEqual([]);
   });
 });
 
