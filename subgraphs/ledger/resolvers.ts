@@ -7,7 +7,7 @@ import { accountId, jarIdOf, walletBalances } from './domain/accounts.ts';
 import { decodeCursor, encodeCursor, statementPageSize } from './domain/statement.ts';
 import { notOpenedYet } from './domain/wallet.ts';
 import type { Resolvers } from './generated/resolvers.ts';
-import { readStatement } from './statement.ts';
+import { loadStatement } from './statement.ts';
 
 export const resolvers: Resolvers = {
   DateTime,
@@ -32,7 +32,7 @@ export const resolvers: Resolvers = {
     async statement(wallet, args, ctx) {
       const first = statementPageSize(args.first);
       const before = args.after ? decodeCursor(args.after) : null;
-      const lines = wallet.opened ? await readStatement(ctx.db, wallet.id, { before, limit: first + 1 }) : [];
+      const lines = wallet.opened ? await loadStatement(ctx, wallet.id, { before, limit: first + 1 }) : [];
       const edges = lines.slice(0, first).map((line) => ({
         cursor: encodeCursor(line.sequence),
         node: {

@@ -23,6 +23,12 @@ import { startRealStack, type TestStack } from '../support/stack.ts';
 
 const USERS = 8;
 const TRANSFERS = 300;
+/**
+ * Every planned transfer is sent at once: 300 workers, the retried ones sending twice, so some
+ * 360 transfer requests are in flight together. At least this many must have been.
+ */
+const MIN_IN_FLIGHT = 200;
+/** Funding, and following operations until they settle: setup and polling, not the workload. */
 const CONCURRENCY = 16;
 /** Each user's funding, in cents: two deposits of 60.00 and 40.00. */
 const FUNDING = [6_000n, 4_000n];
@@ -86,10 +92,22 @@ describe('bank workload through the gateway, real mode', () => {
       return { from, to, minor, key: newKey(`bank-${i}`), twice: i % 5 === 4 };
     });
 
-    const replies = await pool(plan, CONCURRENCY, async (t) => {
-      const send = () => transfer(people[t.from]!, people[t.to]!, t.minor, t.key, 5_000);
+    let inFlight = 0;
+    let peakInFlight = 0;
+    const replies = await pool(plan, plan.length, async (t) => {
+      const send = async () => {
+        peakInFlight = Math.max(peakInFlight, ++inFlight);
+        try {
+          return await transfer(people[t.from]!, people[t.to]!, t.minor, t.key, 5_000);
+        } finally {
+          inFlight--;
+        }
+      };
       return t.twice ? Promise.all([send(), send()]) : [await send()];
     });
+    expect(peakInFlight, `${context}: transfer requests in flight at once`).toBeGreaterThanOrEqual(
+      MIN_IN_FLIGHT,
+    );
 
     // Every request was answered, and the two answers to a key sent twice name one operation.
     const byKey = new Map<string, OperationFieldsFragment>();

@@ -1,5 +1,8 @@
+import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { DepositDocument, type OperationFieldsFragment } from '@walletgraph/sdk';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountId } from '../../subgraphs/ledger/domain/accounts.ts';
 import {
   deposit,
   eur,
@@ -35,6 +38,77 @@ afterAll(async () => {
 /** A deterministic mix: amounts and pairs follow from the index alone. */
 const amountOf = (i: number) => BigInt(100 + ((i * 7_919) % 4_900));
 
+/** A ledger batch transaction seen open in pg_stat_activity, and how it ended. */
+interface CaughtBatch {
+  /** What the batch was running when caught. */
+  query: string;
+  /** Its transaction id (xid8). */
+  xid: string;
+  /** `pg_xact_status` once the killed ledger's backend has gone: `aborted` if it never committed. */
+  ended: string;
+}
+
+/**
+ * SIGKILLs the ledger while one of its batch transactions is provably open. The test holds a row
+ * lock on `account`, which the burst keeps posting to, so the next batch needing it waits in its
+ * `for update` with its transaction open and already written to (its inbox rows: it has a
+ * transaction id). Once pg_stat_activity shows that wait, the ledger is killed and the lock let
+ * go; the batch's transaction then ends aborted, never committed: redelivery must apply it.
+ */
+async function killLedgerMidBatch(stack: TestStack, account: string): Promise<CaughtBatch> {
+  const sql = postgres(stack.databases.ledger!, { max: 2, onnotice: () => {} });
+  try {
+    const release = Promise.withResolvers<void>();
+    const holding = Promise.withResolvers<number>();
+    const holder = sql.begin(async (tx) => {
+      const [row] = await tx<{ pid: number }[]>`
+        select pg_backend_pid() as pid from accounts where id = ${account} for update`;
+      holding.resolve(row!.pid);
+      await release.promise;
+    });
+    let caught: { query: string; xid: string; current: string };
+    try {
+      const holderPid = await Promise.race([holding.promise, holder.then(() => 0)]);
+      caught = await waitFor(
+        'a ledger batch transaction waiting for the held account',
+        async () => {
+          const [row] = await sql<{ query: string; xid: string; current: string }[]>`
+            select query, backend_xid::text as xid, pg_snapshot_xmax(pg_current_snapshot())::text as current
+            from pg_stat_activity
+            where datname = current_database() and backend_xid is not null and wait_event_type = 'Lock'
+              and ${holderPid}::int = any(pg_blocking_pids(pid))`;
+          return row;
+        },
+        { timeoutMs: 30_000, intervalMs: 5 },
+      );
+      await stack.kill('ledger');
+    } finally {
+      release.resolve();
+      await holder;
+    }
+    const xid = fullXid(caught.xid, caught.current);
+    const ended = await waitFor(
+      `transaction ${xid} of the killed ledger to end`,
+      async () => {
+        const [row] = await sql<{ status: string }[]>`select pg_xact_status(${xid}::xid8) as status`;
+        return row!.status === 'in progress' ? undefined : row!.status;
+      },
+      { timeoutMs: 30_000, intervalMs: 20 },
+    );
+    return { query: caught.query, xid, ended };
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** The xid8 of a 32-bit `backend_xid`, from a current xid8: the epoch, less one if the xid wrapped since. */
+function fullXid(xid: string, current: string): string {
+  const now = BigInt(current);
+  const low = BigInt(xid);
+  const epoch = (now >> 32n) - (low > (now & 0xffff_ffffn) ? 1n : 0n);
+  return ((epoch << 32n) | low).toString();
+}
+
 describe('crashes while money moves, real mode', () => {
   it('the ledger killed while commands flow: every operation settles, none is applied twice', async () => {
     const people = await Promise.all(['lea', 'lou', 'lia', 'lex'].map((n) => person(stack, n)));
@@ -42,7 +116,8 @@ describe('crashes while money moves, real mode', () => {
     for (const op of funded) expect(op.status).toBe('COMPLETED');
 
     // 120 operations, a third deposits and the rest transfers (some of them overdrawing), sent
-    // without waiting for settlement; the ledger dies once a third of them have been accepted.
+    // without waiting for settlement; once a third of them have been accepted, the ledger dies
+    // while one of its batches is open.
     const burst = Array.from({ length: 120 }, (_, i) => ({
       i,
       from: people[i % people.length]!,
@@ -52,17 +127,23 @@ describe('crashes while money moves, real mode', () => {
       kind: i % 3 === 0 ? ('DEPOSIT' as const) : ('TRANSFER' as const),
     }));
     let accepted = 0;
-    let killed: Promise<void> | undefined;
+    let killed: Promise<CaughtBatch> | undefined;
     const replies = await pool(burst, 8, async (b) => {
       const op =
         b.kind === 'DEPOSIT'
           ? await deposit(b.from, b.minor, b.key, 0)
           : await transfer(b.from, b.to, b.minor, b.key, 0);
-      if (++accepted === 40) killed = stack.kill('ledger');
+      if (++accepted === 40) {
+        killed = killLedgerMidBatch(stack, accountId.walletAvailable(people[0]!.walletId));
+        // Awaited after the burst; until then a failure must not surface as an unhandled rejection.
+        killed.catch(() => {});
+      }
       return op;
     });
     expect(killed, 'the ledger was killed during the burst').toBeDefined();
-    await killed;
+    const caught = await killed!;
+    expect(caught.query, 'the batch was caught locking its accounts').toMatch(/for update/i);
+    expect(caught.ended, `the caught batch (transaction ${caught.xid}) never committed`).toBe('aborted');
     await stack.restart('ledger');
 
     // The transactions subgraph accepted every request (it does not need the ledger to do so).

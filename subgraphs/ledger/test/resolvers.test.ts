@@ -140,6 +140,85 @@ describe('ledger fields (real Postgres)', () => {
     expect(empty).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
   });
 
+  it('answers the statements of several wallets in one query per distinct page', async () => {
+    const a = await h.openWallet('USD');
+    const b = await h.openWallet('USD', a.ownerId);
+    const c = await h.openWallet('USD', a.ownerId);
+    const empty = await h.openWallet('USD', a.ownerId);
+    await h.apply(deposit(newKey(), a, 500n), deposit(newKey(), b, 700n), deposit(newKey(), c, 900n));
+    await h.apply(transfer(newKey(), a.available, b.available, 200n, 'USD'));
+    await h.apply(transfer(newKey(), c.available, c.jar, 400n, 'USD'));
+    await h.apply(transfer(newKey(), b.available, accountId.external('withdrawals', 'USD'), 100n, 'USD'));
+    const reps = [wallet(a.walletId), wallet(b.walletId), wallet(c.walletId), wallet(empty.walletId)];
+    const amounts = (statement: { edges: { node: StatementNode }[] }) =>
+      statement.edges.map(({ node }) => [node.amount.amount, node.balanceAfter.amount]);
+
+    const res = await h.execute(STATEMENT, { reps, first: 5 }, a.ownerId);
+    expect(res.errors).toEqual([]);
+    expect(res.data._entities.map((w: { statement: never }) => amounts(w.statement))).toEqual([
+      [
+        ['-2.00', '3.00'],
+        ['5.00', '5.00'],
+      ],
+      [
+        ['-1.00', '8.00'],
+        ['2.00', '9.00'],
+        ['7.00', '7.00'],
+      ],
+      [
+        ['0.00', '9.00'],
+        ['9.00', '9.00'],
+      ],
+      [],
+    ]);
+    // DataLoader: one read of the wallets' accounts, one of all four statements.
+    expect(res.queries).toBe(2);
+
+    // Two page shapes over the same wallets: one statement query each.
+    const shapes = await h.execute(
+      /* GraphQL */ `
+        query Pages($reps: [_Any!]!) {
+          _entities(representations: $reps) {
+            ... on Wallet {
+              newest: statement(first: 1) { edges { node { amount { amount } balanceAfter { amount } } } }
+              two: statement(first: 2) { edges { node { amount { amount } balanceAfter { amount } } } }
+            }
+          }
+        }
+      `,
+      { reps },
+      a.ownerId,
+    );
+    expect(shapes.errors).toEqual([]);
+    expect(
+      shapes.data._entities.map((w: { newest: never; two: never }) => [amounts(w.newest), amounts(w.two)]),
+    ).toEqual([
+      [
+        [['-2.00', '3.00']],
+        [
+          ['-2.00', '3.00'],
+          ['5.00', '5.00'],
+        ],
+      ],
+      [
+        [['-1.00', '8.00']],
+        [
+          ['-1.00', '8.00'],
+          ['2.00', '9.00'],
+        ],
+      ],
+      [
+        [['0.00', '9.00']],
+        [
+          ['0.00', '9.00'],
+          ['9.00', '9.00'],
+        ],
+      ],
+      [[], []],
+    ]);
+    expect(shapes.queries).toBe(3);
+  });
+
   it('refuses a page size outside 1..100 and a cursor it did not issue, naming the argument', async () => {
     const w = await h.openWallet();
     const ask = (variables: Record<string, unknown>) =>
