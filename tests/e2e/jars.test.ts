@@ -240,4 +240,62 @@ describe('a month of money in jars, real mode', () => {
       jars: { Income: 0n, Holiday: 0n, Groceries: 0n },
     });
   });
+
+  it('concurrent allocations and spends on one jar never overdraw it, nor announce a goal or threshold twice', async () => {
+    const bea = await person(stack, 'bea');
+    expect((await deposit(bea, 20_000n)).status).toBe('COMPLETED');
+    const create = async (input: Record<string, unknown>) => {
+      const res = await bea.client.request(CreateJarDocument, {
+        input: { walletId: bea.walletId, ...input } as never,
+      });
+      expect(res.errors).toBeUndefined();
+      return res.data!.createJar;
+    };
+    const savings = await create({ name: 'Bike', kind: 'SAVINGS', goalTarget: eur(5_000n) });
+    const food = await create({ name: 'Food', kind: 'EXPENSE', budgetLimit: eur(4_000n) });
+    // All at once: 20 × 5.00 into savings, 20 × 5.00 into food, 20 × 3.00 spent from food.
+    const moves = Array.from({ length: 60 }, (_, i) => i);
+    const results = await Promise.all(
+      moves.map(async (i) => {
+        const input = {
+          jarId: i < 20 ? savings.id : food.id,
+          amount: eur(i < 40 ? 500n : 300n),
+          idempotencyKey: newKey(`jar-race-${i}`),
+        };
+        const res =
+          i < 40
+            ? (await bea.client.request(AllocateToJarDocument, { input, waitMs: 10_000 })).data?.allocateToJar
+            : (await bea.client.request(SpendFromJarDocument, { input, waitMs: 10_000 })).data?.spendFromJar;
+        return { i, op: await settled(bea.client, res!) };
+      }),
+    );
+    const completed = (from: number, to: number) =>
+      results.filter((r) => r.i >= from && r.i < to && r.op.status === 'COMPLETED').length;
+    for (const r of results) {
+      if (r.op.status === 'FAILED') expect(r.op.failureCode).toBe('INSUFFICIENT_FUNDS');
+    }
+    expect(completed(0, 40)).toBe(40);
+    const spends = completed(40, 60);
+    const spent = BigInt(spends) * 300n;
+    const b = await expectWallet(bea, {
+      total: 20_000n - spent,
+      available: 0n,
+      jars: { Income: 0n, Bike: 10_000n, Food: 10_000n - spent },
+    });
+    expect(BigInt(b.jars.get('Food')!.balance.minorUnits) >= 0n).toBe(true);
+    await waitFor('the goal and threshold announcements', async () =>
+      (await announced('jars.goal_achieved.v1', savings.id)).length > 0 &&
+      (await announced('jars.budget_threshold_reached.v1', food.id)).length ===
+        (spent >= 4_000n ? 2 : spent >= 3_200n ? 1 : 0)
+        ? true
+        : undefined,
+    );
+    // Settle a moment longer: a duplicate would come from the same events being projected again.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await announced('jars.goal_achieved.v1', savings.id)).toHaveLength(1);
+    const thresholds = (await announced('jars.budget_threshold_reached.v1', food.id)).map(
+      (a) => a.thresholdPercent,
+    );
+    expect(thresholds).toEqual(spent >= 4_000n ? [80, 100] : spent >= 3_200n ? [80] : []);
+  });
 });
