@@ -15,7 +15,9 @@
  *    command (COMPLETED where the ledger refused, FAILED where it posted, another entry) is
  *    corrected to the ledger's decision, and listed;
  * 5. jars: each jar's projected balance is compared with its ledger account, before the replay
- *    and once the replayed entries have been projected; what differs is listed.
+ *    and once the replayed entries have been projected; what differs is listed;
+ * 6. wallet: every archive request still PENDING is sent to the ledger again (an answer lost
+ *    leaves it waiting forever), and those decided by the time the wait ends are listed.
  *
  * The stack must be running (the relays and consumers do the work). Databases as the services use
  * them: <NAME>_DATABASE_URL, else `walletgraph_<name>` on DATABASE_URL's server. Exits 0 with the
@@ -39,6 +41,8 @@ import {
   pendingOperationIds,
   settledSince,
 } from '@walletgraph/transactions/reconcile';
+import * as walletSchema from '@walletgraph/wallet/db/schema';
+import { decidedArchiveRequests, resendPendingArchiveRequests } from '@walletgraph/wallet/reconcile';
 
 export interface ReconcileReport {
   replayed: { posted: number; rejected: number };
@@ -47,52 +51,67 @@ export interface ReconcileReport {
   /** Settled operations corrected to the ledger's decision. */
   corrected: OperationCorrection[];
   jars: { before: JarDrift[]; after: JarDrift[] };
+  /** Archive requests that were PENDING and asked again, and those of them decided now. */
+  archives: { pending: string[]; decided: string[] };
 }
 
-type Urls = Record<'ledger' | 'transactions' | 'jars', string>;
+type Urls = Record<'ledger' | 'transactions' | 'jars' | 'wallet', string>;
 
 export async function reconcile(urls: Urls, options: { waitMs?: number } = {}): Promise<ReconcileReport> {
   const waitMs = options.waitMs ?? 30_000;
   const ledger = connectDatabase(urls.ledger, ledgerSchema);
   const transactions = connectDatabase(urls.transactions, transactionsSchema);
   const jars = connectDatabase(urls.jars, jarsSchema);
+  const wallet = connectDatabase(urls.wallet, walletSchema);
   const jarsAgainstLedger = async () =>
     jarDrift(await projectedJarBalances(jars.db), (await ledgerTruth(ledger.db)).jarBalances);
   try {
     const pendingBefore = await pendingOperationIds(transactions.db);
     const jarsBefore = await jarsAgainstLedger();
-    const replay = await replayLedgerResults(ledger.db, { correlationId: `reconcile-${randomUUID()}` });
+    const meta = { correlationId: `reconcile-${randomUUID()}` };
+    const pendingArchives = await resendPendingArchiveRequests(wallet.db, meta);
+    const replay = await replayLedgerResults(ledger.db, meta);
     const published = await awaitPublished(ledger.db, replay.lastSeq, { timeoutMs: waitMs });
     const operations = await settledSince(transactions.db, pendingBefore, { timeoutMs: waitMs });
     const corrected = await correctSettledOperations(
       transactions.db,
       (await ledgerTruth(ledger.db)).operationOutcomes,
     );
-    const jarsAfter = await untilSettled(jarsAgainstLedger, waitMs);
+    const jarsAfter = await untilQuiet(jarsAgainstLedger, (drift) => drift.length === 0, waitMs);
+    const decidedArchives = await untilQuiet(
+      () => decidedArchiveRequests(wallet.db, pendingArchives),
+      (decided) => decided.length === pendingArchives.length,
+      waitMs,
+    );
     return {
       replayed: { posted: replay.posted, rejected: replay.rejected },
       published,
       operations,
       corrected,
       jars: { before: jarsBefore, after: jarsAfter },
+      archives: { pending: pendingArchives, decided: decidedArchives },
     };
   } finally {
-    await Promise.all([ledger.close(), transactions.close(), jars.close()]);
+    await Promise.all([ledger.close(), transactions.close(), jars.close(), wallet.close()]);
   }
 }
 
 /**
- * Reads the jars' drift until it is empty or has not changed for 1.5 s (the replayed entries are
- * being projected meanwhile), for at most `timeoutMs`.
+ * Reads `read` until `done` holds or the answer has not changed for 1.5 s (the replayed answers
+ * are being applied meanwhile), for at most `timeoutMs`; returns the last answer.
  */
-async function untilSettled(drift: () => Promise<JarDrift[]>, timeoutMs: number): Promise<JarDrift[]> {
-  const key = (ds: JarDrift[]) => ds.map((d) => `${d.jarId}:${d.projected}:${d.ledger}`).join();
+async function untilQuiet<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+): Promise<T> {
+  const key = (value: T) => JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
   const deadline = Date.now() + timeoutMs;
-  let last = await drift();
+  let last = await read();
   let quietSince = Date.now();
-  while (last.length > 0 && Date.now() < deadline && Date.now() - quietSince < 1500) {
+  while (!done(last) && Date.now() < deadline && Date.now() - quietSince < 1500) {
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const now = await drift();
+    const now = await read();
     if (key(now) !== key(last)) quietSince = Date.now();
     last = now;
   }
@@ -112,6 +131,7 @@ export function formatReconcileReport(r: ReconcileReport): string {
           `\n  ${c.operationId}: ${c.was.status} ${c.was.failureCode ?? ''} -> ${c.now.status} ${c.now.failureCode ?? ''}`,
       )
       .join('')}`,
+    `archive requests pending and asked again: ${r.archives.pending.length}, decided since: ${r.archives.decided.length}`,
     `jars differing from the ledger before: ${r.jars.before.length}`,
     `jars differing from the ledger after: ${r.jars.after.length}${r.jars.after
       .map((d) => `\n  ${d.jarId}: projected ${d.projected}, ledger ${d.ledger}`)
@@ -125,12 +145,14 @@ function urlsFrom(env: NodeJS.ProcessEnv): Urls {
     LEDGER_DATABASE_URL: env.LEDGER_DATABASE_URL,
     TRANSACTIONS_DATABASE_URL: env.TRANSACTIONS_DATABASE_URL,
     JARS_DATABASE_URL: env.JARS_DATABASE_URL,
+    WALLET_DATABASE_URL: env.WALLET_DATABASE_URL,
   });
   const withBase = { ...config, DATABASE_URL: env.DATABASE_URL || undefined };
   return {
     ledger: databaseUrl(withBase, 'ledger'),
     transactions: databaseUrl(withBase, 'transactions'),
     jars: databaseUrl(withBase, 'jars'),
+    wallet: databaseUrl(withBase, 'wallet'),
   };
 }
 

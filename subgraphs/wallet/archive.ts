@@ -1,11 +1,8 @@
 import { createEvent, type EventMeta, uuidv7 } from '@walletgraph/events';
-import type { Executor } from '@walletgraph/platform/db/database';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { type ArchiveRequestRow, archiveRequests, type WalletRow, wallets } from './db/schema.ts';
-import { ARCHIVE_DECIDED_CHANNEL, type WalletContext, type WalletSchema } from './services.ts';
-
-type WalletExecutor = Executor<WalletSchema>;
+import { ARCHIVE_DECIDED_CHANNEL, type WalletContext, type WalletExecutor } from './services.ts';
 
 /**
  * Asks the ledger to close the wallet's accounts: the request row and its
@@ -22,14 +19,7 @@ export async function requestArchive(ctx: WalletContext, wallet: WalletRow): Pro
       .onConflictDoNothing()
       .returning();
     if (!row) return null;
-    await enqueue(
-      tx,
-      createEvent(
-        'wallet.archive_requested.v1',
-        { aggregateId: wallet.id, data: { requestId: row.id, walletId: wallet.id, ownerId: wallet.ownerId } },
-        meta,
-      ),
-    );
+    await enqueue(tx, archiveRequestedEvent(row, meta));
     return row;
   });
   if (created) return created;
@@ -42,6 +32,16 @@ export async function requestArchive(ctx: WalletContext, wallet: WalletRow): Pro
     .limit(1);
   if (!latest) throw new Error(`archive request conflict without a request for wallet ${wallet.id}`);
   return latest;
+}
+
+/** The command asking the ledger to close a request's wallet. */
+export function archiveRequestedEvent(request: ArchiveRequestRow, meta: EventMeta) {
+  const { id: requestId, walletId, ownerId } = request;
+  return createEvent(
+    'wallet.archive_requested.v1',
+    { aggregateId: walletId, data: { requestId, walletId, ownerId } },
+    meta,
+  );
 }
 
 /**

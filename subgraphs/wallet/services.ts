@@ -1,11 +1,13 @@
 import { type CompletionWaiter, createCompletionWaiter } from '@walletgraph/platform/completion-waiter';
-import type { DatabaseHandle } from '@walletgraph/platform/db/database';
+import type { DatabaseHandle, Executor } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
 import { and, inArray, ne } from 'drizzle-orm';
 import * as schema from './db/schema.ts';
 
 export type WalletSchema = typeof schema;
+/** The database or a transaction on it. */
+export type WalletExecutor = Executor<WalletSchema>;
 
 /** The NOTIFY channel the transaction deciding an archive request signals on. */
 export const ARCHIVE_DECIDED_CHANNEL = 'archive_decided';

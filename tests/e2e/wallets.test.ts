@@ -207,7 +207,30 @@ describe('pnpm reconcile, real mode', () => {
   });
 });
 
+describe('pnpm reconcile and archiving, real mode', () => {
+  it('asks the ledger again about an archive whose answer was lost, and the wallet ends ARCHIVED', async () => {
+    const fay = await person('fay');
+    const archived = await fay.client.request(ArchiveWalletDocument, { id: fay.walletId });
+    expect(archived.data!.archiveWallet.status).toBe('ARCHIVED');
+    // A lost answer: the ledger closed the accounts, but the wallet never heard.
+    await query('wallet', async (db) => {
+      await db`update archive_requests set status = 'PENDING', decided_at = null where wallet_id = ${fay.walletId}`;
+      await db`update wallets set status = 'ACTIVE' where id = ${fay.walletId}`;
+    });
+    const [request] = await query(
+      'wallet',
+      (db) => db`select id from archive_requests where wallet_id = ${fay.walletId}`,
+    );
+
+    const report = await reconcile(databases(), { waitMs: 20_000 });
+    expect(report.archives.pending).toContain(request!.id);
+    expect(report.archives.decided).toContain(request!.id);
+    const view = await fay.client.request(WalletDocument, { id: fay.walletId });
+    expect(view.data!.wallet).toMatchObject({ status: 'ARCHIVED' });
+  });
+});
+
 function databases() {
-  const { ledger, transactions, jars } = stack.databases;
-  return { ledger: ledger!, transactions: transactions!, jars: jars! };
+  const { ledger, transactions, jars, wallet } = stack.databases;
+  return { ledger: ledger!, transactions: transactions!, jars: jars!, wallet: wallet! };
 }
