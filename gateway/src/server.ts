@@ -19,6 +19,7 @@ import { createMemoryCounterStore } from './limits/memory-store.ts';
 import { rateLimit } from './limits/rate-limit.ts';
 import { createRedisCounterStore } from './limits/redis-store.ts';
 import type { CounterStore } from './limits/store.ts';
+import { createArmor } from './plugins/armor.ts';
 import { createSubscriptionSchema } from './subscriptions/schema.ts';
 import { serveSubscriptions } from './subscriptions/server.ts';
 
@@ -154,6 +155,8 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
     perUser: config.SUBSCRIPTIONS_PER_USER,
     queueSize: config.SUBSCRIPTION_QUEUE_SIZE,
     pingMs: config.SUBSCRIPTION_PING_MS,
+    limits: createArmor({ isProduction: config.isProduction }),
+    maxMessageBytes: bytes(config.GATEWAY_BODY_LIMIT),
   });
   const url = `${base}/graphql`;
   logger.info({ url, subgraphs: gateway.kind }, 'gateway listening');
@@ -175,4 +178,12 @@ function defaultCounterStore(config: Config, runtime: Runtime): CounterStore {
   return redis
     ? createRedisCounterStore({ redis, prefix: config.RATE_LIMIT_KEY_PREFIX })
     : createMemoryCounterStore();
+}
+
+/** A `GATEWAY_BODY_LIMIT` (`100kb`, `1mb`; config.ts validates the form) in bytes, as body-parser reads it. */
+function bytes(size: string): number {
+  const [, n, unit] = /^(\d+)(b|kb|mb)$/i.exec(size) ?? [];
+  const factor = { b: 1, kb: 1024, mb: 1024 * 1024 }[unit?.toLowerCase() as 'b' | 'kb' | 'mb'];
+  if (!n || !factor) throw new Error(`not a size: ${size}`);
+  return Number(n) * factor;
 }

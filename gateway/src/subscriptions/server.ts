@@ -5,7 +5,15 @@ import {
   viewerFromAuthorization,
 } from '@walletgraph/platform/auth/verifier';
 import type { Logger } from '@walletgraph/platform/logger';
-import { GraphQLError, type GraphQLSchema, getOperationAST, parse, validate } from 'graphql';
+import {
+  GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  type ValidationRule,
+  validate,
+} from 'graphql';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -27,6 +35,10 @@ export interface SubscriptionServerOptions {
   perUser: number;
   queueSize: number;
   pingMs: number;
+  /** The same operation limits as HTTP requests (plugins/armor.ts): tokens, depth, aliases, cost. */
+  limits: { parseOptions: { maxTokens: number }; validationRules: readonly ValidationRule[] };
+  /** The largest WebSocket message a client may send, in bytes. */
+  maxMessageBytes: number;
 }
 
 export interface SubscriptionServer {
@@ -53,7 +65,7 @@ export const UNAUTHORIZED_CLOSE = 4401;
  */
 export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionServer {
   const log = o.logger.child({ component: 'subscriptions' });
-  const wss = new WebSocketServer({ server: o.server, path: o.path });
+  const wss = new WebSocketServer({ server: o.server, path: o.path, maxPayload: o.maxMessageBytes });
   const sessions = new WeakMap<WebSocket, Session>();
   const perUser = new Map<string, number>();
   const count = (userId: string, delta: number) => {
@@ -101,11 +113,11 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
         if (!session) return [new GraphQLError('not connected', { extensions: { code: 'UNAUTHENTICATED' } })];
         let document: ReturnType<typeof parse>;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, o.limits.parseOptions);
         } catch (error) {
           return [error as GraphQLError];
         }
-        const errors = validate(o.schema, document);
+        const errors = validate(o.schema, document, [...specifiedRules, ...o.limits.validationRules]);
         if (errors.length > 0) return errors;
         const operation = getOperationAST(document, payload.operationName);
         if (operation?.operation !== 'subscription') {
