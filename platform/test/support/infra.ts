@@ -66,14 +66,19 @@ export async function createTestDatabase<S extends Schema = TestSchema>(
     open,
     async [Symbol.asyncDispose]() {
       await Promise.allSettled(handles.map((h) => h.close()));
-      const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
-      try {
-        await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await admin.end({ timeout: 5 });
-      }
+      await dropTestDatabase(name);
     },
   };
+}
+
+/** Drops a test database on the test server, closing whatever connections it still has. */
+export async function dropTestDatabase(name: string): Promise<void> {
+  const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database if exists "${name.replaceAll('"', '""')}" with (force)`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
 }
 
 /**

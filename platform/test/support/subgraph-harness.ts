@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Event } from '@walletgraph/events';
-import { asc, count, eq, sql } from 'drizzle-orm';
+import { asc, count, eq } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { drizzle } from 'drizzle-orm/postgres-js';
 import { type GraphQLFormattedError, graphql } from 'graphql';
 import type { TokenVerifier } from '../../src/auth/verifier.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
@@ -16,7 +15,7 @@ import { createPubSub, type LiveNotice, type LiveTopic, type PubSubHandle } from
 import type { Runtime } from '../../src/runtime.ts';
 import { type SubgraphService, startSubgraph } from '../../src/service.ts';
 import type { SubgraphDefinition } from '../../src/subgraph.ts';
-import { waitFor } from './infra.ts';
+import { dropTestDatabase, waitFor } from './infra.ts';
 import { testDatabaseUrl, testServices } from './services.ts';
 
 export interface ExecutionResult {
@@ -145,12 +144,7 @@ export async function createSubgraphHarness<S extends Schema, Svc>(
     async [Symbol.asyncDispose]() {
       await service.stop();
       await broker.close();
-      const admin = drizzle({ connection: { url: testServices.postgres, max: 1, onnotice: () => {} } });
-      try {
-        await admin.execute(sql.raw(`drop database if exists "${name}" with (force)`));
-      } finally {
-        await admin.$client.end({ timeout: 5 });
-      }
+      await dropTestDatabase(name);
     },
   };
 }

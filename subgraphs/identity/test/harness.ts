@@ -6,10 +6,10 @@ import type { Clock } from '@walletgraph/platform/clock';
 import { type DatabaseHandle, openDatabase } from '@walletgraph/platform/db/database';
 import { createErrorFormatter } from '@walletgraph/platform/graphql/format-error';
 import { createLogger } from '@walletgraph/platform/logger';
+import { dropTestDatabase } from '@walletgraph/platform/test/support/infra';
 import { testServices } from '@walletgraph/platform/test/support/services';
-import { count, sql } from 'drizzle-orm';
+import { count } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { drizzle } from 'drizzle-orm/postgres-js';
 import { type GraphQLFormattedError, graphql } from 'graphql';
 import { createLocalJWKSet } from 'jose';
 import * as schema from '../db/schema.ts';
@@ -124,21 +124,12 @@ export async function createIdentityHarness(): Promise<IdentityHarness> {
     async [Symbol.asyncDispose]() {
       services.keys.stop();
       await db.close();
-      const admin = drizzle({ connection: { url: PG_URL, max: 1, onnotice: () => {} } });
-      try {
-        await admin.execute(sql.raw(`drop database if exists "${name}" with (force)`));
-      } finally {
-        await admin.$client.end({ timeout: 5 });
-      }
+      await dropTestDatabase(name);
     },
   };
 }
 
-/** The `extensions` of the only error of a result, failing when there is not exactly one. */
-export function onlyError(result: ExecutionResult): Record<string, unknown> {
-  if (result.errors.length !== 1) throw new Error(`expected one error, got ${JSON.stringify(result.errors)}`);
-  return { message: result.errors[0]!.message, ...result.errors[0]!.extensions };
-}
+export { onlyError } from '@walletgraph/platform/test/support/subgraph-harness';
 
 export const REGISTER = /* GraphQL */ `
   mutation Register($input: RegisterInput!) {

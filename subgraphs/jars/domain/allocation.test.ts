@@ -1,4 +1,4 @@
-import { DomainError } from '@walletgraph/platform/errors';
+import { domainErrorOf } from '@walletgraph/platform/test/support/errors';
 import { describe, expect, it } from 'vitest';
 import { type AllocationRule, parseAllocationRules, splitDeposit } from './allocation.ts';
 
@@ -10,16 +10,6 @@ const fixed = (n: number, minor: bigint): AllocationRule => ({
   percent: null,
   fixedMinor: minor,
 });
-
-function failure(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('splitting a deposit by allocation rules', () => {
   it('rounds each percent share down and leaves the remainder available', () => {
@@ -69,7 +59,7 @@ describe('validating allocation rules', () => {
   });
 
   it('refuses percents adding up to more than 100', () => {
-    const error = failure(() =>
+    const error = domainErrorOf(() =>
       parseAllocationRules(
         [
           { jarId: jar(1), percent: 60 },
@@ -82,21 +72,23 @@ describe('validating allocation rules', () => {
   });
 
   it('refuses a rule with both or neither of percent and fixed, and a percent outside 1–100', () => {
-    expect(failure(() => parseAllocationRules([{ jarId: jar(1) }], state)).details.field).toBe('rules[0]');
+    expect(domainErrorOf(() => parseAllocationRules([{ jarId: jar(1) }], state)).details.field).toBe(
+      'rules[0]',
+    );
     expect(
-      failure(() =>
+      domainErrorOf(() =>
         parseAllocationRules([{ jarId: jar(1), percent: 5, fixed: { amount: '1', currency: 'USD' } }], state),
       ).details.field,
     ).toBe('rules[0]');
-    expect(failure(() => parseAllocationRules([{ jarId: jar(1), percent: 0 }], state)).details.field).toBe(
-      'rules[0].percent',
-    );
+    expect(
+      domainErrorOf(() => parseAllocationRules([{ jarId: jar(1), percent: 0 }], state)).details.field,
+    ).toBe('rules[0].percent');
   });
 
   it('answers NOT_FOUND for a jar outside the wallet, and refuses a jar named twice', () => {
-    const foreign = failure(() => parseAllocationRules([{ jarId: jar(9), percent: 5 }], state));
+    const foreign = domainErrorOf(() => parseAllocationRules([{ jarId: jar(9), percent: 5 }], state));
     expect([foreign.code, foreign.details.field]).toEqual(['NOT_FOUND', 'rules[0].jarId']);
-    const twice = failure(() =>
+    const twice = domainErrorOf(() =>
       parseAllocationRules(
         [
           { jarId: jar(1), percent: 5 },
@@ -109,7 +101,7 @@ describe('validating allocation rules', () => {
   });
 
   it('refuses a fixed amount in another currency', () => {
-    const error = failure(() =>
+    const error = domainErrorOf(() =>
       parseAllocationRules([{ jarId: jar(1), fixed: { amount: '1', currency: 'EUR' } }], state),
     );
     expect([error.code, error.details.field]).toEqual(['CURRENCY_MISMATCH', 'rules[0].fixed.currency']);

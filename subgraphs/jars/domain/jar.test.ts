@@ -1,4 +1,4 @@
-import { DomainError } from '@walletgraph/platform/errors';
+import { domainErrorOf } from '@walletgraph/platform/test/support/errors';
 import { describe, expect, it } from 'vitest';
 import {
   checkArchivable,
@@ -12,17 +12,6 @@ import {
 const now = new Date('2026-11-22T10:00:00Z');
 const wallet = { walletId: '0196f0a0-0000-7000-8000-000000000001', ownerId: 'u1', currency: 'USD' };
 const deps = { newId: () => 'j1', now };
-
-/** The error a function throws, for asserting its code and field. */
-function failure(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('jar rules', () => {
   it('gives every new wallet an active Income jar in its currency, owned by the wallet owner', () => {
@@ -104,7 +93,7 @@ describe('jar rules', () => {
 
   it('refuses blockOverspend, even false, on a jar that is not EXPENSE, naming the field', () => {
     for (const blockOverspend of [true, false]) {
-      const savings = failure(() =>
+      const savings = domainErrorOf(() =>
         parseCreateJar(
           {
             walletId: wallet.walletId,
@@ -117,7 +106,7 @@ describe('jar rules', () => {
         ),
       );
       expect([savings.code, savings.details.field]).toEqual(['BAD_USER_INPUT', 'input.blockOverspend']);
-      const income = failure(() =>
+      const income = domainErrorOf(() =>
         parseCreateJar({ walletId: wallet.walletId, name: 'Pay', kind: 'INCOME', blockOverspend }, now),
       );
       expect([income.code, income.details.field]).toEqual(['BAD_USER_INPUT', 'input.blockOverspend']);
@@ -126,13 +115,15 @@ describe('jar rules', () => {
 
   it('refuses empty and over-long names, naming the field', () => {
     for (const name of ['', '   ', 'x'.repeat(61)]) {
-      const error = failure(() => parseCreateJar({ walletId: wallet.walletId, name, kind: 'SAVINGS' }, now));
+      const error = domainErrorOf(() =>
+        parseCreateJar({ walletId: wallet.walletId, name, kind: 'SAVINGS' }, now),
+      );
       expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', 'input.name']);
     }
   });
 
   it('refuses a goal on a jar that is not SAVINGS, and a budget on one that is not EXPENSE', () => {
-    const goal = failure(() =>
+    const goal = domainErrorOf(() =>
       parseCreateJar(
         {
           walletId: wallet.walletId,
@@ -145,7 +136,7 @@ describe('jar rules', () => {
       ),
     );
     expect([goal.code, goal.details.field]).toEqual(['BAD_USER_INPUT', 'input.goalTarget']);
-    const budget = failure(() =>
+    const budget = domainErrorOf(() =>
       parseCreateJar(
         {
           walletId: wallet.walletId,
@@ -161,7 +152,7 @@ describe('jar rules', () => {
   });
 
   it('refuses a goal or budget that is not positive, and a deadline in the past', () => {
-    const zero = failure(() =>
+    const zero = domainErrorOf(() =>
       parseCreateJar(
         {
           walletId: wallet.walletId,
@@ -173,7 +164,7 @@ describe('jar rules', () => {
       ),
     );
     expect([zero.code, zero.details.field]).toEqual(['BAD_USER_INPUT', 'input.goalTarget.amount']);
-    const negative = failure(() =>
+    const negative = domainErrorOf(() =>
       parseCreateJar(
         {
           walletId: wallet.walletId,
@@ -185,7 +176,7 @@ describe('jar rules', () => {
       ),
     );
     expect([negative.code, negative.details.field]).toEqual(['BAD_USER_INPUT', 'input.budgetLimit.amount']);
-    const past = failure(() =>
+    const past = domainErrorOf(() =>
       parseCreateJar(
         {
           walletId: wallet.walletId,
@@ -201,7 +192,7 @@ describe('jar rules', () => {
   });
 
   it('refuses a second Income jar: every wallet has exactly one', () => {
-    const error = failure(() =>
+    const error = domainErrorOf(() =>
       parseCreateJar({ walletId: wallet.walletId, name: 'More income', kind: 'INCOME' }, now),
     );
     expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', 'input.kind']);
@@ -217,8 +208,10 @@ describe('jar rules', () => {
       },
       now,
     );
-    const foreign = failure(() => decideNewJar(request, { wallet, jarsInWallet: 0, viewerId: 'u2' }, deps));
-    const unknown = failure(() =>
+    const foreign = domainErrorOf(() =>
+      decideNewJar(request, { wallet, jarsInWallet: 0, viewerId: 'u2' }, deps),
+    );
+    const unknown = domainErrorOf(() =>
       decideNewJar(request, { wallet: null, jarsInWallet: 0, viewerId: 'u2' }, deps),
     );
     expect([foreign.code, foreign.message]).toEqual(['NOT_FOUND', 'input.walletId: wallet not found']);
@@ -235,7 +228,9 @@ describe('jar rules', () => {
       },
       now,
     );
-    const error = failure(() => decideNewJar(request, { wallet, jarsInWallet: 0, viewerId: 'u1' }, deps));
+    const error = domainErrorOf(() =>
+      decideNewJar(request, { wallet, jarsInWallet: 0, viewerId: 'u1' }, deps),
+    );
     expect([error.code, error.details.field]).toEqual(['CURRENCY_MISMATCH', 'input.goalTarget.currency']);
   });
 
@@ -243,15 +238,15 @@ describe('jar rules', () => {
     expect(parseThresholds([100, 50, 100])).toEqual([50, 100]);
     expect(parseThresholds(null)).toEqual([80, 100]);
     for (const bad of [[0], [1001], [50.5], []]) {
-      expect(failure(() => parseThresholds(bad)).details.field).toBe('input.thresholds');
+      expect(domainErrorOf(() => parseThresholds(bad)).details.field).toBe('input.thresholds');
     }
   });
 
   it('lets the owner archive a jar but never the wallet’s Income jar; another user’s jar is NOT_FOUND', () => {
     const income = { ...defaultJarFor(wallet, deps), createdAt: now };
-    expect(failure(() => checkArchivable(income, 'u1')).code).toBe('BAD_USER_INPUT');
+    expect(domainErrorOf(() => checkArchivable(income, 'u1')).code).toBe('BAD_USER_INPUT');
     const savings = { ...income, id: 'j2', isDefault: false, kind: 'SAVINGS' as const };
     expect(checkArchivable(savings, 'u1')).toBe(savings);
-    expect(failure(() => checkArchivable(savings, 'u2')).code).toBe('NOT_FOUND');
+    expect(domainErrorOf(() => checkArchivable(savings, 'u2')).code).toBe('NOT_FOUND');
   });
 });
