@@ -7,3 +7,11 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(id: string): boolean {
   return uuid.test(id);
 }
+
+const uuidV7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** When a UUIDv7 was minted (its first 48 bits are Unix milliseconds); null for any other id. */
+export function uuidv7Time(id: string): Date | null {
+  const m = uuidV7.exec(id);
+  return m ? new Date(Number.parseInt(m[1]! + m[2]!, 16)) : null;
+}

@@ -2,6 +2,7 @@ import { createEvent } from '@walletgraph/events';
 import { DomainError } from '@walletgraph/platform/errors';
 import { isUuid } from '@walletgraph/platform/ids';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
+import { readProjection } from '@walletgraph/platform/projection-read';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import DataLoader from 'dataloader';
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
@@ -115,9 +116,12 @@ export async function lockJar(tx: JarsExecutor, id: string): Promise<JarRow | nu
   return row ?? null;
 }
 
+/** The wallet as jars knows it; one opened a moment ago may still be on its way here (readProjection). */
 export async function findWallet(db: JarsExecutor, walletId: string) {
-  const [row] = await db.select().from(walletProjection).where(eq(walletProjection.walletId, walletId));
-  return row ?? null;
+  return readProjection(walletId, async () => {
+    const [row] = await db.select().from(walletProjection).where(eq(walletProjection.walletId, walletId));
+    return row ?? null;
+  });
 }
 
 const loaders = new WeakMap<JarsContext, DataLoader<string, JarRow | null>>();

@@ -1,4 +1,5 @@
 import { isUuid } from '@walletgraph/platform/ids';
+import { readProjection } from '@walletgraph/platform/projection-read';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { type JarProjectionRow, jarProjection, userEmails, walletProjection } from './db/schema.ts';
 import type { Recipient } from './domain/requests.ts';
@@ -12,8 +13,11 @@ import type { TransactionsExecutor } from './services.ts';
 /** A wallet by id, or null when it is unknown (or the id is no UUID). */
 export async function findWallet(db: TransactionsExecutor, walletId: string) {
   if (!isUuid(walletId)) return null;
-  const [row] = await db.select().from(walletProjection).where(eq(walletProjection.walletId, walletId));
-  return row ?? null;
+  // A wallet opened a moment ago may still be on its way here (readProjection).
+  return readProjection(walletId, async () => {
+    const [row] = await db.select().from(walletProjection).where(eq(walletProjection.walletId, walletId));
+    return row ?? null;
+  });
 }
 
 /**
@@ -57,11 +61,16 @@ export async function projectWalletArchived(db: TransactionsExecutor, walletId: 
   return updated.length > 0;
 }
 
-/** A jar by id, or null when it is unknown (or the id is no UUID). */
+/**
+ * A jar by id, or null when it is unknown (or the id is no UUID). A jar created a moment ago may
+ * still be on its way here (readProjection).
+ */
 export async function findJar(db: TransactionsExecutor, jarId: string) {
   if (!isUuid(jarId)) return null;
-  const [row] = await db.select().from(jarProjection).where(eq(jarProjection.jarId, jarId));
-  return row ?? null;
+  return readProjection(jarId, async () => {
+    const [row] = await db.select().from(jarProjection).where(eq(jarProjection.jarId, jarId));
+    return row ?? null;
+  });
 }
 
 /** Records a jar as created; a redelivery (or one arriving after the archive) changes nothing. */
