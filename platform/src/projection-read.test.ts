@@ -33,4 +33,19 @@ describe('reading a projected row that may still be on its way', () => {
     expect(await readProjection(uuidv7(), read, { waitMs: 30, pollMs: 5 })).toBeNull();
     expect(reads).toBeGreaterThan(3);
   });
+
+  it('waits as long for another user’s fresh row as for an unknown one when the caller waits for its own', async () => {
+    let reads = 0;
+    const theirs = async () => {
+      reads++;
+      return { ownerId: 'someone-else' };
+    };
+    const row = await readProjection(uuidv7(), theirs, {
+      until: (r) => r?.ownerId === 'me',
+      waitMs: 30,
+      pollMs: 5,
+    });
+    expect(row).toEqual({ ownerId: 'someone-else' });
+    expect(reads).toBeGreaterThan(2);
+  });
 });

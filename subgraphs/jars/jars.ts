@@ -22,8 +22,10 @@ export async function createJar(ctx: JarsContext, input: CreateJarInputShape): P
   const viewer = requireViewer(ctx);
   const now = ctx.services.clock.now();
   const request = parseCreateJar(input, now);
+  await awaitOwnWallet(ctx, request.walletId);
   return ctx.db.transaction(async (tx) => {
-    const wallet = isUuid(request.walletId) ? await findWallet(tx, request.walletId) : null;
+    // Locked: concurrent createJar calls count the wallet's jars one after another.
+    const wallet = isUuid(request.walletId) ? await findWallet(tx, request.walletId, { lock: true }) : null;
     const [counted] = wallet
       ? await tx.select({ n: count() }).from(jars).where(eq(jars.walletId, wallet.walletId))
       : [];
@@ -116,11 +118,22 @@ export async function lockJar(tx: JarsExecutor, id: string): Promise<JarRow | nu
   return row ?? null;
 }
 
-/** The wallet as jars knows it; one opened a moment ago may still be on its way here (readProjection). */
-export async function findWallet(db: JarsExecutor, walletId: string) {
-  return readProjection(walletId, async () => {
-    const [row] = await db.select().from(walletProjection).where(eq(walletProjection.walletId, walletId));
-    return row ?? null;
+/** The wallet as jars knows it, or null; `lock` holds its row for the rest of the transaction. */
+export async function findWallet(db: JarsExecutor, walletId: string, options: { lock?: boolean } = {}) {
+  const query = db.select().from(walletProjection).where(eq(walletProjection.walletId, walletId));
+  const [row] = options.lock ? await query.for('update') : await query;
+  return row ?? null;
+}
+
+/**
+ * Waits (outside any transaction) for a wallet the caller opened a moment ago, which may still be
+ * on its way here (readProjection); returns at once for anything else.
+ */
+export async function awaitOwnWallet(ctx: JarsContext, walletId: string): Promise<void> {
+  if (!ctx.viewer || !isUuid(walletId)) return;
+  const viewerId = ctx.viewer.userId;
+  await readProjection(walletId.toLowerCase(), () => findWallet(ctx.db, walletId.toLowerCase()), {
+    until: (row) => row?.ownerId === viewerId,
   });
 }
 

@@ -1,14 +1,12 @@
-import { createEvent, type Event } from '@walletgraph/events';
+import { createEvent } from '@walletgraph/events';
 import type { Clock } from '@walletgraph/platform/clock';
 import type { DatabaseHandle } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
-import { addDays } from '@walletgraph/platform/periods';
 import { and, asc, gt, inArray, ne } from 'drizzle-orm';
 import { jars, periodMoves } from './db/schema.ts';
-import { DEFAULT_GRACE_DAYS, type DueMove, dueMove, leftoverToReturn } from './domain/period-moves.ts';
+import { DEFAULT_GRACE_DAYS, type DueMove, dueMove } from './domain/period-moves.ts';
 import { lockJar } from './jars.ts';
-import { jarBalance, spentIn } from './projection.ts';
 import type { JarsSchema } from './services.ts';
 
 export interface PeriodProcessorOptions {
@@ -46,9 +44,8 @@ const LOCK_NAME = 'jars:period-processor';
  * round). Each due move is decided in its own transaction, under the jar's row lock: a
  * `period_moves` row with a deterministic key and the ledger command carrying that key commit
  * together, so a second round, another replica or a rerun after a crash finds the row and sends
- * nothing, and a command sent twice is applied once by the ledger. Income resets sweep the jar
- * (the ledger moves whatever it holds at that moment); leftover returns send the amount decided
- * from the jar's projected movements.
+ * nothing, and a command sent twice is applied once by the ledger. Both kinds of move are sweeps
+ * `asOf` the period's end: the ledger returns what the jar held then and has not left it since.
  */
 export function createPeriodProcessor(o: PeriodProcessorOptions): PeriodProcessor {
   const log = o.logger.child({ component: 'period-processor' });
@@ -107,59 +104,34 @@ export function createPeriodProcessor(o: PeriodProcessorOptions): PeriodProcesso
     return o.db.db.transaction(async (tx) => {
       const jar = await lockJar(tx, move.jarId);
       if (!jar || dueMove(jar, now, graceDays)?.idempotencyKey !== move.idempotencyKey) return false;
-      const jarAccount = `jar:${jar.id}`;
-      const available = `wallet:${jar.walletId}:available`;
-      let amount: bigint | null = null;
-      let command: Event | null;
-      const meta = { correlationId: `period:${move.idempotencyKey}` };
-      if (move.action === 'INCOME_RESET') {
-        command = createEvent(
-          'ledger.sweep.v1',
-          {
-            aggregateId: jar.id,
-            data: {
-              idempotencyKey: move.idempotencyKey,
-              operationId: null,
-              description: 'Income jar reset at period end',
-              from: jarAccount,
-              to: available,
-            },
+      // The ledger moves, under its own locks, exactly what the jar held at the period's end and
+      // has not left it since (late spending in the grace period, releases): money allocated for
+      // the new period stays. Exact whatever this projection has seen, and nothing twice.
+      const command = createEvent(
+        'ledger.sweep.v1',
+        {
+          aggregateId: jar.id,
+          data: {
+            idempotencyKey: move.idempotencyKey,
+            operationId: null,
+            description:
+              move.action === 'INCOME_RESET'
+                ? 'Income jar reset at period end'
+                : 'Budget leftover returned after the grace period',
+            from: `jar:${jar.id}`,
+            to: `wallet:${jar.walletId}:available`,
+            asOf: move.periodEnd.toISOString(),
           },
-          meta,
-        );
-      } else {
-        amount = leftoverToReturn(
-          await jarBalance(tx, jar.id, move.periodEnd),
-          await spentIn(tx, jar.id, { start: move.periodEnd, end: addDays(move.periodEnd, graceDays) }),
-          await jarBalance(tx, jar.id),
-        );
-        command =
-          amount > 0n
-            ? createEvent(
-                'ledger.post.v1',
-                {
-                  aggregateId: jar.id,
-                  data: {
-                    idempotencyKey: move.idempotencyKey,
-                    operationId: null,
-                    description: 'Budget leftover returned after the grace period',
-                    postings: [
-                      { account: jarAccount, amount: (-amount).toString(), currency: jar.currency },
-                      { account: available, amount: amount.toString(), currency: jar.currency },
-                    ],
-                  },
-                },
-                meta,
-              )
-            : null;
-      }
+        },
+        { correlationId: `period:${move.idempotencyKey}` },
+      );
       const [row] = await tx
         .insert(periodMoves)
-        .values({ ...move, amountMinor: amount, decidedAt: now })
+        .values({ ...move, decidedAt: now })
         .onConflictDoNothing()
         .returning();
       if (!row) return false;
-      if (command) await enqueue(tx, command);
+      await enqueue(tx, command);
       return true;
     });
   }

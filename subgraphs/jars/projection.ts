@@ -13,6 +13,8 @@ interface Movement {
   jarId: string;
   delta: bigint;
   kind: MovementKind;
+  /** The jar's balance right after the entry, as the ledger booked it (when the event says). */
+  balanceAfter: bigint | null;
 }
 
 /**
@@ -20,16 +22,20 @@ interface Movement {
  * jar in an entry that credits an external account is a SPEND (it counts against a budget);
  * anything else (allocations, releases, moves, period returns) is OTHER.
  */
-export function movementsOf(postings: readonly { account: string; amount: string }[]): Movement[] {
+export function movementsOf(
+  postings: readonly { account: string; amount: string; balanceAfter?: string | null | undefined }[],
+): Movement[] {
   const external = postings.some((p) => p.account.startsWith('external:'));
-  const byJar = new Map<string, bigint>();
+  const byJar = new Map<string, { delta: bigint; balanceAfter: bigint | null }>();
   for (const p of postings) {
     const jarId = JAR_ACCOUNT.exec(p.account)?.[1];
-    if (jarId) byJar.set(jarId, (byJar.get(jarId) ?? 0n) + BigInt(p.amount));
+    if (!jarId) continue;
+    const delta = (byJar.get(jarId)?.delta ?? 0n) + BigInt(p.amount);
+    byJar.set(jarId, { delta, balanceAfter: p.balanceAfter == null ? null : BigInt(p.balanceAfter) });
   }
   return [...byJar]
-    .filter(([, delta]) => delta !== 0n)
-    .map(([jarId, delta]) => ({ jarId, delta, kind: delta < 0n && external ? 'SPEND' : 'OTHER' }));
+    .filter(([, m]) => m.delta !== 0n)
+    .map(([jarId, m]) => ({ ...m, jarId, kind: m.delta < 0n && external ? 'SPEND' : 'OTHER' }));
 }
 
 /**
@@ -82,14 +88,25 @@ export async function projectLedgerEntry(
       .returning();
     if (!inserted) continue;
     moved.push({ id: jar.id, ownerId: jar.ownerId });
-    await announceGoal(tx, jar, at, event);
+    await announceGoal(tx, jar, movement.balanceAfter ?? (await jarBalance(tx, jar.id)), at, event);
     if (movement.kind === 'SPEND') await announceThresholds(tx, jar, at, event);
   }
   return moved;
 }
 
-async function announceGoal(tx: JarsExecutor, jar: JarRow, at: Date, cause: Event): Promise<void> {
-  if (!achievesGoal(jar, await jarBalance(tx, jar.id))) return;
+/**
+ * Announces the jar's goal if this entry's balance reaches it for the first time. The balance is
+ * the ledger's own after the entry, so entries seen out of order cannot add up to a balance the
+ * jar never had.
+ */
+async function announceGoal(
+  tx: JarsExecutor,
+  jar: JarRow,
+  balance: bigint,
+  at: Date,
+  cause: Event,
+): Promise<void> {
+  if (!achievesGoal(jar, balance)) return;
   await tx.update(jars).set({ goalAchievedAt: at }).where(eq(jars.id, jar.id));
   await enqueue(
     tx,
@@ -155,12 +172,12 @@ async function announceThresholds(tx: JarsExecutor, jar: JarRow, at: Date, cause
   );
 }
 
-/** The jar's balance as projected: the sum of its movements (before `until`, when given). */
-export async function jarBalance(db: JarsExecutor, jarId: string, until?: Date): Promise<bigint> {
+/** The jar's balance as projected: the sum of its movements (for events that do not carry the ledger's). */
+export async function jarBalance(db: JarsExecutor, jarId: string): Promise<bigint> {
   const [row] = await db
     .select({ total: sum(jarMovements.deltaMinor) })
     .from(jarMovements)
-    .where(and(eq(jarMovements.jarId, jarId), until ? lt(jarMovements.at, until) : undefined));
+    .where(eq(jarMovements.jarId, jarId));
   return BigInt(row?.total ?? 0);
 }
 

@@ -12,7 +12,7 @@ import {
   parseAllocationRules,
   splitDeposit,
 } from './domain/allocation.ts';
-import { findWallet } from './jars.ts';
+import { awaitOwnWallet, findWallet } from './jars.ts';
 import type { JarsContext, JarsExecutor } from './services.ts';
 
 /** An `AllocationRule` as GraphQL shows it. */
@@ -32,13 +32,20 @@ export async function setAllocationRules(
   input: readonly AllocationRuleInputShape[],
 ): Promise<AllocationRuleView[]> {
   const viewer = requireViewer(ctx);
+  await awaitOwnWallet(ctx, walletId);
   return ctx.db.transaction(async (tx) => {
     const wallet = isUuid(walletId) ? await findWallet(tx, walletId.toLowerCase()) : null;
     if (!wallet || wallet.ownerId !== viewer.userId) {
       throw new DomainError('NOT_FOUND', 'walletId: wallet not found', { field: 'walletId' });
     }
-    // Locks the wallet's jars: an archive racing with this cannot leave a rule on an archived jar.
-    const walletJars = await tx.select().from(jars).where(eq(jars.walletId, wallet.walletId)).for('update');
+    // Locks the wallet's jars, in id order (the order the ledger projection locks them in): an
+    // archive racing with this cannot leave a rule on an archived jar, and nothing deadlocks.
+    const walletJars = await tx
+      .select()
+      .from(jars)
+      .where(eq(jars.walletId, wallet.walletId))
+      .orderBy(asc(jars.id))
+      .for('update');
     const rules = parseAllocationRules(input, { walletCurrency: wallet.currency, jars: walletJars });
     await tx.delete(allocationRules).where(eq(allocationRules.walletId, wallet.walletId));
     if (rules.length > 0) {

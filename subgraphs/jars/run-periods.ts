@@ -1,5 +1,5 @@
 /**
- * `pnpm jars:periods [--at <ISO date-time>]`: runs one round of period processing (Income resets,
+ * `pnpm jars:periods [--at <ISO date-time> [--future]]`: runs one round of period processing (Income resets,
  * expense leftovers returned) against the jars database, as the service's schedule does, and
  * prints what it decided. `--at` runs it as of another moment: an operator catching up after an
  * outage, or a test moving to a month end instead of waiting for it. Safe to run beside the
@@ -16,10 +16,16 @@ import { createLogger } from '@walletgraph/platform/logger';
 import * as schema from './db/schema.ts';
 import { createPeriodProcessor } from './period-processor.ts';
 
-const { values } = parseArgs({ options: { at: { type: 'string' } } });
+const { values } = parseArgs({ options: { at: { type: 'string' }, future: { type: 'boolean' } } });
 const at = values.at ? new Date(values.at) : new Date();
 if (Number.isNaN(at.getTime())) {
   console.error(`--at: "${values.at}" is not a date-time such as 2026-12-01T00:05:00Z`);
+  process.exit(2);
+}
+// A round as of a moment still to come ends periods early (a month end's sweep would run now and
+// never again): only with --future, for rehearsals on a copy and for tests moving the clock.
+if (at.getTime() > Date.now() && !values.future) {
+  console.error(`--at: ${at.toISOString()} is in the future; add --future if that is really meant`);
   process.exit(2);
 }
 const config = loadConfig({ JARS_DATABASE_URL: process.env.JARS_DATABASE_URL });

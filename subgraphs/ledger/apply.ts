@@ -8,6 +8,7 @@ import {
   type LedgerAccount,
   type RejectionReason,
 } from './domain/posting.ts';
+import { heldSince } from './held.ts';
 import {
   allocateSequences,
   createAccounts,
@@ -92,7 +93,7 @@ export async function applyCommands(
   // usual case for a key sent twice) sees its committed results and replays them, instead of
   // colliding with them on the unique key and failing the whole batch.
   const stored = await storedResults(tx, [...new Set(parsed.map((c) => c.idempotencyKey))]);
-  const batch = decideBatch(parsed, { accounts, stored });
+  const batch = decideBatch(parsed, { accounts, stored, held: await heldSince(tx, parsed) });
 
   const entries = await numberEntries(tx, parsed, batch, newId);
   await createAccounts(tx, batch.opened);
@@ -231,6 +232,7 @@ export function ledgerResultEvent(
           account: p.account,
           amount: p.amount.toString(),
           currency: p.currency,
+          balanceAfter: p.balanceAfter === null ? null : p.balanceAfter.toString(),
         })),
         walletIds: entry.walletIds,
       },
@@ -243,7 +245,9 @@ function noticesFor(results: readonly CommandResult[], accounts: readonly Ledger
   const owners = new Map(
     accounts.flatMap((a): [string, string][] => (a.walletId && a.ownerId ? [[a.walletId, a.ownerId]] : [])),
   );
-  const walletOf = new Map(accounts.flatMap((a): [string, string][] => (a.walletId ? [[a.id, a.walletId]] : [])));
+  const walletOf = new Map(
+    accounts.flatMap((a): [string, string][] => (a.walletId ? [[a.id, a.walletId]] : [])),
+  );
   return results.flatMap((r) => {
     if (r.status !== 'POSTED' || r.replayed) return [];
     const { entryId, operationId, postings } = r.entry;

@@ -116,7 +116,13 @@ async function publishNotices(services: LedgerServices, notices: readonly Balanc
   await Promise.all(
     notices.map(({ ownerId, walletId, entryId, operationId, delta, currency }) =>
       services.publisher
-        .publish(ownerId, 'balanceChanged', { walletId, entryId, operationId, delta: delta.toString(), currency })
+        .publish(ownerId, 'balanceChanged', {
+          walletId,
+          entryId,
+          operationId,
+          delta: delta.toString(),
+          currency,
+        })
         .catch((err: unknown) =>
           services.logger.warn({ err, walletId }, 'balanceChanged notice not published'),
         ),

@@ -84,13 +84,13 @@ async function authorize(
 ): Promise<OperationParties> {
   if (isJarRequest(request)) {
     const [jar, toJar] = await Promise.all([
-      findJar(db, request.jarId),
-      request.kind === 'JAR_MOVE' ? findJar(db, request.toJarId) : null,
+      findJar(db, request.jarId, viewerId),
+      request.kind === 'JAR_MOVE' ? findJar(db, request.toJarId, viewerId) : null,
     ]);
     const wallet = jar ? await findWallet(db, jar.walletId) : null;
     return authorizeJarMove(request, { jar, toJar, wallet }, viewerId);
   }
-  const source = authorizeSource(request, await findWallet(db, request.walletId), viewerId);
+  const source = authorizeSource(request, await findWallet(db, request.walletId, viewerId), viewerId);
   const recipient =
     request.kind === 'TRANSFER'
       ? checkRecipient(request, source, await findRecipientWallet(db, request.to))

@@ -11,13 +11,18 @@ import type { TransactionsExecutor } from './services.ts';
  */
 
 /** A wallet by id, or null when it is unknown (or the id is no UUID). */
-export async function findWallet(db: TransactionsExecutor, walletId: string) {
+export async function findWallet(db: TransactionsExecutor, walletId: string, waitForOwner?: string) {
   if (!isUuid(walletId)) return null;
-  // A wallet opened a moment ago may still be on its way here (readProjection).
-  return readProjection(walletId, async () => {
-    const [row] = await db.select().from(walletProjection).where(eq(walletProjection.walletId, walletId));
-    return row ?? null;
-  });
+  // A wallet opened a moment ago may still be on its way here (readProjection): a caller naming
+  // its own wallet waits for it, as long for another user's fresh wallet as for an unknown one.
+  return readProjection(
+    walletId,
+    async () => {
+      const [row] = await db.select().from(walletProjection).where(eq(walletProjection.walletId, walletId));
+      return row ?? null;
+    },
+    waitForOwner ? { until: (row) => row?.ownerId === waitForOwner } : {},
+  );
 }
 
 /**
@@ -63,14 +68,18 @@ export async function projectWalletArchived(db: TransactionsExecutor, walletId: 
 
 /**
  * A jar by id, or null when it is unknown (or the id is no UUID). A jar created a moment ago may
- * still be on its way here (readProjection).
+ * still be on its way here: the caller waits for one of its own (readProjection).
  */
-export async function findJar(db: TransactionsExecutor, jarId: string) {
+export async function findJar(db: TransactionsExecutor, jarId: string, waitForOwner: string) {
   if (!isUuid(jarId)) return null;
-  return readProjection(jarId, async () => {
-    const [row] = await db.select().from(jarProjection).where(eq(jarProjection.jarId, jarId));
-    return row ?? null;
-  });
+  return readProjection(
+    jarId,
+    async () => {
+      const [row] = await db.select().from(jarProjection).where(eq(jarProjection.jarId, jarId));
+      return row ?? null;
+    },
+    { until: (row) => row?.ownerId === waitForOwner },
+  );
 }
 
 /** Records a jar as created; a redelivery (or one arriving after the archive) changes nothing. */

@@ -51,7 +51,7 @@ const run = promisify(execFile);
 async function processPeriods(at: Date): Promise<string> {
   const { stdout } = await run(
     process.execPath,
-    ['subgraphs/jars/run-periods.ts', '--at', at.toISOString()],
+    ['subgraphs/jars/run-periods.ts', '--at', at.toISOString(), '--future'],
     {
       cwd: root,
       env: { ...process.env, JARS_DATABASE_URL: stack.databases.jars! },

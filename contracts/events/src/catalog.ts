@@ -152,10 +152,12 @@ export const eventCatalog = {
     }),
   },
   /**
-   * A command to the ledger: move the WHOLE balance of `from` (a jar account) to `to` (its
-   * wallet's available account), whatever it is when the command is applied. Answered like a
-   * post: `ledger.posted.v1`, or `ledger.rejected.v1` (NOTHING_TO_MOVE when the balance is zero).
-   * The key makes a re-sent sweep return its first result, so period processing never moves twice.
+   * A command to the ledger: move the balance of `from` (a jar account) to `to` (its wallet's
+   * available account), as much as there is when the command is applied. With `asOf`, only what
+   * the jar held at that moment and has not left it since: money that came in after `asOf` stays
+   * (a period end: what was allocated for the new period is not swept back). Answered like a
+   * post: `ledger.posted.v1`, or `ledger.rejected.v1` (NOTHING_TO_MOVE when there is nothing to
+   * move). The key makes a re-sent sweep return its first result, so nothing moves twice.
    */
   'ledger.sweep.v1': {
     aggregateType: 'LedgerEntry',
@@ -165,6 +167,7 @@ export const eventCatalog = {
       description: z.string().min(1).max(200),
       from: accountId,
       to: accountId,
+      asOf: z.iso.datetime({ offset: true }).optional(),
     }),
   },
   /**
@@ -189,7 +192,12 @@ export const eventCatalog = {
       entryId: id,
       /** The entry's global sequence number. */
       sequence: z.string().regex(/^\d+$/),
-      postings: z.array(posting).min(2),
+      /**
+       * Each posting with the account's balance right after the entry (`balanceAfter`, absent for
+       * external accounts): consumers that track a balance decide from the ledger's own number,
+       * whatever order they see entries in.
+       */
+      postings: z.array(posting.extend({ balanceAfter: minorUnits.nullable().optional() })).min(2),
       /** Wallets whose balance the entry changed (their own or their jars' accounts). */
       walletIds: z.array(id),
     }),

@@ -159,8 +159,6 @@ export const periodMoves = pgTable(
     periodEnd: timestamp('period_end', { withTimezone: true }).notNull(),
     action: text('action', { enum: periodActions }).notNull(),
     idempotencyKey: text('idempotency_key').notNull().unique(),
-    /** The amount a leftover return sends; null for a reset, which sweeps whatever is there. */
-    amountMinor: bigint('amount_minor', { mode: 'bigint' }),
     decidedAt: timestamp('decided_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.jarId, t.periodEnd, t.action] })],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueMove, leftoverToReturn } from './period-moves.ts';
+import { dueMove } from './period-moves.ts';
 
 const jar = {
   id: 'j1',
@@ -39,11 +39,5 @@ describe('period moves', () => {
     expect(dueMove({ ...jar, rollsOver: true }, later)).toBeNull();
     expect(dueMove({ ...jar, kind: 'SAVINGS' }, later)).toBeNull();
     expect(dueMove({ ...jar, status: 'ARCHIVED' }, later)).toBeNull();
-  });
-
-  it('returns what was left at the period end, less late spending, capped by today’s balance', () => {
-    expect(leftoverToReturn(5000n, 1200n, 9000n)).toBe(3800n);
-    expect(leftoverToReturn(5000n, 0n, 2000n)).toBe(2000n);
-    expect(leftoverToReturn(1000n, 1500n, 500n)).toBe(0n);
   });
 });

@@ -48,14 +48,3 @@ export function dueMove(
       return null;
   }
 }
-
-/**
- * What an expense jar returns for a period that ended: what it held at the period's end, less
- * what was spent from it during the grace period (late spending against the old budget), never
- * more than it holds now (money allocated since stays) and never below zero.
- */
-export function leftoverToReturn(balanceAtEnd: bigint, spentInGrace: bigint, balanceNow: bigint): bigint {
-  const left = balanceAtEnd - spentInGrace;
-  const capped = left < balanceNow ? left : balanceNow;
-  return capped > 0n ? capped : 0n;
-}

@@ -35,8 +35,16 @@ export interface JarsHarness extends SubgraphHarness<typeof schema, JarsServices
   readonly clock: TestClock;
   /** Opens a wallet (and so its Income jar) for a new user, through the wallet.opened consumer. */
   wallet(currency?: string): Promise<TestWallet>;
-  /** A ledger entry moving `amount` minor units between two accounts, as the ledger publishes it. */
-  posted(from: string, to: string, amount: bigint, currency?: string): Event<'ledger.posted.v1'>;
+  /**
+   * A ledger entry moving `amount` minor units between two accounts, as the ledger publishes it;
+   * `balancesAfter` gives each account's balance after it, as the ledger books them.
+   */
+  posted(
+    from: string,
+    to: string,
+    amount: bigint,
+    options?: { currency?: string; balancesAfter?: [bigint | null, bigint | null] },
+  ): Event<'ledger.posted.v1'>;
   /** A settled deposit, as the transactions subgraph publishes it. */
   depositSettled(
     wallet: TestWallet,
@@ -79,7 +87,11 @@ export async function createJarsHarness(start = '2026-11-10T12:00:00Z'): Promise
       );
       return { userId, walletId, token: harness.tokenFor(userId) };
     },
-    posted(from, to, amount, currency = 'USD') {
+    posted(from, to, amount, options = {}) {
+      const currency = options.currency ?? 'USD';
+      const [fromAfter, toAfter] = options.balancesAfter ?? [];
+      const after = (b: bigint | null | undefined) =>
+        b === undefined ? {} : { balanceAfter: b?.toString() ?? null };
       const entryId = uuidv7();
       return createEvent(
         'ledger.posted.v1',
@@ -92,8 +104,8 @@ export async function createJarsHarness(start = '2026-11-10T12:00:00Z'): Promise
             entryId,
             sequence: String(++sequence),
             postings: [
-              { account: from, amount: (-amount).toString(), currency },
-              { account: to, amount: amount.toString(), currency },
+              { account: from, amount: (-amount).toString(), currency, ...after(fromAfter) },
+              { account: to, amount: amount.toString(), currency, ...after(toAfter) },
             ],
             walletIds: [],
           },

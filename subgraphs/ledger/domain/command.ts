@@ -25,13 +25,15 @@ export interface PostCommand extends CommandBase {
 }
 
 /**
- * A `ledger.sweep` command: move the whole balance of `from` (a jar) to `to` (its wallet's
- * available account). Its postings are decided when it is applied, from the balance then.
+ * A `ledger.sweep` command: move the balance of `from` (a jar) to `to` (its wallet's available
+ * account); with `asOf`, only what the jar held then and has not left it since. Its postings are
+ * decided when it is applied, from the balance then.
  */
 export interface SweepCommand extends CommandBase {
   readonly kind: 'SWEEP';
   readonly from: string;
   readonly to: string;
+  readonly asOf: Date | null;
 }
 
 /** Every command the ledger decides; one batch may mix them (decideBatch). */
@@ -60,14 +62,16 @@ export function postCommandFrom(data: EventData<'ledger.post.v1'>): PostCommand 
 /** Reads a validated `ledger.sweep.v1` payload into a command. */
 export function sweepCommandFrom(data: EventData<'ledger.sweep.v1'>): SweepCommand {
   const { idempotencyKey, operationId, description, from, to } = data;
+  const asOf = data.asOf ? new Date(data.asOf) : null;
   return {
     kind: 'SWEEP',
     idempotencyKey,
-    requestHash: sweepRequestHash(operationId, from, to),
+    requestHash: sweepRequestHash(operationId, from, to, asOf),
     operationId,
     description,
     from,
     to,
+    asOf,
   };
 }
 
@@ -116,15 +120,25 @@ export function requestHash(operationId: string | null, postings: readonly Posti
 }
 
 /**
- * The hash of what a sweep asks: its operation and its two accounts, not the amount, which is
- * only known when it is applied (a re-sent sweep asks the same whatever the balance is now).
+ * The hash of what a sweep asks: its operation, its two accounts and its moment, not the amount,
+ * which is only known when it is applied (a re-sent sweep asks the same whatever the balance is now).
  * Tagged, so a post and a sweep never share a hash: a key used for one and then the other is
  * IDEMPOTENCY_KEY_REUSED.
  */
-export function sweepRequestHash(operationId: string | null, from: string, to: string): string {
-  return hash(['sweep', operationId, from, to]);
+export function sweepRequestHash(
+  operationId: string | null,
+  from: string,
+  to: string,
+  asOf: Date | null,
+): string {
+  return hash(asOf ? ['sweep', operationId, from, to, asOf.toISOString()] : ['sweep', operationId, from, to]);
 }
 
 function hash(request: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(request)).digest('hex');
+}
+
+/** Where a sweep with `asOf` finds how much it may move: `<jar account>@<asOf ISO>`. */
+export function heldKey(sweep: Pick<SweepCommand, 'from' | 'asOf'>): string | null {
+  return sweep.asOf ? `${sweep.from}@${sweep.asOf.toISOString()}` : null;
 }

@@ -1,7 +1,7 @@
 import type { ledgerRejectionReasons } from '@walletgraph/events';
 import type { AccountKind } from '../db/schema.ts';
 import { mayGoNegative, parseAccountName } from './accounts.ts';
-import type { LedgerCommand, Posting } from './command.ts';
+import { heldKey, type LedgerCommand, type Posting } from './command.ts';
 import { sweepPostings } from './sweep.ts';
 
 /** Why a command is refused: a business result, sent back as `ledger.rejected.v1`. */
@@ -57,6 +57,11 @@ export interface LedgerState {
   readonly accounts: ReadonlyMap<string, LedgerAccount>;
   /** Stored results for the commands' keys. */
   readonly stored: ReadonlyMap<string, StoredResult>;
+  /**
+   * For each sweep `asOf` a moment (by `heldKey`): what its jar held then and has not left it
+   * since, read from the journal before the batch.
+   */
+  readonly held?: ReadonlyMap<string, bigint>;
 }
 
 export interface BatchDecision {
@@ -96,7 +101,7 @@ export function decideBatch(commands: readonly LedgerCommand[], state: LedgerSta
       }
       return { status: 'REPLAYED', of: 'index' in seen ? { index: seen.index } : { stored: seen } };
     }
-    const outcome = decideCommand(command, working);
+    const outcome = decideCommand(command, working, state.held);
     if (outcome.status === 'DEFERRED') return outcome;
     firstInBatch.set(command.idempotencyKey, { index, requestHash: command.requestHash });
     if (outcome.status === 'REJECTED') return { ...outcome, recorded: true };
@@ -123,12 +128,17 @@ type Outcome =
 const reject = (reason: RejectionReason, detail: string): Outcome => ({ status: 'REJECTED', reason, detail });
 
 /** One command against the current balances: a sweep first becomes the postings it asks for now. */
-function decideCommand(command: LedgerCommand, accounts: ReadonlyMap<string, LedgerAccount>): Outcome {
+function decideCommand(
+  command: LedgerCommand,
+  accounts: ReadonlyMap<string, LedgerAccount>,
+  held: ReadonlyMap<string, bigint> | undefined,
+): Outcome {
   switch (command.kind) {
     case 'POST':
       return decidePostings(command.postings, accounts);
     case 'SWEEP': {
-      const swept = sweepPostings(command, accounts);
+      const key = heldKey(command);
+      const swept = sweepPostings(command, accounts, key === null ? undefined : (held?.get(key) ?? 0n));
       return swept.status === 'POSTINGS' ? decidePostings(swept.postings, accounts) : swept;
     }
   }

@@ -171,7 +171,7 @@ describe('sweeping a jar', () => {
       sweepCommandFrom({ ...sweepData('a'), description: 'reworded' }).requestHash,
     );
     expect(sweep('a').requestHash).not.toBe(sweep('a', jar1, wallet1, OP).requestHash);
-    expect(sweepRequestHash(null, jar1, wallet1)).not.toBe(requestHash(null, []));
+    expect(sweepRequestHash(null, jar1, wallet1, null)).not.toBe(requestHash(null, []));
   });
 
   it('rejects ACCOUNT_NOT_FOUND for a source that is not a jar, a target that is not available, or another wallet', () => {
@@ -217,3 +217,61 @@ describe('sweeping a jar', () => {
 function sweepData(key: string) {
   return { idempotencyKey: key, operationId: null, description: key, from: jar1, to: wallet1 };
 }
+
+describe('sweeping what a jar held at a moment', () => {
+  const asOf = new Date('2026-12-01T00:00:00Z');
+  const sweepAsOf = (key: string) =>
+    sweepCommandFrom({
+      idempotencyKey: key,
+      operationId: null,
+      description: key,
+      from: jar1,
+      to: wallet1,
+      asOf: asOf.toISOString(),
+    });
+
+  it('moves only what the jar held then and has not left since, never more than it holds now', () => {
+    const accounts = new Map([
+      [jar1, account(jar1, 9_000n)],
+      [wallet1, account(wallet1, 0n)],
+    ]);
+    const held = new Map([[`${jar1}@${asOf.toISOString()}`, 3_000n]]);
+    const d = decideBatch([sweepAsOf('s')], { accounts, stored: new Map(), held });
+    expect(d.decisions[0]).toMatchObject({
+      status: 'POSTED',
+      postings: [
+        { account: jar1, amount: -3_000n, balanceAfter: 6_000n },
+        { account: wallet1, amount: 3_000n, balanceAfter: 3_000n },
+      ],
+    });
+    const capped = decideBatch([sweepAsOf('s')], {
+      accounts: new Map([
+        [jar1, account(jar1, 1_000n)],
+        [wallet1, account(wallet1, 0n)],
+      ]),
+      stored: new Map(),
+      held,
+    });
+    expect(capped.decisions[0]).toMatchObject({
+      status: 'POSTED',
+      postings: [{ amount: -1_000n }, { amount: 1_000n }],
+    });
+  });
+
+  it('refuses NOTHING_TO_MOVE when nothing it held then is left, even with money that came in since', () => {
+    const accounts = new Map([
+      [jar1, account(jar1, 5_000n)],
+      [wallet1, account(wallet1, 0n)],
+    ]);
+    const d = decideBatch([sweepAsOf('s')], {
+      accounts,
+      stored: new Map(),
+      held: new Map([[`${jar1}@${asOf.toISOString()}`, 0n]]),
+    });
+    expect(d.decisions[0]).toMatchObject({ status: 'REJECTED', reason: 'NOTHING_TO_MOVE' });
+  });
+
+  it('hashes the moment: the same key asOf another moment is another request', () => {
+    expect(sweepAsOf('s').requestHash).not.toBe(sweep('s').requestHash);
+  });
+});

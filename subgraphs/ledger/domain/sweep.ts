@@ -16,7 +16,9 @@ const reject = (reason: RejectionReason, detail: string): SweepPostings => ({
 
 /**
  * Materialises a sweep against the balances as they are at this point of the batch: the jar's
- * whole balance, debited from the jar and credited to its wallet's available account. The
+ * whole balance, or for a sweep `asOf` a moment, `held`: what the jar held then and has not left
+ * it since (never more than it holds now), debited from the jar and credited to its wallet's
+ * available account. The
  * postings then go through the posting rules like any command's (posting.ts), so a sweep can
  * break no rule a post could not.
  *
@@ -28,11 +30,13 @@ const reject = (reason: RejectionReason, detail: string): SweepPostings => ({
  *   a currency), and a wallet that is not the jar's is, to this command, one that does not exist;
  * - a closed jar or wallet: WALLET_ARCHIVED, whatever the balance, as every command naming a
  *   closed account is answered;
- * - a jar at zero: NOTHING_TO_MOVE (recorded like any refusal, so a replay answers the same).
+ * - nothing to move (a jar at zero, or nothing left of what it held at `asOf`): NOTHING_TO_MOVE,
+ *   recorded like any refusal, so a replay answers the same.
  */
 export function sweepPostings(
   command: SweepCommand,
   accounts: ReadonlyMap<string, LedgerAccount>,
+  held?: bigint,
 ): SweepPostings {
   const { from, to } = command;
   if (parseAccountName(from)?.kind !== 'JAR') {
@@ -53,12 +57,17 @@ export function sweepPostings(
   }
   const closed = [jar, wallet].find((a) => a.closed);
   if (closed) return reject('WALLET_ARCHIVED', `account ${closed.id} is closed`);
-  if (jar.balance === 0n) return reject('NOTHING_TO_MOVE', `account ${from} holds nothing`);
+  let amount = jar.balance;
+  if (held !== undefined && held < amount) amount = held;
+  if (amount <= 0n) {
+    const what = command.asOf ? `nothing it held at ${command.asOf.toISOString()}` : 'nothing';
+    return reject('NOTHING_TO_MOVE', `account ${from} holds ${what}`);
+  }
   return {
     status: 'POSTINGS',
     postings: [
-      { account: from, amount: -jar.balance, currency: jar.currency },
-      { account: to, amount: jar.balance, currency: jar.currency },
+      { account: from, amount: -amount, currency: jar.currency },
+      { account: to, amount, currency: jar.currency },
     ],
   };
 }

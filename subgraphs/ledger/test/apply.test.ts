@@ -65,7 +65,9 @@ describe('applying ledger commands (real Postgres)', () => {
       correlationId: command.correlationId,
       data: { idempotencyKey: command.data.idempotencyKey, entryId, walletIds: [w.walletId] },
     });
-    expect(notices).toEqual([{ ownerId: w.ownerId, walletId: w.walletId, entryId, operationId: null }]);
+    expect(notices).toEqual([
+      { ownerId: w.ownerId, walletId: w.walletId, entryId, operationId: null, delta: 1250n, currency: 'EUR' },
+    ]);
   });
 
   it('posts the rest of a batch when one command has insufficient funds', async () => {

@@ -187,12 +187,15 @@ export function postCommand(
   );
 }
 
-/** A `ledger.sweep.v1` command: the whole balance of `from` (a jar) to `to` (its wallet's available account). */
+/**
+ * A `ledger.sweep.v1` command: the whole balance of `from` (a jar) to `to` (its wallet's
+ * available account), or with `asOf` what the jar held then and has not left it since.
+ */
 export function sweepCommand(
   idempotencyKey: string,
   from: string,
   to: string,
-  options: { operationId?: string | null; description?: string } = {},
+  options: { operationId?: string | null; description?: string; asOf?: Date } = {},
 ): Event<'ledger.sweep.v1'> {
   return createEvent(
     'ledger.sweep.v1',
@@ -204,6 +207,7 @@ export function sweepCommand(
         description: options.description ?? idempotencyKey,
         from,
         to,
+        ...(options.asOf ? { asOf: options.asOf.toISOString() } : {}),
       },
     },
     { correlationId: randomUUID() },

@@ -75,7 +75,8 @@ describe('archiving a jar (real Postgres)', () => {
       {
         userId: w.ownerId,
         topic: 'balanceChanged',
-        notice: { walletId: w.walletId, entryId: entry!.id, operationId: null },
+        // A move between the wallet's own accounts: its total is unchanged.
+        notice: { walletId: w.walletId, entryId: entry!.id, operationId: null, delta: '0', currency: 'EUR' },
       },
     ]);
     const [stored] = await db()

@@ -68,8 +68,34 @@ describe('sweeping a jar back to available (real Postgres)', () => {
       },
     });
     expect(notices).toEqual([
-      { ownerId: w.ownerId, walletId: w.walletId, entryId: expect.any(String), operationId },
+      {
+        ownerId: w.ownerId,
+        walletId: w.walletId,
+        entryId: expect.any(String),
+        operationId,
+        delta: 0n,
+        currency: 'EUR',
+      },
     ]);
+  });
+
+  it('asOf a moment moves what the jar held then less what left it since; money that came in after stays', async () => {
+    const w = await walletWith(5_000n, 10_000n);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const asOf = new Date();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // After the moment: 1,200 leaves the jar (a spend), 3,000 comes in (the new period's allocation).
+    await h.apply(transfer(newKey(), w.jar, 'external:withdrawals:EUR', 1_200n));
+    await h.apply(transfer(newKey(), w.available, w.jar, 3_000n));
+    const sweep = sweepCommand(newKey(), w.jar, w.available, { asOf });
+    expect((await h.apply(sweep)).results).toMatchObject([{ status: 'POSTED' }]);
+    expect(await balancesOf(w)).toEqual({ available: 10_000n - 3_000n + 3_800n, jar: 3_000n });
+    // Asked again, nothing moves; a second moment's sweep finds nothing of it left.
+    expect((await h.apply(sweep)).results).toMatchObject([{ status: 'POSTED', replayed: true }]);
+    const again = sweepCommand(newKey(), w.jar, w.available, { asOf });
+    expect((await h.apply(again)).results).toMatchObject([{ status: 'REJECTED', reason: 'NOTHING_TO_MOVE' }]);
+    expect(await balancesOf(w)).toEqual({ available: 10_800n, jar: 3_000n });
+    expect((await checkLedger(db())).ok).toBe(true);
   });
 
   it('rejects NOTHING_TO_MOVE for an empty jar, records it, and answers a replay the same after money arrives', async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "period_moves" DROP COLUMN "amount_minor";
