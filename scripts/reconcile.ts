@@ -76,6 +76,7 @@ export async function reconcile(urls: Urls, options: { waitMs?: number } = {}): 
     const corrected = await correctSettledOperations(
       transactions.db,
       (await ledgerTruth(ledger.db)).operationOutcomes,
+      meta,
     );
     const jarsAfter = await untilQuiet(jarsAgainstLedger, (drift) => drift.length === 0, waitMs);
     const decidedArchives = await untilQuiet(

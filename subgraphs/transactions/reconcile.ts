@@ -1,6 +1,12 @@
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import type { EventMeta } from '@walletgraph/events';
+import type { Database } from '@walletgraph/platform/db/database';
+import { enqueue } from '@walletgraph/platform/outbox/enqueue';
+import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { operations } from './db/schema.ts';
-import type { TransactionsExecutor } from './services.ts';
+import type { TransactionsExecutor, TransactionsSchema } from './services.ts';
+import { operationSettledEvent } from './settlement.ts';
+
+type TransactionsDatabase = Database<TransactionsSchema>;
 
 /** What transactions' operations looked like before and after the ledger replayed its answers. */
 export interface OperationsDrift {
@@ -97,11 +103,16 @@ export function correctionFor(
 /**
  * Corrects every settled operation that disagrees with the ledger's decision for its command
  * (the ledger is the source of truth for money, so the operation follows it) and returns what
- * changed. Transactions' own database only; the caller brings the ledger's decisions.
+ * changed. Each correction is one transaction: a conditional update (only from the state it was
+ * read in, so a settlement racing with it wins and is left alone) and the corrected
+ * `transactions.operation_settled.v1`, so every consumer of settlements (allocation rules, live
+ * updates, counterparties) hears of it. Transactions' own database; the caller brings the
+ * ledger's decisions.
  */
 export async function correctSettledOperations(
-  db: TransactionsExecutor,
+  db: TransactionsDatabase,
   decisions: ReadonlyMap<string, LedgerOutcome>,
+  meta: EventMeta,
 ): Promise<OperationCorrection[]> {
   const settled = await db
     .select({
@@ -112,9 +123,29 @@ export async function correctSettledOperations(
     })
     .from(operations)
     .where(ne(operations.status, 'PENDING'));
-  const corrections = settled.flatMap((op) => correctionFor(op, decisions.get(op.id)) ?? []);
-  for (const c of corrections) {
-    await db.update(operations).set(c.now).where(eq(operations.id, c.operationId));
+  const corrections: OperationCorrection[] = [];
+  for (const op of settled) {
+    const correction = correctionFor(op, decisions.get(op.id));
+    if (!correction) continue;
+    const applied = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(operations)
+        .set(correction.now)
+        .where(
+          and(
+            eq(operations.id, op.id),
+            eq(operations.status, op.status),
+            op.ledgerEntryId === null
+              ? isNull(operations.ledgerEntryId)
+              : eq(operations.ledgerEntryId, op.ledgerEntryId),
+          ),
+        )
+        .returning();
+      if (!row) return false;
+      await enqueue(tx, operationSettledEvent(row, meta));
+      return true;
+    });
+    if (applied) corrections.push(correction);
   }
   return corrections;
 }

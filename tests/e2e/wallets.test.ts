@@ -204,6 +204,14 @@ describe('pnpm reconcile, real mode', () => {
     expect(report.jars.after).toEqual([]);
     const after = await eve.client.request(OperationDocument, { id: op.id });
     expect(after.data!.operation).toMatchObject({ status: 'COMPLETED', failureCode: null });
+    // The correction is announced like a settlement: the first one, then the corrected one.
+    const announced = await query(
+      'transactions',
+      (db) => db`select envelope->'data'->>'status' as status from outbox
+                 where type = 'transactions.operation_settled.v1' and envelope->>'aggregateId' = ${op.id}
+                 order by seq`,
+    );
+    expect(announced.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED']);
   });
 });
 

@@ -214,8 +214,8 @@ export const eventCatalog = {
   /**
    * A money operation reached its final state (ARCHITECTURE.md §5): COMPLETED once the ledger
    * posted its entry, FAILED with a stable code when the ledger refused it or it could not be
-   * attempted (RECIPIENT_NOT_FOUND). Emitted exactly once per operation, from the transaction
-   * that settles it. `amount` is the positive amount moved; for a transfer the counterparty is
+   * attempted (RECIPIENT_NOT_FOUND). Emitted once per operation, from the transaction that
+   * settles it; again only if `pnpm reconcile` corrects the settlement to the ledger's decision. `amount` is the positive amount moved; for a transfer the counterparty is
    * the recipient's wallet and owner.
    */
   'transactions.operation_settled.v1': {
