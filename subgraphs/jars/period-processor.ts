@@ -1,4 +1,4 @@
-import { createEvent } from '@walletgraph/events';
+import { createEvent, ledgerAccount } from '@walletgraph/events';
 import type { Clock } from '@walletgraph/platform/clock';
 import type { DatabaseHandle } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
@@ -118,8 +118,8 @@ export function createPeriodProcessor(o: PeriodProcessorOptions): PeriodProcesso
               move.action === 'INCOME_RESET'
                 ? 'Income jar reset at period end'
                 : 'Budget leftover returned after the grace period',
-            from: `jar:${jar.id}`,
-            to: `wallet:${jar.walletId}:available`,
+            from: ledgerAccount.jar(jar.id),
+            to: ledgerAccount.walletAvailable(jar.walletId),
             asOf: move.periodEnd.toISOString(),
           },
         },

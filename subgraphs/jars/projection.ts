@@ -1,12 +1,10 @@
-import { causedBy, createEvent, type Event } from '@walletgraph/events';
+import { causedBy, createEvent, type Event, jarOfAccount } from '@walletgraph/events';
 import type { Logger } from '@walletgraph/platform/logger';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { and, asc, eq, gte, inArray, lt, sql, sum } from 'drizzle-orm';
 import { budgetAlerts, type JarRow, jarMovements, jars, type MovementKind } from './db/schema.ts';
 import { achievesGoal, budgetPeriodAt, thresholdsReached } from './domain/progress.ts';
 import type { JarsExecutor } from './services.ts';
-
-const JAR_ACCOUNT = /^jar:([0-9a-f-]{36})$/;
 
 /** A jar's change in one ledger entry. */
 interface Movement {
@@ -28,7 +26,7 @@ export function movementsOf(
   const external = postings.some((p) => p.account.startsWith('external:'));
   const byJar = new Map<string, { delta: bigint; balanceAfter: bigint | null }>();
   for (const p of postings) {
-    const jarId = JAR_ACCOUNT.exec(p.account)?.[1];
+    const jarId = jarOfAccount(p.account);
     if (!jarId) continue;
     const delta = (byJar.get(jarId)?.delta ?? 0n) + BigInt(p.amount);
     byJar.set(jarId, { delta, balanceAfter: p.balanceAfter == null ? null : BigInt(p.balanceAfter) });

@@ -1,4 +1,4 @@
-import { causedBy, createEvent, type Event } from '@walletgraph/events';
+import { causedBy, createEvent, type Event, ledgerAccount } from '@walletgraph/events';
 import { DomainError } from '@walletgraph/platform/errors';
 import { isUuid } from '@walletgraph/platform/ids';
 import { type MoneyView, moneyView } from '@walletgraph/platform/money';
@@ -100,8 +100,12 @@ export async function allocateDeposit(
           operationId: null,
           description: 'Allocation rules',
           postings: [
-            { account: `wallet:${walletId}:available`, amount: (-total).toString(), currency },
-            ...parts.map((p) => ({ account: `jar:${p.jarId}`, amount: p.minor.toString(), currency })),
+            { account: ledgerAccount.walletAvailable(walletId), amount: (-total).toString(), currency },
+            ...parts.map((p) => ({
+              account: ledgerAccount.jar(p.jarId),
+              amount: p.minor.toString(),
+              currency,
+            })),
           ],
         },
       },

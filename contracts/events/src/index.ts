@@ -3,6 +3,12 @@ import { type EventData, type EventType, eventCatalog, isEventType } from './cat
 import { type Envelope, envelopeSchema } from './envelope.ts';
 
 export {
+  type ExternalPurpose,
+  externalPurposes,
+  jarOfAccount,
+  ledgerAccount,
+} from './accounts.ts';
+export {
   type EventData,
   type EventType,
   eventCatalog,

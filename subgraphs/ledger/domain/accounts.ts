@@ -1,15 +1,10 @@
+import { type ExternalPurpose, externalPurposes, ledgerAccount } from '@walletgraph/events';
 import type { AccountKind, AccountRow } from '../db/schema.ts';
 
-export const externalPurposes = ['deposits', 'withdrawals', 'biller'] as const;
-export type ExternalPurpose = (typeof externalPurposes)[number];
+export { type ExternalPurpose, externalPurposes };
 
-/** Ledger account names (ARCHITECTURE.md §4). */
-export const accountId = {
-  walletAvailable: (walletId: string) => `wallet:${walletId}:available`,
-  jar: (jarId: string) => `jar:${jarId}`,
-  hold: (operationId: string) => `hold:${operationId}`,
-  external: (purpose: ExternalPurpose, currency: string) => `external:${purpose}:${currency}`,
-};
+/** Ledger account names (ARCHITECTURE.md §4), built the one way every service builds them. */
+export const accountId = ledgerAccount;
 
 /** What an account's name says about it. */
 export type AccountName =

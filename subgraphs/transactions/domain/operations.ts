@@ -1,4 +1,4 @@
-import type { EventData } from '@walletgraph/events';
+import { type EventData, ledgerAccount } from '@walletgraph/events';
 import { DomainError } from '@walletgraph/platform/errors';
 import type { NewOperationRow, OperationRow, WalletProjectionRow } from '../db/schema.ts';
 import type { BudgetCheck } from './budget.ts';
@@ -37,13 +37,6 @@ export interface OperationDecision {
   operation: NewOperationRow & { id: string; createdAt: Date };
   ledgerPost: LedgerPost | null;
 }
-
-/** Ledger account names (ARCHITECTURE.md §4). */
-export const ledgerAccount = {
-  walletAvailable: (walletId: string) => `wallet:${walletId}:available`,
-  jar: (jarId: string) => `jar:${jarId}`,
-  external: (purpose: 'deposits' | 'withdrawals', currency: string) => `external:${purpose}:${currency}`,
-};
 
 /**
  * The caller may move money only in their own, active wallet, in its currency. Another user's
