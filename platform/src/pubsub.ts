@@ -22,6 +22,22 @@ export interface Publisher {
   publish(userId: string, topic: LiveTopic, notice: LiveNotice): Promise<void>;
 }
 
+/** A live notice addressed to one user. */
+export interface AddressedNotice {
+  userId: string;
+  topic: LiveTopic;
+  notice: LiveNotice;
+}
+
+/**
+ * Publishes live notices, all at once; rejects when any fails. Inside a consumer's handler that
+ * makes the broker retry the event (its notices come again); as an after-commit task the
+ * consumer logs it (the state is committed, and notices are at-most-once anyway).
+ */
+export async function publishAll(publisher: Publisher, notices: readonly AddressedNotice[]): Promise<void> {
+  await Promise.all(notices.map(({ userId, topic, notice }) => publisher.publish(userId, topic, notice)));
+}
+
 export interface PubSubHandle {
   readonly engine: PubSubEngine;
   readonly publisher: Publisher;

@@ -1,6 +1,6 @@
 import { causedBy, createEvent, uuidv7 } from '@walletgraph/events';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
-import type { LiveNotice, LiveTopic } from '@walletgraph/platform/pubsub';
+import { type LiveNotice, type LiveTopic, publishAll } from '@walletgraph/platform/pubsub';
 import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import * as schema from './db/schema.ts';
 import { defaultJarFor } from './domain/jar.ts';
@@ -93,9 +93,10 @@ export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] 
   },
 ];
 
-/** Publishes live notices; a failure throws, so the broker retries the event that announced them. */
-async function notify(services: JarsServices, notices: [string, LiveTopic, LiveNotice][]): Promise<void> {
-  await Promise.all(
-    notices.map(([userId, topic, notice]) => services.publisher.publish(userId, topic, notice)),
+/** Publishes live notices to their owners (publishAll: retried from a handler, logged after commit). */
+function notify(services: JarsServices, notices: [string, LiveTopic, LiveNotice][]): Promise<void> {
+  return publishAll(
+    services.publisher,
+    notices.map(([userId, topic, notice]) => ({ userId, topic, notice })),
   );
 }

@@ -1,4 +1,5 @@
 import { causedBy } from '@walletgraph/events';
+import { publishAll } from '@walletgraph/platform/pubsub';
 import type { BatchHandlerContext, ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import { applyBatch, type BalanceNotice } from './apply.ts';
 import { closeArchivedWallet, requestWalletClose, walletClosedAt } from './close.ts';
@@ -110,22 +111,15 @@ async function applyCommandBatch(
 
 /**
  * Tells each owner which of their wallets changed and by how much; the gateway re-reads the
- * rest as the owner.
+ * rest as the owner. Runs after commit: a failure is logged by the consumer.
  */
-async function publishNotices(services: LedgerServices, notices: readonly BalanceNotice[]): Promise<void> {
-  await Promise.all(
-    notices.map(({ ownerId, walletId, entryId, operationId, delta, currency }) =>
-      services.publisher
-        .publish(ownerId, 'balanceChanged', {
-          walletId,
-          entryId,
-          operationId,
-          delta: delta.toString(),
-          currency,
-        })
-        .catch((err: unknown) =>
-          services.logger.warn({ err, walletId }, 'balanceChanged notice not published'),
-        ),
-    ),
+function publishNotices(services: LedgerServices, notices: readonly BalanceNotice[]): Promise<void> {
+  return publishAll(
+    services.publisher,
+    notices.map(({ ownerId, walletId, entryId, operationId, delta, currency }) => ({
+      userId: ownerId,
+      topic: 'balanceChanged' as const,
+      notice: { walletId, entryId, operationId, delta: delta.toString(), currency },
+    })),
   );
 }

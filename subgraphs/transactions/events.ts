@@ -1,4 +1,5 @@
 import { causedBy } from '@walletgraph/events';
+import { publishAll } from '@walletgraph/platform/pubsub';
 import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
 import { settlementAudience } from './domain/settlement.ts';
@@ -106,9 +107,15 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
       async 'transactions.operation_settled.v1'(event) {
         // Id-only notices (ARCHITECTURE.md §8): the gateway re-reads the operation as each
         // subscriber, so ownership is checked again there.
-        for (const userId of settlementAudience(event.data)) {
-          await services.publisher.publish(userId, 'operationUpdated', { id: event.data.operationId });
-        }
+        const notice = { id: event.data.operationId };
+        await publishAll(
+          services.publisher,
+          settlementAudience(event.data).map((userId) => ({
+            userId,
+            topic: 'operationUpdated' as const,
+            notice,
+          })),
+        );
       },
     },
   },
