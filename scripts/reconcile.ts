@@ -33,6 +33,7 @@ import { awaitPublished, replayLedgerResults } from '@walletgraph/ledger/replay'
 import { ledgerTruth } from '@walletgraph/ledger/truth';
 import { type Config, databaseUrl, loadConfig } from '@walletgraph/platform/config';
 import { connectDatabase } from '@walletgraph/platform/db/connect';
+import { pollUntilQuiet } from '@walletgraph/platform/poll';
 import * as transactionsSchema from '@walletgraph/transactions/db/schema';
 import {
   correctSettledOperations,
@@ -78,11 +79,13 @@ export async function reconcile(urls: Urls, options: { waitMs?: number } = {}): 
       (await ledgerTruth(ledger.db)).operationOutcomes,
       meta,
     );
-    const jarsAfter = await untilQuiet(jarsAgainstLedger, (drift) => drift.length === 0, waitMs);
-    const decidedArchives = await untilQuiet(
+    const jarsAfter = await pollUntilQuiet(jarsAgainstLedger, (drift) => drift.length === 0, {
+      timeoutMs: waitMs,
+    });
+    const decidedArchives = await pollUntilQuiet(
       () => decidedArchiveRequests(wallet.db, pendingArchives),
       (decided) => decided.length === pendingArchives.length,
-      waitMs,
+      { timeoutMs: waitMs },
     );
     return {
       replayed: { posted: replay.posted, rejected: replay.rejected },
@@ -95,28 +98,6 @@ export async function reconcile(urls: Urls, options: { waitMs?: number } = {}): 
   } finally {
     await Promise.all([ledger.close(), transactions.close(), jars.close(), wallet.close()]);
   }
-}
-
-/**
- * Reads `read` until `done` holds or the answer has not changed for 1.5 s (the replayed answers
- * are being applied meanwhile), for at most `timeoutMs`; returns the last answer.
- */
-async function untilQuiet<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs: number,
-): Promise<T> {
-  const key = (value: T) => JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
-  const deadline = Date.now() + timeoutMs;
-  let last = await read();
-  let quietSince = Date.now();
-  while (!done(last) && Date.now() < deadline && Date.now() - quietSince < 1500) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const now = await read();
-    if (key(now) !== key(last)) quietSince = Date.now();
-    last = now;
-  }
-  return last;
 }
 
 export function formatReconcileReport(r: ReconcileReport): string {

@@ -1,6 +1,7 @@
 import type { EventMeta } from '@walletgraph/events';
 import type { Database } from '@walletgraph/platform/db/database';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
+import { pollUntilQuiet } from '@walletgraph/platform/poll';
 import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { operations } from './db/schema.ts';
 import type { TransactionsExecutor, TransactionsSchema } from './services.ts';
@@ -34,10 +35,8 @@ export async function pendingOperationIds(db: TransactionsExecutor): Promise<str
 export async function settledSince(
   db: TransactionsExecutor,
   pendingBefore: readonly string[],
-  options: { timeoutMs: number; quietMs?: number; pollMs?: number },
+  options: { timeoutMs: number },
 ): Promise<OperationsDrift> {
-  const { timeoutMs, quietMs = 1500, pollMs = 200 } = options;
-  const deadline = Date.now() + timeoutMs;
   const settled = async () =>
     pendingBefore.length === 0
       ? []
@@ -47,18 +46,7 @@ export async function settledSince(
             .from(operations)
             .where(and(inArray(operations.id, [...pendingBefore]), ne(operations.status, 'PENDING')))
         ).map((r) => r.id);
-  let corrected = await settled();
-  let quietSince = Date.now();
-  while (
-    corrected.length < pendingBefore.length &&
-    Date.now() < deadline &&
-    Date.now() - quietSince < quietMs
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-    const now = await settled();
-    if (now.length !== corrected.length) quietSince = Date.now();
-    corrected = now;
-  }
+  const corrected = await pollUntilQuiet(settled, (ids) => ids.length === pendingBefore.length, options);
   return {
     pendingBefore: pendingBefore.length,
     corrected,
