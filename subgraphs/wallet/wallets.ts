@@ -1,0 +1,94 @@
+import { uuidv7 } from '@walletgraph/events';
+import { badInput, notFound } from '@walletgraph/platform/errors';
+import { isUuid } from '@walletgraph/platform/ids';
+import { parseCurrency } from '@walletgraph/platform/money';
+import { enqueue } from '@walletgraph/platform/outbox/enqueue';
+import { requireViewer } from '@walletgraph/platform/subgraph';
+import { and, asc, eq } from 'drizzle-orm';
+import { requestArchive } from './archive.ts';
+import { counterparties, type WalletRow, wallets } from './db/schema.ts';
+import { ARCHIVE_WAIT_MS, archiveResult, needsArchiveRequest } from './domain/archive.ts';
+import { isVisibleTo, MAX_WALLET_NAME_LENGTH, viewFor, type WalletView } from './domain/wallet.ts';
+import { openedEvent } from './events.ts';
+import type { WalletContext } from './services.ts';
+
+/** `Query.wallet`: the viewer's own wallet, or null (another user's is indistinguishable from none). */
+export async function visibleWallet(ctx: WalletContext, id: string): Promise<WalletRow | null> {
+  if (!ctx.viewer || !isUuid(id)) return null;
+  const [row] = await ctx.db.select().from(wallets).where(eq(wallets.id, id));
+  return row && isVisibleTo(row, ctx.viewer.userId) ? row : null;
+}
+
+/**
+ * A Wallet reference (an operation's counterpartyWallet): the viewer's own wallet in full; for
+ * the other side of a completed transfer with it, a view restricted to its id and owner; else null.
+ */
+export async function referencedWallet(ctx: WalletContext, id: string): Promise<WalletView | null> {
+  if (!ctx.viewer || !isUuid(id)) return null;
+  const viewerId = ctx.viewer.userId;
+  const [row] = await ctx.db.select().from(wallets).where(eq(wallets.id, id));
+  if (!row) return null;
+  const [counterparty] = isVisibleTo(row, viewerId)
+    ? []
+    : await ctx.db
+        .select({ walletId: counterparties.walletId })
+        .from(counterparties)
+        .where(and(eq(counterparties.viewerId, viewerId), eq(counterparties.walletId, row.id)));
+  return viewFor(row, viewerId, counterparty !== undefined);
+}
+
+/** `openWallet`: another wallet of the caller's, announced with `wallet.opened.v1` from the same transaction. */
+export async function openWallet(
+  ctx: WalletContext,
+  input: { name: string; currency: string },
+): Promise<WalletRow> {
+  const viewer = requireViewer(ctx);
+  const name = input.name.trim();
+  if (name.length === 0 || name.length > MAX_WALLET_NAME_LENGTH) {
+    throw badInput('input.name', `must be 1 to ${MAX_WALLET_NAME_LENGTH} characters`);
+  }
+  const currency = parseCurrency(input.currency, 'input.currency');
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(wallets)
+      .values({ id: uuidv7(), ownerId: viewer.userId, name, currency })
+      .returning();
+    await enqueue(tx, openedEvent(row!, { correlationId: ctx.correlationId }));
+    return row!;
+  });
+}
+
+/**
+ * `archiveWallet`: archives a wallet if the ledger, the only judge of its money, finds every
+ * account of it at zero (archive.ts). Another user's wallet and an unknown id are both NOT_FOUND;
+ * an archived wallet is returned as it is (archiving is idempotent).
+ */
+export async function archiveWallet(ctx: WalletContext, id: string): Promise<WalletRow> {
+  requireViewer(ctx);
+  const wallet = await visibleWallet(ctx, id);
+  if (!wallet) throw notFound('wallet');
+  if (!needsArchiveRequest(wallet)) return wallet;
+  const request = await requestArchive(ctx, wallet);
+  const decided =
+    request.status === 'PENDING'
+      ? ((await ctx.services.archives.waitFor(request.id, ARCHIVE_WAIT_MS)) ?? request)
+      : request;
+  const current = (await visibleWallet(ctx, wallet.id)) ?? wallet;
+  return archiveResult(current, decided);
+}
+
+/** `User.wallets`: the user's wallets, oldest first, for the user alone. */
+export async function walletsOf(ctx: WalletContext, userId: string): Promise<WalletRow[]> {
+  if (ctx.viewer?.userId !== userId) return [];
+  return ctx.db.select().from(wallets).where(eq(wallets.ownerId, userId)).orderBy(asc(wallets.createdAt));
+}
+
+/** `User.defaultWallet`: the wallet opened at registration, for the user alone. */
+export async function defaultWalletOf(ctx: WalletContext, userId: string): Promise<WalletRow | null> {
+  if (ctx.viewer?.userId !== userId) return null;
+  const [row] = await ctx.db
+    .select()
+    .from(wallets)
+    .where(and(eq(wallets.ownerId, userId), eq(wallets.isDefault, true)));
+  return row ?? null;
+}
