@@ -157,6 +157,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
     pingMs: config.SUBSCRIPTION_PING_MS,
     limits: createArmor({ isProduction: config.isProduction }),
     maxMessageBytes: bytes(config.GATEWAY_BODY_LIMIT),
+    trustedProxies: config.TRUST_PROXY,
   });
   const url = `${base}/graphql`;
   logger.info({ url, subgraphs: gateway.kind }, 'gateway listening');

@@ -1,7 +1,7 @@
 import { createGateway } from '@walletgraph/gateway/gateway';
 import type { CounterStore } from '@walletgraph/gateway/limits/store';
 import { type GatewayServer, serveGateway } from '@walletgraph/gateway/server';
-import { loadConfig, subgraphNames } from '@walletgraph/platform/config';
+import { type Config, loadConfig, subgraphNames } from '@walletgraph/platform/config';
 import { createLogger } from '@walletgraph/platform/logger';
 import { createRuntime } from '@walletgraph/platform/runtime';
 import { freePort } from './ports.ts';
@@ -42,4 +42,33 @@ export async function startBareGateway(
       }
     },
   };
+}
+
+/**
+ * One more gateway replica for a running real stack, in this process (so a separate process from
+ * the stack's own gateway): the same subgraphs, the same Redis for live updates, its own port.
+ */
+export async function startGatewayReplica(config: Config): Promise<BareGateway> {
+  const runtime = await createRuntime(
+    config,
+    createLogger('gateway-replica', process.env.TEST_LOG_LEVEL ?? 'warn'),
+  );
+  try {
+    const gateway = await createGateway({ config, runtime, subgraphs: { kind: 'remote' } });
+    const http = await serveGateway({ config, runtime, gateway, port: 0, host: '127.0.0.1' });
+    return {
+      url: http.url.replace('localhost', '127.0.0.1'),
+      http,
+      async [Symbol.asyncDispose]() {
+        try {
+          await http.stop();
+        } finally {
+          await runtime.close();
+        }
+      },
+    };
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
 }

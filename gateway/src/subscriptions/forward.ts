@@ -4,6 +4,7 @@ import {
   type GraphQLFormattedError,
   type GraphQLResolveInfo,
   Kind,
+  print,
   type SelectionNode,
   type VariableDefinitionNode,
   visit,
@@ -74,15 +75,39 @@ export function lookupQuery(info: GraphQLResolveInfo, field: LookupField): Docum
   };
 }
 
-/** Reads one event's object through the supergraph; throws the supergraph's error, if any. */
+/**
+ * Lookups already made for an event, by the query and variables they ran with. A user's event
+ * reaches each of their subscriptions as one notice object, so subscriptions asking for the same
+ * thing (one app's several sockets) share one read through the supergraph; the notice's channel
+ * is its user's alone, so nothing is shared between users.
+ */
+const sharedLookups = new WeakMap<object, Map<string, ReturnType<RunQuery>>>();
+
+/**
+ * Reads one event's object through the supergraph; throws the supergraph's error, if any.
+ * `event` is the notice being delivered: lookups for the same event with the same query share one read.
+ */
 export async function lookup(
   run: RunQuery,
   info: GraphQLResolveInfo,
   field: LookupField,
   id: string,
+  event: object,
 ): Promise<unknown> {
   const variables = { ...info.variableValues, [ID_VARIABLE]: id };
-  const result = await run(lookupQuery(info, field), variables);
+  const document = lookupQuery(info, field);
+  const key = `${print(document)}\n${JSON.stringify(variables)}`;
+  let lookups = sharedLookups.get(event);
+  if (!lookups) {
+    lookups = new Map();
+    sharedLookups.set(event, lookups);
+  }
+  let pending = lookups.get(key);
+  if (!pending) {
+    pending = run(document, variables);
+    lookups.set(key, pending);
+  }
+  const result = await pending;
   const [error] = result.errors ?? [];
   if (error) throw Object.assign(new Error(error.message), { extensions: error.extensions ?? {} });
   return result.data?.[String(info.path.key)] ?? null;

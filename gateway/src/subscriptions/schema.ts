@@ -96,9 +96,11 @@ export function createSubscriptionSchema(sdl = readFileSync(apiSchemaFile, 'utf8
     local({ notice, delta: money(notice.delta, notice.currency) }),
   );
   set('Subscription', 'operationUpdated', (notice, _, ctx, info) =>
-    lookup(ctx.run, info, 'operation', notice.id!),
+    lookup(ctx.run, info, 'operation', notice.id!, notice),
   );
-  set('Subscription', 'jarUpdated', (notice, _, ctx, info) => lookup(ctx.run, info, 'jar', notice.jarId!));
+  set('Subscription', 'jarUpdated', (notice, _, ctx, info) =>
+    lookup(ctx.run, info, 'jar', notice.jarId!, notice),
+  );
   set('Subscription', 'goalAchieved', (notice) => local({ notice, achievedAt: notice.achievedAt }));
   set('Subscription', 'budgetAlert', (notice) =>
     local({
@@ -111,15 +113,17 @@ export function createSubscriptionSchema(sdl = readFileSync(apiSchemaFile, 'utf8
 
   const noticeOf = (source: unknown) => (source as { notice: LiveNotice }).notice;
   set('BalanceChange', 'wallet', (source, _, ctx, info) =>
-    lookup(ctx.run, info, 'wallet', noticeOf(source).walletId!),
+    lookup(ctx.run, info, 'wallet', noticeOf(source).walletId!, noticeOf(source)),
   );
   set('BalanceChange', 'operation', (source, _, ctx, info) => {
-    const id = noticeOf(source).operationId;
-    return id ? lookup(ctx.run, info, 'operation', id) : null;
+    const notice = noticeOf(source);
+    return notice.operationId ? lookup(ctx.run, info, 'operation', notice.operationId, notice) : null;
   });
   set('GoalAchievement', 'jar', (source, _, ctx, info) =>
-    lookup(ctx.run, info, 'jar', noticeOf(source).jarId!),
+    lookup(ctx.run, info, 'jar', noticeOf(source).jarId!, noticeOf(source)),
   );
-  set('BudgetAlert', 'jar', (source, _, ctx, info) => lookup(ctx.run, info, 'jar', noticeOf(source).jarId!));
+  set('BudgetAlert', 'jar', (source, _, ctx, info) =>
+    lookup(ctx.run, info, 'jar', noticeOf(source).jarId!, noticeOf(source)),
+  );
   return schema;
 }

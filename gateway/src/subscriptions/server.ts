@@ -17,6 +17,7 @@ import {
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { resolveClientAddress } from '../limits/client-address.ts';
 import type { RunQuery } from './forward.ts';
 import type { SubscriptionContext } from './schema.ts';
 
@@ -39,6 +40,8 @@ export interface SubscriptionServerOptions {
   limits: { parseOptions: { maxTokens: number }; validationRules: readonly ValidationRule[] };
   /** The largest WebSocket message a client may send, in bytes. */
   maxMessageBytes: number;
+  /** Proxies in front of the gateway (`TRUST_PROXY`), for the client's address. */
+  trustedProxies: number;
 }
 
 export interface SubscriptionServer {
@@ -50,11 +53,32 @@ interface Session {
   viewer: Viewer;
   clientAddress: string;
   active: Set<string>;
+  /** Ids whose slot was freed when the client's `complete` arrived, before graphql-ws's onComplete. */
+  released: Set<string>;
   expiry: NodeJS.Timeout;
 }
 
 /** The close code for a missing, bad or expired token (graphql-ws reserves 4403 for refusals). */
 export const UNAUTHORIZED_CLOSE = 4401;
+/** The close code for a user past their connection cap. */
+export const TOO_MANY_CLOSE = 4429;
+
+/** The longest delay a Node timer takes (about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Closes the socket with 4401 once the token expires, re-arming for lifetimes longer than a timer can wait. */
+function closeAtExpiry(socket: WebSocket, expiresAt: Date): NodeJS.Timeout {
+  const left = expiresAt.getTime() - Date.now();
+  const timer =
+    left > MAX_TIMER_MS
+      ? setTimeout(() => closeAtExpiry(socket, expiresAt), MAX_TIMER_MS)
+      : setTimeout(
+          () => socket.close(UNAUTHORIZED_CLOSE, 'Unauthorized: the token expired'),
+          Math.max(0, left),
+        );
+  timer.unref();
+  return timer;
+}
 
 /**
  * graphql-ws on the gateway's own port and `/graphql` path (ARCHITECTURE.md §8). The token comes
@@ -68,6 +92,7 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
   const wss = new WebSocketServer({ server: o.server, path: o.path, maxPayload: o.maxMessageBytes });
   const sessions = new WeakMap<WebSocket, Session>();
   const perUser = new Map<string, number>();
+  const sockets = new Map<string, number>();
   const count = (userId: string, delta: number) => {
     const n = (perUser.get(userId) ?? 0) + delta;
     if (n > 0) perUser.set(userId, n);
@@ -75,6 +100,9 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
   };
   type Extra = { socket: WebSocket; request: IncomingMessage };
   const sessionOf = (extra: Extra) => sessions.get(extra.socket);
+  const release = (session: Session, id: string) => {
+    if (session.active.delete(id)) count(session.viewer.userId, -1);
+  };
 
   const server = useServer<Record<string, unknown>, Extra>(
     {
@@ -95,16 +123,18 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
           );
           return false;
         }
-        const expiry = setTimeout(
-          () => socket.close(UNAUTHORIZED_CLOSE, 'Unauthorized: the token expired'),
-          Math.max(0, viewer.expiresAt.getTime() - Date.now()),
-        );
-        expiry.unref();
+        // Sockets per user are capped like subscriptions: each costs a session, a timer and pings.
+        if ((sockets.get(viewer.userId) ?? 0) >= o.perUser) {
+          socket.close(TOO_MANY_CLOSE, `Too many connections: at most ${o.perUser} per user`);
+          return false;
+        }
+        sockets.set(viewer.userId, (sockets.get(viewer.userId) ?? 0) + 1);
         sessions.set(socket, {
           viewer,
-          clientAddress: request.socket.remoteAddress ?? 'unknown',
+          clientAddress: resolveClientAddress(request, o.trustedProxies),
           active: new Set(),
-          expiry,
+          released: new Set(),
+          expiry: closeAtExpiry(socket, viewer.expiresAt),
         });
         return true;
       },
@@ -140,18 +170,31 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
         }
         session.active.add(id);
         count(userId, 1);
-        return undefined;
+        // Parsed and validated once, here: graphql-ws executes exactly this.
+        return {
+          schema: o.schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+        };
       },
       onComplete(ctx, id) {
         const session = sessionOf(ctx.extra);
-        if (session?.active.delete(id)) count(session.viewer.userId, -1);
+        if (!session) return;
+        // Freed already when the client's `complete` arrived; the id may be in use again since.
+        if (session.released.delete(id)) return;
+        release(session, id);
       },
       onClose(ctx) {
         const session = sessionOf(ctx.extra);
         if (!session) return;
         clearTimeout(session.expiry);
+        const open = (sockets.get(session.viewer.userId) ?? 1) - 1;
+        if (open > 0) sockets.set(session.viewer.userId, open);
+        else sockets.delete(session.viewer.userId);
         count(session.viewer.userId, -session.active.size);
         session.active.clear();
+        session.released.clear();
       },
       context(ctx): SubscriptionContext & Record<string, unknown> {
         const session = sessionOf(ctx.extra)!;
@@ -164,6 +207,8 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
       },
     },
     wss,
+    // graphql-ws's own keep-alive is off: the pinger below is the one liveness rule (pingMs).
+    0,
   );
 
   // Liveness: every socket must answer each ping before the next one, or it is dropped.
@@ -171,6 +216,18 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
   wss.on('connection', (socket) => {
     alive.set(socket, true);
     socket.on('pong', () => alive.set(socket, true));
+    // A client's `complete` frees its slot at once. graphql-ws calls onComplete only once the
+    // subscription has wound down, a few ticks later, and a `subscribe` sent right after the
+    // `complete` (often in the same TCP read) would otherwise be refused as over the cap. This
+    // listener runs after graphql-ws's own, which has already forgotten the id by then.
+    socket.on('message', (data) => {
+      const session = sessions.get(socket);
+      if (!session || session.active.size === 0) return;
+      const id = completedId(String(data));
+      if (id === null || !session.active.has(id)) return;
+      release(session, id);
+      session.released.add(id);
+    });
   });
   const pinger = setInterval(() => {
     for (const socket of wss.clients) {
@@ -192,4 +249,14 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
       await server.dispose();
     },
   };
+}
+
+/** The id of a graphql-ws `complete` message from the client, or null for any other message. */
+function completedId(data: string): string | null {
+  try {
+    const message = JSON.parse(data) as { type?: unknown; id?: unknown };
+    return message.type === 'complete' && typeof message.id === 'string' ? message.id : null;
+  } catch {
+    return null;
+  }
 }

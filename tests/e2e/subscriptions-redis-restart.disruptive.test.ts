@@ -1,0 +1,144 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { waitFor } from '@walletgraph/platform/test/support/infra';
+import { createLiveClient, type LiveClient } from '@walletgraph/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connected, untilListening, userIdOf, watch } from '../support/live.ts';
+import { deposit, person } from '../support/money.ts';
+import { openTestRedis, type TestRedis } from '../support/redis.ts';
+import { startRealStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * The local Redis restarts under an open subscription. Redis pub/sub keeps nothing: what is
+ * published while the gateway's subscriber connection is down is lost, and clients catch up by
+ * querying (README, "Live updates"). What must hold is that the subscription survives and events
+ * flow again once the gateway's and the publishers' connections are back. Disruptive: it stops
+ * the Redis every other test uses, so it runs alone, after them.
+ */
+
+const run = promisify(execFile);
+
+/** Exactly how the machine's Redis is started (CI and local runs alike). */
+const redisServerArgs = [
+  '--daemonize',
+  'yes',
+  '--bind',
+  '127.0.0.1',
+  '-::1',
+  '--port',
+  '6379',
+  '--save',
+  '',
+  '--appendonly',
+  'no',
+  '--dir',
+  '/var/lib/redis',
+  '--logfile',
+  '/var/log/redis/ci.log',
+];
+
+async function redisAnswers(): Promise<boolean> {
+  try {
+    const { stdout } = await run('redis-cli', ['-p', '6379', 'ping'], { timeout: 5_000 });
+    return stdout.trim() === 'PONG';
+  } catch {
+    return false;
+  }
+}
+
+/** Starts Redis unless it already answers, and waits for PONG. */
+async function ensureRedisRunning(): Promise<void> {
+  if (await redisAnswers()) return;
+  await run('redis-server', redisServerArgs, { timeout: 30_000 });
+  await waitFor('redis to answer PONG', redisAnswers, { timeoutMs: 30_000, intervalMs: 100 });
+}
+
+let stack: TestStack;
+let redis: TestRedis;
+const clients: LiveClient[] = [];
+
+beforeAll(async () => {
+  await ensureRedisRunning();
+  stack = await startRealStack();
+  redis = await openTestRedis('redis-restart');
+}, 180_000);
+
+afterAll(async () => {
+  // Whatever happened, the machine's Redis is running again before anything else is cleaned up.
+  await ensureRedisRunning();
+  await Promise.all(clients.map((c) => c.dispose()));
+  await redis?.[Symbol.asyncDispose]();
+  await stack?.[Symbol.asyncDispose]();
+}, 120_000);
+
+type BalanceEvent = {
+  balanceChanged: { delta: { minorUnits: string }; operation: { id: string }; wallet: { id: string } };
+};
+
+describe('subscriptions across a Redis restart', () => {
+  it('keeps the subscription open and delivers new events again once Redis is back', async () => {
+    const kim = await person(stack, 'kim');
+    const client = createLiveClient({ url: stack.url, token: kim.token, options: { retryAttempts: 0 } });
+    clients.push(client);
+    const closes: number[] = [];
+    client.ws.on('closed', (event) => closes.push((event as CloseEvent).code));
+    const opened = connected(client);
+    const balances = watch<BalanceEvent>(client.ws, {
+      query: 'subscription { balanceChanged { delta { minorUnits } operation { id } wallet { id } } }',
+    });
+    await opened;
+    await untilListening(redis.redis, userIdOf(kim.token), 'balanceChanged');
+    const before = await deposit(kim, 100n);
+    await balances.next(
+      'the event before the restart',
+      (e) => e.data?.balanceChanged.operation.id === before.id,
+    );
+
+    try {
+      await run('redis-cli', ['-p', '6379', 'shutdown', 'nosave'], { timeout: 30_000 }).catch(() => {});
+      await waitFor('redis to stop', async () => !(await redisAnswers()), {
+        timeoutMs: 30_000,
+        intervalMs: 50,
+      });
+    } finally {
+      await ensureRedisRunning();
+    }
+
+    // The gateway's subscriber connection comes back and subscribes to Kim's channel again.
+    await untilListening(redis.redis, userIdOf(kim.token), 'balanceChanged');
+    // The ledger's publisher reconnects on its own schedule; a notice published before it is back
+    // is lost (at most once). Deposit until one of these deposits is announced.
+    const after = new Set<string>();
+    const event = await waitFor(
+      'an event for a deposit made after the restart',
+      async () => {
+        const found = balances.events.find((e) => after.has(e.data?.balanceChanged.operation.id ?? ''));
+        if (found) return found;
+        after.add((await deposit(kim, 200n)).id);
+        return undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    const opId = event.data!.balanceChanged.operation.id;
+    expect(event).toEqual({
+      data: {
+        balanceChanged: {
+          delta: { minorUnits: '200' },
+          operation: { id: opId },
+          wallet: { id: kim.walletId },
+        },
+      },
+    });
+    // The same socket and subscription throughout: the client never saw a close.
+    expect(closes).toEqual([]);
+    expect(balances.events[0]).toEqual({
+      data: {
+        balanceChanged: {
+          delta: { minorUnits: '100' },
+          operation: { id: before.id },
+          wallet: { id: kim.walletId },
+        },
+      },
+    });
+  });
+});
