@@ -7,9 +7,15 @@ const graphqlAlias = { find: /^graphql$/, replacement: createRequire(import.meta
 
 // One run covers unit, integration and end-to-end tests. Integration and end-to-end tests talk
 // to the real local Postgres, RabbitMQ and Redis; each isolates itself (own databases, exchange,
-// queues and ports), so files run in parallel. Tests that disrupt a shared service (stopping the
-// broker) run afterwards, alone. Timeouts bound waiting for eventual consistency, never
-// performance: speed lives in `pnpm bench`.
+// queues and ports). Unit and integration files run in parallel first; then the end-to-end and
+// security files, each of which runs the whole stack (six processes with their connection pools
+// and relays), one file at a time, so two stacks under load never exhaust the local Postgres's
+// 100 connections; then tests that disrupt a shared service (stopping the broker or Redis),
+// alone. Timeouts bound waiting for eventual consistency, never performance: speed lives in
+// `pnpm bench`.
+/** Test files that run the whole stack through the gateway. */
+const wholeStack = ['tests/e2e/**/*.test.ts', 'tests/security/**/*.test.ts'];
+
 export default defineConfig({
   resolve: { alias: [graphqlAlias] },
   test: {
@@ -23,8 +29,18 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'bench/**', '**/*.disruptive.test.ts'],
+          exclude: ['**/node_modules/**', 'bench/**', '**/*.disruptive.test.ts', ...wholeStack],
           sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: wholeStack,
+          exclude: ['**/node_modules/**', '**/*.disruptive.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -34,7 +50,7 @@ export default defineConfig({
           include: ['**/*.disruptive.test.ts'],
           exclude: ['**/node_modules/**'],
           fileParallelism: false,
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],
