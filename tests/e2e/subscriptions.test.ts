@@ -281,10 +281,15 @@ describe('what the subscription endpoint refuses', () => {
     collect(third.subscribe(OperationUpdatedDocument, {}));
     expect(await closing).toEqual({ code: 4429, reason: 'Too many connections: at most 2 per user' });
     await first.dispose();
-    // A closed socket frees its place.
-    const fourth = live(gus);
-    collect(fourth.subscribe(OperationUpdatedDocument, {}));
-    await connected(fourth);
+    // A closed socket frees its place, once the gateway has seen it close.
+    await waitFor('a place freed by the closed socket', async () => {
+      const next = live(gus);
+      const ending = closed(next);
+      collect(next.subscribe(OperationUpdatedDocument, {}));
+      const accepted = await Promise.race([connected(next).then(() => true), ending.then(() => false)]);
+      if (!accepted) await next.dispose();
+      return accepted || undefined;
+    });
     expect(opened).toHaveLength(2);
   });
 
