@@ -246,17 +246,24 @@ describe('money through the gateway, real mode', () => {
     expect(everything).not.toContain('75.00');
     expect(everything).not.toContain(eveOther);
 
-    // What a recipient may see of the sender's wallet: its id and its owner's display name.
-    const who = await gql(
-      stack.url,
-      /* GraphQL */ `
-        query Who($op: ID!) {
-          operation(id: $op) { counterpartyWallet { id owner { displayName } } }
-        }
-      `,
-      { op: op.id },
-      { token: fay.token },
-    );
+    // What a recipient may see of the sender's wallet: its id and its owner's display name, once
+    // the wallet subgraph has projected the settled transfer (asynchronously, from its event).
+    const who = await waitFor('the sender’s wallet to be visible to the recipient', async () => {
+      const res = await gql(
+        stack.url,
+        /* GraphQL */ `
+          query Who($op: ID!) {
+            operation(id: $op) { counterpartyWallet { id owner { displayName } } }
+          }
+        `,
+        { op: op.id },
+        { token: fay.token },
+      );
+      return (res.data as { operation: { counterpartyWallet: unknown } | null })?.operation
+        ?.counterpartyWallet
+        ? res
+        : undefined;
+    });
     expect(who).toMatchObject({
       data: { operation: { counterpartyWallet: { id: eve.walletId, owner: { displayName: 'eve' } } } },
     });
