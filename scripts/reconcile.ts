@@ -58,6 +58,7 @@ export interface ReconcileReport {
 
 type Urls = Record<'ledger' | 'transactions' | 'jars' | 'wallet', string>;
 
+/** Runs every reconcile step against the services' databases (the stack must be running) and reports. */
 export async function reconcile(urls: Urls, options: { waitMs?: number } = {}): Promise<ReconcileReport> {
   const waitMs = options.waitMs ?? 30_000;
   const ledger = connectDatabase(urls.ledger, ledgerSchema);
@@ -100,6 +101,7 @@ export async function reconcile(urls: Urls, options: { waitMs?: number } = {}): 
   }
 }
 
+/** The report as the operator reads it, one finding per line. */
 export function formatReconcileReport(r: ReconcileReport): string {
   const o = r.operations;
   return [

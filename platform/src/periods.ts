@@ -43,6 +43,7 @@ export function previousPeriod(period: BudgetPeriod, at: Date): Period {
   return periodContaining(period, new Date(current.start.getTime() - 1));
 }
 
+/** `at` moved by whole days of 24 hours (UTC has no daylight saving to skip). */
 export function addDays(at: Date, days: number): Date {
   return new Date(at.getTime() + days * DAY_MS);
 }

@@ -18,7 +18,7 @@ describe('waiting for asynchronous effects to settle', () => {
     const value = await pollUntilQuiet(
       async () => {
         reads++;
-        return reads < 3 ? reads : 3;
+        return Math.min(reads, 3);
       },
       () => false,
       { timeoutMs: 5_000, quietMs: 30, pollMs: 5 },

@@ -37,6 +37,7 @@ export interface JarsServicesOptions {
   periods?: Omit<PeriodProcessorOptions, 'db' | 'clock' | 'logger'>;
 }
 
+/** Builds the jars services and starts the period processor's schedule (stopped by stopServices). */
 export function createJarsServices(
   deps: { db: DatabaseHandle<JarsSchema>; logger: Logger; publisher: Publisher },
   options: JarsServicesOptions = {},

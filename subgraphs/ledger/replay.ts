@@ -2,7 +2,7 @@ import type { Event, EventMeta } from '@walletgraph/events';
 import type { Database } from '@walletgraph/platform/db/database';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { and, asc, count, gt, isNull, lte, max } from 'drizzle-orm';
-import { ledgerResultEvent } from './apply.ts';
+import { ledgerResultEvent } from './answers.ts';
 import type * as schema from './db/schema.ts';
 import { ledgerCommands, outbox } from './db/schema.ts';
 import { loadEntries } from './journal.ts';

@@ -43,7 +43,7 @@ export async function openFeed(o: FeedOptions): Promise<Feed> {
     if (queue.length >= o.capacity) {
       const key = o.coalesceKey?.(notice) ?? null;
       const same = key === null ? -1 : queue.findIndex((n) => o.coalesceKey?.(n) === key);
-      queue.splice(same >= 0 ? same : 0, 1);
+      queue.splice(Math.max(same, 0), 1);
       dropped++;
     }
     queue.push(notice);

@@ -152,6 +152,7 @@ export function parseGoal(
   return { target: money, deadline };
 }
 
+/** A jar's name: trimmed, 1 to 60 characters, else BAD_USER_INPUT naming `field`. */
 export function parseJarName(raw: string, field: string): string {
   const name = raw.trim();
   const length = [...name].length;

@@ -46,12 +46,17 @@ export type Budget = {
   period: BudgetPeriod;
   periodEnd: Scalars['DateTime']['output'];
   periodStart: Scalars['DateTime']['output'];
+  /** The limit less what was spent, never below zero. */
   remaining: Money;
   /**
    * Whether money left at the end of a period stays in the jar. When false, the leftover returns to
    * the wallet's available balance after a grace period (3 days).
    */
   rollsOver: Scalars['Boolean']['output'];
+  /**
+   * Spent from the jar in this period: its spends the ledger has posted (a spend still settling
+   * counts once it completes; a jar that blocks overspending already counts it when deciding).
+   */
   spent: Money;
   /** Percents that raise a budgetAlert, default [80, 100]. */
   thresholds: Array<Scalars['Int']['output']>;

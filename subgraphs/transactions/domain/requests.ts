@@ -120,10 +120,12 @@ export function isJarRequest(request: OperationRequest): request is JarRequest {
   }
 }
 
+/** A `deposit` input, validated (amount, key, note). */
 export function parseDeposit(input: WalletOperationInput): WalletRequest {
   return { kind: 'DEPOSIT', ...parseCommon(input, input.walletId) };
 }
 
+/** A `withdraw` input, validated (amount, key, note). */
 export function parseWithdrawal(input: WalletOperationInput): WalletRequest {
   return { kind: 'WITHDRAWAL', ...parseCommon(input, input.walletId) };
 }
