@@ -1,7 +1,8 @@
+import { userChannel } from '@walletgraph/platform/pubsub';
 import { createClient, createLiveClient, type LiveClient } from '@walletgraph/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BareGateway, startGatewayReplica } from '../support/gateway.ts';
-import { untilListening, userIdOf, type Watch, watch } from '../support/live.ts';
+import { closed, untilListening, userIdOf, type Watch, watch } from '../support/live.ts';
 import { deposit, person } from '../support/money.ts';
 import { openTestRedis, type TestRedis } from '../support/redis.ts';
 import { startRealStack, type TestStack } from '../support/stack.ts';
@@ -94,5 +95,40 @@ describe('subscriptions across gateway replicas', () => {
     );
     expect(onMain.events).toHaveLength(2);
     expect(onReplica.events).toHaveLength(2);
+  });
+
+  it('a gateway that stops closes its sockets with 1001 (Going away) and lets go of Redis; the others keep serving', async () => {
+    const joe = await person(stack, 'joe');
+    const leaving = await startGatewayReplica(stack.config);
+    let stopped = false;
+    try {
+      const client = createLiveClient({ url: leaving.url, token: joe.token, options: { retryAttempts: 0 } });
+      clients.push(client);
+      const onLeaving = watch<BalanceEvent>(client.ws, { query: balanceChanged });
+      const closing = closed(client);
+      await untilListening(redis.redis, userIdOf(joe.token), 'balanceChanged');
+
+      await leaving[Symbol.asyncDispose]();
+      stopped = true;
+      expect(await closing).toEqual({ code: 1001, reason: 'Going away' });
+      expect(await onLeaving.ended).toEqual({ kind: 'errors', errors: [{ message: 'socket: 1001' }] });
+      const [, listeners] = (await redis.redis.pubsub(
+        'NUMSUB',
+        userChannel(userIdOf(joe.token), 'balanceChanged'),
+      )) as [string, number];
+      expect(Number(listeners)).toBe(0);
+      // The stack's own gateway still serves Joe.
+      const main = createLiveClient({ url: stack.url, token: joe.token, options: { retryAttempts: 0 } });
+      clients.push(main);
+      const onMain = watch<BalanceEvent>(main.ws, { query: balanceChanged });
+      await untilListening(redis.redis, userIdOf(joe.token), 'balanceChanged');
+      const op = await deposit(joe, 250n);
+      expect(
+        (await onMain.next('the event on the remaining gateway')).data?.balanceChanged.operation.id,
+      ).toBe(op.id);
+      onMain.stop();
+    } finally {
+      if (!stopped) await leaving[Symbol.asyncDispose]();
+    }
   });
 });
