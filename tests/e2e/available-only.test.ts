@@ -5,7 +5,7 @@ import {
   WalletDocument,
   WithdrawDocument,
 } from '@walletgraph/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   deposit,
   eur,
@@ -17,22 +17,14 @@ import {
   settled,
   transfer,
 } from '../support/money.ts';
-import { startRealStack, type TestStack } from '../support/stack.ts';
+import { useRealStack } from '../support/use-stack.ts';
 
 /**
  * Money in jars is the owner's (it counts in the total) but is not spendable by a withdrawal or a
  * transfer: those draw on the available balance only. Real mode, through the gateway.
  */
 
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startRealStack();
-}, 180_000);
-
-afterAll(async () => {
-  await stack?.[Symbol.asyncDispose]();
-}, 60_000);
+const stack = useRealStack();
 
 interface Balances {
   total: string;

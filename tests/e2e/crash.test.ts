@@ -1,7 +1,7 @@
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { DepositDocument, type OperationFieldsFragment } from '@walletgraph/sdk';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accountId } from '../../subgraphs/ledger/domain/accounts.ts';
 import {
   deposit,
@@ -15,7 +15,8 @@ import {
   storedOperations,
   transfer,
 } from '../support/money.ts';
-import { startRealStack, type TestStack } from '../support/stack.ts';
+import type { TestStack } from '../support/stack.ts';
+import { useRealStack } from '../support/use-stack.ts';
 
 /**
  * Crashes in real mode: a service SIGKILLed (no graceful shutdown, no chance to ack, commit or
@@ -25,15 +26,7 @@ import { startRealStack, type TestStack } from '../support/stack.ts';
 /** Bounds waiting for recovery (a restart, redelivery, retries), never performance. */
 const SETTLE_TIMEOUT_MS = 90_000;
 
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startRealStack();
-}, 180_000);
-
-afterAll(async () => {
-  await stack?.[Symbol.asyncDispose]();
-}, 60_000);
+const stack = useRealStack();
 
 /** A deterministic mix: amounts and pairs follow from the index alone. */
 const amountOf = (i: number) => BigInt(100 + ((i * 7_919) % 4_900));

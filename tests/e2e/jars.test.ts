@@ -11,7 +11,7 @@ import {
   SpendFromJarDocument,
   WalletJarsDocument,
 } from '@walletgraph/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   deposit,
   eur,
@@ -23,7 +23,7 @@ import {
   settled,
   withSql,
 } from '../support/money.ts';
-import { startRealStack, type TestStack } from '../support/stack.ts';
+import { useRealStack } from '../support/use-stack.ts';
 
 /**
  * A month of one person's money through the gateway, in real mode: a salary split by allocation
@@ -34,15 +34,7 @@ import { startRealStack, type TestStack } from '../support/stack.ts';
  * (`pnpm jars:periods --at`), never by waiting.
  */
 
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startRealStack();
-}, 180_000);
-
-afterAll(async () => {
-  await stack?.[Symbol.asyncDispose]();
-}, 60_000);
+const stack = useRealStack();
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);

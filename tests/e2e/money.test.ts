@@ -14,9 +14,9 @@ import {
   WithdrawDocument,
 } from '@walletgraph/sdk';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gql } from '../security/support.ts';
-import { startRealStack, type TestStack } from '../support/stack.ts';
+import { useRealStack } from '../support/use-stack.ts';
 
 /**
  * Money through the gateway, in real mode (Postgres, RabbitMQ, Redis, six processes): the
@@ -24,15 +24,7 @@ import { startRealStack, type TestStack } from '../support/stack.ts';
  * refuses it, and the answer settles the operation while the mutation waits.
  */
 
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startRealStack();
-}, 120_000);
-
-afterAll(async () => {
-  await stack?.[Symbol.asyncDispose]();
-}, 60_000);
+const stack = useRealStack();
 
 interface Person {
   client: Client;

@@ -4,24 +4,16 @@ import {
   WalletDocument,
   WalletOperationsDocument,
 } from '@walletgraph/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newKey, type Person, person, settled } from '../support/money.ts';
-import { startRealStack, type TestStack } from '../support/stack.ts';
+import { useRealStack } from '../support/use-stack.ts';
 
 /**
  * More wallets, in other currencies, through the gateway in real mode: each holds and shows its
  * own currency, with that currency's decimals (USD 2, JPY 0).
  */
 
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startRealStack();
-}, 180_000);
-
-afterAll(async () => {
-  await stack?.[Symbol.asyncDispose]();
-}, 60_000);
+const stack = useRealStack();
 
 async function openWallet(p: Person, name: string, currency: string): Promise<string> {
   const res = await p.client.request(OpenWalletDocument, { input: { name, currency } });

@@ -14,9 +14,9 @@ import {
   WithdrawDocument,
 } from '@walletgraph/sdk';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../scripts/reconcile.ts';
-import { startRealStack, type TestStack } from '../support/stack.ts';
+import { useRealStack } from '../support/use-stack.ts';
 
 /**
  * Wallets through the gateway, in real mode: archiving asks the ledger, which closes the wallet's
@@ -24,15 +24,7 @@ import { startRealStack, type TestStack } from '../support/stack.ts';
  * left PENDING.
  */
 
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startRealStack();
-}, 120_000);
-
-afterAll(async () => {
-  await stack?.[Symbol.asyncDispose]();
-}, 60_000);
+const stack = useRealStack();
 
 interface Person {
   client: Client;
