@@ -10,3 +10,9 @@ export function domainErrorOf(work: () => unknown): DomainError {
   }
   throw new Error('expected a DomainError, but nothing was thrown');
 }
+
+/** The code and field of the DomainError `work` throws (see domainErrorOf). */
+export function refusalOf(work: () => unknown): { code: string; field: unknown } {
+  const error = domainErrorOf(work);
+  return { code: error.code, field: error.details.field };
+}

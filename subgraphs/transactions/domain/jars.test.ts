@@ -1,4 +1,4 @@
-import { DomainError } from '@walletgraph/platform/errors';
+import { refusalOf } from '@walletgraph/platform/test/support/errors';
 import { describe, expect, it } from 'vitest';
 import { authorizeJarMove, type JarMoveState, type JarState } from './jars.ts';
 import type { WalletState } from './operations.ts';
@@ -33,17 +33,6 @@ const found = (overrides: Partial<JarMoveState> = {}): JarMoveState => ({
   ...overrides,
 });
 
-/** The code and field of the DomainError `fn` throws. */
-function refusal(fn: () => unknown): { code: string; field: unknown } {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return { code: error.code, field: error.details.field };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
-
 describe('jar move authorisation', () => {
   it('accepts the caller’s own active jar: the operation is on the jar’s wallet', () => {
     for (const kind of ['JAR_ALLOCATION', 'JAR_RELEASE', 'JAR_SPEND'] as const) {
@@ -67,26 +56,28 @@ describe('jar move authorisation', () => {
   });
 
   it('answers NOT_FOUND alike for an unknown jar and for another user’s, archived or not', () => {
-    const unknown = refusal(() => authorizeJarMove(spend(), found({ jar: null }), alice));
+    const unknown = refusalOf(() => authorizeJarMove(spend(), found({ jar: null }), alice));
     expect(unknown).toEqual({ code: 'NOT_FOUND', field: 'input.jarId' });
-    expect(refusal(() => authorizeJarMove(spend(), found(), bob))).toEqual(unknown);
+    expect(refusalOf(() => authorizeJarMove(spend(), found(), bob))).toEqual(unknown);
     const archived = { ...jar, status: 'ARCHIVED' as const };
-    expect(refusal(() => authorizeJarMove(spend(), found({ jar: archived }), bob))).toEqual(unknown);
+    expect(refusalOf(() => authorizeJarMove(spend(), found({ jar: archived }), bob))).toEqual(unknown);
     const walletArchived = { ...wallet, status: 'ARCHIVED' as const };
-    expect(refusal(() => authorizeJarMove(spend(), found({ wallet: walletArchived }), bob))).toEqual(unknown);
+    expect(refusalOf(() => authorizeJarMove(spend(), found({ wallet: walletArchived }), bob))).toEqual(
+      unknown,
+    );
   });
 
   it('names the field of a move’s jar that is not found: input.fromJarId or input.toJarId', () => {
-    expect(refusal(() => authorizeJarMove(move(), found({ jar: null, toJar: otherJar }), alice))).toEqual({
+    expect(refusalOf(() => authorizeJarMove(move(), found({ jar: null, toJar: otherJar }), alice))).toEqual({
       code: 'NOT_FOUND',
       field: 'input.fromJarId',
     });
-    expect(refusal(() => authorizeJarMove(move(), found({ toJar: null }), alice))).toEqual({
+    expect(refusalOf(() => authorizeJarMove(move(), found({ toJar: null }), alice))).toEqual({
       code: 'NOT_FOUND',
       field: 'input.toJarId',
     });
     const bobs = { ...otherJar, ownerId: bob, walletId: '0196f0a0-0000-7000-8000-000000000002' };
-    expect(refusal(() => authorizeJarMove(move(), found({ toJar: bobs }), alice))).toEqual({
+    expect(refusalOf(() => authorizeJarMove(move(), found({ toJar: bobs }), alice))).toEqual({
       code: 'NOT_FOUND',
       field: 'input.toJarId',
     });
@@ -94,7 +85,7 @@ describe('jar move authorisation', () => {
 
   it('refuses a move to a jar of another of the caller’s wallets: BAD_USER_INPUT on input.toJarId', () => {
     const elsewhere = { ...otherJar, walletId: '0196f0a0-0000-7000-8000-000000000003' };
-    expect(refusal(() => authorizeJarMove(move(), found({ toJar: elsewhere }), alice))).toEqual({
+    expect(refusalOf(() => authorizeJarMove(move(), found({ toJar: elsewhere }), alice))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'input.toJarId',
     });
@@ -102,14 +93,14 @@ describe('jar move authorisation', () => {
 
   it('refuses the owner’s archived jar with JAR_ARCHIVED, naming it', () => {
     const archived = (j: JarState) => ({ ...j, status: 'ARCHIVED' as const });
-    expect(refusal(() => authorizeJarMove(spend(), found({ jar: archived(jar) }), alice))).toEqual({
+    expect(refusalOf(() => authorizeJarMove(spend(), found({ jar: archived(jar) }), alice))).toEqual({
       code: 'JAR_ARCHIVED',
       field: 'input.jarId',
     });
     expect(
-      refusal(() => authorizeJarMove(move(), found({ jar: archived(jar), toJar: otherJar }), alice)),
+      refusalOf(() => authorizeJarMove(move(), found({ jar: archived(jar), toJar: otherJar }), alice)),
     ).toEqual({ code: 'JAR_ARCHIVED', field: 'input.fromJarId' });
-    expect(refusal(() => authorizeJarMove(move(), found({ toJar: archived(otherJar) }), alice))).toEqual({
+    expect(refusalOf(() => authorizeJarMove(move(), found({ toJar: archived(otherJar) }), alice))).toEqual({
       code: 'JAR_ARCHIVED',
       field: 'input.toJarId',
     });
@@ -117,7 +108,7 @@ describe('jar move authorisation', () => {
 
   it('refuses a jar whose wallet is archived with WALLET_ARCHIVED; a wallet not seen yet is left to the ledger', () => {
     const archived = { ...wallet, status: 'ARCHIVED' as const };
-    expect(refusal(() => authorizeJarMove(spend(), found({ wallet: archived }), alice))).toEqual({
+    expect(refusalOf(() => authorizeJarMove(spend(), found({ wallet: archived }), alice))).toEqual({
       code: 'WALLET_ARCHIVED',
       field: 'input.jarId',
     });
@@ -125,7 +116,9 @@ describe('jar move authorisation', () => {
   });
 
   it('refuses another currency than the jar’s with CURRENCY_MISMATCH', () => {
-    expect(refusal(() => authorizeJarMove(spend({ amount: '5', currency: 'USD' }), found(), alice))).toEqual({
+    expect(
+      refusalOf(() => authorizeJarMove(spend({ amount: '5', currency: 'USD' }), found(), alice)),
+    ).toEqual({
       code: 'CURRENCY_MISMATCH',
       field: 'input.amount.currency',
     });

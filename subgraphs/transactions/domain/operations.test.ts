@@ -1,4 +1,4 @@
-import { DomainError } from '@walletgraph/platform/errors';
+import { refusalOf } from '@walletgraph/platform/test/support/errors';
 import { describe, expect, it } from 'vitest';
 import type { OperationKind, OperationRow } from '../db/schema.ts';
 import {
@@ -50,34 +50,24 @@ const transferTo = (to: { toWalletId?: string; toEmail?: string }) =>
     ...to,
   }) as WalletRequest & { kind: 'TRANSFER' };
 
-function refusal(fn: () => unknown): { code: string; field: unknown } {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return { code: error.code, field: error.details.field };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
-
 describe('source wallet', () => {
   it('accepts the caller’s own active wallet in the request’s currency', () => {
     expect(authorizeSource(depositOf(), aliceWallet, alice)).toBe(aliceWallet);
   });
 
   it('answers NOT_FOUND alike for an unknown wallet and for another user’s, archived or not', () => {
-    const unknown = refusal(() => authorizeSource(depositOf(), null, alice));
+    const unknown = refusalOf(() => authorizeSource(depositOf(), null, alice));
     expect(unknown).toEqual({ code: 'NOT_FOUND', field: 'input.walletId' });
-    expect(refusal(() => authorizeSource(depositOf(), aliceWallet, bob))).toEqual(unknown);
+    expect(refusalOf(() => authorizeSource(depositOf(), aliceWallet, bob))).toEqual(unknown);
     const archived = { ...aliceWallet, status: 'ARCHIVED' as const };
-    expect(refusal(() => authorizeSource(depositOf(), archived, bob))).toEqual(unknown);
+    expect(refusalOf(() => authorizeSource(depositOf(), archived, bob))).toEqual(unknown);
     const transfer = transferTo({ toWalletId: bobWallet.walletId });
-    expect(refusal(() => authorizeSource(transfer, null, alice)).field).toBe('input.fromWalletId');
+    expect(refusalOf(() => authorizeSource(transfer, null, alice)).field).toBe('input.fromWalletId');
   });
 
   it('refuses the owner’s archived wallet with WALLET_ARCHIVED', () => {
     const archived = { ...aliceWallet, status: 'ARCHIVED' as const };
-    expect(refusal(() => authorizeSource(depositOf(), archived, alice))).toEqual({
+    expect(refusalOf(() => authorizeSource(depositOf(), archived, alice))).toEqual({
       code: 'WALLET_ARCHIVED',
       field: 'input.walletId',
     });
@@ -85,7 +75,7 @@ describe('source wallet', () => {
 
   it('refuses another currency than the wallet’s with CURRENCY_MISMATCH', () => {
     const usd = depositOf(aliceWallet.walletId, { amount: '1.00', currency: 'USD' });
-    expect(refusal(() => authorizeSource(usd, aliceWallet, alice))).toEqual({
+    expect(refusalOf(() => authorizeSource(usd, aliceWallet, alice))).toEqual({
       code: 'CURRENCY_MISMATCH',
       field: 'input.amount.currency',
     });
@@ -128,7 +118,7 @@ describe('transfer recipient', () => {
 
   it('refuses one’s own email when it resolves to the source wallet', () => {
     expect(
-      refusal(() => checkRecipient(transferTo({ toEmail: 'alice@example.com' }), aliceWallet, aliceWallet)),
+      refusalOf(() => checkRecipient(transferTo({ toEmail: 'alice@example.com' }), aliceWallet, aliceWallet)),
     ).toEqual({ code: 'BAD_USER_INPUT', field: 'input.toEmail' });
   });
 });
@@ -379,7 +369,7 @@ describe('idempotent replay', () => {
   });
 
   it('refuses another request with the key: IDEMPOTENCY_KEY_REUSED', () => {
-    expect(refusal(() => replayOf(existing, 'other'))).toEqual({
+    expect(refusalOf(() => replayOf(existing, 'other'))).toEqual({
       code: 'IDEMPOTENCY_KEY_REUSED',
       field: 'input.idempotencyKey',
     });

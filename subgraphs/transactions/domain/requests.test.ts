@@ -1,4 +1,4 @@
-import { DomainError } from '@walletgraph/platform/errors';
+import { refusalOf } from '@walletgraph/platform/test/support/errors';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalJson,
@@ -45,17 +45,6 @@ const betweenJars = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-/** The code and field of the DomainError `fn` throws. */
-function refusal(fn: () => unknown): { code: string; field: unknown } {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return { code: error.code, field: error.details.field };
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
-
 describe('money request validation', () => {
   it('parses a deposit into minor units in the currency, with a trimmed note', () => {
     expect(parseDeposit(deposit({ note: '  salary  ' }))).toEqual({
@@ -74,38 +63,38 @@ describe('money request validation', () => {
     expect(amount('1500', 'JPY')).toBe(1500n);
     expect(amount('12.5', 'USD')).toBe(1250n);
     expect(amount('1.234', 'KWD')).toBe(1234n);
-    expect(refusal(() => amount('1.5', 'JPY'))).toEqual({
+    expect(refusalOf(() => amount('1.5', 'JPY'))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'input.amount.amount',
     });
-    expect(refusal(() => amount('1.001', 'USD')).field).toBe('input.amount.amount');
-    expect(refusal(() => amount('1.0001', 'KWD')).field).toBe('input.amount.amount');
+    expect(refusalOf(() => amount('1.001', 'USD')).field).toBe('input.amount.amount');
+    expect(refusalOf(() => amount('1.0001', 'KWD')).field).toBe('input.amount.amount');
   });
 
   it('refuses zero, negative and absurdly large amounts, and unknown currencies, naming the field', () => {
     for (const a of ['0', '0.00', '-1.00']) {
-      expect(refusal(() => parseDeposit(deposit({ amount: { amount: a, currency: 'EUR' } })))).toEqual({
+      expect(refusalOf(() => parseDeposit(deposit({ amount: { amount: a, currency: 'EUR' } })))).toEqual({
         code: 'BAD_USER_INPUT',
         field: 'input.amount.amount',
       });
     }
     const tooMuch = (MAX_AMOUNT_MINOR + 1n).toString();
-    expect(refusal(() => parseDeposit(deposit({ amount: { amount: tooMuch, currency: 'JPY' } }))).field).toBe(
-      'input.amount.amount',
-    );
-    expect(refusal(() => parseDeposit(deposit({ amount: { amount: '1', currency: 'XXX' } })))).toEqual({
+    expect(
+      refusalOf(() => parseDeposit(deposit({ amount: { amount: tooMuch, currency: 'JPY' } }))).field,
+    ).toBe('input.amount.amount');
+    expect(refusalOf(() => parseDeposit(deposit({ amount: { amount: '1', currency: 'XXX' } })))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'input.amount.currency',
     });
   });
 
   it('bounds the idempotency key (1 to 100 characters) and the note (280)', () => {
-    expect(refusal(() => parseDeposit(deposit({ idempotencyKey: '' }))).field).toBe('input.idempotencyKey');
-    expect(refusal(() => parseDeposit(deposit({ idempotencyKey: 'k'.repeat(101) }))).field).toBe(
+    expect(refusalOf(() => parseDeposit(deposit({ idempotencyKey: '' }))).field).toBe('input.idempotencyKey');
+    expect(refusalOf(() => parseDeposit(deposit({ idempotencyKey: 'k'.repeat(101) }))).field).toBe(
       'input.idempotencyKey',
     );
     expect(parseDeposit(deposit({ idempotencyKey: '🔑'.repeat(100) })).idempotencyKey).toHaveLength(200);
-    expect(refusal(() => parseDeposit(deposit({ note: 'n'.repeat(281) }))).field).toBe('input.note');
+    expect(refusalOf(() => parseDeposit(deposit({ note: 'n'.repeat(281) }))).field).toBe('input.note');
     expect(parseDeposit(deposit({ note: 'é'.repeat(280) })).note).toHaveLength(280);
   });
 
@@ -118,18 +107,18 @@ describe('money request validation', () => {
     expect(parseTransfer(transfer({ toWalletId: null, toEmail: ' Ada@Example.COM ' }))).toMatchObject({
       to: { by: 'email', email: 'ada@example.com' },
     });
-    expect(refusal(() => parseTransfer(transfer({ toEmail: 'ada@example.com' })))).toEqual({
+    expect(refusalOf(() => parseTransfer(transfer({ toEmail: 'ada@example.com' })))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'input.toWalletId',
     });
-    expect(refusal(() => parseTransfer(transfer({ toWalletId: null }))).field).toBe('input.toWalletId');
-    expect(refusal(() => parseTransfer(transfer({ toWalletId: null, toEmail: 'not-an-email' }))).field).toBe(
-      'input.toEmail',
-    );
+    expect(refusalOf(() => parseTransfer(transfer({ toWalletId: null }))).field).toBe('input.toWalletId');
+    expect(
+      refusalOf(() => parseTransfer(transfer({ toWalletId: null, toEmail: 'not-an-email' }))).field,
+    ).toBe('input.toEmail');
   });
 
   it('refuses a transfer to the same wallet, whatever the letter case of its id', () => {
-    expect(refusal(() => parseTransfer(transfer({ toWalletId: wallet.toUpperCase() })))).toEqual({
+    expect(refusalOf(() => parseTransfer(transfer({ toWalletId: wallet.toUpperCase() })))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'input.toWalletId',
     });
@@ -147,7 +136,7 @@ describe('money request validation', () => {
     expect(parseWaitMs(0)).toBe(0);
     expect(parseWaitMs(10_000)).toBe(10_000);
     for (const bad of [-1, 10_001, 1.5]) {
-      expect(refusal(() => parseWaitMs(bad))).toEqual({ code: 'BAD_USER_INPUT', field: 'waitMs' });
+      expect(refusalOf(() => parseWaitMs(bad))).toEqual({ code: 'BAD_USER_INPUT', field: 'waitMs' });
     }
   });
 });
@@ -176,8 +165,8 @@ describe('jar move request validation', () => {
 
   it('refuses what any money request refuses, naming the field', () => {
     const refused = (overrides: Record<string, unknown>) => [
-      refusal(() => parseJarMove('JAR_ALLOCATION', jarMove(overrides))),
-      refusal(() => parseMoveBetweenJars(betweenJars(overrides))),
+      refusalOf(() => parseJarMove('JAR_ALLOCATION', jarMove(overrides))),
+      refusalOf(() => parseMoveBetweenJars(betweenJars(overrides))),
     ];
     const amount = (a: string, currency = 'EUR') => ({ amount: { amount: a, currency } });
     const bad = (field: string) => [
@@ -194,7 +183,7 @@ describe('jar move request validation', () => {
   });
 
   it('refuses a move to the same jar, whatever the letter case of its id', () => {
-    expect(refusal(() => parseMoveBetweenJars(betweenJars({ toJarId: jar.toUpperCase() })))).toEqual({
+    expect(refusalOf(() => parseMoveBetweenJars(betweenJars({ toJarId: jar.toUpperCase() })))).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'input.toJarId',
     });
