@@ -1,47 +1,27 @@
+import type { Executor } from '@walletgraph/platform/db/database';
 import DataLoader from 'dataloader';
 import { and, inArray } from 'drizzle-orm';
 import { type AccountRow, accounts } from './db/schema.ts';
-import type { LedgerContext } from './services.ts';
+import type { LedgerContext, LedgerSchema } from './services.ts';
 
-interface Loaders {
-  account: DataLoader<string, AccountRow | null>;
-  walletAccounts: DataLoader<string, AccountRow[]>;
-}
+// One loader per request context: every wallet and jar one query names is read with one
+// `where id in (…)`, and nothing is cached across requests (balances change).
+const loaders = new WeakMap<LedgerContext, DataLoader<string, AccountRow | null>>();
 
-// One set of loaders per request context: every wallet and jar of one query is read with one
-// `where … in (…)` per kind of read, and nothing is cached across requests (balances change).
-const loaders = new WeakMap<LedgerContext, Loaders>();
-
-function loadersFor(ctx: LedgerContext): Loaders {
-  let found = loaders.get(ctx);
-  if (!found) {
-    found = {
-      account: new DataLoader(async (ids: readonly string[]) => {
-        const rows = await ctx.db
-          .select()
-          .from(accounts)
-          .where(inArray(accounts.id, [...ids]));
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        return ids.map((id) => byId.get(id) ?? null);
-      }),
-      // A wallet's balance accounts in one snapshot, so total = available + allocated always holds.
-      walletAccounts: new DataLoader(async (walletIds: readonly string[]) => {
-        const rows = await ctx.db
-          .select()
-          .from(accounts)
-          .where(
-            and(
-              inArray(accounts.walletId, [...walletIds]),
-              inArray(accounts.kind, ['WALLET_AVAILABLE', 'JAR']),
-            ),
-          );
-        const byWallet = Map.groupBy(rows, (r) => r.walletId);
-        return walletIds.map((id) => byWallet.get(id) ?? []);
-      }),
-    };
-    loaders.set(ctx, found);
+function accountLoader(ctx: LedgerContext): DataLoader<string, AccountRow | null> {
+  let loader = loaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader(async (ids: readonly string[]) => {
+      const rows = await ctx.db
+        .select()
+        .from(accounts)
+        .where(inArray(accounts.id, [...ids]));
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+    loaders.set(ctx, loader);
   }
-  return found;
+  return loader;
 }
 
 /**
@@ -50,11 +30,23 @@ function loadersFor(ctx: LedgerContext): Loaders {
  */
 export async function ownedAccount(ctx: LedgerContext, id: string): Promise<AccountRow | null> {
   if (!ctx.viewer) return null;
-  const row = await loadersFor(ctx).account.load(id);
+  const row = await accountLoader(ctx).load(id);
   return row && row.ownerId === ctx.viewer.userId ? row : null;
 }
 
-/** The wallet's available and jar accounts. */
-export function walletAccounts(ctx: LedgerContext, walletId: string): Promise<AccountRow[]> {
-  return loadersFor(ctx).walletAccounts.load(walletId);
+/**
+ * The available and jar accounts of each wallet, by wallet id, in one statement: one snapshot,
+ * so total = available + allocated always holds. Wallets without accounts are absent.
+ */
+export async function readWalletAccounts(
+  db: Executor<LedgerSchema>,
+  walletIds: readonly string[],
+): Promise<Map<string, AccountRow[]>> {
+  const rows = await db
+    .select()
+    .from(accounts)
+    .where(
+      and(inArray(accounts.walletId, [...walletIds]), inArray(accounts.kind, ['WALLET_AVAILABLE', 'JAR'])),
+    );
+  return Map.groupBy(rows, (r) => r.walletId!);
 }

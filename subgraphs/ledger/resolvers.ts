@@ -1,13 +1,13 @@
 import { DateTime, Decimal } from '@walletgraph/platform/graphql/scalars';
 import { isUuid } from '@walletgraph/platform/ids';
 import { moneyView } from '@walletgraph/platform/money';
-import { ownedAccount, walletAccounts } from './balances.ts';
+import { ownedAccount } from './balances.ts';
 import type { AccountRow } from './db/schema.ts';
 import { accountId, jarIdOf, walletBalances } from './domain/accounts.ts';
 import { decodeCursor, encodeCursor, statementPageSize } from './domain/statement.ts';
 import { notOpenedYet } from './domain/wallet.ts';
 import type { Resolvers } from './generated/resolvers.ts';
-import { loadStatement } from './statement.ts';
+import { loadStatement, loadWalletAccounts } from './wallet-reads.ts';
 
 export const resolvers: Resolvers = {
   DateTime,
@@ -22,7 +22,7 @@ export const resolvers: Resolvers = {
       return currency ? { id: ref.id, currency, opened: false } : null;
     },
     async balance(wallet, _, ctx) {
-      const b = walletBalances(wallet.opened ? await walletAccounts(ctx, wallet.id) : []);
+      const b = walletBalances(wallet.opened ? await loadWalletAccounts(ctx, wallet.id) : []);
       return {
         total: moneyView(b.total, wallet.currency),
         available: moneyView(b.available, wallet.currency),

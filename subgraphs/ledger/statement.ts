@@ -1,8 +1,7 @@
 import type { Executor } from '@walletgraph/platform/db/database';
 import { rowsOf } from '@walletgraph/platform/db/rows';
-import DataLoader from 'dataloader';
 import { sql } from 'drizzle-orm';
-import type { LedgerContext, LedgerSchema } from './services.ts';
+import type { LedgerSchema } from './services.ts';
 
 /** One statement line: an entry as the wallet saw it. */
 export interface StatementLine {
@@ -22,43 +21,6 @@ export interface StatementPage {
   before: bigint | null;
   limit: number;
 }
-
-interface StatementRequest extends StatementPage {
-  walletId: string;
-}
-
-// One loader per request context, as for balances (balances.ts): the statements of every wallet
-// in one GraphQL request are read with one SQL query per distinct page (`first`/`after`), not one per wallet.
-const loaders = new WeakMap<LedgerContext, DataLoader<StatementRequest, StatementLine[], string>>();
-
-/** The wallet's statement page, batched with every other statement page of the same request. */
-export function loadStatement(
-  ctx: LedgerContext,
-  walletId: string,
-  page: StatementPage,
-): Promise<StatementLine[]> {
-  let loader = loaders.get(ctx);
-  if (!loader) {
-    loader = new DataLoader(
-      async (requests) => {
-        const byPage = Map.groupBy(requests, (r) => pageKey(r));
-        const read = new Map<string, Map<string, StatementLine[]>>();
-        await Promise.all(
-          [...byPage].map(async ([key, same]) => {
-            const walletIds = [...new Set(same.map((r) => r.walletId))];
-            read.set(key, await readStatements(ctx.db, walletIds, same[0]!));
-          }),
-        );
-        return requests.map((r) => read.get(pageKey(r))!.get(r.walletId) ?? []);
-      },
-      { cacheKeyFn: (r) => `${r.walletId}:${pageKey(r)}` },
-    );
-    loaders.set(ctx, loader);
-  }
-  return loader.load({ walletId, ...page });
-}
-
-const pageKey = (page: StatementPage) => `${page.before ?? ''}:${page.limit}`;
 
 /** One wallet's statement page; see `readStatements`. */
 export async function readStatement(

@@ -136,15 +136,25 @@ export async function createLedgerHarness(): Promise<LedgerHarness> {
     apply: (...commands) => db.handle.db.transaction((tx) => applyBatch(tx, commands)),
     async execute(query, variables = {}, userId) {
       let queries = 0;
-      // Counts the statements resolvers start: DataLoader batching shows as fewer of them.
-      const counted = new Proxy(db.handle.db, {
-        get(target, property, receiver) {
-          if (property === 'select' || property === 'execute') queries++;
-          return Reflect.get(target, property, receiver);
-        },
-      });
+      // Counts the statements resolvers start, in a transaction or not: DataLoader batching shows
+      // as fewer of them.
+      const counting = <T extends object>(executor: T): T =>
+        new Proxy(executor, {
+          get(target, property, receiver) {
+            if (property === 'select' || property === 'execute') queries++;
+            if (property === 'transaction') {
+              const begin = Reflect.get(target, property, receiver) as (
+                work: (tx: object) => Promise<unknown>,
+                config?: unknown,
+              ) => Promise<unknown>;
+              return (work: (tx: object) => Promise<unknown>, config?: unknown) =>
+                begin.call(target, (tx) => work(counting(tx)), config);
+            }
+            return Reflect.get(target, property, receiver);
+          },
+        });
       const contextValue: LedgerContext = {
-        db: counted,
+        db: counting(db.handle.db),
         viewer: userId ? { userId, token: 'test', expiresAt: new Date(Date.now() + 60_000) } : null,
         logger,
         correlationId: randomUUID(),

@@ -216,7 +216,45 @@ describe('ledger fields (real Postgres)', () => {
       ],
       [[], []],
     ]);
+    // The accounts, then both pages in one read-only transaction: two reads that must agree.
     expect(shapes.queries).toBe(3);
+  });
+
+  it('answers a balance and the statement beside it from one snapshot, while entries land', async () => {
+    const w = await h.openWallet('USD');
+    const other = await h.openWallet('USD');
+    await h.apply(deposit(newKey(), w, 1_000_000n));
+    const query = /* GraphQL */ `
+      query Both($reps: [_Any!]!) {
+        _entities(representations: $reps) {
+          ... on Wallet {
+            balance { total { minorUnits } }
+            statement(first: 1) { edges { node { balanceAfter { minorUnits } } } }
+          }
+        }
+      }
+    `;
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; writing && i < 2_000; i++) {
+        await h.apply(transfer(newKey(), w.available, other.available, 1n, 'USD'));
+      }
+    })();
+    const seen: [string, string][] = [];
+    try {
+      for (let i = 0; i < 150; i++) {
+        const res = await h.execute(query, { reps: [wallet(w.walletId)] }, w.ownerId);
+        expect(res.errors).toEqual([]);
+        const [entity] = res.data._entities;
+        seen.push([entity.balance.total.minorUnits, entity.statement.edges[0].node.balanceAfter.minorUnits]);
+      }
+    } finally {
+      writing = false;
+      await writer;
+    }
+    // The newest line's balance after is the balance: both read at one moment, whatever landed.
+    expect(seen.filter(([total, after]) => total !== after)).toEqual([]);
+    expect(new Set(seen.map(([total]) => total)).size).toBeGreaterThan(1);
   });
 
   it('refuses a page size outside 1..100 and a cursor it did not issue, naming the argument', async () => {
