@@ -24,6 +24,8 @@ export interface TestStack extends AsyncDisposable {
   kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a killed service again and resolves once it is ready. Embedded stacks refuse. */
   restart(name: ServiceName): Promise<void>;
+  /** The process id of each running service of a real stack; embedded stacks answer `{}`. */
+  pids(): Partial<Record<ServiceName, number>>;
 }
 
 /** Short retry delays and a fast poll so tests observe retries and relays quickly. */
@@ -84,6 +86,7 @@ export async function startRealStack(overrides: Record<string, string> = {}): Pr
     exchange: run,
     kill: (name, signal) => stack.kill(name, signal),
     restart: (name) => stack.restart(name),
+    pids: () => stack.pids(),
     async [Symbol.asyncDispose]() {
       try {
         await stack.stop();
@@ -117,6 +120,7 @@ export async function startEmbeddedStack(overrides: Record<string, string> = {})
     exchange: '',
     kill: () => Promise.reject(new Error('an embedded stack runs in one process: nothing to kill')),
     restart: () => Promise.reject(new Error('an embedded stack runs in one process: nothing to restart')),
+    pids: () => ({}),
     [Symbol.asyncDispose]: () => stack.stop(),
   };
 }

@@ -28,6 +28,8 @@ export interface SupervisedStack extends RunningStack {
   kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
   /** Starts a service again (after `kill`) and resolves once its `/readyz` answers 200. */
   restart(name: ServiceName): Promise<void>;
+  /** The process id of each running service (the bench reads their CPU time from /proc). */
+  pids(): Partial<Record<ServiceName, number>>;
 }
 
 /**
@@ -125,7 +127,12 @@ export async function startProcesses(
     await waitReady(name, config, options.readyTimeoutMs);
   };
 
-  return { url: `http://localhost:${portOf(config, 'gateway')}/graphql`, stop: stopAll, kill, restart };
+  const pids = () =>
+    Object.fromEntries(
+      [...children].flatMap(([name, child]) => (child.pid && !exited(child) ? [[name, child.pid]] : [])),
+    );
+
+  return { url: `http://localhost:${portOf(config, 'gateway')}/graphql`, stop: stopAll, kill, restart, pids };
 }
 
 /** Polls a service's /readyz until it answers 200, failing after the timeout with its last answer. */
