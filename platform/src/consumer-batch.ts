@@ -1,7 +1,7 @@
 import type { Event, EventType } from '@walletgraph/events';
 import { type BatchHandlerContext, DeferredError, inInboxTransaction } from './consumer-inbox.ts';
 import type { DatabaseHandle, Schema, Transaction } from './db/database.ts';
-import { type Logger, withTrace } from './logger.ts';
+import { type Logger, traceOf, withTrace } from './logger.ts';
 
 /**
  * Handles a batch of events of one type in ONE transaction (which also records them in the
@@ -20,7 +20,10 @@ export type BatchEventHandlers<S extends Schema> = Partial<{ [T in EventType]: B
 export interface BatchOptions {
   /** Most messages per transaction. Default (and at most) the consumer's prefetch. */
   size?: number;
-  /** How long the first message of a batch waits for company. Default 5 ms. */
+  /**
+   * How long the first message of a batch waits for company. Default: no fixed wait, group
+   * commit instead (see `createBatcher`).
+   */
   lingerMs?: number;
 }
 
@@ -30,13 +33,33 @@ export interface BatcherOptions<S extends Schema> {
   logger: Logger;
   handler: BatchEventHandler<S, EventType>;
   size: number;
-  lingerMs: number;
+  /** Undefined: group commit. */
+  lingerMs?: number;
 }
 
 /** Collects deliveries into batches; `add` settles when the message's batch has committed (or failed). */
 export interface Batcher {
   add(event: Event): Promise<void>;
 }
+
+/**
+ * Thrown by a batch handler that knows which event of the batch failed: that message alone is
+ * failed (and retried by the broker) with `cause`, and the rest of the batch is tried again
+ * together, without it.
+ */
+export class FailedInBatch extends Error {
+  override name = 'FailedInBatch';
+  readonly event: Event;
+  constructor(event: Event, cause: unknown) {
+    super(`event ${event.id} failed in its batch`, { cause });
+    this.event = event;
+  }
+}
+
+const causeOf = (error: unknown) => (error instanceof FailedInBatch ? error.cause : error);
+
+/** Batches one batcher commits at once, in group-commit mode, before arrivals wait for the next. */
+const MAX_COMMITTING = 4;
 
 interface Pending {
   event: Event;
@@ -47,8 +70,15 @@ interface Pending {
 /**
  * The batching half of the consumer loop. The broker hands over up to `prefetch` deliveries at
  * once and each one's `handle()` stays open here until its batch is settled, so acks (and
- * retries, and dead-lettering) stay per message. A batch closes when it is full or `lingerMs`
- * after its first message; batches may overlap, so a handler must lock in a fixed order.
+ * retries, and dead-lettering) stay per message. A batch closes when it is full, and otherwise:
+ * - by default (group commit), as soon as fewer than `MAX_COMMITTING` batches of this batcher
+ *   are being committed: a lone message goes at once (after the deliveries that arrived with it
+ *   in the same tick), and under load everything that arrives while they commit shares the next
+ *   batch, so the commit cost per message falls as the load grows, with no fixed wait at low
+ *   load. More than one may commit at once, so one slow batch (a poison message's retries) does
+ *   not hold up the messages behind it;
+ * - with `lingerMs`, that long after its first message, whatever else is in flight.
+ * Full batches may overlap others, so a handler must lock in a fixed order.
  *
  * A batch whose transaction throws is replayed message by message, each in its own transaction:
  * one poison message then fails alone (and goes through the broker's retries to the DLQ) while
@@ -57,6 +87,8 @@ interface Pending {
 export function createBatcher<S extends Schema>(o: BatcherOptions<S>): Batcher {
   let pending: Pending[] = [];
   let timer: NodeJS.Timeout | null = null;
+  let committing = 0;
+  let closeScheduled = false;
 
   const run = (events: readonly Event[]) => inInboxTransaction(o, events, o.handler);
 
@@ -65,7 +97,32 @@ export function createBatcher<S extends Schema>(o: BatcherOptions<S>): Batcher {
     timer = null;
     const batch = pending;
     pending = [];
-    if (batch.length > 0) void settle(batch);
+    if (batch.length === 0) return;
+    committing++;
+    void settle(batch).finally(() => {
+      committing--;
+      // Group commit: what arrived meanwhile goes now, as one batch.
+      if (o.lingerMs === undefined && committing < MAX_COMMITTING) flush();
+    });
+  }
+
+  /** Closes the batch when the policy says so (see above). */
+  function schedule(): void {
+    if (pending.length >= o.size) {
+      flush();
+      return;
+    }
+    if (o.lingerMs !== undefined) {
+      timer ??= setTimeout(flush, o.lingerMs);
+      return;
+    }
+    if (committing >= MAX_COMMITTING || closeScheduled) return;
+    closeScheduled = true;
+    // The deliveries read from the same socket chunk are handed over in this tick: let them join.
+    setImmediate(() => {
+      closeScheduled = false;
+      if (committing < MAX_COMMITTING) flush();
+    });
   }
 
   async function settle(batch: Pending[]): Promise<void> {
@@ -76,23 +133,23 @@ export function createBatcher<S extends Schema>(o: BatcherOptions<S>): Batcher {
       return;
     } catch (error) {
       if (batch.length === 1) {
-        batch[0]!.reject(error);
+        batch[0]!.reject(causeOf(error));
         return;
+      }
+      // The handler named the event that failed: it alone fails, the rest try again together.
+      const culprit = error instanceof FailedInBatch && batch.find((p) => p.event.id === error.event.id);
+      if (culprit) {
+        culprit.reject(causeOf(error));
+        return settle(batch.filter((p) => p !== culprit));
       }
       o.logger.warn({ err: error, size: batch.length }, 'batch failed; retrying its messages one by one');
     }
     for (const p of batch) {
-      const { event } = p;
-      const trace = {
-        correlationId: event.correlationId,
-        causationId: event.id,
-        traceparent: event.traceparent,
-      };
       try {
-        const { deferred } = await withTrace(trace, () => run([event]));
+        const { deferred } = await withTrace(traceOf(p.event), () => run([p.event]));
         settleOne(p, deferred);
       } catch (error) {
-        p.reject(error);
+        p.reject(causeOf(error));
       }
     }
   }
@@ -112,8 +169,7 @@ export function createBatcher<S extends Schema>(o: BatcherOptions<S>): Batcher {
     add(event) {
       const { promise, resolve, reject } = Promise.withResolvers<void>();
       pending.push({ event, resolve, reject });
-      if (pending.length >= o.size) flush();
-      else timer ??= setTimeout(flush, o.lingerMs);
+      schedule();
       return promise;
     },
   };

@@ -5,10 +5,11 @@ import {
   type Batcher,
   type BatchOptions,
   createBatcher,
+  FailedInBatch,
 } from './consumer-batch.ts';
-import { type HandlerContext, inInboxTransaction } from './consumer-inbox.ts';
+import type { HandlerContext } from './consumer-inbox.ts';
 import type { DatabaseHandle, Schema, Transaction } from './db/database.ts';
-import { type Logger, withTrace } from './logger.ts';
+import { type Logger, traceOf, withTrace } from './logger.ts';
 import { type Broker, type ConsumerHandle, type Delivery, PermanentError } from './messaging/broker.ts';
 
 export type { BatchEventHandler, BatchEventHandlers, BatchOptions } from './consumer-batch.ts';
@@ -24,6 +25,16 @@ export type EventHandler<S extends Schema, T extends EventType> = (
 /** A consumer's handlers by event type; the types present are the queue's bindings. */
 export type EventHandlers<S extends Schema> = Partial<{ [T in EventType]: EventHandler<S, T> }>;
 
+/**
+ * Handles one event with no database work: its only effect is outside (a live notice to Redis)
+ * and harmless to repeat.
+ */
+export type EffectHandler<T extends EventType> = (event: Event<T>) => Promise<void>;
+export type EffectHandlers = Partial<{ [T in EventType]: EffectHandler<T> }>;
+
+/** Recognises, from the event alone, one its handler would leave without any effect. */
+export type EventFilters = Partial<{ [T in EventType]: (event: Event<T>) => boolean }>;
+
 export interface ConsumerOptions<S extends Schema> {
   /** Consumer name: its queue, retry queues, dead-letter queue and inbox rows are keyed by it. */
   name: string;
@@ -34,6 +45,17 @@ export interface ConsumerOptions<S extends Schema> {
   handlers?: EventHandlers<S>;
   /** Handlers of many events of a type per transaction (a type has one kind of handler or the other). */
   batchHandlers?: BatchEventHandlers<S>;
+  /**
+   * Handlers with no database work, run with no transaction and no inbox row: a redelivery
+   * repeats the effect, which must be harmless (a live notice: subscribers re-read the state).
+   */
+  effectHandlers?: EffectHandlers;
+  /**
+   * Events a handler would do nothing with (say, a ledger entry that touches none of this
+   * consumer's accounts): acknowledged at once, with no transaction and no inbox row, as there is
+   * no effect to deduplicate. Decided from the event alone, so it costs no database round trip.
+   */
+  ignore?: EventFilters;
   batch?: BatchOptions;
   /** Messages handled concurrently (CONSUMER_PREFETCH). Default 32. */
   prefetch?: number;
@@ -58,46 +80,58 @@ export interface Consumer {
  * retried by the broker. The handler runs in the message's trace context, so its logs and the
  * events it emits (`causedBy`) carry the correlation id.
  *
- * A type with a batch handler takes the same path, except that deliveries wait (up to the batch
- * size or linger) to share one transaction; see `createBatcher`.
+ * Deliveries share transactions (group commit, see `createBatcher`): the one-event handlers of a
+ * consumer run one after another in the transaction of their batch, and a type with a batch
+ * handler gets its events of a batch at once. A batch that fails is retried message by message.
  */
 export function createConsumer<S extends Schema>(o: ConsumerOptions<S>): Consumer {
   const log = o.logger.child({ consumer: o.name });
   const handlers: EventHandlers<S> = o.handlers ?? {};
   const prefetch = o.prefetch ?? 32;
   const batchers = new Map<EventType, Batcher>();
+  const size = Math.min(o.batch?.size ?? prefetch, prefetch);
+  const batching = { consumer: o.name, db: o.db, size, lingerMs: o.batch?.lingerMs };
   for (const [type, handler] of Object.entries(o.batchHandlers ?? {}) as [EventType, BatchHandlerOf<S>][]) {
     if (!handler) continue;
     if (handlers[type]) throw new Error(`consumer ${o.name}: ${type} has a handler and a batch handler`);
-    const size = Math.min(o.batch?.size ?? prefetch, prefetch);
-    const lingerMs = o.batch?.lingerMs ?? 5;
-    const logger = log.child({ batch: type });
-    batchers.set(type, createBatcher({ consumer: o.name, db: o.db, logger, handler, size, lingerMs }));
+    batchers.set(type, createBatcher({ ...batching, logger: log.child({ batch: type }), handler }));
   }
   const singles = (Object.keys(handlers) as EventType[]).filter((type) => handlers[type]);
-  const routingKeys = [...singles, ...batchers.keys()];
+  // One-event handlers share transactions too (group commit): each event of a batch goes to its
+  // own handler, in its own trace context, inside the batch's one transaction.
+  const shared = createBatcher({
+    ...batching,
+    logger: log,
+    async handler(events, tx, ctx) {
+      for (const event of events) {
+        const handler = handlers[event.type] as EventHandler<S, EventType>;
+        try {
+          await withTrace(traceOf(event), () => handler(event, tx, ctx));
+        } catch (error) {
+          throw new FailedInBatch(event, error);
+        }
+      }
+    },
+  });
+  for (const type of singles) batchers.set(type, shared);
+  const effects: EffectHandlers = o.effectHandlers ?? {};
+  for (const type of Object.keys(effects) as EventType[]) {
+    if (batchers.has(type)) throw new Error(`consumer ${o.name}: ${type} has two kinds of handler`);
+  }
+  const ignore: EventFilters = o.ignore ?? {};
+  const routingKeys = [...batchers.keys(), ...(Object.keys(effects) as EventType[])];
   let handle: ConsumerHandle | null = null;
 
   async function onDelivery(delivery: Delivery): Promise<void> {
     const event = decode(delivery);
+    const ignored = ignore[event.type] as ((e: Event) => boolean) | undefined;
+    if (ignored?.(event)) return;
     const batcher = batchers.get(event.type);
     if (batcher) return batcher.add(event);
-    const handler = handlers[event.type] as EventHandler<S, EventType> | undefined;
-    if (!handler) {
-      // Bound by someone else's wildcard or an old binding: nothing to do, and nothing to retry.
-      log.info({ id: event.id, type: event.type }, 'no handler for event type; acknowledged');
-      return;
-    }
-    const trace = {
-      correlationId: event.correlationId,
-      causationId: event.id,
-      traceparent: event.traceparent,
-    };
-    await withTrace(trace, () =>
-      inInboxTransaction({ consumer: o.name, db: o.db, logger: log }, [event], (fresh, tx, ctx) =>
-        handler(fresh[0]!, tx, ctx),
-      ),
-    );
+    const effect = effects[event.type] as EffectHandler<EventType> | undefined;
+    if (effect) return withTrace(traceOf(event), () => effect(event));
+    // Bound by someone else's wildcard or an old binding: nothing to do, and nothing to retry.
+    log.info({ id: event.id, type: event.type }, 'no handler for event type; acknowledged');
   }
 
   return {

@@ -19,6 +19,19 @@ export function withTrace<T>(ctx: TraceContext, fn: () => T): T {
   return storage.run(ctx, fn);
 }
 
+/** The trace context a consumed event's handling runs in: its logs and the events it causes carry it. */
+export function traceOf(event: {
+  id: string;
+  correlationId: string;
+  traceparent?: string | null;
+}): TraceContext {
+  return {
+    correlationId: event.correlationId,
+    causationId: event.id,
+    traceparent: event.traceparent ?? null,
+  };
+}
+
 export function currentTrace(): TraceContext | undefined {
   return storage.getStore();
 }

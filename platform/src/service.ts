@@ -88,6 +88,8 @@ export async function startSubgraph<S extends Schema, Svc>(
       logger,
       handlers: c.handlers,
       batchHandlers: c.batchHandlers,
+      effectHandlers: c.effectHandlers,
+      ignore: c.ignore,
       batch: c.batch,
       prefetch: c.prefetch ?? config.CONSUMER_PREFETCH,
       retryDelaysMs: config.CONSUMER_RETRY_DELAYS_MS,

@@ -5,7 +5,7 @@ import type { Router } from 'express';
 import { type DocumentNode, parse } from 'graphql';
 import type { Viewer } from './auth/verifier.ts';
 import type { Config, SubgraphName } from './config.ts';
-import type { BatchEventHandlers, BatchOptions, EventHandlers } from './consumer.ts';
+import type { ConsumerOptions } from './consumer.ts';
 import type { Database, DatabaseHandle, Schema } from './db/database.ts';
 import { unauthenticated } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -36,14 +36,14 @@ export type {
   HandlerContext,
 } from './consumer.ts';
 
-export interface ConsumerDefinition<S extends Schema> {
+/**
+ * A consumer as a subgraph declares it; the platform runs it (`createConsumer`, whose options
+ * say what each field does).
+ */
+export interface ConsumerDefinition<S extends Schema>
+  extends Pick<ConsumerOptions<S>, 'handlers' | 'batchHandlers' | 'effectHandlers' | 'ignore' | 'batch'> {
   /** Consumer (and queue) name, conventionally `<subgraph>.<purpose>`. */
   name: string;
-  /** One event per transaction. */
-  handlers?: EventHandlers<S>;
-  /** Many events of a type per transaction (the ledger's commands); see `createBatcher`. */
-  batchHandlers?: BatchEventHandlers<S>;
-  batch?: BatchOptions;
   /** Messages in flight for this consumer; default CONSUMER_PREFETCH. */
   prefetch?: number;
 }

@@ -5,7 +5,7 @@ import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import * as schema from './db/schema.ts';
 import { defaultJarFor } from './domain/jar.ts';
 import { jarCreatedData } from './domain/jar-created.ts';
-import { projectLedgerEntry } from './projection.ts';
+import { movementsOf, projectLedgerEntry } from './projection.ts';
 import { allocateDeposit } from './rules.ts';
 import type { JarsServices } from './services.ts';
 
@@ -50,6 +50,8 @@ export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] 
   },
   {
     name: 'jars.ledger',
+    // Most entries (transfers, deposits) touch no jar: nothing to project, nothing to record.
+    ignore: { 'ledger.posted.v1': (event) => movementsOf(event.data.postings).length === 0 },
     handlers: {
       async 'ledger.posted.v1'(event, tx, ctx) {
         const moved = await projectLedgerEntry(tx, event, services.logger);
@@ -64,16 +66,19 @@ export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] 
   },
   {
     name: 'jars.allocation',
+    ignore: {
+      'transactions.operation_settled.v1': (event) =>
+        event.data.kind !== 'DEPOSIT' || event.data.status !== 'COMPLETED',
+    },
     handlers: {
       async 'transactions.operation_settled.v1'(event, tx) {
-        if (event.data.kind === 'DEPOSIT' && event.data.status === 'COMPLETED')
-          await allocateDeposit(tx, event);
+        await allocateDeposit(tx, event);
       },
     },
   },
   {
     name: 'jars.live-updates',
-    handlers: {
+    effectHandlers: {
       async 'jars.jar_created.v1'(event) {
         await notify(services, [[event.data.ownerId, 'jarUpdated', { jarId: event.data.jarId }]]);
       },

@@ -87,7 +87,6 @@ export const consumers = (services: LedgerServices): ConsumerDefinition<Schema>[
   {
     name: 'ledger.commands',
     prefetch: LEDGER_COMMAND_PREFETCH,
-    batch: { lingerMs: 5 },
     batchHandlers: {
       'ledger.post.v1': (events, tx, ctx) => applyCommandBatch(services, events, tx, ctx),
       'ledger.sweep.v1': (events, tx, ctx) => applyCommandBatch(services, events, tx, ctx),

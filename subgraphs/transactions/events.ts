@@ -25,7 +25,8 @@ type Schema = typeof schema;
  * - `transactions.live-updates`: its own `transactions.operation_settled.v1`, published to the
  *   users concerned as `operationUpdated`. Going through the outbox puts the notice after the
  *   settlement's commit (a subscriber that re-reads sees the settled state) and retries it when
- *   Redis is briefly away.
+ *   Redis is briefly away; it needs no transaction (an effect handler: a notice sent twice is
+ *   harmless).
  */
 export const consumers = (services: TransactionsServices): ConsumerDefinition<Schema>[] => [
   {
@@ -103,7 +104,7 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
   },
   {
     name: 'transactions.live-updates',
-    handlers: {
+    effectHandlers: {
       async 'transactions.operation_settled.v1'(event) {
         // Id-only notices (ARCHITECTURE.md §8): the gateway re-reads the operation as each
         // subscriber, so ownership is checked again there.

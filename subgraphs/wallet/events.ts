@@ -49,6 +49,8 @@ export const consumers = (): ConsumerDefinition<Schema>[] => [
   },
   {
     name: 'wallet.transfer-counterparties',
+    // Only completed transfers make counterparties.
+    ignore: { 'transactions.operation_settled.v1': (event) => counterpartiesOf(event.data).length === 0 },
     handlers: {
       async 'transactions.operation_settled.v1'(event, tx) {
         const pairs = counterpartiesOf(event.data);
