@@ -32,12 +32,21 @@ export interface TokenVerifierOptions {
   clockToleranceSeconds?: number;
   /** For tests: verify against given keys instead of fetching the JWKS. */
   keys?: JWTVerifyGetKey;
+  /** Verified tokens remembered until they expire (the oldest forgotten first). Default 10,000. */
+  cacheSize?: number;
 }
 
 /**
  * The one access-token verifier, used by the gateway and by every subgraph (ARCHITECTURE.md §9):
  * EdDSA only (so `alg: none` and HMAC confusion are refused), issuer, audience, subject and
  * expiry required.
+ *
+ * A token that verified is remembered, by its exact text, until it expires: a session sends the
+ * same token with every request, and the gateway and the subgraph behind it each see it, so the
+ * signature check (the costliest step of a small request) is done once per token and process.
+ * Nothing a token says can change before it expires (access tokens are not revocable; a
+ * rotated-out key leaves the tokens it signed valid until they expire), so the answer is the same.
+ * Refusals are not remembered.
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const keys =
@@ -46,23 +55,37 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       cooldownDuration: JWKS_REFETCH_COOLDOWN_MS,
       cacheMaxAge: JWKS_CACHE_MAX_AGE_MS,
     });
+  const cacheSize = options.cacheSize ?? 10_000;
+  const verified = new Map<string, Viewer>();
   return {
     async verify(token) {
-      try {
-        const { payload } = await jwtVerify(token, keys, {
-          issuer: options.issuer,
-          audience: options.audience,
-          algorithms: ['EdDSA'],
-          requiredClaims: ['sub', 'exp', 'iat'],
-          clockTolerance: options.clockToleranceSeconds ?? 5,
-        });
-        if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw unauthenticated();
-        return { userId: payload.sub, token, expiresAt: new Date(payload.exp * 1000) };
-      } catch {
-        throw unauthenticated();
+      const known = verified.get(token);
+      if (known) {
+        if (known.expiresAt.getTime() > Date.now()) return known;
+        verified.delete(token);
       }
+      const viewer = await verifySignedToken(token);
+      if (verified.size >= cacheSize) verified.delete(verified.keys().next().value!);
+      verified.set(token, viewer);
+      return viewer;
     },
   };
+
+  async function verifySignedToken(token: string): Promise<Viewer> {
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: ['EdDSA'],
+        requiredClaims: ['sub', 'exp', 'iat'],
+        clockTolerance: options.clockToleranceSeconds ?? 5,
+      });
+      if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw unauthenticated();
+      return { userId: payload.sub, token, expiresAt: new Date(payload.exp * 1000) };
+    } catch {
+      throw unauthenticated();
+    }
+  }
 }
 
 /** Reads a bearer token from an Authorization header value. */
