@@ -52,7 +52,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       executor: new ApolloGateway({
         supergraphSdl,
         logger,
-        buildService: ({ name }) => new ForwardingDataSource({ url: urls[asSubgraphName(name)] }),
+        buildService: ({ name }) =>
+          new ForwardingDataSource({ url: urls[asSubgraphName(name)], fetcher: fetch }),
       }),
       async readiness() {
         const [services, redis] = await Promise.all([
