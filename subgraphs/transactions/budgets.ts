@@ -20,6 +20,11 @@ import type { TransactionsExecutor } from './services.ts';
  * row is the jar, and the lock ends with the transaction, committed or not. Only a blocking jar's
  * row matches the query, so spends from other jars never wait for one another.
  */
+/** Whether a request may be held to a budget: only a spend from a jar can exceed one. */
+export function spendsAgainstBudget(request: OperationRequest): boolean {
+  return request.kind === 'JAR_SPEND';
+}
+
 export async function checkSpendBudget(
   tx: TransactionsExecutor,
   request: OperationRequest,
@@ -27,7 +32,7 @@ export async function checkSpendBudget(
   now: Date,
 ): Promise<BudgetCheck | null> {
   // Only a spend can exceed a budget: other requests lock and read nothing.
-  if (request.kind !== 'JAR_SPEND' || !parties.jarId) return null;
+  if (!spendsAgainstBudget(request) || !parties.jarId) return null;
   const [jar] = await tx
     .select()
     .from(jarProjection)

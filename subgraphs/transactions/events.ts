@@ -11,7 +11,7 @@ import {
   projectWalletOpened,
 } from './projections.ts';
 import type { TransactionsServices } from './services.ts';
-import { settleOperation } from './settlement.ts';
+import { settleOperations } from './settlement.ts';
 
 type Schema = typeof schema;
 
@@ -81,24 +81,30 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
   },
   {
     name: 'transactions.settlement',
-    handlers: {
-      async 'ledger.posted.v1'(event, tx) {
-        const { operationId, entryId } = event.data;
-        await settleOperation(
-          tx,
-          { operationId, outcome: { result: 'posted', entryId }, at: new Date(event.occurredAt) },
-          causedBy(event),
-          services.logger,
-        );
+    // Answers to commands no operation sent (allocations, period sweeps) settle nothing.
+    ignore: {
+      'ledger.posted.v1': (event) => event.data.operationId === null,
+      'ledger.rejected.v1': (event) => event.data.operationId === null,
+    },
+    // Set-based: a batch of answers settles its operations with one UPDATE.
+    batchHandlers: {
+      async 'ledger.posted.v1'(events, tx) {
+        const answers = events.map((event) => ({
+          operationId: event.data.operationId,
+          outcome: { result: 'posted' as const, entryId: event.data.entryId },
+          at: new Date(event.occurredAt),
+          meta: causedBy(event),
+        }));
+        await settleOperations(tx, answers, services.logger);
       },
-      async 'ledger.rejected.v1'(event, tx) {
-        const { operationId, reason } = event.data;
-        await settleOperation(
-          tx,
-          { operationId, outcome: { result: 'rejected', reason }, at: new Date(event.occurredAt) },
-          causedBy(event),
-          services.logger,
-        );
+      async 'ledger.rejected.v1'(events, tx) {
+        const answers = events.map((event) => ({
+          operationId: event.data.operationId,
+          outcome: { result: 'rejected' as const, reason: event.data.reason },
+          at: new Date(event.occurredAt),
+          meta: causedBy(event),
+        }));
+        await settleOperations(tx, answers, services.logger);
       },
     },
   },

@@ -1,16 +1,17 @@
 import { createEvent } from '@walletgraph/events';
 import { isUuid } from '@walletgraph/platform/ids';
-import { enqueue } from '@walletgraph/platform/outbox/enqueue';
+import { enqueue, insertAnnounced } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import DataLoader from 'dataloader';
 import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import { checkSpendBudget } from './budgets.ts';
+import { checkSpendBudget, spendsAgainstBudget } from './budgets.ts';
 import { type OperationRow, operations } from './db/schema.ts';
 import { authorizeJarMove } from './domain/jars.ts';
 import {
   authorizeSource,
   checkRecipient,
   decideOperation,
+  type OperationDecision,
   type OperationParties,
   replayOf,
 } from './domain/operations.ts';
@@ -25,13 +26,16 @@ import { operationSettledEvent } from './settlement.ts';
  * Carries out a deposit, withdrawal, transfer or jar move request (ARCHITECTURE.md §5) and
  * returns the operation as its owner sees it, settled or, after `waitMs`, still PENDING.
  *
- * The operation and its ledger command (or, for a transfer that cannot even be attempted or a
- * spend past a budget that blocks overspending, its settlement event) commit together. The
- * idempotency key is unique per user: a retry with the same request returns the operation the
- * key made; a different request with that key is IDEMPOTENCY_KEY_REUSED. Two requests racing
- * with one key meet at the unique index: the insert of the second waits for the first to commit,
- * then inserts nothing (ON CONFLICT DO NOTHING, so no transaction is aborted), and the second
- * re-reads what the first made.
+ * Shaped like the ledger's posting: everything the rules need is read at once (the key's
+ * operation, the wallets or jars named), one pure `decideOperation`, one write. The operation and
+ * its ledger command (or, for a transfer that cannot even be attempted or a spend past a budget
+ * that blocks overspending, its settlement event) commit together: one statement
+ * (`insertAnnounced`), or, for a spend from a jar whose budget blocks overspending, a transaction
+ * that holds the jar's lock while the budget is checked. The idempotency key is unique per user:
+ * a retry with the same request returns the operation the key made; a different request with
+ * that key is IDEMPOTENCY_KEY_REUSED. Two requests racing with one key meet at the unique index:
+ * the insert of the second waits for the first to commit, then inserts nothing (ON CONFLICT DO
+ * NOTHING, so no transaction is aborted), and the second re-reads what the first made.
  */
 export async function requestOperation(
   ctx: TransactionsContext,
@@ -40,40 +44,64 @@ export async function requestOperation(
 ): Promise<OperationView> {
   const viewer = requireViewer(ctx);
   const hash = requestHash(request);
-  const existing = await findByKey(ctx.db, viewer.userId, request.idempotencyKey);
+  // A replayed key answers what it made even if the request would be refused now (a wallet
+  // archived since), so a refusal only counts once the key is known to be new.
+  const [existing, authorized] = await Promise.all([
+    findByKey(ctx.db, viewer.userId, request.idempotencyKey),
+    authorize(ctx.db, request, viewer.userId).then(
+      (parties) => ({ ok: true as const, parties }),
+      (error: unknown) => ({ ok: false as const, error }),
+    ),
+  ]);
   if (existing) return awaitSettlement(ctx, replayOf(existing, hash), waitMs);
+  if (!authorized.ok) throw authorized.error;
 
-  const parties = await authorize(ctx.db, request, viewer.userId);
-  const { services } = ctx;
-  const now = services.clock.now();
-  const meta = { correlationId: ctx.correlationId };
-  const created = await ctx.db.transaction(async (tx) => {
-    // Checked in the transaction that inserts the operation: it holds the jar's lock until commit.
-    const budget = await checkSpendBudget(tx, request, parties, now);
-    const decision = decideOperation(
-      request,
-      { ...parties, budget, requestHash: hash },
-      { newId: services.newId, now },
-    );
-    const [row] = await tx
-      .insert(operations)
-      .values(decision.operation)
-      .onConflictDoNothing({ target: [operations.ownerId, operations.idempotencyKey] })
-      .returning();
-    if (!row) return null;
-    await enqueue(
-      tx,
-      decision.ledgerPost
-        ? createEvent('ledger.post.v1', { aggregateId: row.id, data: decision.ledgerPost }, meta)
-        : operationSettledEvent(row, meta),
-    );
-    return row;
-  });
+  const created = await createOperation(ctx, request, { ...authorized.parties, requestHash: hash });
   if (created) return awaitSettlement(ctx, created, waitMs);
 
   const winner = await findByKey(ctx.db, viewer.userId, request.idempotencyKey);
   if (!winner) throw new Error(`idempotency key conflict without an operation for user ${viewer.userId}`);
   return awaitSettlement(ctx, replayOf(winner, hash), waitMs);
+}
+
+/**
+ * Decides and writes the operation with its ledger command or settlement event; null when a
+ * concurrent request with the same key made its own first.
+ */
+async function createOperation(
+  ctx: TransactionsContext,
+  request: OperationRequest,
+  state: OperationParties & { requestHash: string },
+): Promise<OperationRow | null> {
+  const { services } = ctx;
+  const now = services.clock.now();
+  const deps = { newId: services.newId, now };
+  const meta = { correlationId: ctx.correlationId };
+  const announce = (decision: OperationDecision) =>
+    decision.ledgerPost
+      ? createEvent('ledger.post.v1', { aggregateId: decision.operation.id, data: decision.ledgerPost }, meta)
+      : operationSettledEvent(decision.operation, meta);
+  const insert = (db: TransactionsExecutor, decision: OperationDecision) =>
+    db
+      .insert(operations)
+      .values(decision.operation)
+      .onConflictDoNothing({ target: [operations.ownerId, operations.idempotencyKey] })
+      .returning({ id: operations.id });
+
+  if (!spendsAgainstBudget(request)) {
+    const decision = decideOperation(request, state, deps);
+    const inserted = await insertAnnounced(ctx.db, insert(ctx.db, decision), announce(decision));
+    return inserted ? decision.operation : null;
+  }
+  return ctx.db.transaction(async (tx) => {
+    // Checked in the transaction that inserts the operation: it holds the jar's lock until commit.
+    const budget = await checkSpendBudget(tx, request, state, now);
+    const decision = decideOperation(request, { ...state, budget }, deps);
+    const [row] = await insert(tx, decision);
+    if (!row) return null;
+    await enqueue(tx, announce(decision));
+    return decision.operation;
+  });
 }
 
 /** Reads what the request names and lets the domain rules authorise it (they throw when refused). */

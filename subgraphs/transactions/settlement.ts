@@ -1,7 +1,7 @@
 import { createEvent, type EventMeta } from '@walletgraph/events';
 import type { Logger } from '@walletgraph/platform/logger';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { type OperationRow, operations } from './db/schema.ts';
 import { contradicts, type LedgerOutcome, operationSettledData, settlementFor } from './domain/settlement.ts';
 import type { TransactionsExecutor } from './services.ts';
@@ -16,41 +16,80 @@ export function operationSettledEvent(row: OperationRow, meta: EventMeta) {
   );
 }
 
+/** The ledger's answer to one operation's command, as a settlement consumer received it. */
+export interface LedgerAnswer {
+  operationId: string | null;
+  outcome: LedgerOutcome;
+  /** When the ledger answered: the operation's `settledAt`. */
+  at: Date;
+  /** The answer's event meta: the settlement event is caused by it. */
+  meta: EventMeta;
+}
+
 /**
- * Settles an operation from the ledger's answer, inside the consumer's transaction: PENDING
- * becomes COMPLETED or FAILED exactly once (the conditional update is the guard, so an answer
- * delivered again, under any message id, changes nothing), the settlement is announced with
- * `transactions.operation_settled.v1` from the same transaction, and waiting mutations are
- * notified at commit. Answers to commands that no operation sent (operationId null, or another
- * service's) are not ours to settle.
+ * Settles operations from the ledger's answers, inside the consumer's transaction, set-based: one
+ * UPDATE for the whole batch. PENDING becomes COMPLETED or FAILED exactly once (the conditional
+ * update is the guard, so an answer delivered again, under any message id, changes nothing),
+ * each settlement is announced with `transactions.operation_settled.v1` from the same
+ * transaction, and waiting mutations are notified at commit. Answers to commands that no
+ * operation sent (operationId null, or another service's) are not ours to settle. Two answers
+ * for one operation in one batch: the first wins, as if they had come one after the other.
  */
-export async function settleOperation(
+export async function settleOperations(
   tx: TransactionsExecutor,
-  answer: { operationId: string | null; outcome: LedgerOutcome; at: Date },
-  meta: EventMeta,
+  answers: readonly LedgerAnswer[],
   logger: Logger,
 ): Promise<void> {
-  const { operationId, outcome } = answer;
-  if (!operationId) return;
-  const settlement = settlementFor(outcome, answer.at);
-  const [settled] = await tx
+  const first = new Map<string, LedgerAnswer>();
+  for (const a of answers) if (a.operationId && !first.has(a.operationId)) first.set(a.operationId, a);
+  if (first.size === 0) return;
+  const values = sql.join(
+    [...first.values()].map((a) => {
+      const s = settlementFor(a.outcome, a.at);
+      return sql`(${a.operationId}::uuid, ${s.status}, ${s.failureCode}, ${s.ledgerEntryId}::uuid, ${s.settledAt.toISOString()}::timestamptz)`;
+    }),
+    sql`, `,
+  );
+  const settled = await tx
     .update(operations)
-    .set(settlement)
-    .where(and(eq(operations.id, operationId), eq(operations.status, 'PENDING')))
-    .returning();
-  if (!settled) {
-    const [current] = await tx
-      .select({ status: operations.status })
-      .from(operations)
-      .where(eq(operations.id, operationId));
-    if (current && contradicts(current, outcome)) {
+    .set({
+      status: sql`answer.status`,
+      failureCode: sql`answer.failure_code`,
+      ledgerEntryId: sql`answer.ledger_entry_id`,
+      settledAt: sql`answer.settled_at`,
+    })
+    .from(sql`(values ${values}) as answer(id, status, failure_code, ledger_entry_id, settled_at)`)
+    .where(and(eq(operations.id, sql`answer.id`), eq(operations.status, 'PENDING')))
+    .returning(getTableColumns(operations));
+  const settledIds = new Set(settled.map((row) => row.id));
+  const repeats = answers.filter((a) => a.operationId && !settledIds.has(a.operationId));
+  if (repeats.length > 0) await warnOfContradictions(tx, repeats, logger);
+  if (settled.length === 0) return;
+  await enqueue(
+    tx,
+    settled.map((row) => operationSettledEvent(row, first.get(row.id)!.meta)),
+  );
+  await tx.execute(sql`select pg_notify(${SETTLED_CHANNEL}, '')`);
+}
+
+/** Answers for operations already settled: harmless repeats, unless they contradict the settlement. */
+async function warnOfContradictions(
+  tx: TransactionsExecutor,
+  answers: readonly LedgerAnswer[],
+  logger: Logger,
+): Promise<void> {
+  const rows = await tx
+    .select({ id: operations.id, status: operations.status })
+    .from(operations)
+    .where(inArray(operations.id, [...new Set(answers.map((a) => a.operationId!))]));
+  const status = new Map(rows.map((r) => [r.id, r.status]));
+  for (const a of answers) {
+    const current = status.get(a.operationId!);
+    if (current && contradicts({ status: current }, a.outcome)) {
       logger.warn(
-        { operationId, status: current.status, outcome },
+        { operationId: a.operationId, status: current, outcome: a.outcome },
         'ledger answer contradicts the settlement',
       );
     }
-    return;
   }
-  await enqueue(tx, operationSettledEvent(settled, meta));
-  await tx.execute(sql`select pg_notify(${SETTLED_CHANNEL}, ${settled.id})`);
 }

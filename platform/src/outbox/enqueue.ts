@@ -1,6 +1,7 @@
 import { type Event, parseEvent } from '@walletgraph/events';
-import { sql } from 'drizzle-orm';
+import { type SQLWrapper, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
+import { rowsOf } from '../db/rows.ts';
 import { outbox } from '../db/tables.ts';
 
 /** The NOTIFY channel that wakes the outbox relay. */
@@ -13,16 +14,53 @@ export const OUTBOX_CHANNEL = 'outbox';
  * exactly when there is something to publish.
  */
 export async function enqueue(tx: Executor, events: Event | readonly Event[]): Promise<void> {
+  const rows = outboxRows(events);
+  if (rows.length === 0) return;
+  // One statement, one round trip: the rows, and the NOTIFY queued with them.
+  const insert = tx.insert(outbox).values(rows).returning({ seq: outbox.seq });
+  await tx.execute(sql`
+    with inserted as ${insert}
+    select pg_notify(${OUTBOX_CHANNEL}, '') from (select 1 from inserted limit 1) as written`);
+}
+
+/**
+ * Inserts one row and, only if it was inserted, the events that announce it, with the relay's
+ * NOTIFY: ONE statement, so it is atomic without a transaction of its own and costs one round
+ * trip where BEGIN, two inserts and COMMIT cost four. `insert` is the row's
+ * `insert … on conflict do nothing returning …` (nothing returned: not inserted, no events).
+ * Resolves whether the row was inserted.
+ */
+export async function insertAnnounced(
+  db: Executor,
+  insert: SQLWrapper,
+  events: Event | readonly Event[],
+): Promise<boolean> {
+  const rows = outboxRows(events);
+  const values = sql.join(
+    rows.map((r) => sql`(${r.id}::uuid, ${r.type}, ${JSON.stringify(r.envelope)}::jsonb)`),
+    sql`, `,
+  );
+  const result = await db.execute(sql`
+    with inserted as ${insert},
+    announced as (
+      insert into ${outbox} (id, type, envelope)
+      select e.id, e.type, e.envelope from (values ${values}) as e(id, type, envelope)
+      where exists (select 1 from inserted)
+      returning 1)
+    select exists (select 1 from inserted) as inserted,
+      (select pg_notify(${OUTBOX_CHANNEL}, '') from announced limit 1) is not null as notified`);
+  return rowsOf<{ inserted: boolean }>(result)[0]?.inserted === true;
+}
+
+/** The outbox rows of events, each validated once more. */
+function outboxRows(events: Event | readonly Event[]) {
   const list: readonly Event[] = isEventList(events) ? events : [events];
-  if (list.length === 0) return;
   // createEvent already validated each payload; a second check is cheap and catches envelopes
   // built or mutated by hand before they become a message every consumer would dead-letter.
-  const rows = list.map((event) => {
+  return list.map((event) => {
     const valid = parseEvent(event);
     return { id: valid.id, type: valid.type, envelope: valid };
   });
-  await tx.insert(outbox).values(rows);
-  await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
 }
 
 function isEventList(events: Event | readonly Event[]): events is readonly Event[] {

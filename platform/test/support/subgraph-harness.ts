@@ -6,10 +6,11 @@ import { type GraphQLFormattedError, graphql } from 'graphql';
 import type { TokenVerifier } from '../../src/auth/verifier.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { Schema } from '../../src/db/database.ts';
-import { inbox, outbox } from '../../src/db/tables.ts';
+import { outbox } from '../../src/db/tables.ts';
 import { unauthenticated } from '../../src/errors.ts';
 import { createErrorFormatter } from '../../src/graphql/format-error.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { Broker } from '../../src/messaging/broker.ts';
 import { createInProcessBroker } from '../../src/messaging/in-process-broker.ts';
 import { createPubSub, type LiveNotice, type LiveTopic, type PubSubHandle } from '../../src/pubsub.ts';
 import type { Runtime } from '../../src/runtime.ts';
@@ -37,7 +38,10 @@ export interface SubgraphHarness<S extends Schema, Svc> extends AsyncDisposable 
   readonly published: PublishedNotice[];
   /** Runs an operation through the subgraph's schema as the holder of `token`, or anonymously. */
   execute(query: string, variables?: Record<string, unknown>, token?: string): Promise<ExecutionResult>;
-  /** Publishes events on the bus and waits until the consumer bound to each has recorded it in its inbox. */
+  /**
+   * Publishes events on the bus and waits until every consumer bound to each has finished it:
+   * handled (its transaction committed) or acknowledged as one it ignores.
+   */
   deliver(...events: Event[]): Promise<void>;
   /** A token the harness's verifier accepts as this user. */
   tokenFor(userId: string): string;
@@ -89,8 +93,25 @@ export async function createSubgraphHarness<S extends Schema, Svc>(
       return { userId, token, expiresAt: new Date(Date.now() + 900_000) };
     },
   };
-  const broker = createInProcessBroker({ logger });
-  const runtime: Runtime = { config, logger, broker, pubsub, verifier, close: () => broker.close() };
+  const bus = createInProcessBroker({ logger });
+  // Deliveries each consumer finished (handled, or acknowledged as ignored), by message id, and
+  // how many consumers each event type is bound to: `deliver` waits for all of them.
+  const finished = new Map<string, number>();
+  const bound = new Map<string, number>();
+  const broker: Broker = {
+    ...bus,
+    consume(spec) {
+      for (const key of spec.routingKeys) bound.set(key, (bound.get(key) ?? 0) + 1);
+      return bus.consume({
+        ...spec,
+        async handle(delivery) {
+          await spec.handle(delivery);
+          finished.set(delivery.id, (finished.get(delivery.id) ?? 0) + 1);
+        },
+      });
+    },
+  };
+  const runtime: Runtime = { config, logger, broker, pubsub, verifier, close: () => bus.close() };
   const service = await startSubgraph(definition, runtime);
   const db = service.db.db;
   const format = createErrorFormatter({ logger, isProduction: false });
@@ -118,10 +139,10 @@ export async function createSubgraphHarness<S extends Schema, Svc>(
         })),
       );
       for (const event of events) {
-        await waitFor(`${event.type} ${event.id} to be handled`, async () => {
-          const [row] = await db.select({ n: count() }).from(inbox).where(eq(inbox.messageId, event.id));
-          return (row?.n ?? 0) > 0;
-        });
+        await waitFor(
+          `${event.type} ${event.id} to be handled`,
+          () => (finished.get(event.id) ?? 0) >= (bound.get(event.type) ?? 1),
+        );
       }
     },
     tokenFor(userId) {

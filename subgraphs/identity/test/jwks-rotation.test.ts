@@ -64,15 +64,16 @@ describe('a verifier holding a cached JWKS when identity rotates its signing key
     await using h = await createIdentityHarness();
     await using jwks = await jwksEndpoint(h.services.keys);
     const verifier = remoteVerifier(jwks.url);
-    const token = (await issueAccessToken(h.services.keys, userId, new Date(), settings)).token;
+    // A new token each time: the verifier remembers a token it verified, without any key.
+    const token = async () => (await issueAccessToken(h.services.keys, userId, new Date(), settings)).token;
 
-    await expect(verifier.verify(token)).resolves.toMatchObject({ userId });
+    await expect(verifier.verify(await token())).resolves.toMatchObject({ userId });
     expect(jwks.fetches()).toBe(1);
     elapse(JWKS_CACHE_MAX_AGE_MS / 1000 - 1);
-    await expect(verifier.verify(token)).resolves.toMatchObject({ userId });
+    await expect(verifier.verify(await token())).resolves.toMatchObject({ userId });
     expect(jwks.fetches()).toBe(1);
     elapse(2);
-    await expect(verifier.verify(token)).resolves.toMatchObject({ userId });
+    await expect(verifier.verify(await token())).resolves.toMatchObject({ userId });
     expect(jwks.fetches()).toBe(2);
   });
 
@@ -130,7 +131,10 @@ describe('a verifier holding a cached JWKS when identity rotates its signing key
     expect(activatesAt.getTime() - Date.now()).toBe(DEFAULT_PUBLISH_AHEAD_SECONDS * 1000);
     expect(DEFAULT_PUBLISH_AHEAD_SECONDS * 1000).toBeGreaterThan(JWKS_CACHE_MAX_AGE_MS + 60_000);
     elapse(JWKS_CACHE_MAX_AGE_MS / 1000 + 1);
-    await expect(verifier.verify(old)).resolves.toMatchObject({ userId });
+    // Still signed with the old key (the new one is not active yet), and new to the verifier.
+    const later = (await issueAccessToken(h.services.keys, userId, new Date(), settings)).token;
+    expect(kidOf(later)).toBe(kidOf(old));
+    await expect(verifier.verify(later)).resolves.toMatchObject({ userId });
     expect(jwks.fetches()).toBe(2);
 
     vi.setSystemTime(activatesAt);

@@ -1,6 +1,6 @@
 import { type EventData, ledgerAccount } from '@walletgraph/events';
 import { DomainError } from '@walletgraph/platform/errors';
-import type { NewOperationRow, OperationRow, WalletProjectionRow } from '../db/schema.ts';
+import type { OperationRow, WalletProjectionRow } from '../db/schema.ts';
 import type { BudgetCheck } from './budget.ts';
 import { isJarRequest, type OperationRequest, sourceField, type WalletRequest } from './requests.ts';
 
@@ -32,9 +32,12 @@ export interface OperationParties {
 /** The command for the ledger (`ledger.post.v1`). */
 export type LedgerPost = EventData<'ledger.post.v1'>;
 
-/** What a request becomes: the operation row to insert and, unless it failed up front, its ledger command. */
+/**
+ * What a request becomes: the operation row to insert (every column: it is the row as stored)
+ * and, unless it failed up front, its ledger command.
+ */
 export interface OperationDecision {
-  operation: NewOperationRow & { id: string; createdAt: Date };
+  operation: OperationRow;
   ledgerPost: LedgerPost | null;
 }
 
