@@ -1,4 +1,5 @@
 import { createEvent } from '@walletgraph/events';
+import { preparedQuery } from '@walletgraph/platform/db/prepared';
 import { isUuid } from '@walletgraph/platform/ids';
 import { enqueue, insertAnnounced } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
@@ -137,11 +138,21 @@ async function awaitSettlement(
   return { row: settled, side: 'SOURCE' };
 }
 
-async function findByKey(db: TransactionsExecutor, ownerId: string, idempotencyKey: string) {
-  const [row] = await db
+const operationByKey = preparedQuery((db: TransactionsExecutor) =>
+  db
     .select()
     .from(operations)
-    .where(and(eq(operations.ownerId, ownerId), eq(operations.idempotencyKey, idempotencyKey)));
+    .where(
+      and(
+        eq(operations.ownerId, sql.placeholder('ownerId')),
+        eq(operations.idempotencyKey, sql.placeholder('idempotencyKey')),
+      ),
+    )
+    .prepare('operation_by_key'),
+);
+
+async function findByKey(db: TransactionsExecutor, ownerId: string, idempotencyKey: string) {
+  const [row] = await operationByKey(db).execute({ ownerId, idempotencyKey });
   return row ?? null;
 }
 

@@ -1,3 +1,4 @@
+import { preparedQuery } from '@walletgraph/platform/db/prepared';
 import { isUuid } from '@walletgraph/platform/ids';
 import { readProjection } from '@walletgraph/platform/projection-read';
 import { and, desc, eq, sql } from 'drizzle-orm';
@@ -18,12 +19,34 @@ export async function findWallet(db: TransactionsExecutor, walletId: string, wai
   return readProjection(
     walletId,
     async () => {
-      const [row] = await db.select().from(walletProjection).where(eq(walletProjection.walletId, walletId));
+      const [row] = await walletById(db).execute({ walletId });
       return row ?? null;
     },
     waitForOwner ? { until: (row) => row?.ownerId === waitForOwner } : {},
   );
 }
+
+const walletById = preparedQuery((db: TransactionsExecutor) =>
+  db
+    .select()
+    .from(walletProjection)
+    .where(eq(walletProjection.walletId, sql.placeholder('walletId')))
+    .prepare('wallet_by_id'),
+);
+
+const defaultWalletByEmail = preparedQuery((db: TransactionsExecutor) =>
+  db
+    .select({ wallet: walletProjection })
+    .from(userEmails)
+    .innerJoin(
+      walletProjection,
+      and(eq(walletProjection.ownerId, userEmails.userId), eq(walletProjection.isDefault, true)),
+    )
+    .where(eq(userEmails.email, sql.placeholder('email')))
+    .orderBy(desc(userEmails.updatedAt))
+    .limit(1)
+    .prepare('default_wallet_by_email'),
+);
 
 /**
  * The wallet a transfer's recipient names: by id, that wallet; by email, that user's default
@@ -32,16 +55,7 @@ export async function findWallet(db: TransactionsExecutor, walletId: string, wai
  */
 export async function findRecipientWallet(db: TransactionsExecutor, to: Recipient) {
   if (to.by === 'walletId') return findWallet(db, to.walletId);
-  const [row] = await db
-    .select({ wallet: walletProjection })
-    .from(userEmails)
-    .innerJoin(
-      walletProjection,
-      and(eq(walletProjection.ownerId, userEmails.userId), eq(walletProjection.isDefault, true)),
-    )
-    .where(eq(userEmails.email, to.email))
-    .orderBy(desc(userEmails.updatedAt))
-    .limit(1);
+  const [row] = await defaultWalletByEmail(db).execute({ email: to.email });
   return row?.wallet ?? null;
 }
 

@@ -51,14 +51,22 @@ export const consumers = (): ConsumerDefinition<Schema>[] => [
     name: 'wallet.transfer-counterparties',
     // Only completed transfers make counterparties.
     ignore: { 'transactions.operation_settled.v1': (event) => counterpartiesOf(event.data).length === 0 },
-    handlers: {
-      async 'transactions.operation_settled.v1'(event, tx) {
-        const pairs = counterpartiesOf(event.data);
-        if (pairs.length === 0) return;
-        const since = new Date(event.occurredAt);
+    // Set-based: one insert for every pair a batch of settlements makes.
+    batchHandlers: {
+      async 'transactions.operation_settled.v1'(events, tx) {
+        const pairs = new Map<string, schema.NewCounterpartyRow>();
+        for (const event of events) {
+          for (const pair of counterpartiesOf(event.data)) {
+            const key = `${pair.viewerId}:${pair.walletId}`;
+            const since = new Date(event.occurredAt);
+            const known = pairs.get(key);
+            if (!known || since < known.since) pairs.set(key, { ...pair, since });
+          }
+        }
+        if (pairs.size === 0) return;
         await tx
           .insert(schema.counterparties)
-          .values(pairs.map((pair) => ({ ...pair, since })))
+          .values([...pairs.values()])
           .onConflictDoNothing();
       },
     },

@@ -115,14 +115,17 @@ export function createOutboxRelay<S extends Schema>(o: OutboxRelayOptions<S>): O
     }
   }
 
+  const unpublished = o.db.db
+    .select({ seq: outbox.seq, id: outbox.id, type: outbox.type, envelope: outbox.envelope })
+    .from(outbox)
+    .where(isNull(outbox.publishedAt))
+    .orderBy(asc(outbox.seq))
+    .limit(batchSize)
+    .prepare('outbox_unpublished');
+
   /** One batch; true when it was full, so more rows are probably waiting. */
   async function round(isLost: () => boolean): Promise<boolean> {
-    const rows = await o.db.db
-      .select({ seq: outbox.seq, id: outbox.id, type: outbox.type, envelope: outbox.envelope })
-      .from(outbox)
-      .where(isNull(outbox.publishedAt))
-      .orderBy(asc(outbox.seq))
-      .limit(batchSize);
+    const rows = await unpublished.execute();
     if (rows.length === 0 || isLost()) return false;
     await o.broker.publish(rows.map(toMessage));
     await o.db.db

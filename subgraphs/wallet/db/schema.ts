@@ -68,3 +68,4 @@ export const counterparties = pgTable(
   },
   (t) => [primaryKey({ columns: [t.viewerId, t.walletId] })],
 );
+export type NewCounterpartyRow = typeof counterparties.$inferInsert & { since: Date };
