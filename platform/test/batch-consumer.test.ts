@@ -85,7 +85,11 @@ describe.each(kinds)('batched consumer over the %s broker', { timeout: 60_000 },
     // The same message twice, as after a relay crash: one inbox row, one effect.
     await publish(...events, events[3]!);
 
-    await waitFor('every message handled', () => batches.flat().length >= events.length);
+    // Committed, not just handed over: the handler sees a batch before its transaction commits.
+    await waitFor('every message committed', async () => {
+      const rows = await db.handle.db.select().from(inbox).where(eq(inbox.consumer, c.name));
+      return rows.length >= events.length;
+    });
     expect(Math.max(...batches.map((b) => b.length))).toBeGreaterThan(1);
     expect(batches.every((b) => b.length <= 16)).toBe(true);
     expect(batches.flat().sort()).toEqual(events.map((e) => e.id).sort());

@@ -1,10 +1,19 @@
 import { causedBy, createEvent, type Event } from '@walletgraph/events';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Consumer, createConsumer, type EventHandlers } from '../src/consumer.ts';
+import {
+  type BatchOptions,
+  type Consumer,
+  createConsumer,
+  type EffectHandlers,
+  type EventFilters,
+  type EventHandlers,
+} from '../src/consumer.ts';
+import type { Transaction } from '../src/db/database.ts';
+import { rowsOf } from '../src/db/rows.ts';
 import { inbox, outbox } from '../src/db/tables.ts';
 import { currentTrace } from '../src/logger.ts';
-import { type Delivery, PermanentError } from '../src/messaging/broker.ts';
+import { type Broker, type Delivery, PermanentError } from '../src/messaging/broker.ts';
 import { enqueue } from '../src/outbox/enqueue.ts';
 import {
   type BrokerHarness,
@@ -23,6 +32,33 @@ import {
 
 const kinds: BrokerKind[] = ['amqp', 'in-process'];
 
+/** Batches of one consumer committing at once before arrivals wait (MAX_COMMITTING in consumer-batch.ts). */
+const COMMITTING_AT_ONCE = 4;
+
+/** The event a handler writes for each event it handles, so a test can count the effects. */
+function archivedFor(event: Event<'wallet.opened.v1'>) {
+  const { walletId, ownerId } = event.data;
+  return createEvent(
+    'wallet.archived.v1',
+    { aggregateId: walletId, data: { walletId, ownerId } },
+    causedBy(event),
+  );
+}
+
+/** The trace context a handler of `event` must run in. */
+function traceFor(event: Event) {
+  return { correlationId: event.correlationId, causationId: event.id, traceparent: null };
+}
+
+/** The transaction a handler runs in: its id, and the messages whose inbox rows it has written. */
+async function transactionOf(tx: Transaction<TestSchema>): Promise<{ id: string; inboxed: string[] }> {
+  const [current] = rowsOf<{ id: string }>(await tx.execute(sql`select txid_current()::text as id`));
+  const inboxed = rowsOf<{ id: string }>(
+    await tx.execute(sql`select message_id::text as id from inbox where xmin = pg_current_xact_id()::xid`),
+  );
+  return { id: current!.id, inboxed: inboxed.map((r) => r.id).sort() };
+}
+
 describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) => {
   let db: TestDatabase;
   let harness: BrokerHarness;
@@ -40,15 +76,26 @@ describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) 
   async function startConsumer(
     label: string,
     handlers: EventHandlers<TestSchema>,
-    options: { prefetch?: number; retryDelaysMs?: number[] } = {},
+    options: {
+      prefetch?: number;
+      retryDelaysMs?: number[];
+      batch?: BatchOptions;
+      effectHandlers?: EffectHandlers;
+      ignore?: EventFilters;
+      db?: TestDatabase['handle'];
+      broker?: Broker;
+    } = {},
   ): Promise<Consumer & AsyncDisposable & { name: string }> {
     const name = harness.consumerName(label);
     const consumer = createConsumer({
       name,
-      db: db.handle,
-      broker: harness.broker,
+      db: options.db ?? db.handle,
+      broker: options.broker ?? harness.broker,
       logger: testLogger(name),
       handlers,
+      ...(options.effectHandlers ? { effectHandlers: options.effectHandlers } : {}),
+      ...(options.ignore ? { ignore: options.ignore } : {}),
+      ...(options.batch ? { batch: options.batch } : {}),
       prefetch: options.prefetch ?? 4,
       retryDelaysMs: options.retryDelaysMs ?? [50, 100],
     });
@@ -70,6 +117,65 @@ describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) 
   }
 
   const publish = (...events: Event[]) => harness.broker.publish(events.map(messageOf));
+
+  /** How many outbox rows each event caused. */
+  const effects = async (events: Event[]) => {
+    const rows = await db.handle.db.select().from(outbox);
+    const caused = rows.map((r) => (r.envelope as Event).causationId);
+    return events.map((e) => caused.filter((id) => id === e.id).length);
+  };
+
+  /** The message ids of the consumer's inbox rows, sorted. */
+  const inboxOf = async (consumer: string) =>
+    (await db.handle.db.select().from(inbox).where(eq(inbox.consumer, consumer)))
+      .map((r) => r.messageId)
+      .sort();
+
+  /**
+   * The broker under test, recording how each delivery's handling settled: resolved (then the
+   * broker acknowledges it) or thrown (then the broker retries or dead-letters it).
+   */
+  function watchedBroker() {
+    const settled: { id: string; attempt: number; ok: boolean }[] = [];
+    const b = harness.broker;
+    const broker: Broker = {
+      kind: b.kind,
+      publish: (messages) => b.publish(messages),
+      ping: () => b.ping(),
+      close: () => b.close(),
+      consume: (spec) =>
+        b.consume({
+          ...spec,
+          async handle(d) {
+            try {
+              await spec.handle(d);
+            } catch (error) {
+              settled.push({ id: d.id, attempt: d.attempt, ok: false });
+              throw error;
+            }
+            settled.push({ id: d.id, attempt: d.attempt, ok: true });
+          },
+        }),
+    };
+    return { broker, settled };
+  }
+
+  /** The test database, counting the transactions opened on it. */
+  function countingDatabase() {
+    const opened = { transactions: 0 };
+    const inner = db.handle.db;
+    const counting = new Proxy(inner, {
+      get(target, property, receiver) {
+        if (property !== 'transaction') return Reflect.get(target, property, receiver);
+        const transaction: typeof inner.transaction = (...args) => {
+          opened.transactions++;
+          return target.transaction(...args);
+        };
+        return transaction;
+      },
+    });
+    return { handle: { ...db.handle, db: counting }, opened };
+  }
 
   it('handles a redelivered message once, thanks to the inbox', async () => {
     const handled: string[] = [];
@@ -178,6 +284,194 @@ describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) 
     expect(dead.error).toContain('boom');
     expect(poisonAttempts).toBe(3);
     expect(handledGood.size).toBe(good.length);
+  });
+
+  it('handles one-event messages that arrive together in shared transactions, each exactly once and in its own trace', async () => {
+    const calls: { id: string; tx: string; inboxed: string[]; trace: unknown }[] = [];
+    await using c = await startConsumer(
+      'group-commit',
+      {
+        'wallet.opened.v1': async (event, tx) => {
+          const { id, inboxed } = await transactionOf(tx);
+          calls.push({ id: event.id, tx: id, inboxed, trace: currentTrace() });
+          await enqueue(tx, archivedFor(event));
+        },
+      },
+      { prefetch: 16 },
+    );
+    const events = Array.from({ length: 40 }, (_, i) => walletOpened(`w${i}`));
+    // The same message twice, as after a relay crash: one call, one inbox row, one effect.
+    await publish(...events, events[3]!);
+
+    await waitFor('every message handled', async () => (await inboxOf(c.name)).length === events.length);
+    expect(calls.map((call) => call.id).sort()).toEqual(events.map((e) => e.id).sort());
+    expect(await effects(events)).toEqual(events.map(() => 1));
+    expect(await inboxOf(c.name)).toEqual(events.map((e) => e.id).sort());
+
+    const byTransaction = Map.groupBy(calls, (call) => call.tx);
+    expect(Math.max(...[...byTransaction.values()].map((group) => group.length))).toBeGreaterThan(1);
+    for (const group of byTransaction.values()) {
+      expect(group.length).toBeLessThanOrEqual(16);
+      // The batch's one transaction holds the inbox rows of the events handled in it, and only those.
+      for (const call of group) expect(call.inboxed).toEqual(group.map((g) => g.id).sort());
+    }
+    for (const event of events) {
+      expect(calls.find((call) => call.id === event.id)!.trace).toEqual(traceFor(event));
+    }
+  });
+
+  it('handles a lone message at once, alone in its transaction', async () => {
+    const calls: { id: string; inboxed: string[] }[] = [];
+    await using _c = await startConsumer(
+      'lone',
+      {
+        'wallet.opened.v1': async (event, tx) => {
+          calls.push({ id: event.id, inboxed: (await transactionOf(tx)).inboxed });
+        },
+      },
+      { prefetch: 64 },
+    );
+    const event = walletOpened();
+    await publish(event);
+
+    await waitFor('the message handled', () => calls.length === 1, { timeoutMs: 2000 });
+    expect(calls).toEqual([{ id: event.id, inboxed: [event.id] }]);
+  });
+
+  it('fails a poison message of a shared transaction alone: its neighbours commit once, it is retried alone and dead-lettered', async () => {
+    const poison = walletOpened('poison');
+    const good = Array.from({ length: 6 }, (_, i) => walletOpened(`good${i}`));
+    const blockers = Array.from({ length: COMMITTING_AT_ONCE }, (_, i) => walletOpened(`blocker${i}`));
+    const { promise: poisonSeen, resolve: releaseBlockers } = Promise.withResolvers<void>();
+    const calls: { id: string; tx: string }[] = [];
+    const batch = [good[0]!, good[1]!, good[2]!, poison, good[3]!, good[4]!, good[5]!];
+    await using c = await startConsumer(
+      'shared-poison',
+      {
+        'wallet.opened.v1': async (event, tx) => {
+          calls.push({ id: event.id, tx: (await transactionOf(tx)).id });
+          // Each blocker holds its transaction open until the poison has been tried.
+          if (blockers.some((b) => b.id === event.id)) await Promise.race([poisonSeen, delay(10_000)]);
+          // Writes first, so a failed transaction must roll its neighbours' effects back.
+          await enqueue(tx, archivedFor(event));
+          if (event.id === poison.id) {
+            releaseBlockers();
+            throw new Error('poison command');
+          }
+        },
+      },
+      { prefetch: 16, batch: { size: batch.length } },
+    );
+    // While as many batches as may commit at once are committing, arrivals wait and close one
+    // batch when it is full: the poison and its neighbours then share a transaction for certain.
+    for (const blocker of blockers) {
+      await publish(blocker);
+      await waitFor('the blocker in its transaction', () => calls.some((call) => call.id === blocker.id));
+    }
+    await publish(...batch);
+
+    const dead = await waitFor('the poison message in the DLQ', async () =>
+      (await harness.deadLetters(c.name)).find((d) => d.id === poison.id),
+    );
+    expect(dead).toEqual({ id: poison.id, reason: 'retries-exhausted', error: 'Error: poison command' });
+    // One call per delivery: the first attempt in the shared transaction, then the retries, alone.
+    const poisonCalls = calls.filter((call) => call.id === poison.id);
+    expect(poisonCalls).toHaveLength(3);
+    const shared = calls.filter((call) => call.tx === poisonCalls[0]!.tx).map((call) => call.id);
+    expect(shared).toEqual([good[0]!.id, good[1]!.id, good[2]!.id, poison.id]);
+    for (const retry of poisonCalls.slice(1)) {
+      expect(calls.filter((call) => call.tx === retry.tx).map((call) => call.id)).toEqual([poison.id]);
+    }
+    // The rest of the batch went again together, without the poison, and committed once.
+    const committed = new Set(good.map((g) => calls.findLast((call) => call.id === g.id)!.tx));
+    expect(committed.size).toBe(1);
+    expect(await effects(good)).toEqual(good.map(() => 1));
+    expect(await effects([poison])).toEqual([0]);
+    await waitFor(
+      'the blockers and the neighbours committed',
+      async () => (await inboxOf(c.name)).length === blockers.length + good.length,
+    );
+    expect(await inboxOf(c.name)).toEqual([...blockers, ...good].map((e) => e.id).sort());
+  });
+
+  it('runs effect handlers in the message trace, with no transaction and no inbox row, retrying one that throws', async () => {
+    const { broker, settled } = watchedBroker();
+    const { handle, opened } = countingDatabase();
+    const flaky = walletOpened('flaky');
+    const events = [walletOpened('a'), flaky, walletOpened('b')];
+    const calls: { id: string; trace: unknown }[] = [];
+    await using c = await startConsumer(
+      'effects',
+      {},
+      {
+        db: handle,
+        broker,
+        effectHandlers: {
+          'wallet.opened.v1': async (event) => {
+            calls.push({ id: event.id, trace: currentTrace() });
+            if (event.id === flaky.id && calls.filter((call) => call.id === flaky.id).length === 1) {
+              throw new Error('notice not sent');
+            }
+          },
+        },
+      },
+    );
+    await publish(...events);
+
+    await waitFor('every effect done', () => events.every((e) => settled.some((s) => s.id === e.id && s.ok)));
+    expect(events.map((e) => calls.filter((call) => call.id === e.id).length)).toEqual([1, 2, 1]);
+    expect(settled.filter((s) => s.id === flaky.id)).toEqual([
+      { id: flaky.id, attempt: 1, ok: false },
+      { id: flaky.id, attempt: 2, ok: true },
+    ]);
+    for (const call of calls) expect(call.trace).toEqual(traceFor(events.find((e) => e.id === call.id)!));
+    expect(opened.transactions).toBe(0);
+    expect(await inboxOf(c.name)).toEqual([]);
+    expect(await harness.deadLetters(c.name)).toEqual([]);
+  });
+
+  it('acknowledges an ignored event at once, without its handler, a transaction or an inbox row', async () => {
+    const { broker, settled } = watchedBroker();
+    const { handle, opened } = countingDatabase();
+    const ignored = walletOpened('ignored');
+    const kept = walletOpened('kept');
+    const handled: string[] = [];
+    const asked: string[] = [];
+    await using c = await startConsumer(
+      'ignore',
+      {
+        'wallet.opened.v1': async (event) => {
+          handled.push(event.id);
+        },
+      },
+      {
+        db: handle,
+        broker,
+        ignore: {
+          'wallet.opened.v1': (event) => {
+            asked.push(event.id);
+            return event.data.name === 'ignored';
+          },
+        },
+      },
+    );
+    await publish(ignored, kept);
+
+    await waitFor('both deliveries settled', () =>
+      [ignored, kept].every((e) => settled.some((s) => s.id === e.id)),
+    );
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    expect(settled.toSorted(byId)).toEqual(
+      [
+        { id: ignored.id, attempt: 1, ok: true },
+        { id: kept.id, attempt: 1, ok: true },
+      ].toSorted(byId),
+    );
+    expect(asked.toSorted()).toEqual([ignored.id, kept.id].toSorted());
+    expect(handled).toEqual([kept.id]);
+    expect(opened.transactions).toBe(1);
+    expect(await inboxOf(c.name)).toEqual([kept.id]);
+    expect(await harness.deadLetters(c.name)).toEqual([]);
   });
 
   it('sends a malformed message straight to the DLQ without calling the handler', async () => {
