@@ -5,6 +5,7 @@ import { type Config, type SubgraphName, subgraphNames, subgraphUrl } from '@wal
 import type { Runtime } from '@walletgraph/platform/runtime';
 import type { SubgraphService } from '@walletgraph/platform/service';
 import type { Router } from 'express';
+import { createHttpFetcher } from './data-sources/http-fetcher.ts';
 import { InProcessDataSource } from './data-sources/local.ts';
 import { ForwardingDataSource } from './data-sources/remote.ts';
 import { checkOf, localReadiness, type ReadinessChecks, remoteReadiness } from './readiness.ts';
@@ -47,13 +48,13 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
 
   if (subgraphs.kind === 'remote') {
     const urls = Object.fromEntries(subgraphNames.map((name) => [name, subgraphUrl(config, name)]));
+    const fetcher = createHttpFetcher();
     return {
       kind: 'remote',
       executor: new ApolloGateway({
         supergraphSdl,
         logger,
-        buildService: ({ name }) =>
-          new ForwardingDataSource({ url: urls[asSubgraphName(name)], fetcher: fetch }),
+        buildService: ({ name }) => new ForwardingDataSource({ url: urls[asSubgraphName(name)], fetcher }),
       }),
       async readiness() {
         const [services, redis] = await Promise.all([

@@ -5,9 +5,9 @@ import type { GatewayContext } from '../context.ts';
  * A subgraph over HTTP. Sends the caller's forwarded headers (bearer token and correlation id)
  * and nothing else of the client request, so a subgraph authorizes on the verified token only.
  *
- * Built with Node's own `fetch` (undici, keep-alive connections) as its fetcher: the default,
- * make-fetch-happen, builds an Error per request (agent-base reads a stack) and costs several
- * times more CPU per subgraph call.
+ * Built with the gateway's own fetcher (http-fetcher.ts): the default, make-fetch-happen, builds
+ * an Error per request (agent-base reads a stack), and WHATWG fetch wraps every response in web
+ * streams.
  */
 export class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
