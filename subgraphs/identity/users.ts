@@ -1,29 +1,13 @@
+import { rowsByIdLoader } from '@walletgraph/platform/db/rows-by-id';
 import { isUuid } from '@walletgraph/platform/ids';
-import DataLoader from 'dataloader';
-import { inArray } from 'drizzle-orm';
-import { type UserRow, users } from './db/schema.ts';
+import { oncePer } from '@walletgraph/platform/once-per';
+import { users } from './db/schema.ts';
 import { type UserView, viewReferencedUser } from './domain/user-view.ts';
 import type { IdentityContext } from './services.ts';
 
 // One loader per request context: the entity references of one query are fetched in one
 // `where id in (…)`, and nothing is cached across requests.
-const loaders = new WeakMap<IdentityContext, DataLoader<string, UserRow | null>>();
-
-function loaderFor(ctx: IdentityContext): DataLoader<string, UserRow | null> {
-  let loader = loaders.get(ctx);
-  if (!loader) {
-    loader = new DataLoader(async (ids: readonly string[]) => {
-      const rows = await ctx.db
-        .select()
-        .from(users)
-        .where(inArray(users.id, [...ids]));
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
-    loaders.set(ctx, loader);
-  }
-  return loader;
-}
+const loaderFor = oncePer((ctx: IdentityContext) => rowsByIdLoader(ctx.db, users, users.id));
 
 /**
  * A user as the request's viewer may see them, or null when no user has this id. An anonymous

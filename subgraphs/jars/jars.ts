@@ -1,11 +1,12 @@
 import { createEvent } from '@walletgraph/events';
+import { rowsByIdLoader } from '@walletgraph/platform/db/rows-by-id';
 import { DomainError } from '@walletgraph/platform/errors';
 import { isUuid } from '@walletgraph/platform/ids';
+import { oncePer } from '@walletgraph/platform/once-per';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { readProjection } from '@walletgraph/platform/projection-read';
 import { requireViewer } from '@walletgraph/platform/subgraph';
-import DataLoader from 'dataloader';
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import { allocationRules, type JarRow, jars, walletProjection } from './db/schema.ts';
 import {
   type CreateJarInputShape,
@@ -137,7 +138,7 @@ export async function awaitOwnWallet(ctx: JarsContext, walletId: string): Promis
   });
 }
 
-const loaders = new WeakMap<JarsContext, DataLoader<string, JarRow | null>>();
+const jarLoader = oncePer((ctx: JarsContext) => rowsByIdLoader(ctx.db, jars, jars.id));
 
 /**
  * `Query.jar` and Jar references: the viewer's jar, or null (another user's jar is
@@ -146,19 +147,7 @@ const loaders = new WeakMap<JarsContext, DataLoader<string, JarRow | null>>();
  */
 export async function visibleJar(ctx: JarsContext, id: string): Promise<JarRow | null> {
   if (!ctx.viewer || !isUuid(id)) return null;
-  let loader = loaders.get(ctx);
-  if (!loader) {
-    loader = new DataLoader(async (ids: readonly string[]) => {
-      const rows = await ctx.db
-        .select()
-        .from(jars)
-        .where(inArray(jars.id, [...ids]));
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((i) => byId.get(i) ?? null);
-    });
-    loaders.set(ctx, loader);
-  }
-  const row = await loader.load(id.toLowerCase());
+  const row = await jarLoader(ctx).load(id.toLowerCase());
   return row && row.ownerId === ctx.viewer.userId ? row : null;
 }
 

@@ -1,28 +1,13 @@
 import type { Executor } from '@walletgraph/platform/db/database';
-import DataLoader from 'dataloader';
+import { rowsByIdLoader } from '@walletgraph/platform/db/rows-by-id';
+import { oncePer } from '@walletgraph/platform/once-per';
 import { and, inArray } from 'drizzle-orm';
 import { type AccountRow, accounts } from './db/schema.ts';
 import type { LedgerContext, LedgerSchema } from './services.ts';
 
 // One loader per request context: every wallet and jar one query names is read with one
 // `where id in (…)`, and nothing is cached across requests (balances change).
-const loaders = new WeakMap<LedgerContext, DataLoader<string, AccountRow | null>>();
-
-function accountLoader(ctx: LedgerContext): DataLoader<string, AccountRow | null> {
-  let loader = loaders.get(ctx);
-  if (!loader) {
-    loader = new DataLoader(async (ids: readonly string[]) => {
-      const rows = await ctx.db
-        .select()
-        .from(accounts)
-        .where(inArray(accounts.id, [...ids]));
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
-    loaders.set(ctx, loader);
-  }
-  return loader;
-}
+const accountLoader = oncePer((ctx: LedgerContext) => rowsByIdLoader(ctx.db, accounts, accounts.id));
 
 /**
  * The account, if the viewer owns it. Another user's account is indistinguishable from one that

@@ -1,4 +1,5 @@
 import type { Executor } from '@walletgraph/platform/db/database';
+import { oncePer } from '@walletgraph/platform/once-per';
 import DataLoader from 'dataloader';
 import { readWalletAccounts } from './balances.ts';
 import type { AccountRow } from './db/schema.ts';
@@ -18,8 +19,6 @@ import { readStatements, type StatementLine, type StatementPage } from './statem
 type WalletRead = { walletId: string } & ({ kind: 'accounts' } | { kind: 'statement'; page: StatementPage });
 type WalletReadResult = AccountRow[] | StatementLine[];
 
-const loaders = new WeakMap<LedgerContext, DataLoader<WalletRead, WalletReadResult, string>>();
-
 /** The wallet's available and jar accounts, in the same snapshot as its statement pages. */
 export function loadWalletAccounts(ctx: LedgerContext, walletId: string): Promise<AccountRow[]> {
   return loaderFor(ctx).load({ walletId, kind: 'accounts' }) as Promise<AccountRow[]>;
@@ -38,15 +37,13 @@ const pageKey = (page: StatementPage) => `${page.before ?? ''}:${page.limit}`;
 const readKey = (r: WalletRead) =>
   r.kind === 'accounts' ? `a:${r.walletId}` : `s:${r.walletId}:${pageKey(r.page)}`;
 
-function loaderFor(ctx: LedgerContext): DataLoader<WalletRead, WalletReadResult, string> {
-  let loader = loaders.get(ctx);
-  if (!loader) {
-    // Nothing is cached across requests (balances change): one loader per request context.
-    loader = new DataLoader((reads) => readBatch(ctx, reads), { cacheKeyFn: readKey });
-    loaders.set(ctx, loader);
-  }
-  return loader;
-}
+// Nothing is cached across requests (balances change): one loader per request context.
+const loaderFor = oncePer(
+  (ctx: LedgerContext) =>
+    new DataLoader<WalletRead, WalletReadResult, string>((reads) => readBatch(ctx, reads), {
+      cacheKeyFn: readKey,
+    }),
+);
 
 /**
  * One query for every wallet's accounts, one per distinct statement page (over all the wallets

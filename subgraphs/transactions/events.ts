@@ -1,8 +1,8 @@
-import { causedBy } from '@walletgraph/events';
+import { causedBy, type Event } from '@walletgraph/events';
 import { publishAll } from '@walletgraph/platform/pubsub';
 import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
-import { settlementAudience } from './domain/settlement.ts';
+import { type LedgerOutcome, settlementAudience } from './domain/settlement.ts';
 import {
   projectJarArchived,
   projectJarCreated,
@@ -11,7 +11,7 @@ import {
   projectWalletOpened,
 } from './projections.ts';
 import type { TransactionsServices } from './services.ts';
-import { settleOperations } from './settlement.ts';
+import { type LedgerAnswer, settleOperations } from './settlement.ts';
 
 type Schema = typeof schema;
 
@@ -89,21 +89,11 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
     // Set-based: a batch of answers settles its operations with one UPDATE.
     batchHandlers: {
       async 'ledger.posted.v1'(events, tx) {
-        const answers = events.map((event) => ({
-          operationId: event.data.operationId,
-          outcome: { result: 'posted' as const, entryId: event.data.entryId },
-          at: new Date(event.occurredAt),
-          meta: causedBy(event),
-        }));
+        const answers = events.map((e) => answerOf(e, { result: 'posted', entryId: e.data.entryId }));
         await settleOperations(tx, answers, services.logger);
       },
       async 'ledger.rejected.v1'(events, tx) {
-        const answers = events.map((event) => ({
-          operationId: event.data.operationId,
-          outcome: { result: 'rejected' as const, reason: event.data.reason },
-          at: new Date(event.occurredAt),
-          meta: causedBy(event),
-        }));
+        const answers = events.map((e) => answerOf(e, { result: 'rejected', reason: e.data.reason }));
         await settleOperations(tx, answers, services.logger);
       },
     },
@@ -127,3 +117,16 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
     },
   },
 ];
+
+/** A ledger answer as the settlement reads it. */
+function answerOf(
+  event: Event<'ledger.posted.v1' | 'ledger.rejected.v1'>,
+  outcome: LedgerOutcome,
+): LedgerAnswer {
+  return {
+    operationId: event.data.operationId,
+    outcome,
+    at: new Date(event.occurredAt),
+    meta: causedBy(event),
+  };
+}

@@ -1,10 +1,11 @@
 import { createEvent } from '@walletgraph/events';
 import { preparedQuery } from '@walletgraph/platform/db/prepared';
+import { rowsByIdLoader } from '@walletgraph/platform/db/rows-by-id';
 import { isUuid } from '@walletgraph/platform/ids';
+import { oncePer } from '@walletgraph/platform/once-per';
 import { enqueue, insertAnnounced } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
-import DataLoader from 'dataloader';
-import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import { checkSpendBudget, spendsAgainstBudget } from './budgets.ts';
 import { type OperationRow, operations } from './db/schema.ts';
 import { authorizeJarMove } from './domain/jars.ts';
@@ -160,23 +161,9 @@ async function findByKey(db: TransactionsExecutor, ownerId: string, idempotencyK
  * Operations by id, one query per request however many the gateway asks for (a statement page
  * resolves an operation per entry). Keyed by the request's context, so nothing outlives it.
  */
-const loaders = new WeakMap<TransactionsContext, DataLoader<string, OperationRow | null>>();
-
-function operationLoader(ctx: TransactionsContext): DataLoader<string, OperationRow | null> {
-  let loader = loaders.get(ctx);
-  if (!loader) {
-    loader = new DataLoader(async (ids) => {
-      const rows = await ctx.db
-        .select()
-        .from(operations)
-        .where(inArray(operations.id, [...ids]));
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id) ?? null);
-    });
-    loaders.set(ctx, loader);
-  }
-  return loader;
-}
+const operationLoader = oncePer((ctx: TransactionsContext) =>
+  rowsByIdLoader(ctx.db, operations, operations.id),
+);
 
 /** `operation(id)` and Operation references: the operation as the viewer may see it, else null. */
 export async function findVisibleOperation(

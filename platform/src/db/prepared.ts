@@ -1,3 +1,5 @@
+import { oncePer } from '../once-per.ts';
+
 /**
  * A query prepared once for each database (or transaction) it runs on: drizzle builds its SQL
  * once instead of at every call (about 100 µs of CPU for a small select, more than the round
@@ -9,13 +11,5 @@
  * drizzle prepared query is bound to the one it was built on: a transaction gets its own.
  */
 export function preparedQuery<E extends object, Q>(build: (db: E) => Q): (db: E) => Q {
-  const byExecutor = new WeakMap<E, Q>();
-  return (db) => {
-    let query = byExecutor.get(db);
-    if (!query) {
-      query = build(db);
-      byExecutor.set(db, query);
-    }
-    return query;
-  };
+  return oncePer(build);
 }
