@@ -15,7 +15,20 @@ type FetcherHeaders = FetcherResponse['headers'];
  */
 export function createHttpFetcher(options: { maxSockets?: number } = {}): Fetcher & { close(): void } {
   const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 });
-  const fetcher = (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> =>
+  // A kept-alive connection may be closed by the subgraph (its idle timeout) just as a request
+  // is written to it. A request whose reused connection is reset before any answer is sent once
+  // more, on a new connection, as Node's documentation advises (`request.reusedSocket`): in that
+  // race it never reached the subgraph (and money mutations carry idempotency keys should a
+  // subgraph have died after reading one).
+  const fetcher = async (url: string, init: FetcherRequestInit = {}): Promise<FetcherResponse> => {
+    try {
+      return await post(url, init);
+    } catch (error) {
+      if (!(error instanceof ReusedSocketClosed)) throw error;
+      return post(url, init);
+    }
+  };
+  const post = (url: string, init: FetcherRequestInit): Promise<FetcherResponse> =>
     new Promise((resolve, reject) => {
       const req = request(
         url,
@@ -37,7 +50,9 @@ export function createHttpFetcher(options: { maxSockets?: number } = {}): Fetche
           );
         },
       );
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) =>
+        reject(req.reusedSocket && error.code === 'ECONNRESET' ? new ReusedSocketClosed(error) : error),
+      );
       if (init.signal) {
         init.signal.addEventListener('abort', () => req.destroy(new Error('subgraph request aborted')), {
           once: true,
@@ -46,6 +61,14 @@ export function createHttpFetcher(options: { maxSockets?: number } = {}): Fetche
       req.end(typeof init.body === 'string' ? init.body : undefined);
     });
   return Object.assign(fetcher, { close: () => agent.destroy() });
+}
+
+/** The subgraph closed a kept-alive connection as a request was written to it. */
+class ReusedSocketClosed extends Error {
+  override name = 'ReusedSocketClosed';
+  constructor(cause: Error) {
+    super('a kept-alive connection was closed by the subgraph', { cause });
+  }
 }
 
 function headersOf(headers: FetcherRequestInit['headers']): Record<string, string> {
