@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { ScenarioResult, Table } from './support.ts';
 
 /** Where and on what the numbers were measured: the header of every report. */
@@ -40,6 +41,8 @@ export function renderReport(
     '',
   ];
   for (const o of outcomes) lines.push(...renderScenario(o), '');
+  // What the profiles found and what each step changed: written by hand, kept with the numbers.
+  lines.push(readFileSync(new URL('./findings.md', import.meta.url), 'utf8'));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

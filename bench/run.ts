@@ -9,12 +9,13 @@ import os from 'node:os';
 import { type Machine, renderReport, renderScenario, type ScenarioOutcome } from './report.ts';
 import { scenario as consumer } from './scenarios/consumer.ts';
 import { scenario as outboxRelay } from './scenarios/outbox-relay.ts';
+import { scenario as read } from './scenarios/read.ts';
 import { scenario as registration } from './scenarios/registration.ts';
 import { scenario as subscriptions } from './scenarios/subscriptions.ts';
 import { scenario as write } from './scenarios/write.ts';
 import type { Scenario } from './support.ts';
 
-const scenarios: Scenario[] = [outboxRelay, consumer, registration, subscriptions, write];
+const scenarios: Scenario[] = [outboxRelay, consumer, registration, subscriptions, write, read];
 const reportPath = new URL('./report.md', import.meta.url);
 
 const wanted = process.argv.slice(2);

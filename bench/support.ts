@@ -158,6 +158,17 @@ export function countDeliveries(broker: Broker): DeliveryCounter {
   };
 }
 
+/** The values of settled promises; throws, with the first reason, if any was rejected. */
+export function fulfilled<T>(results: PromiseSettledResult<T>[]): T[] {
+  const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected.length > 0) {
+    throw new Error(`${rejected.length} of ${results.length} failed; the first: ${rejected[0]!.reason}`, {
+      cause: rejected[0]!.reason,
+    });
+  }
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
 /** Fixed-precision number with thousands separators, for tables. */
 export function num(value: number, digits = 0): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });

@@ -8,7 +8,7 @@ import { type DocumentNode, parse } from 'graphql';
 import { type CpuReading, cpuBetween, infrastructure, type ProcessGroup, readCpu } from '../cpu.ts';
 import { MAX_PGBENCH_CLIENTS, type RawSqlRun, rawSqlReference } from '../rawsql.ts';
 import { percentile, rate } from '../stats.ts';
-import { ms, num, type Scenario, type Table } from '../support.ts';
+import { fulfilled, ms, num, type Scenario, type Table } from '../support.ts';
 import { checkBooks, type Seen } from '../write-books.ts';
 
 /**
@@ -287,14 +287,4 @@ async function transferOnce(from: Person, to: Person, idempotencyKey: string): P
   } catch (error) {
     return `no answer: ${(error as Error).message}`;
   }
-}
-
-function fulfilled<T>(results: PromiseSettledResult<T>[]): T[] {
-  const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (rejected.length > 0) {
-    throw new Error(`${rejected.length} of ${results.length} failed; the first: ${rejected[0]!.reason}`, {
-      cause: rejected[0]!.reason,
-    });
-  }
-  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
