@@ -25,6 +25,12 @@ export interface BatchOptions {
    * commit instead (see `createBatcher`).
    */
   lingerMs?: number;
+  /**
+   * Group commit one batch at a time: a batch starts only once the one before it committed, so
+   * messages delivered in order are handled in order (the ledger decides commands in the order
+   * the relay published them). Default false: up to `MAX_COMMITTING` batches at once.
+   */
+  ordered?: boolean;
 }
 
 export interface BatcherOptions<S extends Schema> {
@@ -35,6 +41,7 @@ export interface BatcherOptions<S extends Schema> {
   size: number;
   /** Undefined: group commit. */
   lingerMs?: number;
+  ordered?: boolean;
 }
 
 /** Collects deliveries into batches; `add` settles when the message's batch has committed (or failed). */
@@ -89,6 +96,7 @@ export function createBatcher<S extends Schema>(o: BatcherOptions<S>): Batcher {
   let timer: NodeJS.Timeout | null = null;
   let committing = 0;
   let closeScheduled = false;
+  const maxCommitting = o.ordered ? 1 : MAX_COMMITTING;
 
   const run = (events: readonly Event[]) => inInboxTransaction(o, events, o.handler);
 
@@ -102,13 +110,13 @@ export function createBatcher<S extends Schema>(o: BatcherOptions<S>): Batcher {
     void settle(batch).finally(() => {
       committing--;
       // Group commit: what arrived meanwhile goes now, as one batch.
-      if (o.lingerMs === undefined && committing < MAX_COMMITTING) flush();
+      if (o.lingerMs === undefined && committing < maxCommitting) flush();
     });
   }
 
   /** Closes the batch when the policy says so (see above). */
   function schedule(): void {
-    if (pending.length >= o.size) {
+    if (pending.length >= o.size && committing < maxCommitting) {
       flush();
       return;
     }
@@ -116,12 +124,12 @@ export function createBatcher<S extends Schema>(o: BatcherOptions<S>): Batcher {
       timer ??= setTimeout(flush, o.lingerMs);
       return;
     }
-    if (committing >= MAX_COMMITTING || closeScheduled) return;
+    if (committing >= maxCommitting || closeScheduled) return;
     closeScheduled = true;
     // The deliveries read from the same socket chunk are handed over in this tick: let them join.
     setImmediate(() => {
       closeScheduled = false;
-      if (committing < MAX_COMMITTING) flush();
+      if (committing < maxCommitting) flush();
     });
   }
 

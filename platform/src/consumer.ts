@@ -94,7 +94,8 @@ export function createConsumer<S extends Schema>(o: ConsumerOptions<S>): Consume
   for (const [type, handler] of Object.entries(o.batchHandlers ?? {}) as [EventType, BatchHandlerOf<S>][]) {
     if (!handler) continue;
     if (handlers[type]) throw new Error(`consumer ${o.name}: ${type} has a handler and a batch handler`);
-    batchers.set(type, createBatcher({ ...batching, logger: log.child({ batch: type }), handler }));
+    const logger = log.child({ batch: type });
+    batchers.set(type, createBatcher({ ...batching, ordered: o.batch?.ordered, logger, handler }));
   }
   const singles = (Object.keys(handlers) as EventType[]).filter((type) => handlers[type]);
   // One-event handlers share transactions too (group commit): each event of a batch goes to its

@@ -87,6 +87,9 @@ export const consumers = (services: LedgerServices): ConsumerDefinition<Schema>[
   {
     name: 'ledger.commands',
     prefetch: LEDGER_COMMAND_PREFETCH,
+    // One batch at a time: commands the relay published in order are decided in that order (a
+    // deposit before the allocation that spends it), and batches still grow with the load.
+    batch: { ordered: true },
     batchHandlers: {
       'ledger.post.v1': (events, tx, ctx) => applyCommandBatch(services, events, tx, ctx),
       'ledger.sweep.v1': (events, tx, ctx) => applyCommandBatch(services, events, tx, ctx),

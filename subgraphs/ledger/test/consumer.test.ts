@@ -249,4 +249,39 @@ describe('the ledger consumers over RabbitMQ', { timeout: 60_000 }, () => {
     expect(entries).toEqual([]);
     expect((await checkLedger(h.db.handle.db)).violations).toEqual([]);
   });
+
+  it('decides commands in the order they were delivered, with the production batching', async () => {
+    // Each withdrawal spends the deposit published just before it: decided out of order, one
+    // would find the money not there yet and be refused.
+    const ordered = broker.consumerName('ledger-commands-ordered');
+    const definition = consumers(h.services).find((c) => c.name === 'ledger.commands')!;
+    const consumer = createConsumer({
+      name: ordered,
+      db: h.db.handle,
+      broker: broker.broker,
+      logger: testLogger(ordered),
+      batchHandlers: definition.batchHandlers!,
+      batch: definition.batch!,
+      prefetch: definition.prefetch!,
+      retryDelaysMs: [50, 100],
+    });
+    // Last in the file: the suite's own command consumer stops, so only this one decides.
+    await stop();
+    await consumer.start();
+    try {
+      const w = await h.openWallet();
+      const withdrawals = accountId.external('withdrawals', w.currency);
+      const commands = Array.from({ length: 40 }, (_, i) =>
+        i % 2 === 0 ? deposit(newKey(), w, 100n) : transfer(newKey(), w.available, withdrawals, 100n),
+      );
+      for (const command of commands) await publish(command);
+      const results = await waitFor('every command answered', async () => {
+        const r = await resultsFor(commands);
+        return r.every((events) => events.length === 1) && r;
+      });
+      expect(results.map(([event]) => event!.type)).toEqual(commands.map(() => 'ledger.posted.v1'));
+    } finally {
+      await consumer.stop();
+    }
+  });
 });
