@@ -7,6 +7,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Logger } from '../logger.ts';
+import { namedStatements } from './statements.ts';
 
 export type Schema = Record<string, unknown>;
 /** A drizzle database, whichever driver is under it (postgres.js in real mode, PGlite embedded). */
@@ -78,7 +79,7 @@ async function openPostgres<S extends Schema>(
     await migrator.end({ timeout: 5 });
   }
   const client = postgres(url, { max: o.maxConnections ?? 10, onnotice: () => {} });
-  const db = drizzlePostgres(client, { schema: o.schema }) as unknown as Database<S>;
+  const db = drizzlePostgres(namedStatements(client), { schema: o.schema }) as unknown as Database<S>;
   const heartbeatMs = o.leaseHeartbeatMs ?? 2000;
   return {
     db,
