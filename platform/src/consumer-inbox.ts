@@ -1,6 +1,7 @@
 import type { Event } from '@walletgraph/events';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { DatabaseHandle, Schema, Transaction } from './db/database.ts';
+import { rowsOf } from './db/rows.ts';
 import { inbox } from './db/tables.ts';
 import type { Logger } from './logger.ts';
 
@@ -55,11 +56,7 @@ export async function inInboxTransaction<S extends Schema>(
   const tasks: Array<() => void | Promise<void>> = [];
   const deferred = new Map<string, string>();
   const handled = await o.db.db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(inbox)
-      .values(unique.map((e) => ({ consumer: o.consumer, messageId: e.id, type: e.type })))
-      .onConflictDoNothing()
-      .returning({ messageId: inbox.messageId });
+    const inserted = rowsOf<{ messageId: string }>(await tx.execute(insertInboxRows(o.consumer, unique)));
     const freshIds = new Set(inserted.map((r) => r.messageId));
     const fresh = unique.filter((e) => freshIds.has(e.id));
     if (fresh.length < events.length) {
@@ -88,4 +85,17 @@ export async function inInboxTransaction<S extends Schema>(
     }
   }
   return { handled, deferred };
+}
+
+/**
+ * The inbox rows of a batch, those not there yet, returning their message ids: ONE jsonb
+ * parameter, so the statement's text (one prepared statement per connection) is the same for a
+ * batch of any size.
+ */
+function insertInboxRows(consumer: string, events: readonly Event[]): SQL {
+  const messages = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type })));
+  return sql`insert into ${inbox} (consumer, message_id, type)
+    select ${consumer}, m.id, m.type from jsonb_to_recordset(${messages}::jsonb) as m(id uuid, type text)
+    on conflict do nothing
+    returning message_id::text as "messageId"`;
 }

@@ -73,30 +73,40 @@ export async function applyCommands(
   // Read after the locks: a batch that waited for another one holding the same accounts (the
   // usual case for a key sent twice) sees its committed results and replays them, instead of
   // colliding with them on the unique key and failing the whole batch.
-  const stored = await storedResults(tx, [...new Set(parsed.map((c) => c.idempotencyKey))]);
-  const batch = decideBatch(parsed, { accounts, stored, held: await heldSince(tx, parsed) });
-
-  const entries = await numberEntries(tx, parsed, batch, newId);
-  await createAccounts(tx, batch.opened);
-  await insertEntries(tx, [...entries.values()]);
-  await updateBalances(tx, batch.balances);
-  await recordResults(tx, newResults(parsed, batch, entries));
+  // Queries issued together run pipelined on the transaction's one connection: sent in one
+  // write, answered in one round trip, executed by Postgres one after another in issue order.
+  const [stored, held] = await Promise.all([
+    storedResults(tx, [...new Set(parsed.map((c) => c.idempotencyKey))]),
+    heldSince(tx, parsed),
+  ]);
+  const batch = decideBatch(parsed, { accounts, stored, held });
 
   const storedEntryIds = batch.decisions.flatMap((d) =>
     d.status === 'REPLAYED' && 'stored' in d.of && d.of.stored.outcome === 'POSTED'
       ? [d.of.stored.entryId]
       : [],
   );
-  const storedEntries = await loadEntries(tx, storedEntryIds);
+  const [entries, storedEntries] = await Promise.all([
+    numberEntries(tx, parsed, batch, newId),
+    loadEntries(tx, storedEntryIds),
+  ]);
   const results = resolveResults(parsed, batch, entries, storedEntries);
-  await enqueue(
-    tx,
-    results.flatMap((result, i) => {
-      if (result.status === 'DEFERRED') return [];
-      const { idempotencyKey, operationId } = parsed[i]!;
-      return [ledgerResultEvent({ idempotencyKey, operationId, result }, requests[i]!.meta)];
-    }),
-  );
+  // Every write of the batch in one round trip, in dependency order (accounts and entries before
+  // the postings and results that reference them). The first failure fails the transaction.
+  await Promise.all([
+    createAccounts(tx, batch.opened),
+    insertEntries(tx, [...entries.values()]),
+    updateBalances(tx, batch.balances),
+    recordResults(tx, newResults(parsed, batch, entries)),
+    enqueue(
+      tx,
+      results.flatMap((result, i) => {
+        if (result.status === 'DEFERRED') return [];
+        const { idempotencyKey, operationId } = parsed[i]!;
+        return [ledgerResultEvent({ idempotencyKey, operationId, result }, requests[i]!.meta)];
+      }),
+    ),
+  ]);
   return { results, notices: noticesFor(results, [...accounts.values(), ...batch.opened]) };
 }
 

@@ -138,7 +138,8 @@ export async function createAccounts(tx: LedgerTx, opened: readonly LedgerAccoun
 /** Writes the new entries and all their postings: two multi-row inserts. */
 export async function insertEntries(tx: LedgerTx, entries: readonly NewEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await tx.insert(journalEntries).values(
+  // Issued together: pipelined, the entries first (the postings reference them).
+  const written = tx.insert(journalEntries).values(
     entries.map((e) => ({
       id: e.id,
       sequence: e.sequence,
@@ -149,7 +150,7 @@ export async function insertEntries(tx: LedgerTx, entries: readonly NewEntry[]):
     })),
   );
   // One statement for every posting of the batch: the balance trigger checks per statement.
-  await tx.insert(postings).values(
+  const posted = tx.insert(postings).values(
     entries.flatMap((e) =>
       e.postings.map((p, line) => ({
         entryId: e.id,
@@ -162,6 +163,7 @@ export async function insertEntries(tx: LedgerTx, entries: readonly NewEntry[]):
       })),
     ),
   );
+  await Promise.all([written, posted]);
 }
 
 /** Stores the batch's new balances with ONE `update … from (values …)`. */

@@ -1,5 +1,5 @@
 import { type Event, parseEvent } from '@walletgraph/events';
-import { type SQLWrapper, sql } from 'drizzle-orm';
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { rowsOf } from '../db/rows.ts';
 import { outbox } from '../db/tables.ts';
@@ -17,9 +17,8 @@ export async function enqueue(tx: Executor, events: Event | readonly Event[]): P
   const rows = outboxRows(events);
   if (rows.length === 0) return;
   // One statement, one round trip: the rows, and the NOTIFY queued with them.
-  const insert = tx.insert(outbox).values(rows).returning({ seq: outbox.seq });
   await tx.execute(sql`
-    with inserted as ${insert}
+    with inserted as (${insertRows(rows)} returning 1)
     select pg_notify(${OUTBOX_CHANNEL}, '') from (select 1 from inserted limit 1) as written`);
 }
 
@@ -35,25 +34,16 @@ export async function insertAnnounced(
   insert: SQLWrapper,
   events: Event | readonly Event[],
 ): Promise<boolean> {
-  const rows = outboxRows(events);
-  const values = sql.join(
-    rows.map((r) => sql`(${r.id}::uuid, ${r.type}, ${JSON.stringify(r.envelope)}::jsonb)`),
-    sql`, `,
-  );
   const result = await db.execute(sql`
     with inserted as ${insert},
-    announced as (
-      insert into ${outbox} (id, type, envelope)
-      select e.id, e.type, e.envelope from (values ${values}) as e(id, type, envelope)
-      where exists (select 1 from inserted)
-      returning 1)
+    announced as (${insertRows(outboxRows(events), sql`exists (select 1 from inserted)`)} returning 1)
     select exists (select 1 from inserted) as inserted,
       (select pg_notify(${OUTBOX_CHANNEL}, '') from announced limit 1) is not null as notified`);
   return rowsOf<{ inserted: boolean }>(result)[0]?.inserted === true;
 }
 
 /** The outbox rows of events, each validated once more. */
-function outboxRows(events: Event | readonly Event[]) {
+function outboxRows(events: Event | readonly Event[]): OutboxRow[] {
   const list: readonly Event[] = isEventList(events) ? events : [events];
   // createEvent already validated each payload; a second check is cheap and catches envelopes
   // built or mutated by hand before they become a message every consumer would dead-letter.
@@ -61,6 +51,27 @@ function outboxRows(events: Event | readonly Event[]) {
     const valid = parseEvent(event);
     return { id: valid.id, type: valid.type, envelope: valid };
   });
+}
+
+interface OutboxRow {
+  id: string;
+  type: string;
+  envelope: Event;
+}
+
+/**
+ * `insert into outbox … select …` of the rows (those for which `when` holds), in their order,
+ * handed to Postgres as ONE jsonb parameter: the statement's text is the same however many
+ * events there are, so it stays one prepared statement per connection, and drizzle builds a few
+ * fragments instead of a list of values.
+ */
+function insertRows(rows: readonly OutboxRow[], when: SQL = sql`true`): SQL {
+  return sql`insert into ${outbox} (id, type, envelope)
+    select e.id, e.type, e.envelope
+    from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as (id uuid, type text, envelope jsonb))
+      with ordinality as e(id, type, envelope, n)
+    where ${when}
+    order by e.n`;
 }
 
 function isEventList(events: Event | readonly Event[]): events is readonly Event[] {

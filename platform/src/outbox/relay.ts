@@ -1,5 +1,5 @@
 import type { Envelope } from '@walletgraph/events';
-import { asc, inArray, isNull, sql } from 'drizzle-orm';
+import { asc, isNull, sql } from 'drizzle-orm';
 import type { DatabaseHandle, Lease, Schema } from '../db/database.ts';
 import { outbox } from '../db/tables.ts';
 import type { Logger } from '../logger.ts';
@@ -136,15 +136,11 @@ export function createOutboxRelay<S extends Schema>(o: OutboxRelayOptions<S>): O
     const rows = await unpublished.execute();
     if (rows.length === 0 || isLost()) return 0;
     await o.broker.publish(rows.map(toMessage));
-    await o.db.db
-      .update(outbox)
-      .set({ publishedAt: sql`now()` })
-      .where(
-        inArray(
-          outbox.seq,
-          rows.map((r) => r.seq),
-        ),
-      );
+    // The seqs as one parameter: one statement text (one prepared statement) for any batch size.
+    const seqs = rows.map((r) => r.seq).join(',');
+    await o.db.db.execute(sql`
+      update ${outbox} set published_at = now()
+      where seq = any(string_to_array(${seqs}, ',')::bigint[])`);
     log.debug({ count: rows.length, lastSeq: String(rows.at(-1)?.seq) }, 'published outbox rows');
     return rows.length;
   }
