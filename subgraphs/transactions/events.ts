@@ -21,7 +21,8 @@ type Schema = typeof schema;
  *   currency, status, budget) and users' emails, so requests can be checked (a spend against a
  *   budget that blocks overspending too) and transfers addressed by email without asking other
  *   services;
- * - `transactions.settlement`: the ledger's answers, which settle operations;
+ * - `transactions.settlement`: the ledger's answers, which settle operations (and, once
+ *   committed, end the waits of this process's mutations for them without a read);
  * - `transactions.live-updates`: its own `transactions.operation_settled.v1`, published to the
  *   users concerned as `operationUpdated`. Going through the outbox puts the notice after the
  *   settlement's commit (a subscriber that re-reads sees the settled state) and retries it when
@@ -88,13 +89,15 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
     },
     // Set-based: a batch of answers settles its operations with one UPDATE.
     batchHandlers: {
-      async 'ledger.posted.v1'(events, tx) {
+      async 'ledger.posted.v1'(events, tx, ctx) {
         const answers = events.map((e) => answerOf(e, { result: 'posted', entryId: e.data.entryId }));
-        await settleOperations(tx, answers, services.logger);
+        const settled = await settleOperations(tx, answers, services.logger);
+        ctx.afterCommit(() => services.settlements.decided(settled));
       },
-      async 'ledger.rejected.v1'(events, tx) {
+      async 'ledger.rejected.v1'(events, tx, ctx) {
         const answers = events.map((e) => answerOf(e, { result: 'rejected', reason: e.data.reason }));
-        await settleOperations(tx, answers, services.logger);
+        const settled = await settleOperations(tx, answers, services.logger);
+        ctx.afterCommit(() => services.settlements.decided(settled));
       },
     },
   },

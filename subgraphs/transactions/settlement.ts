@@ -1,4 +1,5 @@
 import { createEvent, type EventMeta } from '@walletgraph/events';
+import { notifyDecided } from '@walletgraph/platform/completion-waiter';
 import type { Logger } from '@walletgraph/platform/logger';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
@@ -31,7 +32,8 @@ export interface LedgerAnswer {
  * UPDATE for the whole batch. PENDING becomes COMPLETED or FAILED exactly once (the conditional
  * update is the guard, so an answer delivered again, under any message id, changes nothing),
  * each settlement is announced with `transactions.operation_settled.v1` from the same
- * transaction, and waiting mutations are notified at commit. Answers to commands that no
+ * transaction, and waiting mutations are notified at commit (`notifyDecided`). Resolves the
+ * operations it settled, for the caller to hand to this process's waiter once committed. Answers to commands that no
  * operation sent (operationId null, or another service's) are not ours to settle. Two answers
  * for one operation in one batch: the first wins, as if they had come one after the other.
  */
@@ -39,10 +41,10 @@ export async function settleOperations(
   tx: TransactionsExecutor,
   answers: readonly LedgerAnswer[],
   logger: Logger,
-): Promise<void> {
+): Promise<OperationRow[]> {
   const first = new Map<string, LedgerAnswer>();
   for (const a of answers) if (a.operationId && !first.has(a.operationId)) first.set(a.operationId, a);
-  if (first.size === 0) return;
+  if (first.size === 0) return [];
   const values = sql.join(
     [...first.values()].map((a) => {
       const s = settlementFor(a.outcome, a.at);
@@ -64,12 +66,20 @@ export async function settleOperations(
   const settledIds = new Set(settled.map((row) => row.id));
   const repeats = answers.filter((a) => a.operationId && !settledIds.has(a.operationId));
   if (repeats.length > 0) await warnOfContradictions(tx, repeats, logger);
-  if (settled.length === 0) return;
-  await enqueue(
-    tx,
-    settled.map((row) => operationSettledEvent(row, first.get(row.id)!.meta)),
-  );
-  await tx.execute(sql`select pg_notify(${SETTLED_CHANNEL}, '')`);
+  if (settled.length === 0) return settled;
+  // Pipelined on the transaction's connection: one round trip for both.
+  await Promise.all([
+    enqueue(
+      tx,
+      settled.map((row) => operationSettledEvent(row, first.get(row.id)!.meta)),
+    ),
+    notifyDecided(
+      tx,
+      SETTLED_CHANNEL,
+      settled.map((row) => row.id),
+    ),
+  ]);
+  return settled;
 }
 
 /** Answers for operations already settled: harmless repeats, unless they contradict the settlement. */

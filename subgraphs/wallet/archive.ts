@@ -1,6 +1,7 @@
 import { createEvent, type EventMeta, uuidv7 } from '@walletgraph/events';
+import { notifyDecided } from '@walletgraph/platform/completion-waiter';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { type ArchiveRequestRow, archiveRequests, type WalletRow, wallets } from './db/schema.ts';
 import { ARCHIVE_DECIDED_CHANNEL, type WalletContext, type WalletExecutor } from './services.ts';
 
@@ -70,7 +71,7 @@ export async function applyWalletClosed(
       ),
     );
   }
-  await tx.execute(sql`select pg_notify(${ARCHIVE_DECIDED_CHANNEL}, ${answer.requestId})`);
+  await notifyDecided(tx, ARCHIVE_DECIDED_CHANNEL, [answer.requestId]);
 }
 
 /** The ledger refused to close the wallet's accounts: the request records why; the wallet stays ACTIVE. */
@@ -79,7 +80,7 @@ export async function applyWalletCloseRefused(
   answer: { requestId: string; reason: string; at: Date },
 ): Promise<void> {
   await decide(tx, answer.requestId, { status: 'REFUSED', reason: answer.reason, decidedAt: answer.at });
-  await tx.execute(sql`select pg_notify(${ARCHIVE_DECIDED_CHANNEL}, ${answer.requestId})`);
+  await notifyDecided(tx, ARCHIVE_DECIDED_CHANNEL, [answer.requestId]);
 }
 
 async function decide(

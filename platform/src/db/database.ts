@@ -32,7 +32,7 @@ export interface DatabaseHandle<S extends Schema = Schema> {
   readonly db: Database<S>;
   readonly kind: 'postgres' | 'pglite';
   /** Calls `onNotify` on each NOTIFY on `channel`. Notifications can be lost: never the only trigger. */
-  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** Takes the named lock if no one (in any process) holds it; null when someone does. */
   tryLock(name: string): Promise<Lease | null>;
   /** Throws when the database is unreachable; for readiness probes. */
@@ -85,7 +85,7 @@ async function openPostgres<S extends Schema>(
     db,
     kind: 'postgres',
     async listen(channel, onNotify) {
-      const sub = await client.listen(channel, () => onNotify());
+      const sub = await client.listen(channel, (payload) => onNotify(payload));
       return () => sub.unlisten();
     },
     async tryLock(name) {
@@ -200,7 +200,7 @@ async function openPglite<S extends Schema>(o: OpenDatabaseOptions<S>): Promise<
     db: drizzled as unknown as Database<S>,
     kind: 'pglite',
     async listen(channel, onNotify) {
-      const unsubscribe = await client.listen(channel, () => onNotify());
+      const unsubscribe = await client.listen(channel, (payload) => onNotify(payload));
       return unsubscribe;
     },
     async tryLock(name) {

@@ -34,6 +34,16 @@ async function pendingOperation(): Promise<string> {
   return id;
 }
 
+/** An operation settled in this process, as the settlement consumer hands it to the waiter. */
+async function settledRow() {
+  const id = uuidv7();
+  const [row] = await h.service.db.db
+    .select()
+    .from(operations)
+    .where(eq(operations.id, await pendingOperation()));
+  return { ...row!, id, status: 'COMPLETED' as const, settledAt: new Date() };
+}
+
 /** Settles an operation as the settlement consumer does, with or without the NOTIFY at commit. */
 async function settle(id: string, notify: boolean): Promise<void> {
   await h.service.db.db.transaction(async (tx) => {
@@ -59,7 +69,7 @@ describe('settlement waiter', () => {
     await withWaiter(60_000, async (waiter) => {
       const ids = [await pendingOperation(), await pendingOperation()];
       const waits = ids.map((id) => waiter.waitFor(id, 10_000));
-      await sleep(150); // the first read has found both PENDING; the loop now sleeps a minute
+      await sleep(150); // both wait, and the loop sleeps a minute unless notified
       const started = Date.now();
       await settle(ids[0]!, true);
       expect(await waits[0]).toMatchObject({ id: ids[0], status: 'COMPLETED' });
@@ -79,11 +89,23 @@ describe('settlement waiter', () => {
     });
   });
 
-  it('sees at once an operation that settled before anyone waited', async () => {
+  it('sees at once an operation whose settlement was notified before anyone waited', async () => {
     await withWaiter(60_000, async (waiter) => {
       const id = await pendingOperation();
-      await settle(id, false);
-      expect(await waiter.waitFor(id, 10_000)).toMatchObject({ status: 'COMPLETED' });
+      await settle(id, true);
+      await sleep(100); // the notification has arrived, with no one waiting for it yet
+      expect(await waiter.waitFor(id, 10_000)).toMatchObject({ id, status: 'COMPLETED' });
+    });
+  });
+
+  it('hands over what this process settled, with no read', async () => {
+    await withWaiter(60_000, async (waiter) => {
+      // Rows that exist nowhere in the database: only the hand-over can have answered.
+      const [waited, late] = [await settledRow(), await settledRow()];
+      const wait = waiter.waitFor(waited.id, 10_000);
+      waiter.decided([waited, late]);
+      expect(await wait).toBe(waited);
+      expect(await waiter.waitFor(late.id, 10_000)).toBe(late);
     });
   });
 
