@@ -28,16 +28,18 @@ import { operationSettledEvent } from './settlement.ts';
  * Carries out a deposit, withdrawal, transfer or jar move request (ARCHITECTURE.md §5) and
  * returns the operation as its owner sees it, settled or, after `waitMs`, still PENDING.
  *
- * Shaped like the ledger's posting: everything the rules need is read at once (the key's
- * operation, the wallets or jars named), one pure `decideOperation`, one write. The operation and
+ * Shaped like the ledger's posting: everything the rules need is read at once (the wallets or
+ * jars named), one pure `decideOperation`, one write. The operation and
  * its ledger command (or, for a transfer that cannot even be attempted or a spend past a budget
  * that blocks overspending, its settlement event) commit together: one statement
  * (`insertAnnounced`), or, for a spend from a jar whose budget blocks overspending, a transaction
- * that holds the jar's lock while the budget is checked. The idempotency key is unique per user:
- * a retry with the same request returns the operation the key made; a different request with
- * that key is IDEMPOTENCY_KEY_REUSED. Two requests racing with one key meet at the unique index:
- * the insert of the second waits for the first to commit, then inserts nothing (ON CONFLICT DO
- * NOTHING, so no transaction is aborted), and the second re-reads what the first made.
+ * that holds the jar's lock while the budget is checked. The idempotency key is unique per user,
+ * and the key is not looked up first: a new key (nearly every request) costs no read. The
+ * insert of a key already used inserts nothing (ON CONFLICT DO NOTHING, so no transaction is
+ * aborted) and the request then reads what the key made: the same request gets that operation;
+ * a different one is IDEMPOTENCY_KEY_REUSED. Two requests racing with one key meet at the unique
+ * index: the insert of the second waits for the first to commit. A request refused now (a
+ * wallet archived since) first checks whether its key already made an operation.
  */
 export async function requestOperation(
   ctx: TransactionsContext,
@@ -46,29 +48,30 @@ export async function requestOperation(
 ): Promise<OperationView> {
   const viewer = requireViewer(ctx);
   const hash = requestHash(request);
-  // A replayed key answers what it made even if the request would be refused now (a wallet
-  // archived since), so a refusal only counts once the key is known to be new.
-  const [existing, authorized] = await Promise.all([
-    findByKey(ctx.db, viewer.userId, request.idempotencyKey),
-    authorize(ctx.db, request, viewer.userId).then(
-      (parties) => ({ ok: true as const, parties }),
-      (error: unknown) => ({ ok: false as const, error }),
-    ),
-  ]);
-  if (existing) return awaitSettlement(ctx, replayOf(existing, hash), waitMs);
-  if (!authorized.ok) throw authorized.error;
+  const authorized = await authorize(ctx.db, request, viewer.userId).then(
+    (parties) => ({ ok: true as const, parties }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  if (!authorized.ok) {
+    // A replayed key answers what it made even if the request would be refused now (a wallet
+    // archived since), so a refusal only counts once the key is known to be new.
+    const existing = await findByKey(ctx.db, viewer.userId, request.idempotencyKey);
+    if (existing) return awaitSettlement(ctx, replayOf(existing, hash), waitMs);
+    throw authorized.error;
+  }
 
   const created = await createOperation(ctx, request, { ...authorized.parties, requestHash: hash });
   if (created) return awaitSettlement(ctx, created, waitMs);
 
+  // The key was taken: a retry, or a concurrent request with the same key that inserted first.
   const winner = await findByKey(ctx.db, viewer.userId, request.idempotencyKey);
   if (!winner) throw new Error(`idempotency key conflict without an operation for user ${viewer.userId}`);
   return awaitSettlement(ctx, replayOf(winner, hash), waitMs);
 }
 
 /**
- * Decides and writes the operation with its ledger command or settlement event; null when a
- * concurrent request with the same key made its own first.
+ * Decides and writes the operation with its ledger command or settlement event; null when its
+ * idempotency key already made one (an earlier or a concurrent request).
  */
 async function createOperation(
   ctx: TransactionsContext,
@@ -120,11 +123,12 @@ async function authorize(
     const wallet = jar ? await findWallet(db, jar.walletId) : null;
     return authorizeJarMove(request, { jar, toJar, wallet }, viewerId);
   }
-  const source = authorizeSource(request, await findWallet(db, request.walletId, viewerId), viewerId);
-  const recipient =
-    request.kind === 'TRANSFER'
-      ? checkRecipient(request, source, await findRecipientWallet(db, request.to))
-      : null;
+  const [wallet, candidate] = await Promise.all([
+    findWallet(db, request.walletId, viewerId),
+    request.kind === 'TRANSFER' ? findRecipientWallet(db, request.to) : null,
+  ]);
+  const source = authorizeSource(request, wallet, viewerId);
+  const recipient = request.kind === 'TRANSFER' ? checkRecipient(request, source, candidate) : null;
   return { source, recipient, jarId: null, counterpartyJarId: null };
 }
 
