@@ -1,4 +1,11 @@
-import { type Event, type EventType, parseEvent } from '@walletgraph/events';
+import {
+  bindingOf,
+  type Event,
+  type EventType,
+  parseEvent,
+  routingKeyOf,
+  topicMatches,
+} from '@walletgraph/events';
 import {
   type BatchEventHandler,
   type BatchEventHandlers,
@@ -32,8 +39,12 @@ export type EventHandlers<S extends Schema> = Partial<{ [T in EventType]: EventH
 export type EffectHandler<T extends EventType> = (event: Event<T>) => Promise<void>;
 export type EffectHandlers = Partial<{ [T in EventType]: EffectHandler<T> }>;
 
-/** Recognises, from the event alone, one its handler would leave without any effect. */
-export type EventFilters = Partial<{ [T in EventType]: (event: Event<T>) => boolean }>;
+/**
+ * Per event type, the topics a consumer acts on: patterns over the words its routing key adds
+ * to the type (`routingKeyOf`; `*` one word, `#` any), e.g. `['*.jars']` for ledger entries
+ * that move a jar's money. A type not named here is taken whatever its topic.
+ */
+export type EventTopics = Partial<{ [T in EventType]: readonly string[] }>;
 
 export interface ConsumerOptions<S extends Schema> {
   /** Consumer name: its queue, retry queues, dead-letter queue and inbox rows are keyed by it. */
@@ -51,11 +62,12 @@ export interface ConsumerOptions<S extends Schema> {
    */
   effectHandlers?: EffectHandlers;
   /**
-   * Events a handler would do nothing with (say, a ledger entry that touches none of this
-   * consumer's accounts): acknowledged at once, with no transaction and no inbox row, as there is
-   * no effect to deduplicate. Decided from the event alone, so it costs no database round trip.
+   * The topics this consumer acts on, per type (the rest of a type's events are not its
+   * business: a transfer's ledger entry for the jars' projection). The queue is bound to these
+   * alone, so the broker never delivers the rest; one that still arrives (a binding left from
+   * before) is acknowledged at once, with no transaction and no inbox row.
    */
-  ignore?: EventFilters;
+  topics?: EventTopics;
   batch?: BatchOptions;
   /** Messages handled concurrently (CONSUMER_PREFETCH). Default 32. */
   prefetch?: number;
@@ -119,20 +131,29 @@ export function createConsumer<S extends Schema>(o: ConsumerOptions<S>): Consume
   for (const type of Object.keys(effects) as EventType[]) {
     if (batchers.has(type)) throw new Error(`consumer ${o.name}: ${type} has two kinds of handler`);
   }
-  const ignore: EventFilters = o.ignore ?? {};
-  const routingKeys = [...batchers.keys(), ...(Object.keys(effects) as EventType[])];
+  const topics: EventTopics = o.topics ?? {};
+  const bindings = new Map(
+    [...batchers.keys(), ...(Object.keys(effects) as EventType[])].map((type) => [
+      type,
+      (topics[type] ?? ['#']).map((pattern) => bindingOf(type, pattern)),
+    ]),
+  );
+  const routingKeys = [...bindings.values()].flat();
   let handle: ConsumerHandle | null = null;
 
   async function onDelivery(delivery: Delivery): Promise<void> {
     const event = decode(delivery);
-    const ignored = ignore[event.type] as ((e: Event) => boolean) | undefined;
-    if (ignored?.(event)) return;
+    const key = routingKeyOf(event);
+    if (!bindings.get(event.type)?.some((binding) => topicMatches(binding, key))) {
+      // Bound by an old binding or someone else's wildcard: nothing to do, and nothing to retry.
+      log.info({ id: event.id, type: event.type, routingKey: key }, 'not bound to this event; acknowledged');
+      return;
+    }
     const batcher = batchers.get(event.type);
     if (batcher) return batcher.add(event);
     const effect = effects[event.type] as EffectHandler<EventType> | undefined;
     if (effect) return withTrace(traceOf(event), () => effect(event));
-    // Bound by someone else's wildcard or an old binding: nothing to do, and nothing to retry.
-    log.info({ id: event.id, type: event.type }, 'no handler for event type; acknowledged');
+    throw new Error(`consumer ${o.name}: no handler for ${event.type}`);
   }
 
   return {

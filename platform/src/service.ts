@@ -89,7 +89,7 @@ export async function startSubgraph<S extends Schema, Svc>(
       handlers: c.handlers,
       batchHandlers: c.batchHandlers,
       effectHandlers: c.effectHandlers,
-      ignore: c.ignore,
+      topics: c.topics,
       batch: c.batch,
       prefetch: c.prefetch ?? config.CONSUMER_PREFETCH,
       retryDelaysMs: config.CONSUMER_RETRY_DELAYS_MS,

@@ -41,7 +41,7 @@ export type {
  * say what each field does).
  */
 export interface ConsumerDefinition<S extends Schema>
-  extends Pick<ConsumerOptions<S>, 'handlers' | 'batchHandlers' | 'effectHandlers' | 'ignore' | 'batch'> {
+  extends Pick<ConsumerOptions<S>, 'handlers' | 'batchHandlers' | 'effectHandlers' | 'topics' | 'batch'> {
   /** Consumer (and queue) name, conventionally `<subgraph>.<purpose>`. */
   name: string;
   /** Messages in flight for this consumer; default CONSUMER_PREFETCH. */

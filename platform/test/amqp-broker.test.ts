@@ -52,7 +52,7 @@ describe('RabbitMQ broker topology', { timeout: 30_000 }, () => {
   }
 
   it('keeps a message no consumer is bound for in the unroutable queue', async () => {
-    const orphan = { ...messageOf(walletOpened()), type: 'nobody.listens_here.v1' };
+    const orphan = { ...messageOf(walletOpened()), routingKey: 'nobody.listens_here.v1' };
     await broker.publish([orphan]);
     const ch = await admin.createChannel();
     const msg = await waitFor('the orphan in the unroutable queue', () =>

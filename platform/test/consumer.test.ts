@@ -6,8 +6,8 @@ import {
   type Consumer,
   createConsumer,
   type EffectHandlers,
-  type EventFilters,
   type EventHandlers,
+  type EventTopics,
 } from '../src/consumer.ts';
 import type { Transaction } from '../src/db/database.ts';
 import { rowsOf } from '../src/db/rows.ts';
@@ -42,6 +42,31 @@ function archivedFor(event: Event<'wallet.opened.v1'>) {
     'wallet.archived.v1',
     { aggregateId: walletId, data: { walletId, ownerId } },
     causedBy(event),
+  );
+}
+
+/** A ledger entry moving 1.00 EUR between a wallet and another wallet or a jar. */
+function ledgerPosted(operationId: string | null, [from, to]: ['wallet', 'wallet' | 'jar']) {
+  const account = (kind: 'wallet' | 'jar') =>
+    kind === 'jar' ? `jar:${crypto.randomUUID()}` : `wallet:${crypto.randomUUID()}:available`;
+  const entryId = crypto.randomUUID();
+  return createEvent(
+    'ledger.posted.v1',
+    {
+      aggregateId: entryId,
+      data: {
+        idempotencyKey: `test:${entryId}`,
+        operationId,
+        entryId,
+        sequence: '1',
+        postings: [
+          { account: account(from), amount: '-100', currency: 'EUR', balanceAfter: '0' },
+          { account: account(to), amount: '100', currency: 'EUR', balanceAfter: '100' },
+        ],
+        walletIds: [],
+      },
+    },
+    { correlationId: crypto.randomUUID() },
   );
 }
 
@@ -81,7 +106,7 @@ describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) 
       retryDelaysMs?: number[];
       batch?: BatchOptions;
       effectHandlers?: EffectHandlers;
-      ignore?: EventFilters;
+      topics?: EventTopics;
       db?: TestDatabase['handle'];
       broker?: Broker;
     } = {},
@@ -94,7 +119,7 @@ describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) 
       logger: testLogger(name),
       handlers,
       ...(options.effectHandlers ? { effectHandlers: options.effectHandlers } : {}),
-      ...(options.ignore ? { ignore: options.ignore } : {}),
+      ...(options.topics ? { topics: options.topics } : {}),
       ...(options.batch ? { batch: options.batch } : {}),
       prefetch: options.prefetch ?? 4,
       retryDelaysMs: options.retryDelaysMs ?? [50, 100],
@@ -430,47 +455,39 @@ describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) 
     expect(await harness.deadLetters(c.name)).toEqual([]);
   });
 
-  it('acknowledges an ignored event at once, without its handler, a transaction or an inbox row', async () => {
+  it('is bound to the topics it acts on; one delivered anyway is acknowledged without a transaction', async () => {
     const { broker, settled } = watchedBroker();
     const { handle, opened } = countingDatabase();
-    const ignored = walletOpened('ignored');
-    const kept = walletOpened('kept');
+    const transfer = ledgerPosted(null, ['wallet', 'wallet']);
+    const allocation = ledgerPosted(null, ['wallet', 'jar']);
+    const misrouted = ledgerPosted(null, ['wallet', 'wallet']);
     const handled: string[] = [];
-    const asked: string[] = [];
     await using c = await startConsumer(
-      'ignore',
+      'topics',
       {
-        'wallet.opened.v1': async (event) => {
+        'ledger.posted.v1': async (event) => {
           handled.push(event.id);
         },
       },
-      {
-        db: handle,
-        broker,
-        ignore: {
-          'wallet.opened.v1': (event) => {
-            asked.push(event.id);
-            return event.data.name === 'ignored';
-          },
-        },
-      },
+      { db: handle, broker, topics: { 'ledger.posted.v1': ['*.jars'] } },
     );
-    await publish(ignored, kept);
+    await publish(transfer);
+    // As a binding left from before would deliver it: under a key this consumer is bound to.
+    await broker.publish([
+      { ...messageOf(misrouted), routingKey: 'ledger.posted.v1.internal.jars' },
+      messageOf(allocation),
+    ]);
 
-    await waitFor('both deliveries settled', () =>
-      [ignored, kept].every((e) => settled.some((s) => s.id === e.id)),
+    await waitFor('the two deliveries settled', () =>
+      [misrouted, allocation].every((e) => settled.some((s) => s.id === e.id)),
     );
-    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
-    expect(settled.toSorted(byId)).toEqual(
-      [
-        { id: ignored.id, attempt: 1, ok: true },
-        { id: kept.id, attempt: 1, ok: true },
-      ].toSorted(byId),
-    );
-    expect(asked.toSorted()).toEqual([ignored.id, kept.id].toSorted());
-    expect(handled).toEqual([kept.id]);
+    expect(settled.map((s) => s.id)).not.toContain(transfer.id);
+    expect(settled.filter((s) => s.id === misrouted.id)).toEqual([
+      { id: misrouted.id, attempt: 1, ok: true },
+    ]);
+    expect(handled).toEqual([allocation.id]);
     expect(opened.transactions).toBe(1);
-    expect(await inboxOf(c.name)).toEqual([kept.id]);
+    expect(await inboxOf(c.name)).toEqual([allocation.id]);
     expect(await harness.deadLetters(c.name)).toEqual([]);
   });
 
@@ -484,6 +501,7 @@ describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) 
     const notJson = {
       id: crypto.randomUUID(),
       type: 'wallet.opened.v1',
+      routingKey: 'wallet.opened.v1',
       correlationId: 'c-1',
       body: '{not json',
     };

@@ -5,7 +5,7 @@ import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import * as schema from './db/schema.ts';
 import { defaultJarFor } from './domain/jar.ts';
 import { jarCreatedData } from './domain/jar-created.ts';
-import { movementsOf, projectLedgerEntry } from './projection.ts';
+import { projectLedgerEntry } from './projection.ts';
 import { allocateDeposit } from './rules.ts';
 import type { JarsServices } from './services.ts';
 
@@ -50,8 +50,8 @@ export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] 
   },
   {
     name: 'jars.ledger',
-    // Most entries (transfers, deposits) touch no jar: nothing to project, nothing to record.
-    ignore: { 'ledger.posted.v1': (event) => movementsOf(event.data.postings).length === 0 },
+    // Most entries (transfers, deposits) touch no jar: the broker does not even deliver them.
+    topics: { 'ledger.posted.v1': ['*.jars'] },
     handlers: {
       async 'ledger.posted.v1'(event, tx, ctx) {
         const moved = await projectLedgerEntry(tx, event, services.logger);
@@ -66,10 +66,7 @@ export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] 
   },
   {
     name: 'jars.allocation',
-    ignore: {
-      'transactions.operation_settled.v1': (event) =>
-        event.data.kind !== 'DEPOSIT' || event.data.status !== 'COMPLETED',
-    },
+    topics: { 'transactions.operation_settled.v1': ['deposit.completed'] },
     handlers: {
       async 'transactions.operation_settled.v1'(event, tx) {
         await allocateDeposit(tx, event);

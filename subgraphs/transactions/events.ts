@@ -82,11 +82,9 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
   },
   {
     name: 'transactions.settlement',
-    // Answers to commands no operation sent (allocations, period sweeps) settle nothing.
-    ignore: {
-      'ledger.posted.v1': (event) => event.data.operationId === null,
-      'ledger.rejected.v1': (event) => event.data.operationId === null,
-    },
+    // Entries no operation asked for (allocations, period sweeps) are not even delivered; the
+    // rare refusals of those come, and settle nothing.
+    topics: { 'ledger.posted.v1': ['operation.*'] },
     // Set-based: a batch of answers settles its operations with one UPDATE.
     batchHandlers: {
       async 'ledger.posted.v1'(events, tx, ctx) {

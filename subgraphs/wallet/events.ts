@@ -50,7 +50,7 @@ export const consumers = (): ConsumerDefinition<Schema>[] => [
   {
     name: 'wallet.transfer-counterparties',
     // Only completed transfers make counterparties.
-    ignore: { 'transactions.operation_settled.v1': (event) => counterpartiesOf(event.data).length === 0 },
+    topics: { 'transactions.operation_settled.v1': ['transfer.completed'] },
     // Set-based: one insert for every pair a batch of settlements makes.
     batchHandlers: {
       async 'transactions.operation_settled.v1'(events, tx) {

@@ -28,7 +28,7 @@ export const ledgerRejectionReasons = [
 export const walletCloseRefusalReasons = ['WALLET_NOT_EMPTY'] as const;
 
 /**
- * Every integration event and command, by type. The type is also the AMQP routing key.
+ * Every integration event and command, by type. The type begins its AMQP routing key (routing.ts).
  * A breaking change to a payload is a new version (`.v2`), published beside the old one
  * until every consumer has moved.
  */

@@ -18,6 +18,7 @@ export {
   walletCloseRefusalReasons,
 } from './catalog.ts';
 export { type Envelope, envelopeSchema } from './envelope.ts';
+export { bindingOf, routingKeyOf, topicMatches } from './routing.ts';
 
 /** An envelope whose data has been validated against its type's contract. */
 export type Event<T extends EventType = EventType> = { [K in T]: Envelope<K, EventData<K>> }[T];

@@ -234,7 +234,7 @@ function publishOne(ch: ConfirmChannel, exchange: string, m: OutgoingMessage): P
   };
   return new Promise((resolve, reject) => {
     try {
-      ch.publish(exchange, m.type, Buffer.from(m.body, 'utf8'), options, (err) =>
+      ch.publish(exchange, m.routingKey, Buffer.from(m.body, 'utf8'), options, (err) =>
         err ? reject(err instanceof Error ? err : new Error('message nacked by the broker')) : resolve(),
       );
     } catch (error) {

@@ -23,7 +23,7 @@ export const headers = {
 } as const;
 
 /**
- * The events exchange (topic, routing key = event type) and its alternate exchange: a message
+ * The events exchange (topic; routing key = event type and topic, `routingKeyOf`) and its alternate exchange: a message
  * no queue is bound for lands in `<exchange>.unroutable` instead of being dropped, which a
  * publisher confirm alone would not reveal (a confirm does not mean "routed").
  */

@@ -1,3 +1,5 @@
+import { type Event, routingKeyOf } from '@walletgraph/events';
+
 /**
  * The message transport under the outbox relay and the consumers. Two implementations keep one
  * contract: RabbitMQ (real mode) and an in-process bus (embedded mode). The contract:
@@ -10,11 +12,24 @@
 export interface OutgoingMessage {
   /** Envelope id; the AMQP message id and the inbox key. */
   id: string;
-  /** Event type; the routing key. */
+  /** Event type. */
   type: string;
+  /** The type, then its topic's words (`routingKeyOf`): what queues are bound to. */
+  routingKey: string;
   correlationId: string;
   /** The serialised envelope (JSON). */
   body: string;
+}
+
+/** The message that carries an event: the one way an envelope becomes something to publish. */
+export function eventMessage(event: Event): OutgoingMessage {
+  return {
+    id: event.id,
+    type: event.type,
+    routingKey: routingKeyOf(event),
+    correlationId: event.correlationId,
+    body: JSON.stringify(event),
+  };
 }
 
 export interface Delivery {
@@ -28,7 +43,7 @@ export interface Delivery {
 export interface ConsumerSpec {
   /** Consumer name: its queue, retry queues and dead-letter queue are named after it. */
   name: string;
-  /** Routing keys (event types) bound to the consumer's queue. */
+  /** Bindings of the consumer's queue: routing-key patterns (`bindingOf`). */
   routingKeys: readonly string[];
   /** Messages in flight at once for this consumer. */
   prefetch: number;

@@ -1,3 +1,4 @@
+import { topicMatches } from '@walletgraph/events';
 import type { Logger } from '../logger.ts';
 import {
   type Broker,
@@ -113,7 +114,9 @@ export function createInProcessBroker(o: InProcessBrokerOptions): InProcessBroke
     async publish(messages: readonly OutgoingMessage[]) {
       if (closed) throw new Error('broker closed');
       for (const m of messages) {
-        const targets = [...queues.values()].filter((q) => q.bindings.some((b) => topicMatches(b, m.type)));
+        const targets = [...queues.values()].filter((q) =>
+          q.bindings.some((b) => topicMatches(b, m.routingKey)),
+        );
         if (targets.length === 0) log.debug({ id: m.id, type: m.type }, 'no consumer bound; message dropped');
         for (const q of targets) {
           q.buffer.push({ id: m.id, type: m.type, body: m.body, attempt: 1 });
@@ -156,21 +159,4 @@ export function createInProcessBroker(o: InProcessBrokerOptions): InProcessBroke
       await Promise.allSettled([...queues.values()].flatMap((q) => [...q.inFlight]));
     },
   };
-}
-
-/** AMQP topic matching: words split on '.', `*` matches exactly one word, `#` zero or more. */
-export function topicMatches(pattern: string, key: string): boolean {
-  if (!pattern.includes('*') && !pattern.includes('#')) return pattern === key;
-  return matchWords(pattern.split('.'), 0, key.split('.'), 0);
-}
-
-function matchWords(p: string[], i: number, k: string[], j: number): boolean {
-  if (i === p.length) return j === k.length;
-  const word = p[i];
-  if (word === '#') {
-    for (let skip = j; skip <= k.length; skip++) if (matchWords(p, i + 1, k, skip)) return true;
-    return false;
-  }
-  if (j === k.length) return false;
-  return (word === '*' || word === k[j]) && matchWords(p, i + 1, k, j + 1);
 }

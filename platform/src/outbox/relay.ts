@@ -1,9 +1,9 @@
-import type { Envelope } from '@walletgraph/events';
+import type { Event } from '@walletgraph/events';
 import { asc, isNull, sql } from 'drizzle-orm';
 import type { DatabaseHandle, Lease, Schema } from '../db/database.ts';
 import { outbox } from '../db/tables.ts';
 import type { Logger } from '../logger.ts';
-import type { Broker, OutgoingMessage } from '../messaging/broker.ts';
+import { type Broker, eventMessage, type OutgoingMessage } from '../messaging/broker.ts';
 import { OUTBOX_CHANNEL } from './enqueue.ts';
 import { pruneOutbox } from './prune.ts';
 import { createSleeper, type Sleeper } from './sleeper.ts';
@@ -172,12 +172,7 @@ export function createOutboxRelay<S extends Schema>(o: OutboxRelayOptions<S>): O
   };
 }
 
-function toMessage(row: { id: string; type: string; envelope: unknown }): OutgoingMessage {
-  const envelope = row.envelope as Envelope;
-  return {
-    id: row.id,
-    type: row.type,
-    correlationId: envelope.correlationId,
-    body: JSON.stringify(envelope),
-  };
+function toMessage(row: { envelope: unknown }): OutgoingMessage {
+  // Validated when it was enqueued; read back from jsonb as the object it was.
+  return eventMessage(row.envelope as Event);
 }

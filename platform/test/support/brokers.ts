@@ -2,7 +2,7 @@ import { randomUUID as uuidv4 } from 'node:crypto';
 import { createEvent, type Event, type EventType } from '@walletgraph/events';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { createAmqpBroker, replayDeadLetters } from '../../src/messaging/amqp-broker.ts';
-import type { Broker, OutgoingMessage } from '../../src/messaging/broker.ts';
+import { type Broker, eventMessage, type OutgoingMessage } from '../../src/messaging/broker.ts';
 import { createInProcessBroker } from '../../src/messaging/in-process-broker.ts';
 import { AMQP_URL, deleteAmqpObjects, holdRabbitLock, testLogger, uniqueName } from './infra.ts';
 
@@ -108,5 +108,5 @@ export function walletOpened(name = 'Main'): Event<'wallet.opened.v1'> {
 
 /** The broker message the outbox relay would publish for `event`. */
 export function messageOf<T extends EventType>(event: Event<T>): OutgoingMessage {
-  return { id: event.id, type: event.type, correlationId: event.correlationId, body: JSON.stringify(event) };
+  return eventMessage(event as Event);
 }

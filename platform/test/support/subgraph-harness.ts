@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Event } from '@walletgraph/events';
+import { type Event, routingKeyOf, topicMatches } from '@walletgraph/events';
 import { asc, count, eq } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { type GraphQLFormattedError, graphql } from 'graphql';
@@ -10,7 +10,7 @@ import { outbox } from '../../src/db/tables.ts';
 import { unauthenticated } from '../../src/errors.ts';
 import { createErrorFormatter } from '../../src/graphql/format-error.ts';
 import { createLogger } from '../../src/logger.ts';
-import type { Broker } from '../../src/messaging/broker.ts';
+import { type Broker, eventMessage } from '../../src/messaging/broker.ts';
 import { createInProcessBroker } from '../../src/messaging/in-process-broker.ts';
 import { createPubSub, type LiveNotice, type LiveTopic, type PubSubHandle } from '../../src/pubsub.ts';
 import type { Runtime } from '../../src/runtime.ts';
@@ -39,8 +39,8 @@ export interface SubgraphHarness<S extends Schema, Svc> extends AsyncDisposable 
   /** Runs an operation through the subgraph's schema as the holder of `token`, or anonymously. */
   execute(query: string, variables?: Record<string, unknown>, token?: string): Promise<ExecutionResult>;
   /**
-   * Publishes events on the bus and waits until every consumer bound to each has finished it:
-   * handled (its transaction committed) or acknowledged as one it ignores.
+   * Publishes events on the bus and waits until every consumer bound to each (by its routing
+   * key) has finished it: handled, its transaction committed. No consumer bound: nothing to wait for.
    */
   deliver(...events: Event[]): Promise<void>;
   /** A token the harness's verifier accepts as this user. */
@@ -95,13 +95,15 @@ export async function createSubgraphHarness<S extends Schema, Svc>(
   };
   const bus = createInProcessBroker({ logger });
   // Deliveries each consumer finished (handled, or acknowledged as ignored), by message id, and
-  // how many consumers each event type is bound to: `deliver` waits for all of them.
+  // each consumer's bindings: `deliver` waits for every consumer bound to an event's routing key.
   const finished = new Map<string, number>();
-  const bound = new Map<string, number>();
+  const bindings: (readonly string[])[] = [];
+  const boundTo = (key: string) =>
+    bindings.filter((patterns) => patterns.some((pattern) => topicMatches(pattern, key))).length;
   const broker: Broker = {
     ...bus,
     consume(spec) {
-      for (const key of spec.routingKeys) bound.set(key, (bound.get(key) ?? 0) + 1);
+      bindings.push(spec.routingKeys);
       return bus.consume({
         ...spec,
         async handle(delivery) {
@@ -130,18 +132,11 @@ export async function createSubgraphHarness<S extends Schema, Svc>(
       return { data: result.data, errors: (result.errors ?? []).map((e) => format(e.toJSON(), e)) };
     },
     async deliver(...events) {
-      await broker.publish(
-        events.map((e) => ({
-          id: e.id,
-          type: e.type,
-          correlationId: e.correlationId,
-          body: JSON.stringify(e),
-        })),
-      );
+      await broker.publish(events.map(eventMessage));
       for (const event of events) {
         await waitFor(
           `${event.type} ${event.id} to be handled`,
-          () => (finished.get(event.id) ?? 0) >= (bound.get(event.type) ?? 1),
+          () => (finished.get(event.id) ?? 0) >= boundTo(routingKeyOf(event)),
         );
       }
     },
