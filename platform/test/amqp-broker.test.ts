@@ -145,4 +145,43 @@ describe('RabbitMQ broker topology', { timeout: 30_000 }, () => {
     expect(finished).toBe(true);
     expect(await messageCount(name)).toBe(0);
   });
+
+  it('acks finished deliveries together without covering one still in flight, which then retries', async () => {
+    const name = `${prefix}.acks`;
+    const events = Array.from({ length: 6 }, () => walletOpened());
+    const slow = events[0]!;
+    const { promise: othersDone, resolve: markOthersDone } = Promise.withResolvers<void>();
+    const attempts = new Map<string, number[]>();
+    const sub = await broker.consume({
+      name,
+      routingKeys: ['wallet.opened.v1'],
+      prefetch: 10,
+      retryDelaysMs: [50],
+      handle: async (d) => {
+        attempts.set(d.id, [...(attempts.get(d.id) ?? []), d.attempt]);
+        if (d.id !== slow.id) {
+          if (attempts.size === events.length) markOthersDone();
+          return;
+        }
+        // The oldest delivery finishes last, and fails: the others' acks must not have covered it.
+        if (d.attempt === 1) {
+          await othersDone;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          throw new Error('fails once');
+        }
+      },
+    });
+    try {
+      await broker.publish(events.map((e) => messageOf(e)));
+      await waitFor('the slow one retried and handled', () => attempts.get(slow.id)?.length === 2);
+      await waitFor('the queue drained', async () => (await messageCount(name)) === 0);
+      expect(attempts.get(slow.id)).toEqual([1, 2]);
+      for (const e of events.slice(1)) expect(attempts.get(e.id)).toEqual([1]);
+      expect(await messageCount(`${name}.dlq`)).toBe(0);
+    } finally {
+      await sub.stop();
+    }
+    // Nothing was left unacked for the broker to deliver again.
+    expect(await messageCount(name)).toBe(0);
+  });
 });

@@ -29,6 +29,7 @@ export function createAmqpConsumer(o: AmqpConsumerOptions): AmqpConsumer {
   const { spec } = o;
   const log = o.logger.child({ consumer: spec.name });
   let channel: ConfirmChannel | null = null;
+  let acks: AckBatcher | null = null;
   let consumerTag: string | null = null;
   let attaching: Promise<void> | null = null;
   let stopped = false;
@@ -40,17 +41,23 @@ export function createAmqpConsumer(o: AmqpConsumerOptions): AmqpConsumer {
     ch.on('close', () => {
       if (channel !== ch) return;
       channel = null;
+      acks = null;
       consumerTag = null;
       if (!stopped) o.onChannelLost();
     });
+    const batcher = createAckBatcher(ch, log);
     try {
       await ch.prefetch(spec.prefetch);
       await assertConsumerQueues(ch, { ...spec, exchange: o.exchange, deliveryLimit: o.deliveryLimit });
       channel = ch;
+      acks = batcher;
       const reply = await ch.consume(queueNames.main(spec.name), (msg) => {
         // null: the broker cancelled the subscription (queue deleted); re-attach on a fresh channel.
         if (msg === null) void ch.close().catch(() => {});
-        else track(handle(ch, msg));
+        else {
+          batcher.delivered(msg);
+          track(handle(ch, batcher, msg));
+        }
       });
       consumerTag = reply.consumerTag;
     } catch (error) {
@@ -65,7 +72,7 @@ export function createAmqpConsumer(o: AmqpConsumerOptions): AmqpConsumer {
     void work.finally(() => inFlight.delete(work));
   }
 
-  async function handle(ch: ConfirmChannel, msg: ConsumeMessage): Promise<void> {
+  async function handle(ch: ConfirmChannel, batcher: AckBatcher, msg: ConsumeMessage): Promise<void> {
     const delivery: Delivery = {
       id: String(msg.properties.messageId ?? ''),
       type: String(msg.properties.type ?? msg.fields.routingKey),
@@ -74,10 +81,10 @@ export function createAmqpConsumer(o: AmqpConsumerOptions): AmqpConsumer {
     };
     try {
       await spec.handle(delivery);
-      ack(ch, msg);
+      batcher.ack(msg);
       return;
     } catch (error) {
-      await settleFailure(ch, msg, delivery, error);
+      await settleFailure(ch, batcher, msg, delivery, error);
     }
   }
 
@@ -86,7 +93,13 @@ export function createAmqpConsumer(o: AmqpConsumerOptions): AmqpConsumer {
    * acks it: if the re-publish is not confirmed the channel is gone, and the unacked original
    * comes back on its own. Never a nack-requeue, which would spin on a poison message.
    */
-  async function settleFailure(ch: ConfirmChannel, msg: ConsumeMessage, d: Delivery, error: unknown) {
+  async function settleFailure(
+    ch: ConfirmChannel,
+    batcher: AckBatcher,
+    msg: ConsumeMessage,
+    d: Delivery,
+    error: unknown,
+  ) {
     const permanent = error instanceof PermanentError;
     const delay = permanent ? undefined : spec.retryDelaysMs[d.attempt - 1];
     const text = errorText(error);
@@ -101,21 +114,12 @@ export function createAmqpConsumer(o: AmqpConsumerOptions): AmqpConsumer {
     else log.warn({ ...fields, retryInMs: delay }, 'message failed; retrying');
     try {
       await sendConfirmed(ch, target, msg, extra);
-      ack(ch, msg);
+      batcher.ack(msg);
     } catch (sendError) {
       log.warn(
         { err: sendError, id: d.id },
         'could not re-route failed message; the broker will redeliver it',
       );
-    }
-  }
-
-  function ack(ch: ConfirmChannel, msg: ConsumeMessage): void {
-    try {
-      ch.ack(msg);
-    } catch (err) {
-      // The channel closed meanwhile: the broker redelivers the message, and the inbox drops the duplicate.
-      log.debug({ err }, 'ack after channel close');
     }
   }
 
@@ -136,9 +140,84 @@ export function createAmqpConsumer(o: AmqpConsumerOptions): AmqpConsumer {
       const ch = channel;
       if (ch && consumerTag) await ch.cancel(consumerTag).catch(() => {});
       await Promise.allSettled([...inFlight]);
+      acks?.flush();
       channel = null;
+      acks = null;
       await ch?.close().catch(() => {});
     },
+  };
+}
+
+/**
+ * Acknowledges a channel's deliveries in as few frames as it can. Handlers finish out of order
+ * and a batch's deliveries all at once: the acks of one turn of the event loop go out together,
+ * the longest run of finished deliveries from the oldest outstanding one as a single
+ * `multiple` ack (the broker settles them with one command per queue, where a quorum queue
+ * otherwise logs a settle per message), the rest one by one. A delivery still being handled,
+ * or being re-routed after a failure, is never covered by a `multiple` ack.
+ */
+export interface AckBatcher {
+  /** A delivery taken from the broker: outstanding until acked. */
+  delivered(msg: ConsumeMessage): void;
+  /** Acks a delivery with the others of this turn. */
+  ack(msg: ConsumeMessage): void;
+  /** Sends the pending acks now (before the channel closes). */
+  flush(): void;
+}
+
+export function createAckBatcher(ch: Pick<ConfirmChannel, 'ack'>, log: Logger): AckBatcher {
+  /** Delivered and not yet acked, by delivery tag, in delivery order (tags only grow). */
+  const outstanding = new Map<number, ConsumeMessage>();
+  const finished = new Set<number>();
+  let scheduled = false;
+
+  function send(msg: ConsumeMessage, multiple: boolean) {
+    try {
+      ch.ack(msg, multiple);
+    } catch (err) {
+      // The channel closed meanwhile: the broker redelivers the message, and the inbox drops the duplicate.
+      log.debug({ err }, 'ack after channel close');
+    }
+  }
+
+  function flush() {
+    scheduled = false;
+    if (finished.size === 0) return;
+    let last: ConsumeMessage | null = null;
+    let run = 0;
+    for (const [tag, msg] of outstanding) {
+      if (!finished.has(tag)) break;
+      last = msg;
+      run++;
+    }
+    if (last && run > 1) {
+      for (const [tag] of outstanding) {
+        outstanding.delete(tag);
+        finished.delete(tag);
+        if (tag === last.fields.deliveryTag) break;
+      }
+      send(last, true);
+    }
+    for (const tag of finished) {
+      const msg = outstanding.get(tag);
+      outstanding.delete(tag);
+      if (msg) send(msg, false);
+    }
+    finished.clear();
+  }
+
+  return {
+    delivered(msg) {
+      outstanding.set(msg.fields.deliveryTag, msg);
+    },
+    ack(msg) {
+      finished.add(msg.fields.deliveryTag);
+      if (scheduled) return;
+      scheduled = true;
+      // After every handler this turn resolved (a batch's deliveries settle together).
+      setImmediate(flush);
+    },
+    flush,
   };
 }
 
