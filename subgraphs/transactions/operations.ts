@@ -20,7 +20,7 @@ import {
 import { type Cursor, newestFirst, type Page, type PageRequest, pageOf } from './domain/pages.ts';
 import { isJarRequest, type OperationRequest, requestHash } from './domain/requests.ts';
 import { type OperationView, viewFor, viewOnWallet } from './domain/view.ts';
-import { findJar, findRecipientWallet, findWallet } from './projections.ts';
+import { findJar, findTransferWallets, findWallet } from './projections.ts';
 import type { TransactionsContext, TransactionsExecutor } from './services.ts';
 import { operationSettledEvent } from './settlement.ts';
 
@@ -123,10 +123,10 @@ async function authorize(
     const wallet = jar ? await findWallet(db, jar.walletId) : null;
     return authorizeJarMove(request, { jar, toJar, wallet }, viewerId);
   }
-  const [wallet, candidate] = await Promise.all([
-    findWallet(db, request.walletId, viewerId),
-    request.kind === 'TRANSFER' ? findRecipientWallet(db, request.to) : null,
-  ]);
+  const [wallet, candidate] =
+    request.kind === 'TRANSFER'
+      ? await findTransferWallets(db, request.walletId, request.to, viewerId)
+      : [await findWallet(db, request.walletId, viewerId), null];
   const source = authorizeSource(request, wallet, viewerId);
   const recipient = request.kind === 'TRANSFER' ? checkRecipient(request, source, candidate) : null;
   return { source, recipient, jarId: null, counterpartyJarId: null };

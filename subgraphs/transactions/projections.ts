@@ -34,6 +34,14 @@ const walletById = preparedQuery((db: TransactionsExecutor) =>
     .prepare('wallet_by_id'),
 );
 
+const walletsByIds = preparedQuery((db: TransactionsExecutor) =>
+  db
+    .select()
+    .from(walletProjection)
+    .where(sql`${walletProjection.walletId} = any(string_to_array(${sql.placeholder('ids')}, ',')::uuid[])`)
+    .prepare('wallets_by_ids'),
+);
+
 const defaultWalletByEmail = preparedQuery((db: TransactionsExecutor) =>
   db
     .select({ wallet: walletProjection })
@@ -57,6 +65,27 @@ export async function findRecipientWallet(db: TransactionsExecutor, to: Recipien
   if (to.by === 'walletId') return findWallet(db, to.walletId);
   const [row] = await defaultWalletByEmail(db).execute({ email: to.email });
   return row?.wallet ?? null;
+}
+
+/**
+ * A transfer's source wallet (the caller's own: waited for as `findWallet` does) and the
+ * wallet its recipient names (`findRecipientWallet`). Named by ids that are both known here
+ * (nearly every transfer by wallet id), one statement reads both; anything else reads them
+ * apart, with the waits each read makes for a wallet that may still be on its way.
+ */
+export async function findTransferWallets(
+  db: TransactionsExecutor,
+  sourceId: string,
+  to: Recipient,
+  viewerId: string,
+) {
+  if (to.by === 'walletId' && isUuid(sourceId) && isUuid(to.walletId)) {
+    const rows = await walletsByIds(db).execute({ ids: `${sourceId},${to.walletId}` });
+    const byId = (id: string) => rows.find((row) => row.walletId === id.toLowerCase()) ?? null;
+    const [source, recipient] = [byId(sourceId), byId(to.walletId)];
+    if (source?.ownerId === viewerId && recipient) return [source, recipient] as const;
+  }
+  return Promise.all([findWallet(db, sourceId, viewerId), findRecipientWallet(db, to)]);
 }
 
 /** Records a wallet as opened; a redelivery (or one arriving after the archive) changes nothing. */
