@@ -15,6 +15,11 @@ import { readStatements, type StatementLine, type StatementPage } from './statem
  * such read of a request goes through ONE loader: a batch that needs one query runs it alone (a
  * single statement sees a single snapshot); a batch that needs several runs them in one
  * `repeatable read, read only` transaction, so they all see the same committed postings.
+ *
+ * The snapshot is one subgraph request's. A client's query may need the ledger twice (a jar's
+ * balance is fetched after the jars subgraph listed the wallet's jars, while the wallet's own
+ * balance is fetched beside that list): those fetches read at their own moments, in either
+ * order, so a jar's balance and the wallet's `allocated` in one response may straddle a posting.
  */
 type WalletRead = { walletId: string } & ({ kind: 'accounts' } | { kind: 'statement'; page: StatementPage });
 type WalletReadResult = AccountRow[] | StatementLine[];

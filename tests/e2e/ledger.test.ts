@@ -118,10 +118,18 @@ describe('the ledger through the gateway, real mode', () => {
       ),
     ]);
 
-    const after = await waitFor('both entries on the statement', async () => {
+    // The wallet's balance and statement come from one ledger fetch, read in one snapshot: every
+    // response must show them in agreement. A jar's balance comes from a later fetch of the
+    // gateway's plan (after jars lists the wallet's jars), which may run before or after the
+    // wallet's: it is awaited, not compared within one response.
+    const disagreements: string[] = [];
+    const after = await waitFor('both entries on the statement and in the jar', async () => {
       const w = await read();
-      return w.statement.edges.length === 2 && w;
+      const newest = w.statement.edges[0]?.node.balanceAfter.amount ?? '0.00';
+      if (w.balance.total.amount !== newest) disagreements.push(`${w.balance.total.amount} vs ${newest}`);
+      return w.statement.edges.length === 2 && w.jars[0].balance.amount === '2.50' && w;
     });
+    expect(disagreements).toEqual([]);
     expect(after.balance).toEqual({
       total: { amount: '12.50', currency: 'EUR' },
       available: { amount: '10.00' },
