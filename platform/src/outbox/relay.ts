@@ -1,6 +1,6 @@
 import type { Event } from '@walletgraph/events';
 import { asc, isNull, sql } from 'drizzle-orm';
-import type { DatabaseHandle, Lease, Schema } from '../db/database.ts';
+import type { Database, DatabaseHandle, Lease, Schema } from '../db/database.ts';
 import { outbox } from '../db/tables.ts';
 import type { Logger } from '../logger.ts';
 import { type Broker, eventMessage, type OutgoingMessage } from '../messaging/broker.ts';
@@ -136,11 +136,10 @@ export function createOutboxRelay<S extends Schema>(o: OutboxRelayOptions<S>): O
     const rows = await unpublished.execute();
     if (rows.length === 0 || isLost()) return 0;
     await o.broker.publish(rows.map(toMessage));
-    // The seqs as one parameter: one statement text (one prepared statement) for any batch size.
-    const seqs = rows.map((r) => r.seq).join(',');
-    await o.db.db.execute(sql`
-      update ${outbox} set published_at = now()
-      where seq = any(string_to_array(${seqs}, ',')::bigint[])`);
+    await markPublished(
+      o.db.db,
+      rows.map((r) => r.seq),
+    );
     log.debug({ count: rows.length, lastSeq: String(rows.at(-1)?.seq) }, 'published outbox rows');
     return rows.length;
   }
@@ -170,6 +169,22 @@ export function createOutboxRelay<S extends Schema>(o: OutboxRelayOptions<S>): O
       sleeper = null;
     },
   };
+}
+
+/**
+ * Marks rows published. The seqs go as one parameter: one statement text (one prepared
+ * statement) for any batch size. The mark commits without waiting for its WAL flush
+ * (`synchronous_commit` off, local to this one statement's transaction, so nothing else on
+ * the connection is affected): a mark lost in a database crash only republishes its rows,
+ * which the consumers' inboxes absorb, so a round need not wait for a flush. Never inside a
+ * transaction: the setting would relax the whole of it.
+ */
+export async function markPublished(db: Database, seqs: readonly bigint[]): Promise<void> {
+  await db.execute(sql`
+    with relaxed as (select set_config('synchronous_commit', 'off', true))
+    update ${outbox} set published_at = now()
+    from relaxed
+    where seq = any(string_to_array(${seqs.join(',')}, ',')::bigint[])`);
 }
 
 function toMessage(row: { envelope: unknown }): OutgoingMessage {
