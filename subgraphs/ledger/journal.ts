@@ -1,4 +1,5 @@
 import type { Transaction } from '@walletgraph/platform/db/database';
+import { insertJsonRows, jsonText } from '@walletgraph/platform/db/json-rows';
 import { rowsOf } from '@walletgraph/platform/db/rows';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type * as schema from './db/schema.ts';
@@ -135,60 +136,73 @@ export async function createAccounts(tx: LedgerTx, opened: readonly LedgerAccoun
   if (raced.length > 0) throw new AccountRaceError(`accounts opened concurrently: ${raced.join(', ')}`);
 }
 
-/** Writes the new entries and all their postings: two multi-row inserts. */
+/**
+ * Writes the new entries and all their postings: two inserts, each with the batch's rows as one
+ * jsonb parameter (`insertJsonRows`), so their texts, and prepared statements, are the same
+ * for a batch of any size.
+ */
 export async function insertEntries(tx: LedgerTx, entries: readonly NewEntry[]): Promise<void> {
   if (entries.length === 0) return;
   // Issued together: pipelined, the entries first (the postings reference them).
-  const written = tx.insert(journalEntries).values(
-    entries.map((e) => ({
-      id: e.id,
-      sequence: e.sequence,
-      idempotencyKey: e.command.idempotencyKey,
-      requestHash: e.command.requestHash,
-      operationId: e.command.operationId,
-      description: e.command.description,
-    })),
+  const written = tx.execute(
+    insertJsonRows(
+      journalEntries,
+      entries.map((e) => ({
+        id: e.id,
+        sequence: e.sequence,
+        idempotencyKey: e.command.idempotencyKey,
+        requestHash: e.command.requestHash,
+        operationId: e.command.operationId,
+        description: e.command.description,
+      })),
+    ),
   );
   // One statement for every posting of the batch: the balance trigger checks per statement.
-  const posted = tx.insert(postings).values(
-    entries.flatMap((e) =>
-      e.postings.map((p, line) => ({
-        entryId: e.id,
-        line,
-        sequence: e.sequence,
-        accountId: p.account,
-        amount: p.amount,
-        currency: p.currency,
-        balanceAfter: p.balanceAfter,
-      })),
+  const posted = tx.execute(
+    insertJsonRows(
+      postings,
+      entries.flatMap((e) =>
+        e.postings.map((p, line) => ({
+          entryId: e.id,
+          line,
+          sequence: e.sequence,
+          accountId: p.account,
+          amount: p.amount,
+          currency: p.currency,
+          balanceAfter: p.balanceAfter,
+        })),
+      ),
     ),
   );
   await Promise.all([written, posted]);
 }
 
-/** Stores the batch's new balances with ONE `update … from (values …)`. */
+/** Stores the batch's new balances with ONE `update … from` the balances as one jsonb parameter. */
 export async function updateBalances(tx: LedgerTx, balances: ReadonlyMap<string, bigint>): Promise<void> {
   if (balances.size === 0) return;
-  const values = sql.join(
-    [...balances].map(([id, balance]) => sql`(${id}::text, ${balance.toString()}::bigint)`),
-    sql`, `,
-  );
+  const values = jsonText([...balances].map(([id, balance]) => ({ id, balance })));
   await tx.execute(sql`
     update accounts set balance = v.balance
-    from (values ${values}) as v(id, balance)
+    from jsonb_to_recordset(${values}::jsonb) as v(id text, balance bigint)
     where accounts.id = v.id`);
 }
 
 export async function recordResults(tx: LedgerTx, results: readonly NewResult[]): Promise<void> {
   if (results.length === 0) return;
-  await tx.insert(ledgerCommands).values(
-    results.map((r) => ({
-      idempotencyKey: r.key,
-      requestHash: r.requestHash,
-      outcome: r.outcome,
-      operationId: r.operationId,
-      ...(r.outcome === 'POSTED' ? { entryId: r.entryId } : { reason: r.reason, detail: r.detail }),
-    })),
+  await tx.execute(
+    insertJsonRows(
+      ledgerCommands,
+      results.map((r) => ({
+        idempotencyKey: r.key,
+        requestHash: r.requestHash,
+        outcome: r.outcome,
+        operationId: r.operationId,
+        // Every row gives the same columns (insertJsonRows): those of the other outcome are null.
+        entryId: r.outcome === 'POSTED' ? r.entryId : null,
+        reason: r.outcome === 'POSTED' ? null : r.reason,
+        detail: r.outcome === 'POSTED' ? null : r.detail,
+      })),
+    ),
   );
 }
 

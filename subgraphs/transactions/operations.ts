@@ -1,5 +1,7 @@
 import { createEvent } from '@walletgraph/events';
+import { insertJsonRows } from '@walletgraph/platform/db/json-rows';
 import { preparedQuery } from '@walletgraph/platform/db/prepared';
+import { rowsOf } from '@walletgraph/platform/db/rows';
 import { rowsByIdLoader } from '@walletgraph/platform/db/rows-by-id';
 import { isUuid } from '@walletgraph/platform/ids';
 import { oncePer } from '@walletgraph/platform/once-per';
@@ -86,23 +88,21 @@ async function createOperation(
     decision.ledgerPost
       ? createEvent('ledger.post.v1', { aggregateId: decision.operation.id, data: decision.ledgerPost }, meta)
       : operationSettledEvent(decision.operation, meta);
-  const insert = (db: TransactionsExecutor, decision: OperationDecision) =>
-    db
-      .insert(operations)
-      .values(decision.operation)
-      .onConflictDoNothing({ target: [operations.ownerId, operations.idempotencyKey] })
-      .returning({ id: operations.id });
+  // One jsonb parameter, not drizzle's `.values()`: the same short text for every request.
+  const insert = (decision: OperationDecision) =>
+    sql`${insertJsonRows(operations, [decision.operation])}
+      on conflict (owner_id, idempotency_key) do nothing returning id`;
 
   if (!spendsAgainstBudget(request)) {
     const decision = decideOperation(request, state, deps);
-    const inserted = await insertAnnounced(ctx.db, insert(ctx.db, decision), announce(decision));
+    const inserted = await insertAnnounced(ctx.db, insert(decision), announce(decision));
     return inserted ? decision.operation : null;
   }
   return ctx.db.transaction(async (tx) => {
     // Checked in the transaction that inserts the operation: it holds the jar's lock until commit.
     const budget = await checkSpendBudget(tx, request, state, now);
     const decision = decideOperation(request, { ...state, budget }, deps);
-    const [row] = await insert(tx, decision);
+    const [row] = rowsOf<{ id: string }>(await tx.execute(insert(decision)));
     if (!row) return null;
     await enqueue(tx, announce(decision));
     return decision.operation;

@@ -1,5 +1,6 @@
 import { createEvent, type EventMeta } from '@walletgraph/events';
 import { notifyDecided } from '@walletgraph/platform/completion-waiter';
+import { jsonText } from '@walletgraph/platform/db/json-rows';
 import type { Logger } from '@walletgraph/platform/logger';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
@@ -45,12 +46,18 @@ export async function settleOperations(
   const first = new Map<string, LedgerAnswer>();
   for (const a of answers) if (a.operationId && !first.has(a.operationId)) first.set(a.operationId, a);
   if (first.size === 0) return [];
-  const values = sql.join(
+  // One jsonb parameter: the statement's text is the same for a batch of any size.
+  const values = jsonText(
     [...first.values()].map((a) => {
       const s = settlementFor(a.outcome, a.at);
-      return sql`(${a.operationId}::uuid, ${s.status}, ${s.failureCode}, ${s.ledgerEntryId}::uuid, ${s.settledAt.toISOString()}::timestamptz)`;
+      return {
+        id: a.operationId,
+        status: s.status,
+        failure_code: s.failureCode,
+        ledger_entry_id: s.ledgerEntryId,
+        settled_at: s.settledAt,
+      };
     }),
-    sql`, `,
   );
   const settled = await tx
     .update(operations)
@@ -60,7 +67,10 @@ export async function settleOperations(
       ledgerEntryId: sql`answer.ledger_entry_id`,
       settledAt: sql`answer.settled_at`,
     })
-    .from(sql`(values ${values}) as answer(id, status, failure_code, ledger_entry_id, settled_at)`)
+    .from(
+      sql`jsonb_to_recordset(${values}::jsonb)
+        as answer(id uuid, status text, failure_code text, ledger_entry_id uuid, settled_at timestamptz)`,
+    )
     .where(and(eq(operations.id, sql`answer.id`), eq(operations.status, 'PENDING')))
     .returning(getTableColumns(operations));
   const settledIds = new Set(settled.map((row) => row.id));

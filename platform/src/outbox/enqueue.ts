@@ -1,5 +1,5 @@
 import { type Event, parseEvent } from '@walletgraph/events';
-import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { rowsOf } from '../db/rows.ts';
 import { outbox } from '../db/tables.ts';
@@ -26,16 +26,17 @@ export async function enqueue(tx: Executor, events: Event | readonly Event[]): P
  * Inserts one row and, only if it was inserted, the events that announce it, with the relay's
  * NOTIFY: ONE statement, so it is atomic without a transaction of its own and costs one round
  * trip where BEGIN, two inserts and COMMIT cost four. `insert` is the row's
- * `insert … on conflict do nothing returning …` (nothing returned: not inserted, no events).
+ * `insert … on conflict do nothing returning …` statement (nothing returned: not inserted, no
+ * events).
  * Resolves whether the row was inserted.
  */
 export async function insertAnnounced(
   db: Executor,
-  insert: SQLWrapper,
+  insert: SQL,
   events: Event | readonly Event[],
 ): Promise<boolean> {
   const result = await db.execute(sql`
-    with inserted as ${insert},
+    with inserted as (${insert}),
     announced as (${insertRows(outboxRows(events), sql`exists (select 1 from inserted)`)} returning 1)
     select exists (select 1 from inserted) as inserted,
       (select pg_notify(${OUTBOX_CHANNEL}, '') from announced limit 1) is not null as notified`);

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { asc, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { describe, expect, it } from 'vitest';
+import { insertJsonRows } from '../src/db/json-rows.ts';
+import { rowsOf } from '../src/db/rows.ts';
+import { outbox } from '../src/db/tables.ts';
+import { createTestDatabase } from './support/infra.ts';
+
+const dialect = new PgDialect();
+
+describe('insertJsonRows', () => {
+  it('writes every value as its column type, and leaves the columns not given to their defaults', async () => {
+    await using db = await createTestDatabase();
+    const published = new Date('2026-12-03T10:11:12.345Z');
+    const rows = [
+      {
+        // Past 2^53: a bigint must arrive digit for digit.
+        seq: 9_007_199_254_740_993n,
+        id: randomUUID(),
+        type: `it's "quoted", ünïcode and \\ backslashed`,
+        envelope: { nested: { list: [1, 'two', null], text: 'line\nbreak' }, big: '12345678901234567890' },
+        publishedAt: published,
+      },
+      { seq: 2n, id: randomUUID(), type: 'second', envelope: [], publishedAt: null },
+    ];
+    const before = Date.now();
+    await db.handle.db.execute(insertJsonRows(outbox, rows));
+
+    const stored = await db.handle.db.select().from(outbox).orderBy(asc(outbox.seq));
+    expect(stored.map(({ createdAt: _, ...r }) => r)).toEqual([rows[1], rows[0]]);
+    for (const r of stored) expect(r.createdAt.getTime()).toBeGreaterThanOrEqual(before - 60_000);
+  });
+
+  it('takes on-conflict and returning clauses, and inserts nothing for a row that conflicts', async () => {
+    await using db = await createTestDatabase();
+    const id = randomUUID();
+    const insert = (seq: bigint) =>
+      sql`${insertJsonRows(outbox, [{ seq, id, type: 't', envelope: {} }])} on conflict (id) do nothing returning seq`;
+    expect(rowsOf(await db.handle.db.execute(insert(1n)))).toEqual([{ seq: '1' }]);
+    expect(rowsOf(await db.handle.db.execute(insert(2n)))).toEqual([]);
+  });
+
+  it('has one statement text for any number of rows, one parameter holding them all', () => {
+    const row = (n: number) => ({ id: randomUUID(), type: `t${n}`, envelope: { n } });
+    const one = dialect.sqlToQuery(insertJsonRows(outbox, [row(1)]));
+    const three = dialect.sqlToQuery(insertJsonRows(outbox, [row(1), row(2), row(3)]));
+    expect(three.sql).toBe(one.sql);
+    expect(three.params).toHaveLength(1);
+    expect(JSON.parse(three.params[0] as string)).toHaveLength(3);
+  });
+
+  it('refuses an empty list and a property that is not a column', () => {
+    expect(() => insertJsonRows(outbox, [])).toThrow(/at least one row/);
+    expect(() =>
+      insertJsonRows(outbox, [{ id: randomUUID(), type: 't', envelope: {}, colour: 'red' } as never]),
+    ).toThrow(/no column for property colour/);
+  });
+});
