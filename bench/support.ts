@@ -113,6 +113,7 @@ export function countPublishes(broker: Broker): PublishCounter {
         for (const m of messages) confirmed.set(m.id, (confirmed.get(m.id) ?? 0) + 1);
       },
       consume: (spec) => broker.consume(spec),
+      retireConsumer: (name, delays) => broker.retireConsumer(name, delays),
       ping: () => broker.ping(),
       close: () => broker.close(),
     },
@@ -152,6 +153,7 @@ export function countDeliveries(broker: Broker): DeliveryCounter {
       kind: broker.kind,
       publish: (messages) => broker.publish(messages),
       consume: (spec) => broker.consume(wrap(spec)),
+      retireConsumer: (name, delays) => broker.retireConsumer(name, delays),
       ping: () => broker.ping(),
       close: () => broker.close(),
     },

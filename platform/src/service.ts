@@ -95,6 +95,14 @@ export async function startSubgraph<S extends Schema, Svc>(
       retryDelaysMs: config.CONSUMER_RETRY_DELAYS_MS,
     }),
   );
+  for (const name of def.retiredConsumers ?? []) {
+    const kept = await runtime.broker.retireConsumer(
+      `${config.EVENTS_EXCHANGE}.${name}`,
+      config.CONSUMER_RETRY_DELAYS_MS,
+    );
+    if (kept > 0)
+      logger.warn({ consumer: name, deadLetters: kept }, 'retired consumer still has dead letters');
+  }
   await Promise.all(consumers.map((c) => c.start()));
   if (options.startRelay ?? true) startRelay();
   logger.info({ consumers: consumers.length, database: db.kind }, 'subgraph started');

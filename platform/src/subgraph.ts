@@ -67,6 +67,11 @@ export interface SubgraphDefinition<S extends Schema = Schema, Svc = unknown> {
   resolvers: GraphQLResolverMap<any>;
   db: { schema: S; migrationsFolder: string };
   consumers?: (services: Svc) => ConsumerDefinition<S>[];
+  /**
+   * Names of consumers this subgraph had and has no more: their queues are deleted at every
+   * start (`Broker.retireConsumer`), so the broker stops filling a queue nobody reads.
+   */
+  retiredConsumers?: readonly string[];
   /** Builds the subgraph's own long-lived services (key stores, loaders' sources, clocks). */
   services?: (deps: ServiceDeps<S>) => Promise<Svc> | Svc;
   /** Extra HTTP routes beside /graphql (e.g. identity's JWKS). */
@@ -85,6 +90,7 @@ export interface SubgraphSpec<S extends Schema, Svc> {
   // biome-ignore lint/suspicious/noExplicitAny: resolver maps are typed per subgraph by codegen.
   resolvers: GraphQLResolverMap<any>;
   consumers?: (services: Svc) => ConsumerDefinition<S>[];
+  retiredConsumers?: readonly string[];
   services?: (deps: ServiceDeps<S>) => Promise<Svc> | Svc;
   routes?: (router: Router, services: Svc) => void;
   stopServices?: (services: Svc) => Promise<void>;

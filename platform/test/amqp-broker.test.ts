@@ -121,6 +121,62 @@ describe('RabbitMQ broker topology', { timeout: 30_000 }, () => {
     }
   });
 
+  it('retires a consumer: its queues go and nothing is routed to them, while its dead letters stay', async () => {
+    const name = `${prefix}.retired`;
+    const routingKey = `${prefix}.retired_topic.v1`;
+    const exists = async (queue: string) => {
+      const ch = await admin.createChannel();
+      ch.on('error', () => {});
+      try {
+        await ch.checkQueue(queue);
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await ch.close().catch(() => {});
+      }
+    };
+    const sub = await broker.consume({
+      name,
+      routingKeys: [routingKey],
+      prefetch: 1,
+      retryDelaysMs: [100],
+      handle: async () => {
+        throw new PermanentError('refused');
+      },
+    });
+    await broker.publish([{ ...messageOf(walletOpened()), routingKey }]);
+    await waitFor('the dead letter', async () => (await messageCount(`${name}.dlq`)) === 1);
+    await sub.stop();
+    // Waiting in the main queue when the consumer is retired: it goes with the queue.
+    await broker.publish([{ ...messageOf(walletOpened()), routingKey }]);
+    await waitFor('the waiting message', async () => (await messageCount(name)) === 1);
+
+    expect(await broker.retireConsumer(name, [100])).toBe(1);
+    expect(await exists(name)).toBe(false);
+    expect(await exists(`${name}.retry.100`)).toBe(false);
+    expect(await messageCount(`${name}.dlq`)).toBe(1);
+
+    // Nothing is bound for the key any more: the next one lands in the unroutable queue.
+    const later = { ...messageOf(walletOpened()), routingKey };
+    await broker.publish([later]);
+    const ch = await admin.createChannel();
+    try {
+      await waitFor('the later message in the unroutable queue', async () => {
+        const msg = await ch.get(`${exchange}.unroutable`, { noAck: true });
+        return msg && msg.properties.messageId === later.id ? true : undefined;
+      });
+      // Once an operator emptied the dead letters, retiring again takes that queue too.
+      await ch.purgeQueue(`${name}.dlq`);
+    } finally {
+      await ch.close();
+    }
+    expect(await broker.retireConsumer(name, [100])).toBe(0);
+    expect(await exists(`${name}.dlq`)).toBe(false);
+    // A consumer that never existed: nothing to do.
+    expect(await broker.retireConsumer(`${prefix}.never`, [100])).toBe(0);
+  });
+
   it('stops a consumer only after its in-flight handler finished and acked', async () => {
     const name = `${prefix}.stop`;
     const { promise: release, resolve } = Promise.withResolvers<void>();

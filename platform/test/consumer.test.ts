@@ -168,6 +168,7 @@ describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) 
       publish: (messages) => b.publish(messages),
       ping: () => b.ping(),
       close: () => b.close(),
+      retireConsumer: (name, delays) => b.retireConsumer(name, delays),
       consume: (spec) =>
         b.consume({
           ...spec,

@@ -1,8 +1,7 @@
 import { causedBy, type Event } from '@walletgraph/events';
-import { publishAll } from '@walletgraph/platform/pubsub';
 import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
-import { type LedgerOutcome, settlementAudience } from './domain/settlement.ts';
+import type { LedgerOutcome } from './domain/settlement.ts';
 import {
   projectJarArchived,
   projectJarCreated,
@@ -11,7 +10,7 @@ import {
   projectWalletOpened,
 } from './projections.ts';
 import type { TransactionsServices } from './services.ts';
-import { type LedgerAnswer, settleOperations } from './settlement.ts';
+import { announceSettled, type LedgerAnswer, settleOperations } from './settlement.ts';
 
 type Schema = typeof schema;
 
@@ -21,13 +20,10 @@ type Schema = typeof schema;
  *   currency, status, budget) and users' emails, so requests can be checked (a spend against a
  *   budget that blocks overspending too) and transfers addressed by email without asking other
  *   services;
- * - `transactions.settlement`: the ledger's answers, which settle operations (and, once
- *   committed, end the waits of this process's mutations for them without a read);
- * - `transactions.live-updates`: its own `transactions.operation_settled.v1`, published to the
- *   users concerned as `operationUpdated`. Going through the outbox puts the notice after the
- *   settlement's commit (a subscriber that re-reads sees the settled state) and retries it when
- *   Redis is briefly away; it needs no transaction (an effect handler: a notice sent twice is
- *   harmless).
+ * - `transactions.settlement`: the ledger's answers, which settle operations. Once a batch
+ *   committed, it ends the waits of this process's mutations for them without a read, and
+ *   tells the users concerned (`operationUpdated`, `announceSettled`), as the ledger sends its
+ *   balance notices after its own commit.
  */
 export const consumers = (services: TransactionsServices): ConsumerDefinition<Schema>[] => [
   {
@@ -91,29 +87,13 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
         const answers = events.map((e) => answerOf(e, { result: 'posted', entryId: e.data.entryId }));
         const settled = await settleOperations(tx, answers, services.logger);
         ctx.afterCommit(() => services.settlements.decided(settled));
+        ctx.afterCommit(() => announceSettled(services.publisher, settled));
       },
       async 'ledger.rejected.v1'(events, tx, ctx) {
         const answers = events.map((e) => answerOf(e, { result: 'rejected', reason: e.data.reason }));
         const settled = await settleOperations(tx, answers, services.logger);
         ctx.afterCommit(() => services.settlements.decided(settled));
-      },
-    },
-  },
-  {
-    name: 'transactions.live-updates',
-    effectHandlers: {
-      async 'transactions.operation_settled.v1'(event) {
-        // Id-only notices (ARCHITECTURE.md §8): the gateway re-reads the operation as each
-        // subscriber, so ownership is checked again there.
-        const notice = { id: event.data.operationId };
-        await publishAll(
-          services.publisher,
-          settlementAudience(event.data).map((userId) => ({
-            userId,
-            topic: 'operationUpdated' as const,
-            notice,
-          })),
-        );
+        ctx.afterCommit(() => announceSettled(services.publisher, settled));
       },
     },
   },

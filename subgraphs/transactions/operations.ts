@@ -24,7 +24,7 @@ import { isJarRequest, type OperationRequest, requestHash } from './domain/reque
 import { type OperationView, viewFor, viewOnWallet } from './domain/view.ts';
 import { findJar, findTransferWallets, findWallet } from './projections.ts';
 import type { TransactionsContext, TransactionsExecutor } from './services.ts';
-import { operationSettledEvent } from './settlement.ts';
+import { announceSettled, operationSettledEvent } from './settlement.ts';
 
 /**
  * Carries out a deposit, withdrawal, transfer or jar move request (ARCHITECTURE.md §5) and
@@ -63,7 +63,10 @@ export async function requestOperation(
   }
 
   const created = await createOperation(ctx, request, { ...authorized.parties, requestHash: hash });
-  if (created) return awaitSettlement(ctx, created, waitMs);
+  if (created) {
+    if (created.status !== 'PENDING') announceAtOnce(ctx, created);
+    return awaitSettlement(ctx, created, waitMs);
+  }
 
   // The key was taken: a retry, or a concurrent request with the same key that inserted first.
   const winner = await findByKey(ctx.db, viewer.userId, request.idempotencyKey);
@@ -107,6 +110,18 @@ async function createOperation(
     await enqueue(tx, announce(decision));
     return decision.operation;
   });
+}
+
+/**
+ * An operation settled by the intake itself (a transfer that cannot even be attempted, a spend
+ * past a budget that blocks overspending), committed: its owner's other sessions hear of it as
+ * of any settlement. Not awaited: the answer does not wait for Redis, and a notice that fails
+ * is logged (live notices are at most once).
+ */
+function announceAtOnce(ctx: TransactionsContext, row: OperationRow): void {
+  announceSettled(ctx.services.publisher, [row]).catch((err: unknown) =>
+    ctx.logger.warn({ err, operationId: row.id }, 'could not publish the settlement notice'),
+  );
 }
 
 /** Reads what the request names and lets the domain rules authorise it (they throw when refused). */

@@ -2,10 +2,11 @@ import type { EventMeta } from '@walletgraph/events';
 import type { Database } from '@walletgraph/platform/db/database';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { pollUntilQuiet } from '@walletgraph/platform/poll';
+import type { Publisher } from '@walletgraph/platform/pubsub';
 import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { operations } from './db/schema.ts';
 import type { TransactionsExecutor, TransactionsSchema } from './services.ts';
-import { operationSettledEvent } from './settlement.ts';
+import { announceSettled, operationSettledEvent } from './settlement.ts';
 
 type TransactionsDatabase = Database<TransactionsSchema>;
 
@@ -62,6 +63,8 @@ export interface OperationCorrection {
   operationId: string;
   was: { status: string; failureCode: string | null; ledgerEntryId: string | null };
   now: { status: 'COMPLETED' | 'FAILED'; failureCode: string | null; ledgerEntryId: string | null };
+  /** Whether the users concerned were told (`operationUpdated`); false without a publisher. */
+  notified?: boolean;
 }
 
 /**
@@ -93,14 +96,16 @@ export function correctionFor(
  * (the ledger is the source of truth for money, so the operation follows it) and returns what
  * changed. Each correction is one transaction: a conditional update (only from the state it was
  * read in, so a settlement racing with it wins and is left alone) and the corrected
- * `transactions.operation_settled.v1`, so every consumer of settlements (allocation rules, live
- * updates, counterparties) hears of it. Transactions' own database; the caller brings the
- * ledger's decisions.
+ * `transactions.operation_settled.v1`, so every consumer of settlements (allocation rules,
+ * counterparties) hears of it; once committed, the users concerned are told too
+ * (`announceSettled`) when a publisher is given. Transactions' own database; the caller brings
+ * the ledger's decisions.
  */
 export async function correctSettledOperations(
   db: TransactionsDatabase,
   decisions: ReadonlyMap<string, LedgerOutcome>,
   meta: EventMeta,
+  publisher: Publisher | null,
 ): Promise<OperationCorrection[]> {
   const settled = await db
     .select({
@@ -129,11 +134,18 @@ export async function correctSettledOperations(
           ),
         )
         .returning();
-      if (!row) return false;
+      if (!row) return null;
       await enqueue(tx, operationSettledEvent(row, meta));
-      return true;
+      return row;
     });
-    if (applied) corrections.push(correction);
+    if (!applied) continue;
+    const notified =
+      publisher !== null &&
+      (await announceSettled(publisher, [applied]).then(
+        () => true,
+        () => false,
+      ));
+    corrections.push({ ...correction, notified });
   }
   return corrections;
 }

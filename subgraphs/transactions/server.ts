@@ -25,6 +25,8 @@ export const transactionsSubgraph = defineSubgraph<typeof schema, TransactionsSe
   dbSchema: schema,
   services: ({ db, logger, publisher }) => createTransactionsServices({ db, logger, publisher }),
   consumers,
+  // Its settlement notices are sent by the settlement consumer after its commit now.
+  retiredConsumers: ['transactions.live-updates'],
   async stopServices(services) {
     await services.settlements.stop();
   },

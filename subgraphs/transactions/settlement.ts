@@ -3,9 +3,16 @@ import { notifyDecided } from '@walletgraph/platform/completion-waiter';
 import { jsonText } from '@walletgraph/platform/db/json-rows';
 import type { Logger } from '@walletgraph/platform/logger';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
+import { type Publisher, publishAll } from '@walletgraph/platform/pubsub';
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { type OperationRow, operations } from './db/schema.ts';
-import { contradicts, type LedgerOutcome, operationSettledData, settlementFor } from './domain/settlement.ts';
+import {
+  contradicts,
+  type LedgerOutcome,
+  operationSettledData,
+  settlementAudience,
+  settlementFor,
+} from './domain/settlement.ts';
 import type { TransactionsExecutor } from './services.ts';
 import { SETTLED_CHANNEL } from './settlement-waiter.ts';
 
@@ -15,6 +22,27 @@ export function operationSettledEvent(row: OperationRow, meta: EventMeta) {
     'transactions.operation_settled.v1',
     { aggregateId: row.id, data: operationSettledData(row) },
     meta,
+  );
+}
+
+/**
+ * Tells the users concerned that operations settled (`operationUpdated`): id-only notices, the
+ * gateway re-reads each operation as its subscriber, so ownership is checked again there. Sent
+ * once the settlement committed (a subscriber that re-reads sees the settled state) by whoever
+ * settled: the settlement consumer, the intake for an operation it refused at once, reconcile's
+ * corrections. At most once, like every live notice: rejects when Redis refused one, for the
+ * caller to log.
+ */
+export function announceSettled(publisher: Publisher, rows: readonly OperationRow[]): Promise<void> {
+  return publishAll(
+    publisher,
+    rows.flatMap((row) =>
+      settlementAudience(operationSettledData(row)).map((userId) => ({
+        userId,
+        topic: 'operationUpdated' as const,
+        notice: { id: row.id },
+      })),
+    ),
   );
 }
 

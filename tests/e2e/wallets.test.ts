@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { userChannel } from '@walletgraph/platform/pubsub';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import {
   AllocateToJarDocument,
@@ -13,9 +14,11 @@ import {
   WalletJarsDocument,
   WithdrawDocument,
 } from '@walletgraph/sdk';
+import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../scripts/reconcile.ts';
+import { userIdOf } from '../support/live.ts';
 import { useRealStack } from '../support/use-stack.ts';
 
 /**
@@ -28,7 +31,18 @@ const stack = useRealStack();
 
 interface Person {
   client: Client;
+  userId: string;
   walletId: string;
+}
+
+/** Messages published on a Redis channel from now on; unsubscribes on dispose. */
+async function listen(channel: string): Promise<{ messages: string[] } & AsyncDisposable> {
+  const redis = new Redis(stack.config.REDIS_URL!, { lazyConnect: true });
+  await redis.connect();
+  const messages: string[] = [];
+  redis.on('message', (_channel: string, message: string) => messages.push(message));
+  await redis.subscribe(channel);
+  return { messages, [Symbol.asyncDispose]: async () => void (await redis.quit()) };
 }
 
 const key = () => `e2e-${randomBytes(6).toString('hex')}`;
@@ -69,7 +83,7 @@ async function person(name: string): Promise<Person> {
       }),
     { timeoutMs: 20_000 },
   );
-  return { client, walletId };
+  return { client, userId: userIdOf(res.data!.register.accessToken), walletId };
 }
 
 async function deposit(p: Person, amount: string) {
@@ -181,15 +195,22 @@ describe('pnpm reconcile, real mode', () => {
         db`update operations set status = 'FAILED', failure_code = 'INSUFFICIENT_FUNDS', ledger_entry_id = null where id = ${op.id}`,
     );
     await query('jars', (db) => db`delete from jar_movements where jar_id = ${income.id}`);
+    // Eve's live channel for operation updates, as the gateway listens on it.
+    await using listener = await listen(userChannel(eve.userId, 'operationUpdated'));
 
-    const report = await reconcile(databases(), { waitMs: 20_000 });
+    const report = await reconcile(databases(), { waitMs: 20_000, redisUrl: stack.config.REDIS_URL });
     expect(report.corrected.filter((c) => c.operationId === op.id)).toEqual([
       {
         operationId: op.id,
         was: { status: 'FAILED', failureCode: 'INSUFFICIENT_FUNDS', ledgerEntryId: null },
         now: { status: 'COMPLETED', failureCode: null, ledgerEntryId: expect.any(String) },
+        notified: true,
       },
     ]);
+    // Told like any settlement: an id-only notice, for the gateway to read as the subscriber.
+    await waitFor('the correction’s notice on Eve’s channel', async () =>
+      listener.messages.some((m) => JSON.parse(m).id === op.id) ? true : undefined,
+    );
     expect(report.jars.before.filter((d) => d.jarId === income.id)).toEqual([
       { jarId: income.id, projected: 0n, ledger: 400n },
     ]);

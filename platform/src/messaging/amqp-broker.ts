@@ -3,7 +3,7 @@ import { type ChannelModel, type ConfirmChannel, connect, type Options } from 'a
 import type { Logger } from '../logger.ts';
 import { type AmqpConsumer, createAmqpConsumer } from './amqp-consumer.ts';
 import { type ReplayOptions, replayDeadLetters } from './amqp-replay.ts';
-import { assertEventsExchange, headers } from './amqp-topology.ts';
+import { assertEventsExchange, deleteConsumerQueues, headers } from './amqp-topology.ts';
 import type { Broker, OutgoingMessage } from './broker.ts';
 
 export { replayDeadLetters } from './amqp-replay.ts';
@@ -199,6 +199,9 @@ export async function createAmqpBroker(o: AmqpBrokerOptions): Promise<AmqpBroker
           await consumer.stop();
         },
       };
+    },
+    retireConsumer(name, retryDelaysMs) {
+      return Promise.resolve().then(() => deleteConsumerQueues(live(), name, retryDelaysMs));
     },
     async ping() {
       const ch = await publisherChannel();

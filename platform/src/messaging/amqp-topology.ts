@@ -1,4 +1,4 @@
-import type { Channel } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
 
 /**
  * The RabbitMQ topology of ARCHITECTURE.md §7, declared idempotently by whoever needs it first.
@@ -70,4 +70,38 @@ export async function assertConsumerQueues(channel: Channel, t: ConsumerTopology
     });
   }
   for (const key of t.routingKeys) await channel.bindQueue(main, t.exchange, key);
+}
+
+/**
+ * Deletes the queues of a consumer that no longer exists, so the exchange stops routing events
+ * into a queue nobody reads (a durable queue outlives its consumer, and would grow without end).
+ * Its main and retry queues go with what they hold (the consumer was retired on purpose); its
+ * dead-letter queue only when empty, because what lies there awaits an operator. Deleting a
+ * queue that does not exist changes nothing. Resolves how many dead letters were kept.
+ */
+export async function deleteConsumerQueues(
+  model: ChannelModel,
+  name: string,
+  retryDelaysMs: readonly number[],
+): Promise<number> {
+  const ch = await model.createChannel();
+  try {
+    await ch.deleteQueue(queueNames.main(name));
+    for (const delay of new Set(retryDelaysMs)) await ch.deleteQueue(queueNames.retry(name, delay));
+  } finally {
+    await ch.close().catch(() => {});
+  }
+  // A queue that is missing or not empty closes the channel that asked: a channel of its own.
+  const dlq = await model.createChannel();
+  dlq.on('error', () => {});
+  try {
+    const { messageCount } = await dlq.checkQueue(queueNames.deadLetter(name));
+    if (messageCount > 0) return messageCount;
+    await dlq.deleteQueue(queueNames.deadLetter(name), { ifEmpty: true });
+    return 0;
+  } catch {
+    return 0;
+  } finally {
+    await dlq.close().catch(() => {});
+  }
 }

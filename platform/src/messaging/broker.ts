@@ -62,6 +62,11 @@ export interface Broker {
   readonly kind: 'amqp' | 'in-process';
   publish(messages: readonly OutgoingMessage[]): Promise<void>;
   consume(spec: ConsumerSpec): Promise<ConsumerHandle>;
+  /**
+   * Removes the queues of a consumer that no longer exists (its dead letters stay while there
+   * are any); nothing when it has none. Resolves how many dead letters were kept.
+   */
+  retireConsumer(name: string, retryDelaysMs: readonly number[]): Promise<number>;
   /** Throws when the broker is unreachable; for readiness probes. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -38,6 +38,39 @@ describe('in-process broker', () => {
     await broker.close();
   });
 
+  it('retires a stopped consumer: what waited goes, nothing more is routed to it, dead letters stay', async () => {
+    const broker = createInProcessBroker({ logger });
+    const seen: string[] = [];
+    const spec = {
+      name: 'old',
+      routingKeys: ['wallet.opened.v1'],
+      prefetch: 1,
+      retryDelaysMs: [],
+      handle: async (d: { id: string }) => {
+        seen.push(d.id);
+        if (d.id === 'poison') throw new Error('refused');
+      },
+    };
+    const running = await broker.consume(spec);
+    await expect(broker.retireConsumer('old', [])).rejects.toThrow(/running/);
+    await broker.publish([message('poison')]);
+    for (let tick = 0; tick < 100 && broker.deadLetters('old').length === 0; tick++) {
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(broker.deadLetters('old')).toHaveLength(1);
+    await running.stop();
+    await broker.publish([message('waiting')]);
+
+    expect(await broker.retireConsumer('old', [])).toBe(1);
+    expect(broker.deadLetters('old')).toHaveLength(1);
+    await broker.publish([message('later')]);
+    await broker.consume(spec);
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual(['poison']);
+    expect(await broker.retireConsumer('never', [])).toBe(0);
+    await broker.close();
+  });
+
   it('keeps messages for a stopped consumer and delivers them when it resumes', async () => {
     const broker = createInProcessBroker({ logger });
     const seen: string[] = [];

@@ -138,6 +138,16 @@ export function createInProcessBroker(o: InProcessBrokerOptions): InProcessBroke
         },
       };
     },
+    async retireConsumer(name) {
+      const q = queues.get(name);
+      if (!q) return 0;
+      if (q.spec) throw new Error(`consumer ${name} is running`);
+      queues.delete(name);
+      if (q.deadLetters.length === 0) return 0;
+      // Dead letters stay, as on RabbitMQ: a queue without bindings keeps them for an operator.
+      queues.set(name, { ...q, bindings: [], buffer: [] });
+      return q.deadLetters.length;
+    },
     async ping() {
       if (closed) throw new Error('broker closed');
     },
