@@ -96,10 +96,16 @@ export async function startSubgraph<S extends Schema, Svc>(
     }),
   );
   for (const name of def.retiredConsumers ?? []) {
-    const kept = await runtime.broker.retireConsumer(
-      `${config.EVENTS_EXCHANGE}.${name}`,
-      config.CONSUMER_RETRY_DELAYS_MS,
-    );
+    // Housekeeping, never a reason not to start: a broker away for a moment leaves it to the next start.
+    const kept = await runtime.broker
+      .retireConsumer(`${config.EVENTS_EXCHANGE}.${name}`, config.CONSUMER_RETRY_DELAYS_MS)
+      .catch((err: unknown) => {
+        logger.warn(
+          { err, consumer: name },
+          'could not delete a retired consumer’s queues; tried at the next start',
+        );
+        return 0;
+      });
     if (kept > 0)
       logger.warn({ consumer: name, deadLetters: kept }, 'retired consumer still has dead letters');
   }
