@@ -1,5 +1,5 @@
 import { causedBy, type Event } from '@walletgraph/events';
-import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
+import type { BatchHandlerContext, ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
 import type { LedgerOutcome } from './domain/settlement.ts';
 import {
@@ -9,7 +9,7 @@ import {
   projectWalletArchived,
   projectWalletOpened,
 } from './projections.ts';
-import type { TransactionsServices } from './services.ts';
+import type { TransactionsExecutor, TransactionsServices } from './services.ts';
 import { announceSettled, type LedgerAnswer, settleOperations } from './settlement.ts';
 
 type Schema = typeof schema;
@@ -25,79 +25,87 @@ type Schema = typeof schema;
  *   tells the users concerned (`operationUpdated`, `announceSettled`), as the ledger sends its
  *   balance notices after its own commit.
  */
-export const consumers = (services: TransactionsServices): ConsumerDefinition<Schema>[] => [
-  {
-    name: 'transactions.projections',
-    handlers: {
-      async 'identity.user_registered.v1'(event, tx) {
-        const { userId, email } = event.data;
-        await projectUserEmail(tx, { userId, email, at: new Date(event.occurredAt) });
-      },
-      async 'identity.user_updated.v1'(event, tx) {
-        const { userId, email } = event.data;
-        await projectUserEmail(tx, { userId, email, at: new Date(event.occurredAt) });
-      },
-      async 'wallet.opened.v1'(event, tx) {
-        const { walletId, ownerId, currency, isDefault } = event.data;
-        await projectWalletOpened(tx, {
-          walletId,
-          ownerId,
-          currency,
-          isDefault,
-          openedAt: new Date(event.occurredAt),
-        });
-      },
-      async 'wallet.archived.v1'(event, tx) {
-        // Thrown, so the broker retries: the wallet.opened.v1 it depends on is on its way.
-        if (!(await projectWalletArchived(tx, event.data.walletId))) {
-          throw new Error(`wallet ${event.data.walletId} archived before it was seen opening`);
-        }
-      },
-      async 'jars.jar_created.v1'(event, tx) {
-        const { jarId, walletId, ownerId, name, kind, currency, budget } = event.data;
-        await projectJarCreated(tx, {
-          jarId,
-          walletId,
-          ownerId,
-          name,
-          kind,
-          currency,
-          createdAt: new Date(event.occurredAt),
-          budgetLimitMinor: budget ? BigInt(budget.limit) : null,
-          budgetPeriod: budget?.period ?? null,
-          blocksOverspend: budget?.blocksOverspend ?? null,
-        });
-      },
-      async 'jars.jar_archived.v1'(event, tx) {
-        // Thrown, so the broker retries: the jars.jar_created.v1 it depends on is on its way.
-        if (!(await projectJarArchived(tx, event.data.jarId))) {
-          throw new Error(`jar ${event.data.jarId} archived before it was seen created`);
-        }
-      },
-    },
-  },
-  {
-    name: 'transactions.settlement',
-    // Entries no operation asked for (allocations, period sweeps) are not even delivered; the
-    // rare refusals of those come, and settle nothing.
-    topics: { 'ledger.posted.v1': ['operation.*'] },
-    // Set-based: a batch of answers settles its operations with one UPDATE.
-    batchHandlers: {
-      async 'ledger.posted.v1'(events, tx, ctx) {
-        const answers = events.map((e) => answerOf(e, { result: 'posted', entryId: e.data.entryId }));
-        const settled = await settleOperations(tx, answers, services.logger);
-        ctx.afterCommit(() => services.settlements.decided(settled));
-        ctx.afterCommit(() => announceSettled(services.publisher, settled));
-      },
-      async 'ledger.rejected.v1'(events, tx, ctx) {
-        const answers = events.map((e) => answerOf(e, { result: 'rejected', reason: e.data.reason }));
-        const settled = await settleOperations(tx, answers, services.logger);
-        ctx.afterCommit(() => services.settlements.decided(settled));
-        ctx.afterCommit(() => announceSettled(services.publisher, settled));
+export const consumers = (services: TransactionsServices): ConsumerDefinition<Schema>[] => {
+  /** Settles a batch's operations; once committed, ends this process's waits and tells the users. */
+  const settle = async (
+    answers: readonly LedgerAnswer[],
+    tx: TransactionsExecutor,
+    ctx: BatchHandlerContext,
+  ) => {
+    const settled = await settleOperations(tx, answers, services.logger);
+    ctx.afterCommit(() => services.settlements.decided(settled));
+    ctx.afterCommit(() => announceSettled(services.publisher, settled));
+  };
+  return [
+    {
+      name: 'transactions.projections',
+      handlers: {
+        async 'identity.user_registered.v1'(event, tx) {
+          const { userId, email } = event.data;
+          await projectUserEmail(tx, { userId, email, at: new Date(event.occurredAt) });
+        },
+        async 'identity.user_updated.v1'(event, tx) {
+          const { userId, email } = event.data;
+          await projectUserEmail(tx, { userId, email, at: new Date(event.occurredAt) });
+        },
+        async 'wallet.opened.v1'(event, tx) {
+          const { walletId, ownerId, currency, isDefault } = event.data;
+          await projectWalletOpened(tx, {
+            walletId,
+            ownerId,
+            currency,
+            isDefault,
+            openedAt: new Date(event.occurredAt),
+          });
+        },
+        async 'wallet.archived.v1'(event, tx) {
+          // Thrown, so the broker retries: the wallet.opened.v1 it depends on is on its way.
+          if (!(await projectWalletArchived(tx, event.data.walletId))) {
+            throw new Error(`wallet ${event.data.walletId} archived before it was seen opening`);
+          }
+        },
+        async 'jars.jar_created.v1'(event, tx) {
+          const { jarId, walletId, ownerId, name, kind, currency, budget } = event.data;
+          await projectJarCreated(tx, {
+            jarId,
+            walletId,
+            ownerId,
+            name,
+            kind,
+            currency,
+            createdAt: new Date(event.occurredAt),
+            budgetLimitMinor: budget ? BigInt(budget.limit) : null,
+            budgetPeriod: budget?.period ?? null,
+            blocksOverspend: budget?.blocksOverspend ?? null,
+          });
+        },
+        async 'jars.jar_archived.v1'(event, tx) {
+          // Thrown, so the broker retries: the jars.jar_created.v1 it depends on is on its way.
+          if (!(await projectJarArchived(tx, event.data.jarId))) {
+            throw new Error(`jar ${event.data.jarId} archived before it was seen created`);
+          }
+        },
       },
     },
-  },
-];
+    {
+      name: 'transactions.settlement',
+      // Entries no operation asked for (allocations, period sweeps) are not even delivered; the
+      // rare refusals of those come, and settle nothing.
+      topics: { 'ledger.posted.v1': ['operation.*'] },
+      // Set-based: a batch of answers settles its operations with one UPDATE.
+      batchHandlers: {
+        async 'ledger.posted.v1'(events, tx, ctx) {
+          const answers = events.map((e) => answerOf(e, { result: 'posted', entryId: e.data.entryId }));
+          await settle(answers, tx, ctx);
+        },
+        async 'ledger.rejected.v1'(events, tx, ctx) {
+          const answers = events.map((e) => answerOf(e, { result: 'rejected', reason: e.data.reason }));
+          await settle(answers, tx, ctx);
+        },
+      },
+    },
+  ];
+};
 
 /** A ledger answer as the settlement reads it. */
 function answerOf(

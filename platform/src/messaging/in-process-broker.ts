@@ -142,10 +142,13 @@ export function createInProcessBroker(o: InProcessBrokerOptions): InProcessBroke
       const q = queues.get(name);
       if (!q) return 0;
       if (q.spec) throw new Error(`consumer ${name} is running`);
-      queues.delete(name);
-      if (q.deadLetters.length === 0) return 0;
+      if (q.deadLetters.length === 0) {
+        queues.delete(name);
+        return 0;
+      }
       // Dead letters stay, as on RabbitMQ: a queue without bindings keeps them for an operator.
-      queues.set(name, { ...q, bindings: [], buffer: [] });
+      q.bindings = [];
+      q.buffer = [];
       return q.deadLetters.length;
     },
     async ping() {
