@@ -1,6 +1,7 @@
 import type { Event, EventType } from '@walletgraph/events';
 import { type BatchHandlerContext, DeferredError, inInboxTransaction } from './consumer-inbox.ts';
 import type { DatabaseHandle, Schema, Transaction } from './db/database.ts';
+import { groupCommit } from './group-commit.ts';
 import { type Logger, traceOf, withTrace } from './logger.ts';
 
 /**
@@ -77,61 +78,24 @@ interface Pending {
 /**
  * The batching half of the consumer loop. The broker hands over up to `prefetch` deliveries at
  * once and each one's `handle()` stays open here until its batch is settled, so acks (and
- * retries, and dead-lettering) stay per message. A batch closes when it is full, and otherwise:
- * - by default (group commit), as soon as fewer than `MAX_COMMITTING` batches of this batcher
- *   are being committed: a lone message goes at once (after the deliveries that arrived with it
- *   in the same tick), and under load everything that arrives while they commit shares the next
- *   batch, so the commit cost per message falls as the load grows, with no fixed wait at low
- *   load. More than one may commit at once, so one slow batch (a poison message's retries) does
- *   not hold up the messages behind it;
- * - with `lingerMs`, that long after its first message, whatever else is in flight.
- * Full batches may overlap others, so a handler must lock in a fixed order.
+ * retries, and dead-lettering) stay per message. Batches close by the group-commit policy
+ * (`groupCommit`): with no `lingerMs`, a lone message goes at once and under load everything
+ * that arrives while up to `MAX_COMMITTING` batches commit shares the next one. More than one
+ * may commit at once, so one slow batch (a poison message's retries) does not hold up the
+ * messages behind it; full batches may overlap others, so a handler must lock in a fixed order.
  *
  * A batch whose transaction throws is replayed message by message, each in its own transaction:
  * one poison message then fails alone (and goes through the broker's retries to the DLQ) while
  * its neighbours commit.
  */
 export function createBatcher<S extends Schema>(o: BatcherOptions<S>): Batcher {
-  let pending: Pending[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  let committing = 0;
-  let closeScheduled = false;
-  const maxCommitting = o.ordered ? 1 : MAX_COMMITTING;
-
   const run = (events: readonly Event[]) => inInboxTransaction(o, events, o.handler);
-
-  function flush(): void {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
-    committing++;
-    void settle(batch).finally(() => {
-      committing--;
-      // Group commit: what arrived meanwhile goes now, as one batch.
-      if (o.lingerMs === undefined && committing < maxCommitting) flush();
-    });
-  }
-
-  /** Closes the batch when the policy says so (see above). */
-  function schedule(): void {
-    if (pending.length >= o.size && committing < maxCommitting) {
-      flush();
-      return;
-    }
-    if (o.lingerMs !== undefined) {
-      timer ??= setTimeout(flush, o.lingerMs);
-      return;
-    }
-    if (committing >= maxCommitting || closeScheduled) return;
-    closeScheduled = true;
-    // The deliveries read from the same socket chunk are handed over in this tick: let them join.
-    setImmediate(() => {
-      closeScheduled = false;
-      if (committing < maxCommitting) flush();
-    });
-  }
+  const batches = groupCommit<Pending>({
+    size: o.size,
+    concurrency: o.ordered ? 1 : MAX_COMMITTING,
+    lingerMs: o.lingerMs,
+    commit: settle,
+  });
 
   async function settle(batch: Pending[]): Promise<void> {
     try {
@@ -176,8 +140,7 @@ export function createBatcher<S extends Schema>(o: BatcherOptions<S>): Batcher {
   return {
     add(event) {
       const { promise, resolve, reject } = Promise.withResolvers<void>();
-      pending.push({ event, resolve, reject });
-      schedule();
+      batches.add({ event, resolve, reject });
       return promise;
     },
   };

@@ -5,7 +5,7 @@ import { rowsOf } from '@walletgraph/platform/db/rows';
 import { rowsByIdLoader } from '@walletgraph/platform/db/rows-by-id';
 import { isUuid } from '@walletgraph/platform/ids';
 import { oncePer } from '@walletgraph/platform/once-per';
-import { enqueue, insertAnnounced } from '@walletgraph/platform/outbox/enqueue';
+import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import { checkSpendBudget, spendsAgainstBudget } from './budgets.ts';
@@ -22,7 +22,7 @@ import {
 import { type Cursor, newestFirst, type Page, type PageRequest, pageOf } from './domain/pages.ts';
 import { isJarRequest, type OperationRequest, requestHash } from './domain/requests.ts';
 import { type OperationView, viewFor, viewOnWallet } from './domain/view.ts';
-import { findJar, findTransferWallets, findWallet } from './projections.ts';
+import { findJar, findRequestWallets, findWallet } from './projections.ts';
 import type { TransactionsContext, TransactionsExecutor } from './services.ts';
 import { announceSettled, operationSettledEvent } from './settlement.ts';
 
@@ -31,11 +31,11 @@ import { announceSettled, operationSettledEvent } from './settlement.ts';
  * returns the operation as its owner sees it, settled or, after `waitMs`, still PENDING.
  *
  * Shaped like the ledger's posting: everything the rules need is read at once (the wallets or
- * jars named), one pure `decideOperation`, one write. The operation and
- * its ledger command (or, for a transfer that cannot even be attempted or a spend past a budget
- * that blocks overspending, its settlement event) commit together: one statement
- * (`insertAnnounced`), or, for a spend from a jar whose budget blocks overspending, a transaction
- * that holds the jar's lock while the budget is checked. The idempotency key is unique per user,
+ * jars named), one pure `decideOperation`, one write. The operation and its ledger command (or,
+ * for a transfer that cannot even be attempted, its settlement event) commit together: one
+ * statement shared with the concurrent requests of the moment (`IntakeBatches`, which also
+ * shares their wallet reads), or, for a spend from a jar whose budget blocks overspending, a
+ * transaction that holds the jar's lock while the budget is checked. The idempotency key is unique per user,
  * and the key is not looked up first: a new key (nearly every request) costs no read. The
  * insert of a key already used inserts nothing (ON CONFLICT DO NOTHING, so no transaction is
  * aborted) and the request then reads what the key made: the same request gets that operation;
@@ -50,7 +50,7 @@ export async function requestOperation(
 ): Promise<OperationView> {
   const viewer = requireViewer(ctx);
   const hash = requestHash(request);
-  const authorized = await authorize(ctx.db, request, viewer.userId).then(
+  const authorized = await authorize(ctx, request, viewer.userId).then(
     (parties) => ({ ok: true as const, parties }),
     (error: unknown) => ({ ok: false as const, error }),
   );
@@ -91,21 +91,20 @@ async function createOperation(
     decision.ledgerPost
       ? createEvent('ledger.post.v1', { aggregateId: decision.operation.id, data: decision.ledgerPost }, meta)
       : operationSettledEvent(decision.operation, meta);
-  // One jsonb parameter, not drizzle's `.values()`: the same short text for every request.
-  const insert = (decision: OperationDecision) =>
-    sql`${insertJsonRows(operations, [decision.operation])}
-      on conflict (owner_id, idempotency_key) do nothing returning id`;
 
   if (!spendsAgainstBudget(request)) {
     const decision = decideOperation(request, state, deps);
-    const inserted = await insertAnnounced(ctx.db, insert(decision), announce(decision));
+    const inserted = await services.intake.insert(decision.operation, announce(decision));
     return inserted ? decision.operation : null;
   }
   return ctx.db.transaction(async (tx) => {
     // Checked in the transaction that inserts the operation: it holds the jar's lock until commit.
     const budget = await checkSpendBudget(tx, request, state, now);
     const decision = decideOperation(request, { ...state, budget }, deps);
-    const [row] = rowsOf<{ id: string }>(await tx.execute(insert(decision)));
+    // One jsonb parameter, not drizzle's `.values()`: the same short text for every request.
+    const insert = sql`${insertJsonRows(operations, [decision.operation])}
+      on conflict (owner_id, idempotency_key) do nothing returning id`;
+    const [row] = rowsOf<{ id: string }>(await tx.execute(insert));
     if (!row) return null;
     await enqueue(tx, announce(decision));
     return decision.operation;
@@ -126,10 +125,11 @@ function announceAtOnce(ctx: TransactionsContext, row: OperationRow): void {
 
 /** Reads what the request names and lets the domain rules authorise it (they throw when refused). */
 async function authorize(
-  db: TransactionsExecutor,
+  ctx: TransactionsContext,
   request: OperationRequest,
   viewerId: string,
 ): Promise<OperationParties> {
+  const { db } = ctx;
   if (isJarRequest(request)) {
     const [jar, toJar] = await Promise.all([
       findJar(db, request.jarId, viewerId),
@@ -138,10 +138,13 @@ async function authorize(
     const wallet = jar ? await findWallet(db, jar.walletId) : null;
     return authorizeJarMove(request, { jar, toJar, wallet }, viewerId);
   }
-  const [wallet, candidate] =
-    request.kind === 'TRANSFER'
-      ? await findTransferWallets(db, request.walletId, request.to, viewerId)
-      : [await findWallet(db, request.walletId, viewerId), null];
+  const [wallet, candidate] = await findRequestWallets(
+    db,
+    ctx.services.intake.wallets,
+    request.walletId,
+    request.kind === 'TRANSFER' ? request.to : null,
+    viewerId,
+  );
   const source = authorizeSource(request, wallet, viewerId);
   const recipient = request.kind === 'TRANSFER' ? checkRecipient(request, source, candidate) : null;
   return { source, recipient, jarId: null, counterpartyJarId: null };

@@ -2,7 +2,13 @@ import { preparedQuery } from '@walletgraph/platform/db/prepared';
 import { isUuid } from '@walletgraph/platform/ids';
 import { readProjection } from '@walletgraph/platform/projection-read';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { type JarProjectionRow, jarProjection, userEmails, walletProjection } from './db/schema.ts';
+import {
+  type JarProjectionRow,
+  jarProjection,
+  userEmails,
+  type WalletProjectionRow,
+  walletProjection,
+} from './db/schema.ts';
 import type { Recipient } from './domain/requests.ts';
 import type { TransactionsExecutor } from './services.ts';
 
@@ -34,7 +40,8 @@ const walletById = preparedQuery((db: TransactionsExecutor) =>
     .prepare('wallet_by_id'),
 );
 
-const walletsByIds = preparedQuery((db: TransactionsExecutor) =>
+/** Wallets by ids, as one comma-separated parameter (one text for any number). */
+export const walletsByIds = preparedQuery((db: TransactionsExecutor) =>
   db
     .select()
     .from(walletProjection)
@@ -67,25 +74,30 @@ export async function findRecipientWallet(db: TransactionsExecutor, to: Recipien
   return row?.wallet ?? null;
 }
 
+/** Reads wallets by ids; the intake's is shared by the requests of the moment (`IntakeBatches`). */
+export type WalletsReader = (ids: readonly string[]) => Promise<readonly WalletProjectionRow[]>;
+
 /**
- * A transfer's source wallet (the caller's own: waited for as `findWallet` does) and the
- * wallet its recipient names (`findRecipientWallet`). Named by ids that are both known here
- * (nearly every transfer by wallet id), one statement reads both; anything else reads them
+ * A request's source wallet (the caller's own: waited for as `findWallet` does) and, for a
+ * transfer, the wallet its recipient names (`findRecipientWallet`). Named by ids that are both
+ * known here (nearly every request), `read` reads them in one statement; anything else is read
  * apart, with the waits each read makes for a wallet that may still be on its way.
  */
-export async function findTransferWallets(
+export async function findRequestWallets(
   db: TransactionsExecutor,
+  read: WalletsReader,
   sourceId: string,
-  to: Recipient,
+  to: Recipient | null,
   viewerId: string,
-) {
-  if (to.by === 'walletId' && isUuid(sourceId) && isUuid(to.walletId)) {
-    const rows = await walletsByIds(db).execute({ ids: `${sourceId},${to.walletId}` });
+): Promise<readonly [WalletProjectionRow | null, WalletProjectionRow | null]> {
+  const recipientId = to === null ? null : to.by === 'walletId' ? to.walletId : undefined;
+  if (recipientId !== undefined && isUuid(sourceId) && (recipientId === null || isUuid(recipientId))) {
+    const rows = await read(recipientId === null ? [sourceId] : [sourceId, recipientId]);
     const byId = (id: string) => rows.find((row) => row.walletId === id.toLowerCase()) ?? null;
-    const [source, recipient] = [byId(sourceId), byId(to.walletId)];
-    if (source?.ownerId === viewerId && recipient) return [source, recipient] as const;
+    const [source, recipient] = [byId(sourceId), recipientId === null ? null : byId(recipientId)];
+    if (source?.ownerId === viewerId && (recipientId === null || recipient)) return [source, recipient];
   }
-  return Promise.all([findWallet(db, sourceId, viewerId), findRecipientWallet(db, to)]);
+  return Promise.all([findWallet(db, sourceId, viewerId), to === null ? null : findRecipientWallet(db, to)]);
 }
 
 /** Records a wallet as opened; a redelivery (or one arriving after the archive) changes nothing. */

@@ -4,6 +4,7 @@ import type { Logger } from '@walletgraph/platform/logger';
 import type { Publisher } from '@walletgraph/platform/pubsub';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
+import { createIntakeBatches, type IntakeBatches } from './intake-batches.ts';
 import { createSettlementWaiter, type SettlementWaiter } from './settlement-waiter.ts';
 
 export type TransactionsSchema = typeof schema;
@@ -19,6 +20,8 @@ export interface Clock {
 export interface TransactionsServices {
   clock: Clock;
   newId: () => string;
+  /** The reads and inserts of operation requests, shared by concurrent requests. */
+  intake: IntakeBatches;
   /** Lets a mutation wait for its operation to settle. */
   settlements: SettlementWaiter;
   /** Live updates to users' subscriptions, published after commit. */
@@ -51,6 +54,7 @@ export async function createTransactionsServices(
   return {
     clock: options.clock ?? { now: () => new Date() },
     newId: uuidv7,
+    intake: createIntakeBatches(deps.db, deps.logger),
     settlements: await createSettlementWaiter({
       db: deps.db,
       logger: deps.logger,

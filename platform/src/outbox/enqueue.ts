@@ -23,24 +23,27 @@ export async function enqueue(tx: Executor, events: Event | readonly Event[]): P
 }
 
 /**
- * Inserts one row and, only if it was inserted, the events that announce it, with the relay's
- * NOTIFY: ONE statement, so it is atomic without a transaction of its own and costs one round
- * trip where BEGIN, two inserts and COMMIT cost four. `insert` is the row's
- * `insert … on conflict do nothing returning …` statement (nothing returned: not inserted, no
- * events).
- * Resolves whether the row was inserted.
+ * Inserts rows and, for each row that was inserted, the events that announce it, with the
+ * relay's NOTIFY: ONE statement, so it is atomic without a transaction of its own and costs one
+ * round trip where BEGIN, two inserts and COMMIT cost four. `insert` is the rows'
+ * `insert … on conflict do nothing returning id` statement (a row it skips announces nothing);
+ * each announcement names the id of the row its events announce.
+ * Resolves the ids of the rows inserted.
  */
 export async function insertAnnounced(
   db: Executor,
   insert: SQL,
-  events: Event | readonly Event[],
-): Promise<boolean> {
+  announcements: readonly { rowId: string; events: Event | readonly Event[] }[],
+): Promise<Set<string>> {
+  const rows = announcements.flatMap(({ rowId, events }) =>
+    outboxRows(events).map((row) => ({ ...row, rowId })),
+  );
   const result = await db.execute(sql`
     with inserted as (${insert}),
-    announced as (${insertRows(outboxRows(events), sql`exists (select 1 from inserted)`)} returning 1)
-    select exists (select 1 from inserted) as inserted,
+    announced as (${insertRows(rows, sql`e.row_id in (select id from inserted)`)} returning 1)
+    select (select coalesce(json_agg(id), '[]'::json) from inserted) as ids,
       (select pg_notify(${OUTBOX_CHANNEL}, '') from announced limit 1) is not null as notified`);
-  return rowsOf<{ inserted: boolean }>(result)[0]?.inserted === true;
+  return new Set(rowsOf<{ ids: string[] }>(result)[0]?.ids ?? []);
 }
 
 /** The outbox rows of events, each validated once more. */
@@ -58,6 +61,8 @@ interface OutboxRow {
   id: string;
   type: string;
   envelope: Event;
+  /** The row the event announces, for `insertAnnounced`. */
+  rowId?: string;
 }
 
 /**
@@ -69,8 +74,8 @@ interface OutboxRow {
 function insertRows(rows: readonly OutboxRow[], when: SQL = sql`true`): SQL {
   return sql`insert into ${outbox} (id, type, envelope)
     select e.id, e.type, e.envelope
-    from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as (id uuid, type text, envelope jsonb))
-      with ordinality as e(id, type, envelope, n)
+    from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as (id uuid, type text, envelope jsonb, "rowId" uuid))
+      with ordinality as e(id, type, envelope, row_id, n)
     where ${when}
     order by e.n`;
 }
