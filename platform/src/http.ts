@@ -70,6 +70,9 @@ export async function serveSubgraph(
   const logger: Logger = runtime.logger.child({ subgraph: service.name });
   const app = express();
   app.disable('x-powered-by');
+  // Only the gateway calls a subgraph, and never conditionally: a hash of every response body
+  // for an ETag no one sends back is work for nothing.
+  app.disable('etag');
   const server = createServer(app);
   const apollo = new ApolloServer({
     schema: service.schema,
