@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { asc, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
-import { insertJsonRows } from '../src/db/json-rows.ts';
+import { amongJsonRowIds, insertJsonRows } from '../src/db/json-rows.ts';
 import { rowsOf } from '../src/db/rows.ts';
 import { outbox } from '../src/db/tables.ts';
 import { createTestDatabase } from './support/infra.ts';
@@ -55,5 +55,38 @@ describe('insertJsonRows', () => {
     expect(() =>
       insertJsonRows(outbox, [{ id: randomUUID(), type: 't', envelope: {}, colour: 'red' } as never]),
     ).toThrow(/no column for property colour/);
+  });
+});
+
+describe('amongJsonRowIds', () => {
+  it('lets an update joined to a jsonb recordset find its rows by index, in a table of thousands', async () => {
+    await using db = await createTestDatabase();
+    const { db: pg } = db.handle;
+    await pg.execute(sql`insert into ${outbox} (id, type, envelope)
+      select gen_random_uuid(), repeat('t', 100), '{}'::jsonb from generate_series(1, 7000)`);
+    const [target] = rowsOf<{ id: string }>(
+      await pg.execute(sql`select id from ${outbox} limit 1 offset 4321`),
+    );
+    const values = JSON.stringify([{ id: target!.id, type: 'updated' }]);
+    const update = (where: ReturnType<typeof sql>) => sql`update ${outbox} set type = v.type
+      from jsonb_to_recordset(${values}::jsonb) as v(id uuid, type text)
+      where ${where}`;
+    const planOf = async (statement: ReturnType<typeof sql>) =>
+      rowsOf<{ 'QUERY PLAN': string }>(await pg.execute(sql`explain ${statement}`))
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
+
+    // The join alone: the planner reads the whole table (the reason for the helper).
+    expect(await planOf(update(sql`${outbox.id} = v.id`))).toMatch(/Seq Scan on outbox/);
+    const among = update(sql`${outbox.id} = v.id and ${amongJsonRowIds(outbox.id, values, 'uuid')}`);
+    const plan = await planOf(among);
+    expect(plan).not.toMatch(/Seq Scan on outbox/);
+    expect(plan).toMatch(/Index/);
+
+    await pg.execute(among);
+    const types = rowsOf<{ type: string }>(
+      await pg.execute(sql`select type from ${outbox} where type = 'updated'`),
+    );
+    expect(types).toHaveLength(1);
   });
 });

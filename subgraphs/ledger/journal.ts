@@ -1,5 +1,5 @@
 import type { Transaction } from '@walletgraph/platform/db/database';
-import { insertJsonRows, jsonText } from '@walletgraph/platform/db/json-rows';
+import { amongJsonRowIds, insertJsonRows, jsonText } from '@walletgraph/platform/db/json-rows';
 import { rowsOf } from '@walletgraph/platform/db/rows';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type * as schema from './db/schema.ts';
@@ -184,7 +184,7 @@ export async function updateBalances(tx: LedgerTx, balances: ReadonlyMap<string,
   await tx.execute(sql`
     update accounts set balance = v.balance
     from jsonb_to_recordset(${values}::jsonb) as v(id text, balance bigint)
-    where accounts.id = v.id`);
+    where accounts.id = v.id and ${amongJsonRowIds(sql`accounts.id`, values, 'text')}`);
 }
 
 export async function recordResults(tx: LedgerTx, results: readonly NewResult[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { createEvent, type EventMeta } from '@walletgraph/events';
 import { notifyDecided } from '@walletgraph/platform/completion-waiter';
-import { jsonText } from '@walletgraph/platform/db/json-rows';
+import { amongJsonRowIds, jsonText } from '@walletgraph/platform/db/json-rows';
 import type { Logger } from '@walletgraph/platform/logger';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { type Publisher, publishAll } from '@walletgraph/platform/pubsub';
@@ -99,7 +99,13 @@ export async function settleOperations(
       sql`jsonb_to_recordset(${values}::jsonb)
         as answer(id uuid, status text, failure_code text, ledger_entry_id uuid, settled_at timestamptz)`,
     )
-    .where(and(eq(operations.id, sql`answer.id`), eq(operations.status, 'PENDING')))
+    .where(
+      and(
+        eq(operations.id, sql`answer.id`),
+        amongJsonRowIds(operations.id, values, 'uuid'),
+        eq(operations.status, 'PENDING'),
+      ),
+    )
     .returning(getTableColumns(operations));
   const settledIds = new Set(settled.map((row) => row.id));
   const repeats = answers.filter((a) => a.operationId && !settledIds.has(a.operationId));
