@@ -1,7 +1,9 @@
 import { causedBy, createEvent, uuidv7 } from '@walletgraph/events';
+import { insertJsonRows } from '@walletgraph/platform/db/json-rows';
 import { parseCurrency } from '@walletgraph/platform/money';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
+import { sql } from 'drizzle-orm';
 import { applyWalletClosed, applyWalletCloseRefused } from './archive.ts';
 import * as schema from './db/schema.ts';
 import { counterpartiesOf, defaultWalletFor } from './domain/wallet.ts';
@@ -64,10 +66,10 @@ export const consumers = (): ConsumerDefinition<Schema>[] => [
           }
         }
         if (pairs.size === 0) return;
-        await tx
-          .insert(schema.counterparties)
-          .values([...pairs.values()])
-          .onConflictDoNothing();
+        // One jsonb parameter: one statement text for a batch of any size.
+        await tx.execute(
+          sql`${insertJsonRows(schema.counterparties, [...pairs.values()])} on conflict do nothing`,
+        );
       },
     },
   },
