@@ -90,12 +90,14 @@ export async function findRequestWallets(
   to: Recipient | null,
   viewerId: string,
 ): Promise<readonly [WalletProjectionRow | null, WalletProjectionRow | null]> {
-  const recipientId = to === null ? null : to.by === 'walletId' ? to.walletId : undefined;
-  if (recipientId !== undefined && isUuid(sourceId) && (recipientId === null || isUuid(recipientId))) {
-    const rows = await read(recipientId === null ? [sourceId] : [sourceId, recipientId]);
-    const byId = (id: string) => rows.find((row) => row.walletId === id.toLowerCase()) ?? null;
-    const [source, recipient] = [byId(sourceId), recipientId === null ? null : byId(recipientId)];
-    if (source?.ownerId === viewerId && (recipientId === null || recipient)) return [source, recipient];
+  // The ids to read at once: the source's, and the recipient's when it is named by wallet id.
+  const ids = to === null ? [sourceId] : to.by === 'walletId' ? [sourceId, to.walletId] : null;
+  if (ids?.every(isUuid)) {
+    const rows = await read(ids);
+    const [source = null, recipient = null] = ids.map(
+      (id) => rows.find((row) => row.walletId === id.toLowerCase()) ?? null,
+    );
+    if (source?.ownerId === viewerId && (to === null || recipient)) return [source, recipient];
   }
   return Promise.all([findWallet(db, sourceId, viewerId), to === null ? null : findRecipientWallet(db, to)]);
 }
