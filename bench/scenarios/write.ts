@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { resolve } from 'node:path';
 import { deleteAmqpObjects, holdRabbitLock } from '@walletgraph/platform/test/support/infra';
 import type { TransferMutationVariables } from '@walletgraph/sdk';
 import { deposit, newKey, type Person, person, pool, withSql } from '@walletgraph/tests/support/money';
 import { startRealStack, type TestStack } from '@walletgraph/tests/support/stack';
-import { type DocumentNode, parse } from 'graphql';
+import { post } from '../closed-loop.ts';
 import { type CpuReading, cpuBetween, infrastructure, type ProcessGroup, readCpu } from '../cpu.ts';
 import { MAX_PGBENCH_CLIENTS, type RawSqlRun, rawSqlReference } from '../rawsql.ts';
 import { percentile, rate } from '../stats.ts';
@@ -35,13 +36,9 @@ const MAX_REQUESTS_PER_CLIENT = 100_000;
 const services = ['gateway', 'identity', 'wallet', 'jars', 'transactions', 'ledger'] as const;
 
 /** Only what the scenario reads of the operation. */
-const transferDocument = parse(`mutation Transfer($input: TransferInput!, $waitMs: Int) {
+const TRANSFER_QUERY = `mutation Transfer($input: TransferInput!, $waitMs: Int) {
   transfer(input: $input, waitMs: $waitMs) { id status failureCode }
-}`) as DocumentNode & {
-  __apiType?: (variables: TransferMutationVariables) => {
-    transfer: { id: string; status: string; failureCode: string | null };
-  };
-};
+}`;
 
 interface Level {
   clients: number;
@@ -203,12 +200,12 @@ async function measureWalletgraph(levels: readonly Level[]): Promise<{ phases: P
 
   const groups = processGroups(stack);
   const seen: Seen = { completed: new Set(), failed: new Set(), unsettled: new Set() };
-  await drive(people, WARM_UP, seen, 'warm-up');
+  await drive(stack.url, people, WARM_UP, seen, 'warm-up');
   await analyzeDatabases(stack);
   const phases: Phase[] = [];
   for (const level of levels) {
     const before = readCpu(groups);
-    const driven = await drive(people, level, seen, `c${level.clients}`);
+    const driven = await drive(stack.url, people, level, seen, `c${level.clients}`);
     phases.push({ ...driven, cpu: cpuBetween(before, readCpu(groups)) });
   }
   return { phases, books: await checkBooks(stack, seen, DEPOSIT_MINOR * BigInt(USERS)) };
@@ -240,6 +237,7 @@ function processGroups(stack: TestStack): ProcessGroup[] {
 
 /** Runs `level.clients` closed-loop clients for `level.seconds`; every answer lands in `seen`. */
 async function drive(
+  url: string,
   people: readonly Person[],
   level: Level,
   seen: Seen,
@@ -248,6 +246,9 @@ async function drive(
   const latencies: number[] = [];
   const failures = new Map<string, number>();
   let sent = 0;
+  // Plain HTTP over keep-alive connections (closed-loop.ts): the load generator shares the
+  // machine with what it measures, so it spends as little CPU per request as it can.
+  const agent = new Agent({ keepAlive: true, maxSockets: level.clients });
   const t0 = performance.now();
   const end = t0 + level.seconds * 1000;
   const client = async (i: number) => {
@@ -257,7 +258,7 @@ async function drive(
       const key = `bench-write-${label}-${i}-${n}`;
       sent++;
       const before = performance.now();
-      const outcome = await transferOnce(from, to, key);
+      const outcome = await transferOnce(agent, url, from, to, key);
       if (outcome === 'COMPLETED') {
         latencies.push(performance.now() - before);
         seen.completed.add(key);
@@ -281,25 +282,26 @@ async function drive(
 }
 
 /** One transfer: `COMPLETED`, or what went wrong (`status FAILED` with its code, errors, no answer). */
-async function transferOnce(from: Person, to: Person, idempotencyKey: string): Promise<string> {
-  try {
-    const res = await from.client.request(transferDocument, {
-      input: {
-        fromWalletId: from.walletId,
-        toWalletId: to.walletId,
-        amount: { amount: '0.01', currency: 'EUR' },
-        idempotencyKey,
-      },
-      waitMs: WAIT_MS,
-    });
-    const op = res.data?.transfer;
-    if (res.errors || !op) {
-      const error = res.errors?.[0];
-      return `HTTP ${res.status} error ${error?.extensions?.code ?? error?.message ?? 'without data'}`;
-    }
-    if (op.status === 'COMPLETED') return 'COMPLETED';
-    return op.failureCode ? `status ${op.status} (${op.failureCode})` : `status ${op.status}`;
-  } catch (error) {
-    return `no answer: ${(error as Error).message}`;
-  }
+async function transferOnce(
+  agent: Agent,
+  url: string,
+  from: Person,
+  to: Person,
+  idempotencyKey: string,
+): Promise<string> {
+  const variables: TransferMutationVariables = {
+    input: {
+      fromWalletId: from.walletId,
+      toWalletId: to.walletId,
+      amount: { amount: '0.01', currency: 'EUR' },
+      idempotencyKey,
+    },
+    waitMs: WAIT_MS,
+  };
+  const answer = await post(agent, url, JSON.stringify({ query: TRANSFER_QUERY, variables }), from.token);
+  if ('failure' in answer) return answer.failure;
+  const op = (answer.data as { transfer?: { status: string; failureCode: string | null } | null }).transfer;
+  if (!op) return 'answer without the transfer';
+  if (op.status === 'COMPLETED') return 'COMPLETED';
+  return op.failureCode ? `status ${op.status} (${op.failureCode})` : `status ${op.status}`;
 }
