@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors.ts';
-import { formatAmount, moneyView, parseAmount, parseMoneyInput } from './money.ts';
+import { formatAmount, maxMinorUnits, moneyView, parseAmount, parseMoneyInput } from './money.ts';
 
 describe('money', () => {
   it('parses amounts into minor units by the currency exponent', () => {
@@ -12,8 +12,24 @@ describe('money', () => {
   });
 
   it('keeps amounts beyond 2^53 exact', () => {
-    expect(parseAmount('123456789012345678.99', 'USD', 'amount')).toBe(12345678901234567899n);
+    expect(parseAmount('999999999999.99', 'KWD', 'amount')).toBe(999999999999990n);
+    expect(parseAmount('-1000000000000', 'USD', 'amount')).toBe(-100000000000000n);
     expect(formatAmount(12345678901234567899n, 'USD')).toBe('123456789012345678.99');
+  });
+
+  it('takes at most a trillion of the currency, either sign, naming the field', () => {
+    expect(maxMinorUnits('EUR')).toBe(10n ** 14n);
+    expect(maxMinorUnits('JPY')).toBe(10n ** 12n);
+    expect(parseAmount('1000000000000.00', 'EUR', 'amount')).toBe(10n ** 14n);
+    for (const [amount, currency] of [
+      ['1000000000000.01', 'EUR'],
+      ['-1000000000001', 'JPY'],
+      ['10000000000000000000000', 'USD'],
+    ] as const) {
+      const attempt = () => parseAmount(amount, currency, 'input.fixed.amount');
+      expect(attempt, amount).toThrow(DomainError);
+      expect(attempt, amount).toThrow(/input\.fixed\.amount: must be at most 1000000000000\.?0* /);
+    }
   });
 
   it('rejects more decimals than the currency has, naming the field', () => {

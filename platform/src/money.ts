@@ -70,8 +70,21 @@ export function parseCurrency(code: string, field: string): Currency {
 }
 
 /**
+ * The largest amount an input may name: a trillion (10^12) of the currency's major units, so
+ * 10^14 minor units of EUR, 10^12 of JPY, 10^15 of KWD. Far above any payment a wallet makes,
+ * and low enough that no sum the ledger forms leaves Postgres' bigint (9.2 × 10^18).
+ */
+export const MAX_AMOUNT_MAJOR_UNITS = 10n ** 12n;
+
+/** `MAX_AMOUNT_MAJOR_UNITS` of `currency`, in its minor units. */
+export function maxMinorUnits(currency: Currency): bigint {
+  return MAX_AMOUNT_MAJOR_UNITS * 10n ** BigInt(currencyExponents[currency]);
+}
+
+/**
  * Parses a decimal string ("12.50") into minor units, rejecting more decimals than the currency
- * has, exponents, signs other than a leading minus, and anything that is not plain digits.
+ * has, exponents, signs other than a leading minus, anything that is not plain digits, and a
+ * magnitude beyond `maxMinorUnits`.
  */
 export function parseAmount(amount: string, currency: Currency, field: string): bigint {
   const exponent = currencyExponents[currency];
@@ -82,6 +95,8 @@ export function parseAmount(amount: string, currency: Currency, field: string): 
     throw badInput(field, `${currency} takes at most ${exponent} decimal places`);
   }
   const minor = BigInt(whole! + fraction.padEnd(exponent, '0'));
+  const max = maxMinorUnits(currency);
+  if (minor > max) throw badInput(field, `must be at most ${formatAmount(max, currency)} ${currency}`);
   return sign === '-' ? -minor : minor;
 }
 

@@ -83,6 +83,14 @@ describe('validating allocation rules', () => {
     expect(
       domainErrorOf(() => parseAllocationRules([{ jarId: jar(1), percent: 0 }], state)).details.field,
     ).toBe('rules[0].percent');
+    // 10^22 minor units: past the largest amount any input may name (and past Postgres' bigint).
+    const huge = domainErrorOf(() =>
+      parseAllocationRules(
+        [{ jarId: jar(1), fixed: { amount: '100000000000000000000', currency: 'USD' } }],
+        state,
+      ),
+    );
+    expect([huge.code, huge.details.field]).toEqual(['BAD_USER_INPUT', 'rules[0].fixed.amount']);
   });
 
   it('answers NOT_FOUND for a jar outside the wallet, and refuses a jar named twice', () => {

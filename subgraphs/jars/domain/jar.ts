@@ -11,8 +11,6 @@ export const DEFAULT_THRESHOLDS = [80, 100] as const;
 export const MAX_THRESHOLDS = 10;
 /** A threshold above the limit still means something (150 % overspent); past 1000 % it does not. */
 export const MAX_THRESHOLD_PERCENT = 1000;
-/** The largest goal or budget, in minor units, as for a single operation. */
-export const MAX_TARGET_MINOR = 10n ** 15n;
 
 export type NewJar = Omit<JarRow, 'createdAt'> & { createdAt: Date };
 
@@ -165,9 +163,6 @@ export function parseJarName(raw: string, field: string): string {
 function parsePositive(input: { amount: string; currency: string }, field: string): Money {
   const money = parseMoneyInput(input, field);
   if (money.minor <= 0n) throw badInput(`${field}.amount`, 'must be greater than zero');
-  if (money.minor > MAX_TARGET_MINOR) {
-    throw badInput(`${field}.amount`, `must be at most ${MAX_TARGET_MINOR} minor units`);
-  }
   return money;
 }
 

@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor, statementPageSize } from './statement.ts';
 
 describe('statement paging', () => {
   it('round-trips a cursor, including sequences beyond 2^53', () => {
-    for (const sequence of [1n, 42n, 2n ** 62n + 7n])
+    for (const sequence of [1n, 42n, 2n ** 62n + 7n, 2n ** 63n - 1n])
       expect(decodeCursor(encodeCursor(sequence))).toBe(sequence);
   });
 
@@ -11,14 +11,19 @@ describe('statement paging', () => {
     expect(encodeCursor(42n)).not.toContain('42');
   });
 
-  it.each(['', 'abc', Buffer.from('LedgerEntry:-1').toString('base64url'), `${encodeCursor(5n)}!`])(
-    'refuses the cursor %j as BAD_USER_INPUT on after',
-    (cursor) => {
-      expect(() => decodeCursor(cursor)).toThrow(
-        expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'after' } }),
-      );
-    },
-  );
+  it.each([
+    '',
+    'abc',
+    Buffer.from('LedgerEntry:-1').toString('base64url'),
+    `${encodeCursor(5n)}!`,
+    // Nineteen digits past Postgres' bigint.
+    encodeCursor(2n ** 63n),
+    encodeCursor(9_999_999_999_999_999_999n),
+  ])('refuses the cursor %j as BAD_USER_INPUT on after', (cursor) => {
+    expect(() => decodeCursor(cursor)).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'after' } }),
+    );
+  });
 
   it('defaults the page size to 20 and accepts 1 to 100', () => {
     expect(statementPageSize(undefined)).toBe(20);

@@ -15,6 +15,8 @@ export function statementPageSize(first: number | null | undefined): number {
 }
 
 const CURSOR_PREFIX = 'LedgerEntry:';
+/** The largest journal sequence (Postgres bigint). */
+const MAX_SEQUENCE = 2n ** 63n - 1n;
 
 /** An opaque cursor for a statement position: the entry's journal sequence, base64url-encoded. */
 export function encodeCursor(sequence: bigint): string {
@@ -27,5 +29,8 @@ export function decodeCursor(cursor: string): bigint {
   const match = /^LedgerEntry:(\d{1,19})$/.exec(text);
   // Re-encoding must give the cursor back: base64 decoding skips what it does not understand.
   if (!match || encodeCursor(BigInt(match[1]!)) !== cursor) throw badInput('after', 'not a statement cursor');
-  return BigInt(match[1]!);
+  const sequence = BigInt(match[1]!);
+  // Nineteen digits can exceed the journal sequence's bigint, which Postgres would refuse.
+  if (sequence > MAX_SEQUENCE) throw badInput('after', 'not a statement cursor');
+  return sequence;
 }

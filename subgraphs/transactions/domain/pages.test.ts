@@ -34,6 +34,9 @@ describe('pages', () => {
       Buffer.from('[1.5,"x"]').toString('base64url'),
       Buffer.from(`["1","${id(1)}"]`).toString('base64url'),
       Buffer.from('[1,"not-a-uuid"]').toString('base64url'),
+      // A safe integer, but no Date: past ±8.64 × 10^15 ms.
+      Buffer.from(`[${Number.MAX_SAFE_INTEGER},"${id(1)}"]`).toString('base64url'),
+      Buffer.from(`[-8640000000000001,"${id(1)}"]`).toString('base64url'),
     ];
     for (const after of forged) expect(fieldOf(() => parsePageRequest({ after }))).toBe('after');
   });

@@ -42,7 +42,10 @@ export function decodeCursor(value: string): Cursor | null {
     if (!Array.isArray(parsed) || parsed.length !== 2) return null;
     const [ms, id] = parsed as [unknown, unknown];
     if (!Number.isSafeInteger(ms) || typeof id !== 'string' || !isUuid(id)) return null;
-    return { createdAt: new Date(ms as number), id: id.toLowerCase() };
+    // A safe integer may still be past the range of a Date (±8.64 × 10^15 ms): an Invalid Date.
+    const createdAt = new Date(ms as number);
+    if (Number.isNaN(createdAt.getTime())) return null;
+    return { createdAt, id: id.toLowerCase() };
   } catch {
     return null;
   }

@@ -1,9 +1,9 @@
+import { maxMinorUnits } from '@walletgraph/platform/money';
 import { refusalOf } from '@walletgraph/platform/test/support/errors';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalJson,
   DEFAULT_WAIT_MS,
-  MAX_AMOUNT_MINOR,
   parseDeposit,
   parseJarMove,
   parseMoveBetweenJars,
@@ -78,7 +78,7 @@ describe('money request validation', () => {
         field: 'input.amount.amount',
       });
     }
-    const tooMuch = (MAX_AMOUNT_MINOR + 1n).toString();
+    const tooMuch = (maxMinorUnits('JPY') + 1n).toString();
     expect(
       refusalOf(() => parseDeposit(deposit({ amount: { amount: tooMuch, currency: 'JPY' } }))).field,
     ).toBe('input.amount.amount');
@@ -176,7 +176,9 @@ describe('jar move request validation', () => {
     expect(refused(amount('0'))).toEqual(bad('input.amount.amount'));
     expect(refused(amount('-1'))).toEqual(bad('input.amount.amount'));
     expect(refused(amount('1.005'))).toEqual(bad('input.amount.amount'));
-    expect(refused(amount((MAX_AMOUNT_MINOR + 1n).toString(), 'JPY'))).toEqual(bad('input.amount.amount'));
+    expect(refused(amount((maxMinorUnits('JPY') + 1n).toString(), 'JPY'))).toEqual(
+      bad('input.amount.amount'),
+    );
     expect(refused(amount('1', 'XXX'))).toEqual(bad('input.amount.currency'));
     expect(refused({ idempotencyKey: '' })).toEqual(bad('input.idempotencyKey'));
     expect(refused({ idempotencyKey: 'k'.repeat(101) })).toEqual(bad('input.idempotencyKey'));
