@@ -1,9 +1,10 @@
 import { uuidv7 } from '@walletgraph/events';
-import { badInput, notFound } from '@walletgraph/platform/errors';
+import { notFound } from '@walletgraph/platform/errors';
 import { isUuid } from '@walletgraph/platform/ids';
 import { parseCurrency } from '@walletgraph/platform/money';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
+import { parseVisibleText } from '@walletgraph/platform/text';
 import { and, asc, eq } from 'drizzle-orm';
 import { requestArchive } from './archive.ts';
 import { counterparties, type WalletRow, wallets } from './db/schema.ts';
@@ -43,10 +44,7 @@ export async function openWallet(
   input: { name: string; currency: string },
 ): Promise<WalletRow> {
   const viewer = requireViewer(ctx);
-  const name = input.name.trim();
-  if (name.length === 0 || name.length > MAX_WALLET_NAME_LENGTH) {
-    throw badInput('input.name', `must be 1 to ${MAX_WALLET_NAME_LENGTH} characters`);
-  }
+  const name = parseVisibleText(input.name, 'input.name', MAX_WALLET_NAME_LENGTH);
   const currency = parseCurrency(input.currency, 'input.currency');
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx

@@ -103,4 +103,21 @@ describe('openWallet, real mode', () => {
       expect(ops.data!.wallet!.operations.edges.map((e) => e.node.status)).toEqual(['COMPLETED']);
     }
   });
+
+  it('shows names as written, in their compatibility-normalised form, and refuses hidden characters', async () => {
+    const pia = await person(stack, 'pia');
+    const res = await pia.client.request(OpenWalletDocument, {
+      input: { name: ' Ｔｒａｖｅｌ ✈️ ', currency: 'EUR' },
+    });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.openWallet.name).toBe('Travel ✈️');
+    for (const name of ['Rent\u202Etnuocca', 'Ren\u200Bt', 'Rent\nmore']) {
+      const refused = await pia.client.request(OpenWalletDocument, { input: { name, currency: 'EUR' } });
+      expect(refused.data).toBeNull();
+      expect(
+        refused.errors?.map((e) => [e.extensions?.code, e.extensions?.field]),
+        JSON.stringify(name),
+      ).toEqual([['BAD_USER_INPUT', 'input.name']]);
+    }
+  });
 });

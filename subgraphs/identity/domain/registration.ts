@@ -1,5 +1,5 @@
-import { badInput } from '@walletgraph/platform/errors';
 import { type Currency, parseCurrency } from '@walletgraph/platform/money';
+import { parseVisibleText } from '@walletgraph/platform/text';
 import { parseEmail } from './email.ts';
 import { assertStrongPassword } from './password-policy.ts';
 
@@ -23,18 +23,9 @@ export interface Registration {
   currency: Currency;
 }
 
-// Control characters and bidirectional overrides let a name disguise itself in other people's UIs.
-const forbiddenInName = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
-
-/** Trims and validates a display name, or throws BAD_USER_INPUT naming `field`. */
+/** A display name as other people see it (`parseVisibleText`), or BAD_USER_INPUT naming `field`. */
 export function parseDisplayName(raw: string, field: string): string {
-  const name = raw.normalize('NFC').trim();
-  const length = [...name].length;
-  if (length === 0 || length > MAX_DISPLAY_NAME_LENGTH) {
-    throw badInput(field, `must be 1 to ${MAX_DISPLAY_NAME_LENGTH} characters`);
-  }
-  if (forbiddenInName.test(name)) throw badInput(field, 'must not contain control characters');
-  return name;
+  return parseVisibleText(raw, field, MAX_DISPLAY_NAME_LENGTH);
 }
 
 /**

@@ -114,7 +114,7 @@ describe('jar rules', () => {
   });
 
   it('refuses empty and over-long names, naming the field', () => {
-    for (const name of ['', '   ', 'x'.repeat(61)]) {
+    for (const name of ['', '   ', 'x'.repeat(61), 'Holiday\u202Eyadiloh', 'Holi\u200Bday']) {
       const error = domainErrorOf(() =>
         parseCreateJar({ walletId: wallet.walletId, name, kind: 'SAVINGS' }, now),
       );

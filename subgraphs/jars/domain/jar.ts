@@ -1,6 +1,7 @@
 import { badInput, DomainError } from '@walletgraph/platform/errors';
 import { isUuid } from '@walletgraph/platform/ids';
 import { type Money, parseMoneyInput } from '@walletgraph/platform/money';
+import { parseVisibleText } from '@walletgraph/platform/text';
 import type { BudgetPeriod, JarKind, JarRow } from '../db/schema.ts';
 
 export const DEFAULT_JAR_NAME = 'Income';
@@ -150,14 +151,9 @@ export function parseGoal(
   return { target: money, deadline };
 }
 
-/** A jar's name: trimmed, 1 to 60 characters, else BAD_USER_INPUT naming `field`. */
+/** A jar's name as other people may see it (`parseVisibleText`), else BAD_USER_INPUT naming `field`. */
 export function parseJarName(raw: string, field: string): string {
-  const name = raw.trim();
-  const length = [...name].length;
-  if (length < 1 || length > MAX_JAR_NAME_LENGTH) {
-    throw badInput(field, `must be 1 to ${MAX_JAR_NAME_LENGTH} characters`);
-  }
-  return name;
+  return parseVisibleText(raw, field, MAX_JAR_NAME_LENGTH);
 }
 
 function parsePositive(input: { amount: string; currency: string }, field: string): Money {

@@ -98,6 +98,20 @@ describe('money request validation', () => {
     expect(parseDeposit(deposit({ note: 'é'.repeat(280) })).note).toHaveLength(280);
   });
 
+  it('shows the recipient a note as a name is shown: normalised, no hidden characters, none when blank', () => {
+    expect(parseDeposit(deposit({ note: ' ｒｅｎｔ ' })).note).toBe('rent');
+    expect(parseDeposit(deposit({ note: '   ' })).note).toBeNull();
+    for (const note of ['rent\u202Etneserp', 'ren\u200Bt', 'rent\u2028more']) {
+      expect(
+        refusalOf(() => parseDeposit(deposit({ note }))),
+        JSON.stringify(note),
+      ).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.note',
+      });
+    }
+  });
+
   it('takes a transfer’s recipient by wallet id or by email, exactly one of them', () => {
     expect(parseTransfer(transfer({ toWalletId: other.toUpperCase() }))).toMatchObject({
       kind: 'TRANSFER',

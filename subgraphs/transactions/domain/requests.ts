@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { badInput } from '@walletgraph/platform/errors';
 import { isUuid } from '@walletgraph/platform/ids';
 import { type Money, parseMoneyInput } from '@walletgraph/platform/money';
+import { parseVisibleText } from '@walletgraph/platform/text';
 import { z } from 'zod';
 
 /** The longest note an operation keeps (a payment reference, not a letter). */
@@ -201,10 +202,8 @@ function parseCommon(
   walletId: string,
 ): WalletRequestBase {
   const requested = parseAmountAndKey(input);
-  const note = input.note?.trim() || null;
-  if (note !== null && [...note].length > MAX_NOTE_LENGTH) {
-    throw badInput('input.note', `must be at most ${MAX_NOTE_LENGTH} characters`);
-  }
+  // The recipient sees the note: a visible text like a name, or none when blank.
+  const note = input.note?.trim() ? parseVisibleText(input.note, 'input.note', MAX_NOTE_LENGTH) : null;
   return { walletId: normaliseId(walletId), ...requested, note };
 }
 
