@@ -1,4 +1,5 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError } from 'graphql';
 
 /**
  * Limits on what one operation may ask for, checked before any subgraph is called. Sized so
@@ -18,7 +19,15 @@ export const armorLimits = {
 export type ArmorProtection = ReturnType<ApolloArmor['protect']> & {
   /** For Apollo Server's `parseOptions`: parsing stops with a syntax error past this many tokens. */
   parseOptions: { maxTokens: number };
+  /**
+   * Validation errors as a client may see them where Apollo Server's plugins do not run (the
+   * graphql-ws path): in production "Did you mean …?" is masked, as the armor plugin masks it
+   * over HTTP.
+   */
+  hideSuggestions(errors: readonly GraphQLError[]): GraphQLError[];
 };
+
+const SUGGESTION = /Did you mean ".+"\?/g;
 
 /**
  * graphql-armor for Apollo Server: depth, alias, directive and cost limits (each rejection is a
@@ -39,5 +48,19 @@ export function createArmor(options: { isProduction: boolean }): ArmorProtection
     costLimit: { maxCost: armorLimits.maxCost, flattenFragments: true, exposeLimits },
     blockFieldSuggestion: { enabled: options.isProduction },
   }).protect();
-  return { ...protection, parseOptions: { maxTokens: armorLimits.maxTokens } };
+  const hideSuggestions = (errors: readonly GraphQLError[]) =>
+    options.isProduction
+      ? errors.map(
+          (error) =>
+            new GraphQLError(error.message.replace(SUGGESTION, '[Suggestion hidden]').trim(), {
+              nodes: error.nodes,
+              source: error.source,
+              positions: error.positions,
+              path: error.path,
+              originalError: error.originalError,
+              extensions: error.extensions,
+            }),
+        )
+      : [...errors];
+  return { ...protection, parseOptions: { maxTokens: armorLimits.maxTokens }, hideSuggestions };
 }

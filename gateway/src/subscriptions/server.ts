@@ -5,19 +5,12 @@ import {
   viewerFromAuthorization,
 } from '@walletgraph/platform/auth/verifier';
 import type { Logger } from '@walletgraph/platform/logger';
-import {
-  GraphQLError,
-  type GraphQLSchema,
-  getOperationAST,
-  parse,
-  specifiedRules,
-  type ValidationRule,
-  validate,
-} from 'graphql';
+import { GraphQLError, type GraphQLSchema, getOperationAST, parse, specifiedRules, validate } from 'graphql';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { resolveClientAddress } from '../limits/client-address.ts';
+import type { ArmorProtection } from '../plugins/armor.ts';
 import type { RunQuery } from './forward.ts';
 import type { SubscriptionContext } from './schema.ts';
 
@@ -37,7 +30,7 @@ export interface SubscriptionServerOptions {
   queueSize: number;
   pingMs: number;
   /** The same operation limits as HTTP requests (plugins/armor.ts): tokens, depth, aliases, cost. */
-  limits: { parseOptions: { maxTokens: number }; validationRules: readonly ValidationRule[] };
+  limits: Pick<ArmorProtection, 'parseOptions' | 'validationRules' | 'hideSuggestions'>;
   /** The largest WebSocket message a client may send, in bytes. */
   maxMessageBytes: number;
   /** Proxies in front of the gateway (`TRUST_PROXY`), for the client's address. */
@@ -148,7 +141,7 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
           return [error as GraphQLError];
         }
         const errors = validate(o.schema, document, [...specifiedRules, ...o.limits.validationRules]);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return o.limits.hideSuggestions(errors);
         const operation = getOperationAST(document, payload.operationName);
         if (operation?.operation !== 'subscription') {
           return [
