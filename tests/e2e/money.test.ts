@@ -143,6 +143,24 @@ describe('money through the gateway, real mode', () => {
     expect((await walletView(bea)).balance.total.minorUnits).toBe('600');
   });
 
+  it('a transfer by email that fails for want of funds does not reveal the recipient’s wallet', async () => {
+    const [eli, fen] = await Promise.all([person('eli'), person('fen')]);
+    const res = await eli.client.request(TransferDocument, {
+      input: { fromWalletId: eli.walletId, toEmail: fen.email, amount: eur('1.00'), idempotencyKey: key() },
+      waitMs: 0,
+    });
+    expect(res.errors).toBeUndefined();
+    // Not while it is pending either.
+    expect(res.data!.transfer).toMatchObject({ status: 'PENDING', counterpartyWallet: null });
+    const op = await settled(eli.client, res.data!.transfer);
+    expect(op).toMatchObject({
+      status: 'FAILED',
+      failureCode: 'INSUFFICIENT_FUNDS',
+      counterpartyWallet: null,
+    });
+    expect(JSON.stringify(op)).not.toContain(fen.walletId);
+  });
+
   it('a transfer by email shows on both wallets, each from its own side, and moves the money', async () => {
     const [cyd, dan] = await Promise.all([person('cyd'), person('dan')]);
     await deposit(cyd, '50.00');

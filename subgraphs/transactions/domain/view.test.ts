@@ -74,6 +74,13 @@ describe('who sees an operation, from which side', () => {
     ).toBeNull();
   });
 
+  it('shows the sender the counterparty wallet only once the transfer COMPLETED', () => {
+    const failed = { ...transfer, status: 'FAILED', failureCode: 'INSUFFICIENT_FUNDS' } as OperationRow;
+    expect(counterpartyWalletId({ row: failed, side: 'SOURCE' })).toBeNull();
+    expect(counterpartyWalletId({ row: { ...transfer, status: 'PENDING' }, side: 'SOURCE' })).toBeNull();
+    expect(counterpartyWalletId({ row: transfer, side: 'SOURCE' })).toBe('wb');
+  });
+
   it('a jar move shows on its jar’s wallet, to its owner only, with no counterparty wallet', () => {
     const allocation = {
       ...transfer,

@@ -49,8 +49,14 @@ export function ownWalletId(view: OperationView): string {
   return view.side === 'SOURCE' ? view.row.walletId : view.row.counterpartyWalletId!;
 }
 
-/** The other side of a transfer (`Operation.counterpartyWallet`), null for anything else. */
+/**
+ * The other side of a transfer (`Operation.counterpartyWallet`) once it has COMPLETED, as the
+ * recipient sees it only then; null before, after a failure and for anything else. Otherwise a
+ * transfer to an email from an empty wallet (answered PENDING with `waitMs: 0`, or FAILED for
+ * want of funds) would tell the sender which wallet is that person's default one.
+ */
 export function counterpartyWalletId(view: OperationView): string | null {
+  if (view.row.status !== 'COMPLETED') return null;
   return view.side === 'SOURCE' ? view.row.counterpartyWalletId : view.row.walletId;
 }
 
