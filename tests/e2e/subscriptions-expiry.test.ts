@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { createClient, createLiveClient, RegisterDocument } from '@walletgraph/sdk';
+import { createLiveClient } from '@walletgraph/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BareGateway, startBareGateway } from '../support/gateway.ts';
 import { startIdentity, type TestIdentity } from '../support/identity.ts';
 import { closed, connected, watch } from '../support/live.ts';
+import { register } from '../support/money.ts';
 
 /**
  * A subscription socket lives no longer than the token it was opened with. Identity issues
@@ -26,16 +26,7 @@ afterAll(async () => {
 
 describe('subscriptions and token expiry', () => {
   it('accepts a fresh token, then closes the socket with 4401 once the token expires', async () => {
-    const res = await createClient({ url: gateway.url }).request(RegisterDocument, {
-      input: {
-        email: `short.${randomBytes(4).toString('hex')}@example.com`,
-        password: 'correct horse battery staple 42',
-        displayName: 'Short',
-        currency: 'EUR',
-      },
-    });
-    expect(res.errors).toBeUndefined();
-    const { accessToken, accessTokenExpiresAt } = res.data!.register;
+    const { accessToken, accessTokenExpiresAt } = await register(gateway.url, 'short');
     const client = createLiveClient({ url: gateway.url, token: accessToken, options: { retryAttempts: 0 } });
     try {
       const opened = connected(client);
@@ -53,16 +44,7 @@ describe('subscriptions and token expiry', () => {
   });
 
   it('refuses an already expired token at connection_init with 4401', async () => {
-    const res = await createClient({ url: gateway.url }).request(RegisterDocument, {
-      input: {
-        email: `stale.${randomBytes(4).toString('hex')}@example.com`,
-        password: 'correct horse battery staple 42',
-        displayName: 'Stale',
-        currency: 'EUR',
-      },
-    });
-    expect(res.errors).toBeUndefined();
-    const { accessToken, accessTokenExpiresAt } = res.data!.register;
+    const { accessToken, accessTokenExpiresAt } = await register(gateway.url, 'stale');
     // Waits out the token's lifetime and the verifier's clock tolerance: a test of expiry needs it.
     await untilPast(new Date(accessTokenExpiresAt).getTime() + 6_000);
     const client = createLiveClient({ url: gateway.url, token: accessToken, options: { retryAttempts: 0 } });

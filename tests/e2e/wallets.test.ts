@@ -9,7 +9,6 @@ import {
   DepositDocument,
   MeDocument,
   OperationDocument,
-  RegisterDocument,
   WalletDocument,
   WalletJarsDocument,
   WithdrawDocument,
@@ -19,6 +18,7 @@ import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../scripts/reconcile.ts';
 import { userIdOf } from '../support/live.ts';
+import { register } from '../support/money.ts';
 import { useRealStack } from '../support/use-stack.ts';
 
 /**
@@ -59,12 +59,8 @@ async function query<T>(name: string, sql: (db: postgres.Sql) => Promise<T>): Pr
 
 /** Registers someone and waits until the ledger and transactions know their default wallet. */
 async function person(name: string): Promise<Person> {
-  const email = `${name}.${randomBytes(4).toString('hex')}@example.com`;
-  const res = await createClient({ url: stack.url }).request(RegisterDocument, {
-    input: { email, password: 'correct horse battery staple 42', displayName: name, currency: 'EUR' },
-  });
-  expect(res.errors).toBeUndefined();
-  const client = createClient({ url: stack.url, token: res.data!.register.accessToken });
+  const { accessToken } = await register(stack.url, name);
+  const client = createClient({ url: stack.url, token: accessToken });
   const walletId = await waitFor(
     `${name}'s default wallet and Income jar`,
     async () => {
@@ -83,7 +79,7 @@ async function person(name: string): Promise<Person> {
       }),
     { timeoutMs: 20_000 },
   );
-  return { client, userId: userIdOf(res.data!.register.accessToken), walletId };
+  return { client, userId: userIdOf(accessToken), walletId };
 }
 
 async function deposit(p: Person, amount: string) {

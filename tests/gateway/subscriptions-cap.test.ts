@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
-import { createClient, createLiveClient, type LiveClient, RegisterDocument } from '@walletgraph/sdk';
+import { createLiveClient, type LiveClient } from '@walletgraph/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BareGateway, startBareGateway } from '../support/gateway.ts';
 import { startIdentity, type TestIdentity } from '../support/identity.ts';
 import { watch } from '../support/live.ts';
+import { register } from '../support/money.ts';
 
 /**
  * The per-user subscription cap at its edge, against the real gateway and identity (no other
@@ -28,17 +28,8 @@ afterAll(async () => {
   await identity?.[Symbol.asyncDispose]();
 }, 60_000);
 
-async function register(): Promise<string> {
-  const res = await createClient({ url: gateway.url }).request(RegisterDocument, {
-    input: {
-      email: `cap.${randomBytes(4).toString('hex')}@example.com`,
-      password: 'correct horse battery staple 42',
-      displayName: 'Cap',
-      currency: 'EUR',
-    },
-  });
-  expect(res.errors).toBeUndefined();
-  return res.data!.register.accessToken;
+async function registered(): Promise<string> {
+  return (await register(gateway.url, 'cap')).accessToken;
 }
 
 const goal = { query: 'subscription { goalAchieved { achievedAt } }' };
@@ -56,7 +47,7 @@ describe('the per-user subscription cap', () => {
   it('lets a client at the cap complete a subscription and start another at once, every time', async () => {
     const live: LiveClient = createLiveClient({
       url: gateway.url,
-      token: await register(),
+      token: await registered(),
       options: { retryAttempts: 0 },
     });
     try {
@@ -84,7 +75,7 @@ describe('the per-user subscription cap', () => {
     await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
     try {
       const send = (message: object) => socket.send(JSON.stringify(message));
-      send({ type: 'connection_init', payload: { authorization: `Bearer ${await register()}` } });
+      send({ type: 'connection_init', payload: { authorization: `Bearer ${await registered()}` } });
       await until(() => received.some((m) => m.type === 'connection_ack'));
       send({ id: 'a', type: 'subscribe', payload: goal });
       send({ id: 'b', type: 'subscribe', payload: goal });

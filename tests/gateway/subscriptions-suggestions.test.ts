@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { createClient, createLiveClient, RegisterDocument } from '@walletgraph/sdk';
+import { createLiveClient } from '@walletgraph/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BareGateway, startBareGateway } from '../support/gateway.ts';
 import { startIdentity, type TestIdentity } from '../support/identity.ts';
 import { watch } from '../support/live.ts';
+import { register } from '../support/money.ts';
 
 /**
  * Field suggestions ("Did you mean …?") map a schema whose introspection is off. Over HTTP the
@@ -31,18 +31,10 @@ afterAll(async () => {
 }, 60_000);
 
 async function refusalOfTypo(gateway: BareGateway): Promise<string> {
-  const registered = await createClient({ url: gateway.url }).request(RegisterDocument, {
-    input: {
-      email: `typo.${randomBytes(4).toString('hex')}@example.com`,
-      password: 'correct horse battery staple 42',
-      displayName: 'Typo',
-      currency: 'EUR',
-    },
-  });
-  expect(registered.errors).toBeUndefined();
+  const { accessToken } = await register(gateway.url, 'typo');
   const live = createLiveClient({
     url: gateway.url,
-    token: registered.data!.register.accessToken,
+    token: accessToken,
     options: { retryAttempts: 0 },
   });
   try {

@@ -43,14 +43,22 @@ export function eurAmount(minor: bigint): string {
 
 export const eur = (minor: bigint) => ({ amount: eurAmount(minor), currency: 'EUR' });
 
-/** Registers someone and waits until every subgraph knows their default wallet. */
-export async function person(stack: TestStack, name: string): Promise<Person> {
+/**
+ * Registers a new user called `name` (with a fresh email, in EUR) at the gateway `url`: their
+ * email and what `register` answered. Nothing waits for their wallet (`person` does).
+ */
+export async function register(url: string, name: string) {
   const email = `${name}.${randomBytes(4).toString('hex')}@example.com`;
-  const res = await createClient({ url: stack.url }).request(RegisterDocument, {
+  const res = await createClient({ url }).request(RegisterDocument, {
     input: { email, password: 'correct horse battery staple 42', displayName: name, currency: 'EUR' },
   });
   expect(res.errors).toBeUndefined();
-  const token = res.data!.register.accessToken;
+  return { email, ...res.data!.register };
+}
+
+/** Registers someone and waits until every subgraph knows their default wallet. */
+export async function person(stack: TestStack, name: string): Promise<Person> {
+  const { email, accessToken: token } = await register(stack.url, name);
   const client = createClient({ url: stack.url, token });
   const walletId = await waitFor(
     `${name}'s default wallet, Income jar and balance`,
