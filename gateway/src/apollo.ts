@@ -5,11 +5,13 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createErrorFormatter } from '@walletgraph/platform/graphql/format-error';
+import { singlePasswordField } from '@walletgraph/platform/graphql/root-fields';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayContext } from './context.ts';
 import { createArmor } from './plugins/armor.ts';
 import { rejectSubscriptionsOverHttp } from './plugins/reject-http-subscriptions.ts';
+import { retryAfterFromSubgraphs } from './plugins/retry-after.ts';
 
 export interface GatewayApolloOptions {
   /** What executes operations: the supergraph gateway, or (tests) a plain schema. */
@@ -18,13 +20,14 @@ export interface GatewayApolloOptions {
   logger: Logger;
   /** The HTTP server to drain on stop, when there is one. */
   httpServer?: Server;
-  /** Sign-in throttling per client address (limits/login-throttle.ts); none when omitted. */
-  loginThrottle?: ApolloServerPlugin<GatewayContext>;
+  /** Per-address throttles of costly mutations (limits/attempt-throttle.ts); none when omitted. */
+  attemptThrottles?: ApolloServerPlugin<GatewayContext>[];
 }
 
 /**
  * The gateway's Apollo Server: the platform's error formatter, graphql-armor limits, HTTP
- * subscriptions refused up front, sign-in throttled per client address, and the Sandbox landing page with introspection outside
+ * subscriptions refused up front, one password-hashing field per request, sign-in and
+ * registration throttled per client address, Retry-After on subgraphs' refusals, and the Sandbox landing page with introspection outside
  * production only. CSRF prevention keeps Apollo's default (on): browsers must send JSON or a
  * preflight header, so a form post from another site cannot run a mutation with cookies.
  */
@@ -34,7 +37,8 @@ export function createGatewayApollo(options: GatewayApolloOptions): ApolloServer
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
     rejectSubscriptionsOverHttp(),
     ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
-    ...(options.loginThrottle ? [options.loginThrottle] : []),
+    ...(options.attemptThrottles ?? []),
+    retryAfterFromSubgraphs(),
     isProduction
       ? ApolloServerPluginLandingPageDisabled()
       : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -45,7 +49,7 @@ export function createGatewayApollo(options: GatewayApolloOptions): ApolloServer
     // Shutdown is ours (platform/src/shutdown.ts): Apollo's own handler re-raises the signal.
     stopOnTerminationSignals: false,
     plugins,
-    validationRules: armor.validationRules,
+    validationRules: [...armor.validationRules, singlePasswordField],
     parseOptions: armor.parseOptions,
     allowBatchedHttpRequests: false,
     introspection: !isProduction,

@@ -1,5 +1,7 @@
 import type { Viewer } from '@walletgraph/platform/auth/verifier';
 import { CORRELATION_HEADER, type Logger } from '@walletgraph/platform/logger';
+import { CLIENT_ADDRESS_HEADER } from '@walletgraph/platform/subgraph';
+import { addressSubject } from './limits/client-address.ts';
 
 /** What the gateway knows about one client request; the data sources read it to call subgraphs. */
 export interface GatewayContext {
@@ -11,8 +13,8 @@ export interface GatewayContext {
   logger: Logger;
   /**
    * The only headers passed on to subgraphs: the caller's own bearer token (each subgraph
-   * verifies it again, ARCHITECTURE.md §9) and the correlation id. Nothing a client sends
-   * can reach a subgraph as a claimed user id.
+   * verifies it again, ARCHITECTURE.md §9), the correlation id and the client's address as the
+   * gateway determined it. Nothing a client sends can reach a subgraph as a claimed user id.
    */
   forwardedHeaders: Readonly<Record<string, string>>;
 }
@@ -31,6 +33,9 @@ export function buildGatewayContext(options: {
   const forwardedHeaders: Record<string, string> = { [CORRELATION_HEADER]: correlationId };
   // Forward the token only once it verified: subgraphs then see exactly what the gateway saw.
   if (viewer) forwardedHeaders.authorization = `Bearer ${viewer.token}`;
+  // Identity throttles sign-in per (account, address) and remembers the addresses an account
+  // signs in from; it sees only the gateway's own address otherwise.
+  forwardedHeaders[CLIENT_ADDRESS_HEADER] = addressSubject(options.clientAddress);
   return {
     viewer,
     clientAddress: options.clientAddress,

@@ -13,8 +13,8 @@ import { buildGatewayContext } from './context.ts';
 import { assignCorrelationId, runInTrace } from './correlation.ts';
 import type { Gateway } from './gateway.ts';
 import { graphqlHttpErrors } from './http-errors.ts';
+import { createAttemptThrottle, registrationAttempts, signInAttempts } from './limits/attempt-throttle.ts';
 import { addressSubject, assignClientAddress, clientAddressOf } from './limits/client-address.ts';
-import { createLoginThrottle } from './limits/login-throttle.ts';
 import { createMemoryCounterStore } from './limits/memory-store.ts';
 import { rateLimit } from './limits/rate-limit.ts';
 import { createRedisCounterStore } from './limits/redis-store.ts';
@@ -69,11 +69,20 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
     isProduction: config.isProduction,
     logger,
     httpServer: server,
-    loginThrottle: createLoginThrottle({
-      store,
-      limit: config.LOGIN_FAILURES_PER_ADDRESS,
-      windowMs: config.LOGIN_FAILURE_WINDOW_MS,
-    }),
+    attemptThrottles: [
+      createAttemptThrottle({
+        store,
+        attempt: signInAttempts,
+        limit: config.LOGIN_FAILURES_PER_ADDRESS,
+        windowMs: config.LOGIN_FAILURE_WINDOW_MS,
+      }),
+      createAttemptThrottle({
+        store,
+        attempt: registrationAttempts,
+        limit: config.REGISTRATIONS_PER_ADDRESS,
+        windowMs: config.REGISTRATION_WINDOW_MS,
+      }),
+    ],
   });
   await apollo.start();
 

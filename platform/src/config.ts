@@ -84,6 +84,14 @@ const schema = z.object({
   LOGIN_FAILURES_PER_ADDRESS: positiveInt.default(50),
   LOGIN_FAILURE_WINDOW_MS: positiveInt.default(15 * 60_000),
   /**
+   * Identity's last-resort ceiling: failed sign-ins on one account per 15 minutes, from all
+   * addresses together, before new addresses are refused (known ones never are).
+   */
+  LOGIN_FAILURES_PER_ACCOUNT: positiveInt.default(100),
+  /** `register` attempts from one client address per REGISTRATION_WINDOW_MS before it is refused (RATE_LIMITED). */
+  REGISTRATIONS_PER_ADDRESS: positiveInt.default(20),
+  REGISTRATION_WINDOW_MS: positiveInt.default(60 * 60_000),
+  /**
    * Reverse proxies in front of the gateway that append to X-Forwarded-For. 0 (the default)
    * ignores the header: the client address is the socket's peer, so no client can choose its own.
    */

@@ -76,6 +76,7 @@ export async function serveSubgraph(
   const server = createServer(app);
   const apollo = new ApolloServer({
     schema: service.schema,
+    validationRules: [...service.validationRules],
     // Shutdown is ours (platform/src/shutdown.ts): Apollo's own handler would re-raise the
     // signal after stopping and kill the process before the relay and consumers have stopped.
     stopOnTerminationSignals: false,

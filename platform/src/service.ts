@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { Router } from 'express';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { viewerFromAuthorization } from './auth/verifier.ts';
 import { databaseUrl } from './config.ts';
 import { createConsumer } from './consumer.ts';
@@ -9,7 +9,7 @@ import { type DatabaseHandle, openDatabase, type Schema } from './db/database.ts
 import { CORRELATION_HEADER, correlationIdFrom } from './logger.ts';
 import { createOutboxRelay } from './outbox/relay.ts';
 import type { Runtime } from './runtime.ts';
-import type { RequestContext, SubgraphDefinition } from './subgraph.ts';
+import { CLIENT_ADDRESS_HEADER, type RequestContext, type SubgraphDefinition } from './subgraph.ts';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -17,6 +17,8 @@ type Headers = Record<string, string | string[] | undefined>;
 export interface SubgraphService<S extends Schema = Schema, Svc = unknown> {
   readonly name: string;
   readonly schema: GraphQLSchema;
+  /** Validation rules beyond graphql-js's own (SubgraphDefinition.validationRules). */
+  readonly validationRules: readonly ValidationRule[];
   readonly db: DatabaseHandle<S>;
   readonly services: Svc;
   /** Builds a request's context from its headers: verifies the bearer token (never trusts a user id header). */
@@ -116,15 +118,18 @@ export async function startSubgraph<S extends Schema, Svc>(
   return {
     name: def.name,
     schema,
+    validationRules: def.validationRules ?? [],
     db,
     services,
     async contextFor(headers) {
       const correlationId = correlationIdFrom(headers[CORRELATION_HEADER]);
       const viewer = await viewerFromAuthorization(runtime.verifier, headers.authorization);
+      const clientAddress = headers[CLIENT_ADDRESS_HEADER];
       return {
         db: db.db,
         viewer,
         correlationId,
+        ...(typeof clientAddress === 'string' && clientAddress ? { clientAddress } : {}),
         logger: logger.child({ correlationId }),
         services,
       };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import type { Router } from 'express';
-import { type DocumentNode, parse } from 'graphql';
+import { type DocumentNode, parse, type ValidationRule } from 'graphql';
 import type { Viewer } from './auth/verifier.ts';
 import type { Config, SubgraphName } from './config.ts';
 import type { ConsumerOptions } from './consumer.ts';
@@ -18,8 +18,18 @@ export interface RequestContext<S extends Schema = Schema, Svc = unknown> {
   viewer: Viewer | null;
   logger: Logger;
   correlationId: string;
+  /**
+   * The client's address as the gateway saw it (its IPv6 /64 for IPv6), from
+   * CLIENT_ADDRESS_HEADER; absent when no gateway stands in front (a direct call, a test).
+   * Only ever a throttling key, never an authorization: whoever reaches a subgraph's port
+   * directly can send any value, and gains at most a throttle key of their choosing.
+   */
+  clientAddress?: string;
   services: Svc;
 }
+
+/** The header the gateway passes a client's address to subgraphs in. */
+export const CLIENT_ADDRESS_HEADER = 'x-walletgraph-client-address';
 
 /** The caller, or UNAUTHENTICATED. */
 export function requireViewer(ctx: { viewer: Viewer | null }): Viewer {
@@ -76,6 +86,8 @@ export interface SubgraphDefinition<S extends Schema = Schema, Svc = unknown> {
   services?: (deps: ServiceDeps<S>) => Promise<Svc> | Svc;
   /** Extra HTTP routes beside /graphql (e.g. identity's JWKS). */
   routes?: (router: Router, services: Svc) => void;
+  /** Validation rules beyond graphql-js's own that the subgraph's HTTP endpoint applies. */
+  validationRules?: readonly ValidationRule[];
   /** Called on shutdown after consumers stop, before the database closes. */
   stopServices?: (services: Svc) => Promise<void>;
 }
@@ -93,6 +105,7 @@ export interface SubgraphSpec<S extends Schema, Svc> {
   retiredConsumers?: readonly string[];
   services?: (deps: ServiceDeps<S>) => Promise<Svc> | Svc;
   routes?: (router: Router, services: Svc) => void;
+  validationRules?: readonly ValidationRule[];
   stopServices?: (services: Svc) => Promise<void>;
 }
 

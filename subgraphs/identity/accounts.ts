@@ -8,7 +8,7 @@ import { assertStrongPassword } from './domain/password-policy.ts';
 import { parseDisplayName, parseRegistration, type RegisterInput } from './domain/registration.ts';
 import { type UserView, viewUser } from './domain/user-view.ts';
 import { userRegisteredEvent, userUpdatedEvent } from './events.ts';
-import { beginLoginAttempt } from './login-throttle.ts';
+import { beginPasswordChangeAttempt, rememberAddress } from './login-throttle.ts';
 import type { IdentityContext } from './services.ts';
 import { type AuthSession, invalidCredentials, openSession, revokeAllSessions } from './sessions.ts';
 
@@ -46,6 +46,8 @@ export async function register(ctx: IdentityContext, input: RegisterInput): Prom
         })
         .returning();
       await tx.insert(credentials).values({ userId: user!.id, passwordHash, updatedAt: now });
+      // Registering is signing in: the owner's own address is known from the start.
+      await rememberAddress(tx, user!.id, ctx.clientAddress, now);
       await enqueue(
         tx,
         userRegisteredEvent(user!, registration.currency, { correlationId: ctx.correlationId }),
@@ -86,8 +88,9 @@ export async function updateProfile(
 }
 
 /**
- * Changes the signed-in user's password after checking the current one (throttled like a
- * sign-in, since a stolen access token must not become a password oracle). Every refresh token
+ * Changes the signed-in user's password after checking the current one, throttled on its own
+ * counter (a stolen access token must not become a password oracle, and sign-in guesses by
+ * others must not block a password change). Every refresh token
  * of the user is revoked and a new session returned: other devices must sign in again.
  */
 export async function changePassword(
@@ -108,12 +111,18 @@ export async function changePassword(
     displayName: user.displayName,
   });
   const now = svc.clock.now();
-  const attempt = await beginLoginAttempt(ctx.db, user.email, svc.accountThrottle, now);
-  if (!(await svc.passwords.verify(input.currentPassword, found.passwordHash))) {
-    await attempt.failed();
-    throw invalidCredentials({ field: 'input.currentPassword' });
+  const attempt = await beginPasswordChangeAttempt(ctx.db, user.id, svc.throttles.passwordChange, now);
+  let passwordHash: string;
+  try {
+    if (!(await svc.passwords.verify(input.currentPassword, found.passwordHash))) {
+      await attempt.failed();
+      throw invalidCredentials({ field: 'input.currentPassword' });
+    }
+    passwordHash = await svc.passwords.hash(input.newPassword);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'RATE_LIMITED') await attempt.abandoned();
+    throw error;
   }
-  const passwordHash = await svc.passwords.hash(input.newPassword);
   await attempt.succeeded();
   return ctx.db.transaction(async (tx) => {
     await tx.update(credentials).set({ passwordHash, updatedAt: now }).where(eq(credentials.userId, user.id));

@@ -1,82 +1,248 @@
 import { DomainError } from '@walletgraph/platform/errors';
-import { and, desc, eq, gt, lte, sql } from 'drizzle-orm';
-import { loginFailures } from './db/schema.ts';
-import { decideThrottle, type ThrottlePolicy, windowStart } from './domain/throttle.ts';
+import { and, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { loginFailures, refreshTokens, signInAddresses, users } from './db/schema.ts';
+import {
+  decideDelay,
+  decideThrottle,
+  KNOWN_ADDRESS_DAYS,
+  type SignInThrottles,
+  type ThrottleDecision,
+  windowStart,
+} from './domain/throttle.ts';
 import type { IdentityExecutor } from './services.ts';
 
 /**
- * Sign-in throttling per account, a sliding window over `login_failures` kept in the database so
- * every replica counts the same failures. The key is the normalised email tried, whether or not
- * an account has it, so a throttled answer says nothing about which emails are registered.
+ * Password-attempt throttling, sliding windows over `login_failures` kept in the database so
+ * every replica counts the same attempts (domain/throttle.ts has the policies). Sign-in is keyed
+ * by the normalised email tried, whether or not an account has it, so a throttled answer says
+ * nothing about which emails are registered.
  *
- * An attempt takes its slot in the window before the password is checked (`beginLoginAttempt`),
- * under a per-key advisory lock: concurrent attempts are counted like sequential ones, so a burst
- * of parallel guesses gets exactly as many password checks as the limit allows, never more.
+ * An attempt takes its place in its windows before the password is checked, under a per-email
+ * advisory lock: concurrent attempts are counted like sequential ones, so a burst of parallel
+ * guesses gets exactly as many password checks as the throttles allow, never more.
  */
 
-/** One sign-in attempt that holds a slot in its account's window until it is settled. */
-export interface LoginAttempt {
-  /** The password was wrong: the slot stays, as the failure it is; failures out of the window are forgotten. */
+/** One password attempt that holds its places in the windows until it is settled. */
+export interface PasswordAttempt {
+  /** The password was wrong: the places stay, as the failures they are. */
   failed(): Promise<void>;
-  /** The password was right: the account's failures are forgotten (OWASP: lockout counters reset on success). */
+  /** The password was right: this attempt's places are given back, and the address's failures on the account forgotten. */
   succeeded(): Promise<void>;
+  /** The password was never checked (the hashing pool was full): the places are given back. */
+  abandoned(): Promise<void>;
 }
 
-/**
- * Counts this attempt against the account's limit before any password work: TOO_MANY_ATTEMPTS
- * when the window is full (failures and attempts still in flight alike), otherwise the attempt
- * is recorded as a failure until `succeeded()` says otherwise.
- */
-export async function beginLoginAttempt(
-  db: IdentityExecutor,
-  email: string,
-  policy: ThrottlePolicy,
-  now: Date,
-): Promise<LoginAttempt> {
-  const decision = await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`walletgraph:login-throttle:${email}`}))`);
-    const rows = await tx
-      .select({ failedAt: loginFailures.failedAt })
-      .from(loginFailures)
-      .where(
-        and(
-          eq(loginFailures.scope, 'account'),
-          eq(loginFailures.key, email),
-          gt(loginFailures.failedAt, windowStart(policy, now)),
-        ),
-      )
-      .orderBy(desc(loginFailures.failedAt))
-      .limit(policy.limit);
-    // A concurrent attempt that read the clock a moment after this one still counts, as of now.
-    const failures = rows.map((r) => (r.failedAt.getTime() > now.getTime() ? now : r.failedAt));
-    const decision = decideThrottle(failures, policy, now);
-    if (decision.kind === 'allow') {
-      await tx.insert(loginFailures).values({ scope: 'account', key: email, failedAt: now });
-    }
-    return decision;
+/** A sign-in attempt that may go ahead; `refusal` set means only a correct password may. */
+export interface SignInAttempt extends PasswordAttempt {
+  /**
+   * The throttles are full but the address has signed in to this account before: the password
+   * is checked all the same, a correct one lets the owner in, a wrong one is refused with this.
+   */
+  refusal: DomainError | null;
+}
+
+const tooManyAttempts = (retryAfterSeconds: number) =>
+  new DomainError('TOO_MANY_ATTEMPTS', 'too many failed sign-in attempts; try again later', {
+    retryAfterSeconds,
   });
-  if (decision.kind === 'block') {
-    throw new DomainError('TOO_MANY_ATTEMPTS', 'too many failed sign-in attempts; try again later', {
-      retryAfterSeconds: decision.retryAfterSeconds,
-    });
-  }
+
+/** The throttle key of one account at one client address; no email holds a space. */
+const pairKey = (email: string, address: string) => `${email} ${address}`;
+
+/** The address key of attempts that came with no client address (not through the gateway). */
+const NO_ADDRESS = '-';
+
+function strictest(decisions: ThrottleDecision[]): ThrottleDecision {
+  const blocks = decisions.flatMap((d) => (d.kind === 'block' ? [d.retryAfterSeconds] : []));
+  return blocks.length === 0 ? { kind: 'allow' } : { kind: 'block', retryAfterSeconds: Math.max(...blocks) };
+}
+
+/** Newest failure times of one key, at most `limit`, clamped to `now` (a concurrent attempt that read the clock a moment later still counts as of now). */
+async function failureTimes(
+  tx: IdentityExecutor,
+  scope: 'account' | 'pair' | 'password-change',
+  key: string,
+  since: Date,
+  limit: number,
+  now: Date,
+): Promise<Date[]> {
+  const rows = await tx
+    .select({ failedAt: loginFailures.failedAt })
+    .from(loginFailures)
+    .where(and(eq(loginFailures.scope, scope), eq(loginFailures.key, key), gt(loginFailures.failedAt, since)))
+    .orderBy(desc(loginFailures.failedAt))
+    .limit(limit);
+  return rows.map((r) => (r.failedAt.getTime() > now.getTime() ? now : r.failedAt));
+}
+
+async function lockKey(tx: IdentityExecutor, key: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`walletgraph:password-attempts:${key}`}))`);
+}
+
+function heldAttempt(db: IdentityExecutor, ids: bigint[], onSuccess: () => Promise<void>): PasswordAttempt {
+  const release = async () => {
+    if (ids.length > 0) await db.delete(loginFailures).where(inArray(loginFailures.id, ids));
+  };
   return {
-    async failed() {
-      await db
-        .delete(loginFailures)
-        .where(
-          and(
-            eq(loginFailures.scope, 'account'),
-            eq(loginFailures.key, email),
-            lte(loginFailures.failedAt, windowStart(policy, now)),
-          ),
-        );
+    // The rows written when the attempt began are the failures; the prune job forgets them.
+    async failed() {},
+    async succeeded() {
+      await release();
+      await onSuccess();
     },
-    succeeded: () => clearLoginFailures(db, email),
+    abandoned: release,
   };
 }
 
-/** Forgets every failure of a key. */
-export async function clearLoginFailures(db: IdentityExecutor, email: string): Promise<void> {
-  await db.delete(loginFailures).where(and(eq(loginFailures.scope, 'account'), eq(loginFailures.key, email)));
+/**
+ * Begins a sign-in attempt for `email` from `address` (undefined: not through the gateway):
+ * TOO_MANY_ATTEMPTS when the (account, address) delays or the account's ceiling say so, unless
+ * the address has signed in to this account before (then `refusal` says what a wrong password
+ * answers). Otherwise the attempt counts as a failure of both until settled.
+ */
+export async function beginSignInAttempt(
+  db: IdentityExecutor,
+  request: { email: string; address: string | undefined },
+  throttles: Pick<SignInThrottles, 'pair' | 'account'>,
+  now: Date,
+): Promise<SignInAttempt> {
+  const { email } = request;
+  const address = request.address ?? NO_ADDRESS;
+  const pair = pairKey(email, address);
+  const { decision, known, ids } = await db.transaction(async (tx) => {
+    await lockKey(tx, email);
+    const [pairFailures, accountFailures, known] = await Promise.all([
+      // Enough to reach the delay's cap; older ones cannot change the answer.
+      failureTimes(tx, 'pair', pair, windowStart(throttles.pair, now), throttles.pair.freeFailures + 32, now),
+      failureTimes(tx, 'account', email, windowStart(throttles.account, now), throttles.account.limit, now),
+      request.address === undefined ? false : isKnownAddress(tx, email, request.address, now),
+    ]);
+    const decision = strictest([
+      decideDelay(pairFailures, throttles.pair, now),
+      decideThrottle(accountFailures, throttles.account, now),
+    ]);
+    if (decision.kind === 'block' && !known) return { decision, known, ids: [] };
+    const rows = await tx
+      .insert(loginFailures)
+      .values([
+        { scope: 'pair', key: pair, failedAt: now },
+        { scope: 'account', key: email, failedAt: now },
+      ])
+      .returning({ id: loginFailures.id });
+    return { decision, known, ids: rows.map((r) => r.id) };
+  });
+  if (decision.kind === 'block' && !known) throw tooManyAttempts(decision.retryAfterSeconds);
+  const attempt = heldAttempt(db, ids, () => clearPairFailures(db, pair));
+  return {
+    ...attempt,
+    refusal: decision.kind === 'block' ? tooManyAttempts(decision.retryAfterSeconds) : null,
+  };
+}
+
+async function clearPairFailures(db: IdentityExecutor, pair: string): Promise<void> {
+  await db.delete(loginFailures).where(and(eq(loginFailures.scope, 'pair'), eq(loginFailures.key, pair)));
+}
+
+async function isKnownAddress(
+  tx: IdentityExecutor,
+  email: string,
+  address: string,
+  now: Date,
+): Promise<boolean> {
+  const [row] = await tx
+    .select({ userId: signInAddresses.userId })
+    .from(signInAddresses)
+    .innerJoin(users, eq(users.id, signInAddresses.userId))
+    .where(
+      and(
+        eq(users.email, email),
+        eq(signInAddresses.address, address),
+        gt(signInAddresses.lastSignedInAt, knownSince(now)),
+      ),
+    );
+  return row !== undefined;
+}
+
+/** Sign-ins before this no longer make an address known. */
+export function knownSince(now: Date): Date {
+  return new Date(now.getTime() - KNOWN_ADDRESS_DAYS * 24 * 3600 * 1000);
+}
+
+/** Remembers that `userId` signed in (or registered) from `address`; nothing without an address. */
+export async function rememberAddress(
+  db: IdentityExecutor,
+  userId: string,
+  address: string | undefined,
+  now: Date,
+): Promise<void> {
+  if (address === undefined) return;
+  await db
+    .insert(signInAddresses)
+    .values({ userId, address, lastSignedInAt: now })
+    .onConflictDoUpdate({
+      target: [signInAddresses.userId, signInAddresses.address],
+      set: { lastSignedInAt: now },
+    });
+}
+
+/**
+ * Begins a `changePassword` check for a signed-in user, on its own counter (`passwordChange`):
+ * TOO_MANY_ATTEMPTS when full, otherwise counted as a failure until settled.
+ */
+export async function beginPasswordChangeAttempt(
+  db: IdentityExecutor,
+  userId: string,
+  policy: SignInThrottles['passwordChange'],
+  now: Date,
+): Promise<PasswordAttempt> {
+  const outcome = await db.transaction(async (tx) => {
+    await lockKey(tx, userId);
+    const failures = await failureTimes(
+      tx,
+      'password-change',
+      userId,
+      windowStart(policy, now),
+      policy.limit,
+      now,
+    );
+    const decision = decideThrottle(failures, policy, now);
+    if (decision.kind === 'block') return decision;
+    const [row] = await tx
+      .insert(loginFailures)
+      .values({ scope: 'password-change', key: userId, failedAt: now })
+      .returning({ id: loginFailures.id });
+    return { kind: 'allow' as const, id: row!.id };
+  });
+  if (outcome.kind === 'block') throw tooManyAttempts(outcome.retryAfterSeconds);
+  return heldAttempt(db, [outcome.id], async () => {});
+}
+
+/**
+ * Forgets what no throttle reads any more: attempts older than the longest window, addresses
+ * not signed in from for KNOWN_ADDRESS_DAYS, refresh tokens past their expiry (an expired token
+ * is refused whether or not its row exists). Returns the rows deleted per table.
+ */
+export async function pruneSignInRecords(
+  db: IdentityExecutor,
+  throttles: SignInThrottles,
+  now: Date,
+): Promise<{ loginFailures: number; signInAddresses: number; refreshTokens: number }> {
+  const longest = Math.max(
+    throttles.pair.windowSeconds,
+    throttles.account.windowSeconds,
+    throttles.passwordChange.windowSeconds,
+  );
+  const failures = await db
+    .delete(loginFailures)
+    .where(lte(loginFailures.failedAt, windowStart({ windowSeconds: longest }, now)))
+    .returning({ id: loginFailures.id });
+  const addresses = await db
+    .delete(signInAddresses)
+    .where(lte(signInAddresses.lastSignedInAt, knownSince(now)))
+    .returning({ userId: signInAddresses.userId });
+  const tokens = await db
+    .delete(refreshTokens)
+    .where(lte(refreshTokens.expiresAt, now))
+    .returning({ id: refreshTokens.id });
+  return { loginFailures: failures.length, signInAddresses: addresses.length, refreshTokens: tokens.length };
 }

@@ -1,3 +1,4 @@
+import { DomainError } from '@walletgraph/platform/errors';
 import { describe, expect, it } from 'vitest';
 import { createPasswordHasher, owaspScrypt, parseHash, type ScryptParams } from './passwords.ts';
 
@@ -59,5 +60,23 @@ describe('password hashing', () => {
   it('spends a full verification on the dummy hash and never matches', async () => {
     const hasher = await createPasswordHasher(fast);
     expect(await hasher.verifyDummy('any password at all')).toBe(false);
+  });
+
+  it('hashes at most `concurrency` at once, queues `queue` more, and refuses the rest with RATE_LIMITED', async () => {
+    const hasher = await createPasswordHasher(fast, { concurrency: 2, queue: 3 });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 9 }, (_, i) => hasher.hash(`burst password ${i}`)),
+    );
+    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(5);
+    expect(refused).toHaveLength(4);
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(DomainError);
+      expect(error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 1 } });
+    }
+    // Refusals leave nothing behind: the pool serves the next burst in full.
+    await expect(
+      Promise.all([hasher.hash('after one'), hasher.verifyDummy('after two')]),
+    ).resolves.toBeDefined();
   });
 });

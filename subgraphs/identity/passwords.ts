@@ -1,4 +1,6 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import { DomainError } from '@walletgraph/platform/errors';
+import { BulkheadPolicy, isBulkheadRejectedError } from 'cockatiel';
 
 /** scrypt cost parameters and sizes, all recorded in each encoded hash. */
 export interface ScryptParams {
@@ -17,7 +19,28 @@ export const owaspScrypt: ScryptParams = { N: 2 ** 17, r: 8, p: 1, keyLength: 64
 // gigabytes or spin for minutes.
 const limits = { maxN: 2 ** 20, maxR: 32, maxP: 16, maxKeyLength: 128 };
 
+/**
+ * How many hashes one process computes at once, and how many more may wait: each takes 128 MiB
+ * and a few hundred milliseconds of a libuv thread (4 by default), so without a bound a burst
+ * of sign-ins queues without end behind the thread pool and holds its memory. Past the queue a
+ * request is refused at once with RATE_LIMITED and a Retry-After, before any work.
+ */
+export interface HashingPool {
+  concurrency: number;
+  queue: number;
+}
+
+/** Matches libuv's default thread pool; a waiting list of four rounds. */
+export const defaultHashingPool: HashingPool = { concurrency: 4, queue: 16 };
+
+/** A client-safe refusal when the pool and its queue are full: one hash's time is a fair wait. */
+const hashingBusy = () =>
+  new DomainError('RATE_LIMITED', 'too many password checks in progress; try again in a moment', {
+    retryAfterSeconds: 1,
+  });
+
 export interface PasswordHasher {
+  // Every method that hashes runs in the bounded pool and throws RATE_LIMITED when it is full.
   /** Hashes a password into `scrypt$N$r$p$<salt>$<hash>` (base64url salt and hash). */
   hash(password: string): Promise<string>;
   /** Whether the password matches the encoded hash; false for a malformed hash. */
@@ -87,16 +110,30 @@ export function parseHash(encoded: string): ParsedHash | null {
  * Creates the password hasher. Precomputes the dummy hash `verifyDummy` checks against, with
  * the same parameters as real hashes, so both paths cost the same.
  */
-export async function createPasswordHasher(params: ScryptParams = owaspScrypt): Promise<PasswordHasher> {
+export async function createPasswordHasher(
+  params: ScryptParams = owaspScrypt,
+  pool: HashingPool = defaultHashingPool,
+): Promise<PasswordHasher> {
+  const bulkhead = new BulkheadPolicy(pool.concurrency, pool.queue);
+  /** `derive` in the pool: RATE_LIMITED (a DomainError) when it is full. */
+  async function pooled(password: string, salt: Buffer, hashParams: ScryptParams): Promise<Buffer> {
+    try {
+      return await bulkhead.execute(() => derive(password, salt, hashParams));
+    } catch (error) {
+      if (isBulkheadRejectedError(error)) throw hashingBusy();
+      throw error;
+    }
+  }
+
   async function hash(password: string): Promise<string> {
     const salt = randomBytes(params.saltLength);
-    return encode(params, salt, await derive(password, salt, params));
+    return encode(params, salt, await pooled(password, salt, params));
   }
 
   async function verify(password: string, encoded: string): Promise<boolean> {
     const parsed = parseHash(encoded);
     if (!parsed) return false;
-    const candidate = await derive(password, parsed.salt, parsed.params);
+    const candidate = await pooled(password, parsed.salt, parsed.params);
     return timingSafeEqual(candidate, parsed.hash);
   }
 

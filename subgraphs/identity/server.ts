@@ -1,3 +1,4 @@
+import { singlePasswordField } from '@walletgraph/platform/graphql/root-fields';
 import { defineSubgraph } from '@walletgraph/platform/subgraph';
 import * as schema from './db/schema.ts';
 import { resolvers } from './resolvers.ts';
@@ -21,6 +22,8 @@ export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>(
   dir: import.meta.dirname,
   resolvers,
   dbSchema: schema,
+  // At its own port too: a request reaching identity directly hashes at most one password.
+  validationRules: [singlePasswordField],
   services: ({ config, db, logger }) => createIdentityServices({ config, db: db.db, logger }),
   routes(router, services) {
     router.get('/.well-known/jwks.json', (_req, res) => {
@@ -28,6 +31,6 @@ export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>(
     });
   },
   async stopServices(services) {
-    services.keys.stop();
+    services.stop();
   },
 });

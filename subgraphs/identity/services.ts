@@ -5,8 +5,14 @@ import type { Database, Executor } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
-import { accountThrottle, type ThrottlePolicy } from './domain/throttle.ts';
-import { createPasswordHasher, type PasswordHasher, type ScryptParams } from './passwords.ts';
+import { type SignInThrottles, signInThrottles } from './domain/throttle.ts';
+import { pruneSignInRecords } from './login-throttle.ts';
+import {
+  createPasswordHasher,
+  type HashingPool,
+  type PasswordHasher,
+  type ScryptParams,
+} from './passwords.ts';
 import { createSigningKeyStore, type SigningKeyStore } from './signing-keys.ts';
 import type { AccessTokenSettings } from './tokens.ts';
 
@@ -23,8 +29,10 @@ export interface IdentityServices {
   passwords: PasswordHasher;
   accessTokens: AccessTokenSettings;
   refreshTokenTtlSeconds: number;
-  /** Failed sign-ins allowed per account. */
-  accountThrottle: ThrottlePolicy;
+  /** How password attempts are throttled (domain/throttle.ts). */
+  throttles: SignInThrottles;
+  /** Stops the background jobs (the prune of old sign-in records). */
+  stop(): void;
 }
 
 /** What every identity resolver receives. */
@@ -33,7 +41,11 @@ export type IdentityContext = RequestContext<IdentitySchema, IdentityServices>;
 export interface IdentityServicesDeps {
   config: Pick<
     Config,
-    'JWT_ISSUER' | 'JWT_AUDIENCE' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_SECONDS'
+    | 'JWT_ISSUER'
+    | 'JWT_AUDIENCE'
+    | 'ACCESS_TOKEN_TTL_SECONDS'
+    | 'REFRESH_TOKEN_TTL_SECONDS'
+    | 'LOGIN_FAILURES_PER_ACCOUNT'
   >;
   db: IdentityDatabase;
   logger: Logger;
@@ -45,8 +57,12 @@ export interface IdentityServicesOptions {
   clock?: Clock;
   /** Default OWASP parameters (passwords.ts). */
   scrypt?: ScryptParams;
-  /** Default 5 failures per 15 minutes. */
-  accountThrottle?: ThrottlePolicy;
+  /** Default `signInThrottles`, with the account ceiling from LOGIN_FAILURES_PER_ACCOUNT. */
+  throttles?: SignInThrottles;
+  /** Default `defaultHashingPool` (passwords.ts). */
+  hashingPool?: HashingPool;
+  /** How often old attempts, addresses and refresh tokens are deleted; default 5 minutes. */
+  pruneIntervalMs?: number;
   /** How often signing keys are reread; default 60 s. */
   keyReloadIntervalMs?: number;
 }
@@ -69,8 +85,22 @@ export async function createIdentityServices(
       accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
       ...(options.keyReloadIntervalMs ? { reloadIntervalMs: options.keyReloadIntervalMs } : {}),
     }),
-    createPasswordHasher(options.scrypt),
+    createPasswordHasher(options.scrypt, options.hashingPool),
   ]);
+  const throttles = options.throttles ?? {
+    ...signInThrottles,
+    account: { ...signInThrottles.account, limit: config.LOGIN_FAILURES_PER_ACCOUNT },
+  };
+  // Every replica prunes; the deletes are idempotent, and a lost round is caught up by the next.
+  const pruner = setInterval(
+    () => {
+      pruneSignInRecords(deps.db, throttles, clock.now()).catch((err: unknown) =>
+        deps.logger.warn({ err }, 'could not prune old sign-in records; trying again later'),
+      );
+    },
+    options.pruneIntervalMs ?? 5 * 60_000,
+  );
+  pruner.unref();
   return {
     clock,
     newId: uuidv7,
@@ -82,6 +112,10 @@ export async function createIdentityServices(
       ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     },
     refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-    accountThrottle: options.accountThrottle ?? accountThrottle,
+    throttles,
+    stop() {
+      clearInterval(pruner);
+      keys.stop();
+    },
   };
 }

@@ -5,7 +5,7 @@ import { credentials, refreshTokens, type UserRow, users } from './db/schema.ts'
 import { isValidEmail, normaliseEmail } from './domain/email.ts';
 import { decideRefresh } from './domain/refresh.ts';
 import { type UserView, viewUser } from './domain/user-view.ts';
-import { beginLoginAttempt } from './login-throttle.ts';
+import { beginSignInAttempt, rememberAddress } from './login-throttle.ts';
 import type { IdentityContext, IdentityExecutor, IdentityServices } from './services.ts';
 import { issueAccessToken, newRefreshToken, refreshTokenHash } from './tokens.ts';
 
@@ -62,8 +62,10 @@ export async function openSession(
 
 /**
  * Signs in with email and password. An unknown email and a wrong password answer the same
- * INVALID_CREDENTIALS after the same scrypt work; the attempt takes its place in the account's
- * throttle window first, so parallel guesses are limited like sequential ones.
+ * INVALID_CREDENTIALS after the same scrypt work; the attempt takes its place in the throttle
+ * windows first (login-throttle.ts), so parallel guesses are limited like sequential ones. A
+ * correct password from an address that has signed in to the account before is accepted even
+ * while the throttles are full: no one else's guesses lock the owner out.
  */
 export async function login(
   ctx: IdentityContext,
@@ -76,22 +78,29 @@ export async function login(
     await svc.passwords.verifyDummy(input.password);
     throw invalidCredentials();
   }
-  const attempt = await beginLoginAttempt(ctx.db, email, svc.accountThrottle, now);
+  const attempt = await beginSignInAttempt(ctx.db, { email, address: ctx.clientAddress }, svc.throttles, now);
   const [found] = await ctx.db
     .select({ user: users, passwordHash: credentials.passwordHash })
     .from(users)
     .innerJoin(credentials, eq(credentials.userId, users.id))
     .where(eq(users.email, email));
-  const matches = found
-    ? await svc.passwords.verify(input.password, found.passwordHash)
-    : await svc.passwords.verifyDummy(input.password);
+  let matches: boolean;
+  try {
+    matches = found
+      ? await svc.passwords.verify(input.password, found.passwordHash)
+      : await svc.passwords.verifyDummy(input.password);
+  } catch (error) {
+    await attempt.abandoned();
+    throw error;
+  }
   if (!found || !matches) {
     await attempt.failed();
-    throw invalidCredentials();
+    throw attempt.refusal ?? invalidCredentials();
   }
-  // Upgrade hashes made with older parameters while the password is at hand.
+  // Upgrade hashes made with older parameters while the password is at hand; a full pool only
+  // postpones the upgrade to a later sign-in.
   const rehashed = svc.passwords.needsRehash(found.passwordHash)
-    ? await svc.passwords.hash(input.password)
+    ? await svc.passwords.hash(input.password).catch(() => null)
     : null;
   await attempt.succeeded();
   return ctx.db.transaction(async (tx) => {
@@ -101,6 +110,7 @@ export async function login(
         .set({ passwordHash: rehashed, updatedAt: now })
         .where(eq(credentials.userId, found.user.id));
     }
+    await rememberAddress(tx, found.user.id, ctx.clientAddress, now);
     return (await openSession(tx, svc, found.user, now)).session;
   });
 }

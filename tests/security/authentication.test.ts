@@ -1,6 +1,7 @@
 import { armorLimits } from '@walletgraph/gateway/plugins/armor';
 import type { SubgraphName } from '@walletgraph/platform/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GraphQLAnswer, postGraphQL } from '../support/http.ts';
 import { startRealStack, type TestStack } from '../support/stack.ts';
 import {
   attackerKeyPair,
@@ -456,14 +457,24 @@ function attemptOutcome(res: RawResponse) {
   };
 }
 
-async function guessSequence(email: string): Promise<ReturnType<typeof attemptOutcome>[]> {
+/** A sign-in from `from` (any 127.x.y.z is this machine, and a client address of its own). */
+async function loginFrom(from: string, email: string, pw = password, headers: Record<string, string> = {}) {
+  const answer = await postGraphQL(
+    stack.url,
+    { query: LOGIN, variables: { input: { email, password: pw } } },
+    { from, headers },
+  );
+  return answer as RawResponse & { headers: GraphQLAnswer['headers'] };
+}
+
+async function guessSequence(email: string, from: string): Promise<ReturnType<typeof attemptOutcome>[]> {
   const answers = [];
   // Five wrong passwords (in varying letter case: one account), one more, then the right one.
   for (let i = 0; i < 6; i++) {
     const tried = i % 2 ? email.toUpperCase() : email;
-    answers.push(attemptOutcome(await login(tried, `wrong guess number ${i}`)));
+    answers.push(attemptOutcome(await loginFrom(from, tried, `wrong guess number ${i}`)));
   }
-  answers.push(attemptOutcome(await login(email, password)));
+  answers.push(attemptOutcome(await loginFrom(from, email, password)));
   return answers;
 }
 
@@ -478,7 +489,7 @@ describe('brute force on sign-in', () => {
     retryAfter: 'undefined',
   };
   const blocked = {
-    status: 200,
+    status: 429,
     data: null,
     errors: 1,
     message: 'too many failed sign-in attempts; try again later',
@@ -487,30 +498,54 @@ describe('brute force on sign-in', () => {
     retryAfter: 'number',
   };
 
-  it('blocks an account after 5 failures, then also refuses the right password; an unknown email answers identically', async () => {
+  it('slows an address down after 5 failures, even for the right password, identically for an unknown email; the owner is not locked out', async () => {
+    // Registered from 127.0.0.1, like every account of this suite.
     const target = await register(stack, 'Heidi');
-    const known = await guessSequence(target.email);
+    const known = await guessSequence(target.email, '127.0.4.1');
     expect(known).toEqual([invalid, invalid, invalid, invalid, invalid, blocked, blocked]);
-    const unknown = await guessSequence(newEmail('nobody'));
+    const unknown = await guessSequence(newEmail('nobody'), '127.0.4.2');
     expect(unknown).toEqual(known);
+    // Regression: five wrong guesses from anyone used to refuse the owner's right password for
+    // 15 minutes. Now neither the owner's own address nor a first-time one is slowed down.
+    expect(codes(await loginFrom('127.0.0.1', target.email))).toEqual([]);
+    expect(codes(await loginFrom('127.0.4.3', target.email))).toEqual([]);
     // Throttling sign-in locks nobody out of a session they already hold.
     expect((await me(target.accessToken)).data).toEqual({ me: { id: target.userId } });
+  });
+
+  it('answers a throttled sign-in with 429 and Retry-After', async () => {
+    const target = await register(stack, 'Grace');
+    for (let i = 0; i < 5; i++) await loginFrom('127.0.4.8', target.email, `guess ${i}`);
+    const refused = await loginFrom('127.0.4.8', target.email);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBe(refused.errors?.[0]?.extensions?.retryAfterSeconds);
   });
 
   it('counts a parallel burst like sequential guesses: exactly 5 are checked, the rest blocked', async () => {
     // Regression: every guess of a burst used to pass the throttle before any failure was recorded.
     const target = await register(stack, 'Ivan');
     const burst = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => login(target.email, `parallel ${i}`)),
+      Array.from({ length: 8 }, (_, i) => loginFrom('127.0.4.4', target.email, `parallel ${i}`)),
     );
     expect(burst.map((r) => codes(r)[0]).sort()).toEqual([
       ...Array<string>(5).fill('INVALID_CREDENTIALS'),
       ...Array<string>(3).fill('TOO_MANY_ATTEMPTS'),
     ]);
-    expect(codes(await login(target.email))).toEqual(['TOO_MANY_ATTEMPTS']);
+    expect(codes(await loginFrom('127.0.4.4', target.email))).toEqual(['TOO_MANY_ATTEMPTS']);
   });
 
-  it('going straight to identity’s port does not get around the per-account limit', async () => {
+  it('a client cannot claim another address: the gateway passes on only the one it saw', async () => {
+    const target = await register(stack, 'Kim');
+    for (let i = 0; i < 5; i++) await loginFrom('127.0.4.5', target.email, `guess ${i}`);
+    // 127.0.0.1 is the owner's known address; saying so in the forwarded header changes nothing.
+    const spoofed = await loginFrom('127.0.4.5', target.email, password, {
+      'x-walletgraph-client-address': '127.0.0.1',
+      'x-forwarded-for': '127.0.0.1',
+    });
+    expect(codes(spoofed)).toEqual(['TOO_MANY_ATTEMPTS']);
+  });
+
+  it('going straight to identity’s port is throttled too, and locks no one out through the gateway', async () => {
     const target = await register(stack, 'Leo');
     const direct = [];
     for (let i = 0; i < 6; i++) {
@@ -527,32 +562,25 @@ describe('brute force on sign-in', () => {
       'INVALID_CREDENTIALS',
       'TOO_MANY_ATTEMPTS',
     ]);
-    // One window per account, wherever the guesses come from: the gateway refuses the right password too.
-    expect(codes(await login(target.email))).toEqual(['TOO_MANY_ATTEMPTS']);
+    expect(codes(await loginFrom('127.0.0.1', target.email))).toEqual([]);
   });
 
-  it('aliased sign-ins in one request stop at the first failure: one guess is checked, and counted', async () => {
+  it('aliased sign-ins in one request are refused whole: nothing is checked, nothing counted', async () => {
     const target = await register(stack, 'Judy');
     const aliases = Array.from(
       { length: 6 },
       (_, i) =>
         `a${i}: login(input: { email: "${target.email}", password: "aliased guess ${i}" }) { accessToken }`,
     ).join(' ');
-    // A failed login nulls the (non-null) AuthSession, hence data; the later fields never run.
-    expect(outcome(await gql(stack.url, `mutation { ${aliases} }`))).toEqual({
-      status: 200,
-      data: null,
-      errors: [{ message: 'email or password is incorrect', path: ['a0'], code: 'INVALID_CREDENTIALS' }],
-    });
+    const refused = await gql(stack.url, `mutation { ${aliases} }`);
+    expect(refused.status).toBe(400);
+    expect(codes(refused)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    // At identity's own port as well.
+    const direct = await gql(subgraphUrl(stack, 'identity'), `mutation { ${aliases} }`);
+    expect(codes(direct)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     const next = [];
-    for (let i = 0; i < 5; i++) next.push(codes(await login(target.email, `next guess ${i}`))[0]);
-    expect(next).toEqual([
-      'INVALID_CREDENTIALS',
-      'INVALID_CREDENTIALS',
-      'INVALID_CREDENTIALS',
-      'INVALID_CREDENTIALS',
-      'TOO_MANY_ATTEMPTS',
-    ]);
+    for (let i = 0; i < 6; i++) next.push(codes(await loginFrom('127.0.4.6', target.email, `next ${i}`))[0]);
+    expect(next).toEqual([...Array<string>(5).fill('INVALID_CREDENTIALS'), 'TOO_MANY_ATTEMPTS']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createGateway } from '@walletgraph/gateway/gateway';
 import type { CounterStore } from '@walletgraph/gateway/limits/store';
 import { type GatewayServer, serveGateway } from '@walletgraph/gateway/server';
@@ -24,7 +25,16 @@ export async function startBareGateway(
   const urls = Object.fromEntries(
     subgraphNames.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${closed}/graphql`]),
   );
-  const config = loadConfig({ HOST: '127.0.0.1', GATEWAY_PORT: '0', LOG_LEVEL: 'silent', ...urls, ...env });
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    GATEWAY_PORT: '0',
+    LOG_LEVEL: 'silent',
+    // Its own counters in Redis: tests all call from 127.0.0.1, and one run's registrations or
+    // failed sign-ins must not count against another's.
+    RATE_LIMIT_KEY_PREFIX: `wg:test:${randomBytes(4).toString('hex')}:`,
+    ...urls,
+    ...env,
+  });
   const runtime = await createRuntime(
     config,
     createLogger('bare-gateway', process.env.TEST_LOG_LEVEL ?? 'silent'),

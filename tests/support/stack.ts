@@ -35,7 +35,11 @@ const fastMessaging = { OUTBOX_POLL_MS: '200', CONSUMER_RETRY_DELAYS_MS: '100,30
  * Request limits far above what tests and the bench send from their one address (they poll
  * every few milliseconds); the limits still run, and have their own tests (tests/gateway/limits).
  */
-const roomyRateLimits = { RATE_LIMIT_PER_ADDRESS: '1000000', RATE_LIMIT_PER_USER: '1000000' };
+const roomyRateLimits = {
+  RATE_LIMIT_PER_ADDRESS: '1000000',
+  RATE_LIMIT_PER_USER: '1000000',
+  REGISTRATIONS_PER_ADDRESS: '1000000',
+};
 
 async function ports(): Promise<Record<string, string>> {
   const env: Record<string, string> = { GATEWAY_PORT: String(await freePort()) };

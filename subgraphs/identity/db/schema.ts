@@ -4,6 +4,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -63,6 +64,7 @@ export const refreshTokens = pgTable(
     uniqueIndex('refresh_tokens_token_hash_key').on(t.tokenHash),
     index('refresh_tokens_family_idx').on(t.familyId),
     index('refresh_tokens_user_idx').on(t.userId),
+    index('refresh_tokens_expires_idx').on(t.expiresAt),
   ],
 );
 
@@ -87,15 +89,44 @@ export const signingKeys = pgTable('signing_keys', {
  * Failed sign-in attempts, for the sliding-window throttle. `scope` says what `key` names:
  * `account` is the normalised email tried (known or not, so throttling reveals nothing).
  */
+/**
+ * Password attempts held or failed, per throttle (login-throttle.ts): `pair` keys one account
+ * (normalised email) at one client address, `account` an account from anywhere (the last-resort
+ * ceiling), `password-change` a user's `changePassword`. A row is written before the password is
+ * checked and deleted again if it was right; rows older than the longest window are pruned.
+ */
 export const loginFailures = pgTable(
   'login_failures',
   {
     id: bigserial('id', { mode: 'bigint' }).primaryKey(),
-    scope: text('scope', { enum: ['account'] }).notNull(),
+    scope: text('scope', { enum: ['account', 'pair', 'password-change'] }).notNull(),
     key: text('key').notNull(),
     failedAt: timestamptz('failed_at').notNull(),
   },
-  (t) => [index('login_failures_key_idx').on(t.scope, t.key, t.failedAt)],
+  (t) => [
+    index('login_failures_key_idx').on(t.scope, t.key, t.failedAt),
+    index('login_failures_failed_at_idx').on(t.failedAt),
+  ],
+);
+
+/**
+ * The client addresses (IPv6: /64) a user has signed in or registered from, and when last: a
+ * correct password from one of them is never refused by a throttle others can fill. Forgotten
+ * after KNOWN_ADDRESS_DAYS without a sign-in.
+ */
+export const signInAddresses = pgTable(
+  'sign_in_addresses',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    address: text('address').notNull(),
+    lastSignedInAt: timestamptz('last_signed_in_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.address] }),
+    index('sign_in_addresses_last_idx').on(t.lastSignedInAt),
+  ],
 );
 
 export type UserRow = typeof users.$inferSelect;

@@ -15,7 +15,12 @@ import { createLocalJWKSet } from 'jose';
 import * as schema from '../db/schema.ts';
 import type { ScryptParams } from '../passwords.ts';
 import { identitySubgraph } from '../server.ts';
-import { createIdentityServices, type IdentityContext, type IdentityServices } from '../services.ts';
+import {
+  createIdentityServices,
+  type IdentityContext,
+  type IdentityServices,
+  type IdentityServicesOptions,
+} from '../services.ts';
 
 export const PG_URL = testServices.postgres;
 
@@ -27,6 +32,7 @@ export const config = {
   JWT_AUDIENCE: 'walletgraph',
   ACCESS_TOKEN_TTL_SECONDS: 900,
   REFRESH_TOKEN_TTL_SECONDS: 30 * 24 * 3600,
+  LOGIN_FAILURES_PER_ACCOUNT: 100,
 };
 
 /** Real time (jose checks `exp` against it) that a test can move forward. */
@@ -59,8 +65,16 @@ export interface IdentityHarness extends AsyncDisposable {
   readonly db: DatabaseHandle<typeof schema>;
   readonly services: IdentityServices;
   readonly clock: MovableClock;
-  /** Runs an operation as the holder of `token` (verified like every request), or anonymously. */
-  execute(query: string, variables?: Record<string, unknown>, token?: string): Promise<ExecutionResult>;
+  /**
+   * Runs an operation as the holder of `token` (verified like every request), or anonymously;
+   * `from` is the client address the gateway would pass on (none: a direct call).
+   */
+  execute(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+    from?: string,
+  ): Promise<ExecutionResult>;
   /** Rows in a table. */
   count(table: PgTable): Promise<number>;
 }
@@ -71,7 +85,9 @@ export interface IdentityHarness extends AsyncDisposable {
  * run through the federated schema with `graphql()` and errors are formatted by the platform's
  * one formatter, so tests see exactly what a client would.
  */
-export async function createIdentityHarness(): Promise<IdentityHarness> {
+export async function createIdentityHarness(
+  options: Pick<IdentityServicesOptions, 'throttles' | 'hashingPool'> = {},
+): Promise<IdentityHarness> {
   const logger = createLogger('identity-test', process.env.TEST_LOG_LEVEL ?? 'silent');
   const name = `wg_identity_test_${randomBytes(4).toString('hex')}`;
   const url = new URL(PG_URL);
@@ -84,7 +100,10 @@ export async function createIdentityHarness(): Promise<IdentityHarness> {
     url: url.toString(),
   });
   const clock = movableClock();
-  const services = await createIdentityServices({ config, db: db.db, logger }, { clock, scrypt: fastScrypt });
+  const services = await createIdentityServices(
+    { config, db: db.db, logger },
+    { clock, scrypt: fastScrypt, ...options },
+  );
   const gqlSchema = buildSubgraphSchema([
     { typeDefs: identitySubgraph.typeDefs, resolvers: identitySubgraph.resolvers },
   ]);
@@ -101,12 +120,13 @@ export async function createIdentityHarness(): Promise<IdentityHarness> {
     db,
     services,
     clock,
-    async execute(query, variables = {}, token) {
+    async execute(query, variables = {}, token, from) {
       const contextValue: IdentityContext = {
         db: db.db,
         viewer: token ? await verifier.verify(token) : null,
         logger,
         correlationId: `test-${randomBytes(4).toString('hex')}`,
+        ...(from ? { clientAddress: from } : {}),
         services,
       };
       const result = await graphql({
@@ -122,7 +142,7 @@ export async function createIdentityHarness(): Promise<IdentityHarness> {
       return row?.n ?? 0;
     },
     async [Symbol.asyncDispose]() {
-      services.keys.stop();
+      services.stop();
       await db.close();
       await dropTestDatabase(name);
     },
@@ -158,10 +178,14 @@ export const REFRESH = /* GraphQL */ `
 export async function registerUser(
   h: IdentityHarness,
   input: { email: string; password?: string; displayName?: string; currency?: string },
+  from?: string,
 ) {
-  const result = await h.execute(REGISTER, {
-    input: { password: 'analytical engine 1843', displayName: 'Ada Lovelace', ...input },
-  });
+  const result = await h.execute(
+    REGISTER,
+    { input: { password: 'analytical engine 1843', displayName: 'Ada Lovelace', ...input } },
+    undefined,
+    from,
+  );
   if (result.errors.length > 0) throw new Error(`register failed: ${JSON.stringify(result.errors)}`);
   return result.data.register as {
     accessToken: string;

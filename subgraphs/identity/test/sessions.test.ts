@@ -64,7 +64,7 @@ describe('login', () => {
     expect(onlyError(malformed)).toEqual(onlyError(wrong));
   });
 
-  it('blocks an account after 5 failures in 15 minutes, even with the right password, then lets it in', async () => {
+  it('slows one address down after 5 failures on an account, even with the right password, then lets it in', async () => {
     await registerUser(h, { email: 'target@example.com' });
     for (let i = 0; i < 5; i++) {
       const failed = await h.execute(LOGIN, {
