@@ -98,6 +98,12 @@ const schema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
   /** Prefix of the gateway's counter keys in Redis; separates deployments (or test runs) sharing one Redis. */
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('wg:rl:'),
+  /**
+   * Wallets one user may hold, archived ones included (they stay listed in `User.wallets`, so
+   * opening and archiving in a loop must not grow it without bound); past it `openWallet` is
+   * refused with WALLET_LIMIT_REACHED.
+   */
+  WALLETS_PER_USER: positiveInt.default(20),
   /** Open subscriptions one user may hold on one gateway process. */
   SUBSCRIPTIONS_PER_USER: positiveInt.default(20),
   /**

@@ -43,7 +43,7 @@ export const resolvers: Resolvers = {
   },
   User: {
     __resolveReference: (ref) => ref,
-    wallets: (user, _, ctx) => walletsOf(ctx, user.id),
+    wallets: (user, args, ctx) => walletsOf(ctx, user.id, args),
     defaultWallet: (user, _, ctx) => defaultWalletOf(ctx, user.id),
   },
 };

@@ -16,7 +16,7 @@ export const walletSubgraph = defineSubgraph<typeof schema, WalletServices>({
   dir: import.meta.dirname,
   resolvers,
   dbSchema: schema,
-  services: ({ db, logger }) => createWalletServices({ db, logger }),
+  services: ({ db, logger, config }) => createWalletServices({ db, logger, config }),
   consumers,
   async stopServices(services) {
     await services.archives.stop();

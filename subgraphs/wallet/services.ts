@@ -1,4 +1,5 @@
 import { type CompletionWaiter, createCompletionWaiter } from '@walletgraph/platform/completion-waiter';
+import type { Config } from '@walletgraph/platform/config';
 import type { DatabaseHandle, Executor } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
@@ -15,16 +16,19 @@ export const ARCHIVE_DECIDED_CHANNEL = 'archive_decided';
 export interface WalletServices {
   /** Lets `archiveWallet` wait for the ledger's answer to its request. */
   archives: CompletionWaiter<schema.ArchiveRequestRow>;
+  /** Wallets one user may hold (WALLETS_PER_USER). */
+  walletsPerUser: number;
 }
 
 export type WalletContext = RequestContext<WalletSchema, WalletServices>;
 
 export async function createWalletServices(
-  deps: { db: DatabaseHandle<WalletSchema>; logger: Logger },
+  deps: { db: DatabaseHandle<WalletSchema>; logger: Logger; config: Pick<Config, 'WALLETS_PER_USER'> },
   options: { pollIntervalMs?: number } = {},
 ): Promise<WalletServices> {
   const { archiveRequests } = schema;
   return {
+    walletsPerUser: deps.config.WALLETS_PER_USER,
     archives: await createCompletionWaiter({
       db: deps.db,
       logger: deps.logger,

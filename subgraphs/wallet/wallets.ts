@@ -1,15 +1,22 @@
 import { uuidv7 } from '@walletgraph/events';
-import { notFound } from '@walletgraph/platform/errors';
+import { badInput, notFound } from '@walletgraph/platform/errors';
 import { isUuid } from '@walletgraph/platform/ids';
 import { parseCurrency } from '@walletgraph/platform/money';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import { parseVisibleText } from '@walletgraph/platform/text';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { requestArchive } from './archive.ts';
 import { counterparties, type WalletRow, wallets } from './db/schema.ts';
 import { ARCHIVE_WAIT_MS, archiveResult, needsArchiveRequest } from './domain/archive.ts';
-import { isVisibleTo, MAX_WALLET_NAME_LENGTH, viewFor, type WalletView } from './domain/wallet.ts';
+import {
+  isVisibleTo,
+  MAX_WALLET_NAME_LENGTH,
+  refuseOpening,
+  viewFor,
+  type WalletView,
+  walletPageSize,
+} from './domain/wallet.ts';
 import { openedEvent } from './events.ts';
 import type { WalletContext } from './services.ts';
 
@@ -38,7 +45,12 @@ export async function referencedWallet(ctx: WalletContext, id: string): Promise<
   return viewFor(row, viewerId, counterparty !== undefined);
 }
 
-/** `openWallet`: another wallet of the caller's, announced with `wallet.opened.v1` from the same transaction. */
+/**
+ * `openWallet`: another wallet of the caller's, announced with `wallet.opened.v1` from the same
+ * transaction, unless the caller holds `walletsPerUser` already (WALLET_LIMIT_REACHED). The count
+ * is taken under a per-owner advisory lock held to commit: without it, racing calls would each
+ * count the same wallets (READ COMMITTED does not see the others' uncommitted inserts) and all pass.
+ */
 export async function openWallet(
   ctx: WalletContext,
   input: { name: string; currency: string },
@@ -47,6 +59,12 @@ export async function openWallet(
   const name = parseVisibleText(input.name, 'input.name', MAX_WALLET_NAME_LENGTH);
   const currency = parseCurrency(input.currency, 'input.currency');
   return ctx.db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtext(${`walletgraph:open-wallet:${viewer.userId}`}))`,
+    );
+    const [owned] = await tx.select({ n: count() }).from(wallets).where(eq(wallets.ownerId, viewer.userId));
+    const refused = refuseOpening(owned?.n ?? 0, ctx.services.walletsPerUser);
+    if (refused) throw refused;
     const [row] = await tx
       .insert(wallets)
       .values({ id: uuidv7(), ownerId: viewer.userId, name, currency })
@@ -75,10 +93,43 @@ export async function archiveWallet(ctx: WalletContext, id: string): Promise<Wal
   return archiveResult(current, decided);
 }
 
-/** `User.wallets`: the user's wallets, oldest first, for the user alone. */
-export async function walletsOf(ctx: WalletContext, userId: string): Promise<WalletRow[]> {
+/**
+ * `User.wallets`: a page of the user's wallets, oldest first (by creation, then id), for the user
+ * alone: `first` of them (walletPageSize), after the wallet whose id is `after`. An `after` that
+ * is not one of the user's wallets is BAD_USER_INPUT on `after`.
+ */
+export async function walletsOf(
+  ctx: WalletContext,
+  userId: string,
+  args: { first?: number | null; after?: string | null },
+): Promise<WalletRow[]> {
+  const size = walletPageSize(args.first);
   if (ctx.viewer?.userId !== userId) return [];
-  return ctx.db.select().from(wallets).where(eq(wallets.ownerId, userId)).orderBy(asc(wallets.createdAt));
+  const mine = eq(wallets.ownerId, userId);
+  if (args.after == null) {
+    return ctx.db
+      .select()
+      .from(wallets)
+      .where(mine)
+      .orderBy(asc(wallets.createdAt), asc(wallets.id))
+      .limit(size);
+  }
+  const after = args.after;
+  const [anchor] = isUuid(after)
+    ? await ctx.db
+        .select({ id: wallets.id })
+        .from(wallets)
+        .where(and(mine, eq(wallets.id, after)))
+    : [];
+  if (!anchor) throw badInput('after', 'is not the id of one of your wallets');
+  // The anchor's position is read in SQL: created_at has microseconds, a JS Date only milliseconds.
+  const position = sql`(select ${wallets.createdAt}, ${wallets.id} from ${wallets} where ${wallets.id} = ${anchor.id})`;
+  return ctx.db
+    .select()
+    .from(wallets)
+    .where(and(mine, sql`(${wallets.createdAt}, ${wallets.id}) > ${position}`))
+    .orderBy(asc(wallets.createdAt), asc(wallets.id))
+    .limit(size);
 }
 
 /** `User.defaultWallet`: the wallet opened at registration, for the user alone. */

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { counterpartiesOf, DEFAULT_WALLET_NAME, defaultWalletFor, isVisibleTo, viewFor } from './wallet.ts';
+import {
+  counterpartiesOf,
+  DEFAULT_WALLET_NAME,
+  DEFAULT_WALLET_PAGE,
+  defaultWalletFor,
+  isVisibleTo,
+  refuseOpening,
+  viewFor,
+  walletPageSize,
+} from './wallet.ts';
 
 describe('wallet rules', () => {
   it('opens the default wallet in the registration currency, owned by the new user', () => {
@@ -14,6 +23,27 @@ describe('wallet rules', () => {
       isDefault: true,
       createdAt: now,
     });
+  });
+
+  it('lets a user open wallets up to the limit and refuses the next with WALLET_LIMIT_REACHED', () => {
+    expect(refuseOpening(0, 3)).toBeNull();
+    expect(refuseOpening(2, 3)).toBeNull();
+    for (const owned of [3, 4]) {
+      expect(refuseOpening(owned, 3)).toMatchObject({ code: 'WALLET_LIMIT_REACHED', details: { limit: 3 } });
+    }
+  });
+
+  it('pages wallets 50 at a time unless asked, at most 100', () => {
+    expect(walletPageSize(undefined)).toBe(DEFAULT_WALLET_PAGE);
+    expect(walletPageSize(null)).toBe(50);
+    expect(walletPageSize(1)).toBe(1);
+    expect(walletPageSize(100)).toBe(100);
+  });
+
+  it.each([0, -1, 101, 2.5])('refuses first = %s as BAD_USER_INPUT on first', (first) => {
+    expect(() => walletPageSize(first)).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'first' } }),
+    );
   });
 
   it('shows a wallet to its owner only', () => {

@@ -52,8 +52,14 @@ export type User = {
   /** Opened automatically after registration, in the registration's currency. */
   defaultWallet?: Maybe<Wallet>;
   id: Scalars['ID']['output'];
-  /** The user's wallets; empty for anyone but the user. */
+  /** The user's wallets, oldest first, a page at a time; empty for anyone but the user. */
   wallets: Array<Wallet>;
+};
+
+
+export type UserWalletsArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A wallet holds money in one currency. Its balance comes from the ledger subgraph. */
@@ -179,6 +185,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<FederationReferenceTypes['User']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Wallet: ResolverTypeWrapper<WalletView>;
   WalletStatus: WalletStatus;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -193,6 +200,7 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   Query: Record<PropertyKey, never>;
   User: FederationReferenceTypes['User'];
+  Int: Scalars['Int']['output'];
   Wallet: WalletView;
   Boolean: Scalars['Boolean']['output'];
 };
@@ -214,7 +222,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   defaultWallet?: Resolver<Maybe<ResolversTypes['Wallet']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  wallets?: Resolver<Array<ResolversTypes['Wallet']>, ParentType, ContextType>;
+  wallets?: Resolver<Array<ResolversTypes['Wallet']>, ParentType, ContextType, RequireFields<UserWalletsArgs, 'first'>>;
 };
 
 export type WalletResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Wallet'] = ResolversParentTypes['Wallet'], FederationReferenceType extends FederationReferenceTypes['Wallet'] = FederationReferenceTypes['Wallet']> = {
