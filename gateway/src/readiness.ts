@@ -6,6 +6,18 @@ export type ReadinessChecks = Record<string, string>;
 const probeTimeoutMs = 2_000;
 
 /**
+ * How long the gateway's /readyz answers with one result. The probe must stay on the public port
+ * (Kubernetes probes the pod's port, and the gateway has one), where each hit would otherwise ask
+ * every subgraph, and each of those its database, broker and Redis: an amplifier for anyone. With
+ * hits in flight sharing one fan-out and its result reused for a second, a flood of /readyz costs
+ * at most one fan-out a second, and a probe every few seconds still sees the present. In
+ * production the answer names each check but not why it failed (driver messages carry internal
+ * hosts and ports): the status code is all a probe reads; operators find the reasons in the log
+ * and on each subgraph's own /readyz, on the private network.
+ */
+export const READINESS_REUSE_MS = 1_000;
+
+/**
  * A subgraph's readiness probe next to its GraphQL endpoint: `http://h:4001/graphql` →
  * `http://h:4001/readyz` (relative resolution keeps a path prefix such as `/identity/graphql`).
  */

@@ -20,6 +20,7 @@ import { rateLimit } from './limits/rate-limit.ts';
 import { createRedisCounterStore } from './limits/redis-store.ts';
 import type { CounterStore } from './limits/store.ts';
 import { createArmor } from './plugins/armor.ts';
+import { READINESS_REUSE_MS } from './readiness.ts';
 import { createSubscriptionSchema } from './subscriptions/schema.ts';
 import { serveSubscriptions } from './subscriptions/server.ts';
 
@@ -86,7 +87,11 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
   });
   await apollo.start();
 
-  mountProbes(app, () => gateway.readiness());
+  mountProbes(app, () => gateway.readiness(), {
+    reuseMs: READINESS_REUSE_MS,
+    showReasons: !config.isProduction,
+    logger,
+  });
   const router = express.Router();
   gateway.mountRoutes(router);
   options.extraRoutes?.(router);

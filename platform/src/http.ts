@@ -14,6 +14,7 @@ import { createErrorFormatter } from './graphql/format-error.ts';
 import type { Logger } from './logger.ts';
 import type { Runtime } from './runtime.ts';
 import type { SubgraphService } from './service.ts';
+import { sharedResult } from './shared-result.ts';
 
 export interface HttpServerHandle {
   readonly url: string;
@@ -22,15 +23,50 @@ export interface HttpServerHandle {
   stop(): Promise<void>;
 }
 
-/** Probes every process serves: `/healthz` says it is alive, `/readyz` that its dependencies answer. */
-export function mountProbes(app: Express, readiness: () => Promise<Record<string, string>>): void {
+export interface ProbeOptions {
+  /** How long one readiness result answers every /readyz, in ms. Default 0: only concurrent hits share a check. */
+  reuseMs?: number;
+  /**
+   * Whether /readyz says why a dependency is not ready, or only that it is `unavailable`.
+   * Default true. The reasons carry driver messages, host names and ports: a process that hides
+   * them should pass `logger`, where they still appear.
+   */
+  showReasons?: boolean;
+  /** Where a failing check's reasons are logged, once per check run. */
+  logger?: Logger;
+}
+
+/**
+ * Probes every process serves: `/healthz` says it is alive, `/readyz` that its dependencies
+ * answer (200, or 503 naming the checks). Concurrent /readyz hits share one run of `readiness`
+ * (and, with `reuseMs`, hits shortly after it too), so hammering the probe costs no more checks.
+ */
+export function mountProbes(
+  app: Express,
+  readiness: () => Promise<Record<string, string>>,
+  options: ProbeOptions = {},
+): void {
+  const { showReasons = true, logger } = options;
+  const check = sharedResult(
+    async () => {
+      const checks = await readiness();
+      const ready = Object.values(checks).every((v) => v === 'ok');
+      if (!ready) logger?.warn({ checks }, 'not ready');
+      return { ready, checks };
+    },
+    { reuseMs: options.reuseMs ?? 0 },
+  );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const checks = await readiness();
-    const ready = Object.values(checks).every((v) => v === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
+    const { ready, checks } = await check();
+    const shown = showReasons
+      ? checks
+      : Object.fromEntries(
+          Object.entries(checks).map(([name, v]) => [name, v === 'ok' ? 'ok' : 'unavailable']),
+        );
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: shown });
   });
 }
 
