@@ -19,6 +19,7 @@ import { createMemoryCounterStore } from './limits/memory-store.ts';
 import { rateLimit } from './limits/rate-limit.ts';
 import { createRedisCounterStore } from './limits/redis-store.ts';
 import type { CounterStore } from './limits/store.ts';
+import { limitUpgrades } from './limits/upgrade-limit.ts';
 import { createArmor } from './plugins/armor.ts';
 import { READINESS_REUSE_MS } from './readiness.ts';
 import { createSubscriptionSchema } from './subscriptions/schema.ts';
@@ -172,6 +173,13 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
     limits: createArmor({ isProduction: config.isProduction }),
     maxMessageBytes: bytes(config.GATEWAY_BODY_LIMIT),
     trustedProxies: config.TRUST_PROXY,
+    verifyUpgrade: limitUpgrades({
+      store,
+      limit: config.WS_UPGRADES_PER_ADDRESS,
+      windowMs: config.RATE_LIMIT_WINDOW_MS,
+      trustedProxies: config.TRUST_PROXY,
+      logger,
+    }),
   });
   const url = `${base}/graphql`;
   logger.info({ url, subgraphs: gateway.kind }, 'gateway listening');

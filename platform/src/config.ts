@@ -80,6 +80,11 @@ const schema = z.object({
   /** Gateway requests one signed-in user may make per RATE_LIMIT_WINDOW_MS, from any address. */
   RATE_LIMIT_PER_USER: positiveInt.default(120),
   RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
+  /**
+   * WebSocket upgrades one client address may make per RATE_LIMIT_WINDOW_MS, counted apart from
+   * requests: each accepted socket costs a session, a token check and pings.
+   */
+  WS_UPGRADES_PER_ADDRESS: positiveInt.default(60),
   /** Failed sign-ins from one client address per LOGIN_FAILURE_WINDOW_MS before `login` is refused. */
   LOGIN_FAILURES_PER_ADDRESS: positiveInt.default(50),
   LOGIN_FAILURE_WINDOW_MS: positiveInt.default(15 * 60_000),

@@ -39,6 +39,7 @@ const roomyRateLimits = {
   RATE_LIMIT_PER_ADDRESS: '1000000',
   RATE_LIMIT_PER_USER: '1000000',
   REGISTRATIONS_PER_ADDRESS: '1000000',
+  WS_UPGRADES_PER_ADDRESS: '1000000',
 };
 
 async function ports(): Promise<Record<string, string>> {

@@ -27,14 +27,37 @@ export interface RateLimitOptions {
  * what an attacker would hammer — is throttled separately and fails closed (login-throttle.ts).
  */
 export function rateLimit(options: RateLimitOptions): RequestHandler {
+  const count = failOpenCounter(options);
+  return async (req, res, next) => {
+    const subject = options.subjectOf(req, res);
+    if (subject === null) return next();
+    const refusal = await count(subject);
+    if (!refusal) return next();
+    res.setHeader('Retry-After', String(refusal.retryAfterSeconds));
+    res.status(429).json(refusal.body);
+  };
+}
+
+/** How a request over a limit is answered: HTTP 429 with this `Retry-After` and body. */
+export interface RateLimitRefusal {
+  retryAfterSeconds: number;
+  body: { errors: { message: string; extensions: { code: 'RATE_LIMITED'; retryAfterSeconds: number } }[] };
+}
+
+/**
+ * Counts one request of a subject against a limit in the store: null when it is allowed, or
+ * when the store cannot answer (fail open, warned about at most every `warnEveryMs`); otherwise
+ * the refusal to answer with. What every request limit of the gateway shares, HTTP and upgrades.
+ */
+export function failOpenCounter(
+  options: Pick<RateLimitOptions, 'store' | 'scope' | 'limit' | 'windowMs' | 'logger' | 'warnEveryMs'>,
+): (subject: string) => Promise<RateLimitRefusal | null> {
   const { store, scope, logger } = options;
   const window = { limit: options.limit, windowMs: options.windowMs };
   const warnEveryMs = options.warnEveryMs ?? 10_000;
   let lastWarnAt = Number.NEGATIVE_INFINITY;
 
-  return async (req, res, next) => {
-    const subject = options.subjectOf(req, res);
-    if (subject === null) return next();
+  return async (subject) => {
     let hit: Hit;
     try {
       hit = await store.hit(`${scope}:${subject}`, window);
@@ -43,18 +66,20 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
         lastWarnAt = Date.now();
         logger.warn({ err, scope }, 'rate-limit counters unavailable; requests are not being limited');
       }
-      return next();
+      return null;
     }
-    if (hit.allowed) return next();
+    if (hit.allowed) return null;
     const seconds = retryAfterSeconds(hit.retryAfterMs);
-    res.setHeader('Retry-After', String(seconds));
-    res.status(429).json({
-      errors: [
-        {
-          message: `too many requests; try again in ${seconds} s`,
-          extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds },
-        },
-      ],
-    });
+    return {
+      retryAfterSeconds: seconds,
+      body: {
+        errors: [
+          {
+            message: `too many requests; try again in ${seconds} s`,
+            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds },
+          },
+        ],
+      },
+    };
   };
 }

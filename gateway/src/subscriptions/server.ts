@@ -8,7 +8,7 @@ import type { Logger } from '@walletgraph/platform/logger';
 import { GraphQLError, type GraphQLSchema, getOperationAST, parse, specifiedRules, validate } from 'graphql';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { useServer } from 'graphql-ws/use/ws';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type VerifyClientCallbackAsync, type WebSocket, WebSocketServer } from 'ws';
 import { resolveClientAddress } from '../limits/client-address.ts';
 import type { ArmorProtection } from '../plugins/armor.ts';
 import type { RunQuery } from './forward.ts';
@@ -35,6 +35,8 @@ export interface SubscriptionServerOptions {
   maxMessageBytes: number;
   /** Proxies in front of the gateway (`TRUST_PROXY`), for the client's address. */
   trustedProxies: number;
+  /** Decides each upgrade before the socket is accepted (limits/upgrade-limit.ts); all are accepted when omitted. */
+  verifyUpgrade?: VerifyClientCallbackAsync;
 }
 
 export interface SubscriptionServer {
@@ -82,7 +84,12 @@ function closeAtExpiry(socket: WebSocket, expiresAt: Date): NodeJS.Timeout {
  */
 export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionServer {
   const log = o.logger.child({ component: 'subscriptions' });
-  const wss = new WebSocketServer({ server: o.server, path: o.path, maxPayload: o.maxMessageBytes });
+  const wss = new WebSocketServer({
+    server: o.server,
+    path: o.path,
+    maxPayload: o.maxMessageBytes,
+    ...(o.verifyUpgrade ? { verifyClient: o.verifyUpgrade } : {}),
+  });
   const sessions = new WeakMap<WebSocket, Session>();
   const perUser = new Map<string, number>();
   const sockets = new Map<string, number>();
