@@ -101,6 +101,12 @@ const schema = z.object({
    * ignores the header: the client address is the socket's peer, so no client can choose its own.
    */
   TRUST_PROXY: z.coerce.number().int().min(0).default(0),
+  /**
+   * Where identity sends mail (verification codes): `smtp://user:pass@host:port`, or smtps://.
+   * Required in production; without it elsewhere identity catches its own mail and logs it.
+   */
+  SMTP_URL: z.url().optional(),
+  MAIL_FROM: z.string().min(3).default('walletgraph <no-reply@walletgraph.localhost>'),
   /** Prefix of the gateway's counter keys in Redis; separates deployments (or test runs) sharing one Redis. */
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('wg:rl:'),
   /**

@@ -18,6 +18,7 @@ export const errorCodes = [
   'JAR_ARCHIVED',
   'IDEMPOTENCY_KEY_REUSED',
   'RATE_LIMITED',
+  'INVALID_VERIFICATION_CODE',
   'NOT_IMPLEMENTED',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

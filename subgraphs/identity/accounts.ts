@@ -4,6 +4,7 @@ import { requireViewer } from '@walletgraph/platform/subgraph';
 import { eq, sql } from 'drizzle-orm';
 import { isUniqueViolation } from './db/errors.ts';
 import { credentials, users } from './db/schema.ts';
+import { parseEmail } from './domain/email.ts';
 import { assertStrongPassword } from './domain/password-policy.ts';
 import { parseDisplayName, parseRegistration, type RegisterInput } from './domain/registration.ts';
 import { type UserView, viewUser } from './domain/user-view.ts';
@@ -11,6 +12,7 @@ import { userRegisteredEvent, userUpdatedEvent } from './events.ts';
 import { beginPasswordChangeAttempt, rememberAddress } from './login-throttle.ts';
 import type { IdentityContext } from './services.ts';
 import { type AuthSession, invalidCredentials, openSession, revokeAllSessions } from './sessions.ts';
+import { issueVerification } from './verification.ts';
 
 const emailTaken = () =>
   new DomainError('EMAIL_TAKEN', 'input.email: an account with this email already exists', {
@@ -52,6 +54,12 @@ export async function register(ctx: IdentityContext, input: RegisterInput): Prom
         tx,
         userRegisteredEvent(user!, registration.currency, { correlationId: ctx.correlationId }),
       );
+      // The address is the user's for signing in, but a payment address only once proven.
+      await issueVerification(
+        tx,
+        { userId: user!.id, email: user!.email, correlationId: ctx.correlationId },
+        now,
+      );
       return (await openSession(tx, svc, user!, now)).session;
     });
   } catch (error) {
@@ -62,19 +70,25 @@ export async function register(ctx: IdentityContext, input: RegisterInput): Prom
 
 /**
  * Changes the signed-in user's profile and announces it with `identity.user_updated.v1` in the
- * same transaction. Omitted fields stay as they are; a change to the same value announces nothing.
+ * same transaction. Omitted fields stay as they are; a change to the same value announces
+ * nothing. A new email is not taken at once: a code is mailed there, and `verifyEmail` makes it
+ * the user's (whether another account holds it is not said here: only its owner gets the code).
  */
 export async function updateProfile(
   ctx: IdentityContext,
-  input: { displayName?: string | null },
+  input: { displayName?: string | null; email?: string | null },
 ): Promise<UserView> {
   const viewer = requireViewer(ctx);
   const displayName =
     input.displayName == null ? null : parseDisplayName(input.displayName, 'input.displayName');
+  const email = input.email == null ? null : parseEmail(input.email, 'input.email');
   const now = ctx.services.clock.now();
   const user = await ctx.db.transaction(async (tx) => {
     const [current] = await tx.select().from(users).where(eq(users.id, viewer.userId)).for('update');
     if (!current) throw new DomainError('UNAUTHENTICATED', 'the signed-in user no longer exists');
+    if (email !== null && email !== current.email) {
+      await issueVerification(tx, { userId: current.id, email, correlationId: ctx.correlationId }, now);
+    }
     if (displayName === null || displayName === current.displayName) return current;
     const [updated] = await tx
       .update(users)

@@ -3,10 +3,13 @@ import type { Currency } from '@walletgraph/platform/money';
 import type { UserRow } from './db/schema.ts';
 
 /**
- * Identity emits, and consumes nothing:
+ * Identity emits, and consumes only its own verification mail requests (mailer.ts):
  * - `identity.user_registered.v1` with the user, in the registration's transaction (the wallet
  *   subgraph opens the default wallet in `currency` from it);
- * - `identity.user_updated.v1` whenever the profile changes, in that change's transaction.
+ * - `identity.user_updated.v1` whenever the profile changes, in that change's transaction;
+ * - `identity.email_verification_requested.v1` with a code to mail, in the transaction that
+ *   stored its hash;
+ * - `identity.email_verified.v1` once a code proved an address (transfers by email use it).
  * `aggregateVersion` is the user's `version`, so a consumer can drop an update older than what it has.
  */
 export function userRegisteredEvent(user: UserRow, currency: Currency, meta: EventMeta) {
@@ -31,6 +34,34 @@ export function userUpdatedEvent(user: UserRow, occurredAt: Date, meta: EventMet
       aggregateVersion: user.version,
       occurredAt,
       data: { userId: user.id, email: user.email, displayName: user.displayName },
+    },
+    meta,
+  );
+}
+
+/** The `identity.email_verification_requested.v1` event: a code for the mailer to send. */
+export function verificationRequestedEvent(
+  request: { userId: string; email: string; code: string; expiresAt: Date },
+  occurredAt: Date,
+  meta: EventMeta,
+) {
+  const { userId, email, code, expiresAt } = request;
+  return createEvent(
+    'identity.email_verification_requested.v1',
+    { aggregateId: userId, occurredAt, data: { userId, email, code, expiresAt: expiresAt.toISOString() } },
+    meta,
+  );
+}
+
+/** The `identity.email_verified.v1` event: `user.email` is proven. */
+export function emailVerifiedEvent(user: UserRow, occurredAt: Date, meta: EventMeta) {
+  return createEvent(
+    'identity.email_verified.v1',
+    {
+      aggregateId: user.id,
+      aggregateVersion: user.version,
+      occurredAt,
+      data: { userId: user.id, email: user.email },
     },
     meta,
   );

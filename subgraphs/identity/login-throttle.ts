@@ -1,6 +1,6 @@
 import { DomainError } from '@walletgraph/platform/errors';
 import { and, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
-import { loginFailures, refreshTokens, signInAddresses, users } from './db/schema.ts';
+import { emailVerifications, loginFailures, refreshTokens, signInAddresses, users } from './db/schema.ts';
 import {
   decideDelay,
   decideThrottle,
@@ -220,7 +220,7 @@ export async function beginPasswordChangeAttempt(
 /**
  * Forgets what no throttle reads any more: attempts older than the longest window, addresses
  * not signed in from for KNOWN_ADDRESS_DAYS, refresh tokens past their expiry (an expired token
- * is refused whether or not its row exists). Returns the rows deleted per table.
+ * is refused whether or not its row exists), expired verification codes. Returns the rows deleted per table.
  */
 export async function pruneSignInRecords(
   db: IdentityExecutor,
@@ -244,5 +244,7 @@ export async function pruneSignInRecords(
     .delete(refreshTokens)
     .where(lte(refreshTokens.expiresAt, now))
     .returning({ id: refreshTokens.id });
+  // Expired codes are refused anyway; their rows go too.
+  await db.delete(emailVerifications).where(lte(emailVerifications.expiresAt, now));
   return { loginFailures: failures.length, signInAddresses: addresses.length, refreshTokens: tokens.length };
 }

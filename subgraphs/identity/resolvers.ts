@@ -4,6 +4,7 @@ import { changePassword, register, updateProfile } from './accounts.ts';
 import type { Resolvers } from './generated/resolvers.ts';
 import { login, logout, logoutEverywhere, refreshSession } from './sessions.ts';
 import { findUser } from './users.ts';
+import { requestEmailVerification, verifyEmail } from './verification.ts';
 
 /** The GraphQL adapter: each resolver hands its arguments to one use case and returns its result. */
 export const resolvers: Resolvers = {
@@ -20,6 +21,8 @@ export const resolvers: Resolvers = {
     logoutEverywhere: (_, __, ctx) => logoutEverywhere(ctx),
     updateProfile: (_, args, ctx) => updateProfile(ctx, args.input),
     changePassword: (_, args, ctx) => changePassword(ctx, args.input),
+    requestEmailVerification: (_, __, ctx) => requestEmailVerification(ctx),
+    verifyEmail: (_, args, ctx) => verifyEmail(ctx, args.code),
   },
   User: {
     __resolveReference: (ref, ctx, info) => findUser(ctx, ref.id, selectedFieldNames(info)),

@@ -1,6 +1,7 @@
 import { singlePasswordField } from '@walletgraph/platform/graphql/root-fields';
 import { defineSubgraph } from '@walletgraph/platform/subgraph';
 import * as schema from './db/schema.ts';
+import { mailerHandlers } from './mailer.ts';
 import { resolvers } from './resolvers.ts';
 import { createIdentityServices, type IdentityContext, type IdentityServices } from './services.ts';
 
@@ -14,8 +15,9 @@ const JWKS_MAX_AGE_SECONDS = 300;
 /**
  * The identity subgraph: users, credentials and sessions; `Query.me` and the auth mutations;
  * issues the access tokens every service verifies and publishes their keys at
- * `GET /.well-known/jwks.json`. Emits `identity.user_registered.v1` and `identity.user_updated.v1`;
- * consumes nothing.
+ * `GET /.well-known/jwks.json`. Emits `identity.user_registered.v1`, `identity.user_updated.v1`,
+ * `identity.email_verified.v1` and `identity.email_verification_requested.v1`, which its own
+ * mailer consumes to send the code.
  */
 export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>({
   name: 'identity',
@@ -24,6 +26,12 @@ export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>(
   dbSchema: schema,
   // At its own port too: a request reaching identity directly hashes at most one password.
   validationRules: [singlePasswordField],
+  consumers: (services) => [
+    {
+      name: 'identity.mailer',
+      effectHandlers: mailerHandlers(services.mailer, services.logger, () => services.clock.now()),
+    },
+  ],
   services: ({ config, db, logger }) => createIdentityServices({ config, db: db.db, logger }),
   routes(router, services) {
     router.get('/.well-known/jwks.json', (_req, res) => {
@@ -31,6 +39,6 @@ export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>(
     });
   },
   async stopServices(services) {
-    services.stop();
+    await services.stop();
   },
 });

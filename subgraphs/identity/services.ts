@@ -7,6 +7,7 @@ import type { RequestContext } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
 import { type SignInThrottles, signInThrottles } from './domain/throttle.ts';
 import { pruneSignInRecords } from './login-throttle.ts';
+import { createMailer, type Mailer } from './mailer.ts';
 import {
   createPasswordHasher,
   type HashingPool,
@@ -31,8 +32,11 @@ export interface IdentityServices {
   refreshTokenTtlSeconds: number;
   /** How password attempts are throttled (domain/throttle.ts). */
   throttles: SignInThrottles;
-  /** Stops the background jobs (the prune of old sign-in records). */
-  stop(): void;
+  /** Sends verification codes (mailer.ts), from the mailer consumer only. */
+  mailer: Mailer;
+  logger: Logger;
+  /** Stops the background jobs (the prune of old sign-in records) and closes the mailer. */
+  stop(): Promise<void>;
 }
 
 /** What every identity resolver receives. */
@@ -46,6 +50,9 @@ export interface IdentityServicesDeps {
     | 'ACCESS_TOKEN_TTL_SECONDS'
     | 'REFRESH_TOKEN_TTL_SECONDS'
     | 'LOGIN_FAILURES_PER_ACCOUNT'
+    | 'SMTP_URL'
+    | 'MAIL_FROM'
+    | 'isProduction'
   >;
   db: IdentityDatabase;
   logger: Logger;
@@ -77,7 +84,7 @@ export async function createIdentityServices(
 ): Promise<IdentityServices> {
   const { config } = deps;
   const clock = options.clock ?? systemClock;
-  const [keys, passwords] = await Promise.all([
+  const [keys, passwords, mailer] = await Promise.all([
     createSigningKeyStore({
       db: deps.db,
       clock,
@@ -86,6 +93,12 @@ export async function createIdentityServices(
       ...(options.keyReloadIntervalMs ? { reloadIntervalMs: options.keyReloadIntervalMs } : {}),
     }),
     createPasswordHasher(options.scrypt, options.hashingPool),
+    createMailer({
+      smtpUrl: config.SMTP_URL,
+      from: config.MAIL_FROM,
+      isProduction: config.isProduction,
+      logger: deps.logger,
+    }),
   ]);
   const throttles = options.throttles ?? {
     ...signInThrottles,
@@ -113,9 +126,12 @@ export async function createIdentityServices(
     },
     refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     throttles,
-    stop() {
+    mailer,
+    logger: deps.logger,
+    async stop() {
       clearInterval(pruner);
       keys.stop();
+      await mailer.close();
     },
   };
 }

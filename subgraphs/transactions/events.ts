@@ -17,7 +17,7 @@ type Schema = typeof schema;
 /**
  * What the transactions subgraph consumes:
  * - `transactions.projections`: wallets (owner, currency, default, status), jars (owner, wallet,
- *   currency, status, budget) and users' emails, so requests can be checked (a spend against a
+ *   currency, status, budget) and users' verified emails, so requests can be checked (a spend against a
  *   budget that blocks overspending too) and transfers addressed by email without asking other
  *   services;
  * - `transactions.settlement`: the ledger's answers, which settle operations. Once a batch
@@ -40,11 +40,9 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
     {
       name: 'transactions.projections',
       handlers: {
-        async 'identity.user_registered.v1'(event, tx) {
-          const { userId, email } = event.data;
-          await projectUserEmail(tx, { userId, email, at: new Date(event.occurredAt) });
-        },
-        async 'identity.user_updated.v1'(event, tx) {
+        // Only a proven address is a payment address: registration and profile events carry
+        // an email nobody has shown they receive mail at.
+        async 'identity.email_verified.v1'(event, tx) {
           const { userId, email } = event.data;
           await projectUserEmail(tx, { userId, email, at: new Date(event.occurredAt) });
         },

@@ -2,20 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import {
   type Client,
-  createClient,
   DepositDocument,
-  MeDocument,
   OpenWalletDocument,
   OperationDocument,
   type OperationFieldsFragment,
-  RegisterDocument,
   TransferDocument,
   WalletOperationsDocument,
   WithdrawDocument,
 } from '@walletgraph/sdk';
-import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { gql } from '../security/support.ts';
+import { type Person, register, person as registerPerson, verifyEmail, withSql } from '../support/money.ts';
 import { useRealStack } from '../support/use-stack.ts';
 
 /**
@@ -26,51 +23,10 @@ import { useRealStack } from '../support/use-stack.ts';
 
 const stack = useRealStack();
 
-interface Person {
-  client: Client;
-  token: string;
-  email: string;
-  walletId: string;
-}
-
 const key = () => `e2e-${randomBytes(6).toString('hex')}`;
 const eur = (amount: string) => ({ amount, currency: 'EUR' });
-
-/** Registers someone and waits until every subgraph knows their default wallet. */
-async function person(name: string): Promise<Person> {
-  const email = `${name}.${randomBytes(4).toString('hex')}@example.com`;
-  const res = await createClient({ url: stack.url }).request(RegisterDocument, {
-    input: { email, password: 'correct horse battery staple 42', displayName: name, currency: 'EUR' },
-  });
-  expect(res.errors).toBeUndefined();
-  const client = createClient({ url: stack.url, token: res.data!.register.accessToken });
-  const walletId = await waitFor(
-    `${name}'s default wallet, Income jar and balance`,
-    async () => {
-      const me = await client.request(MeDocument);
-      const wallet = me.data?.me?.defaultWallet;
-      return !me.errors && wallet && wallet.jars.length > 0 ? wallet.id : undefined;
-    },
-    { timeoutMs: 20_000 },
-  );
-  // The transactions subgraph learns of users and wallets from events too.
-  await waitFor(`transactions to know ${name}`, () => knownToTransactions(email, walletId), {
-    timeoutMs: 20_000,
-  });
-  return { client, token: res.data!.register.accessToken, email, walletId };
-}
-
-async function knownToTransactions(email: string, walletId: string): Promise<boolean> {
-  const sql = postgres(stack.databases.transactions!, { max: 1, onnotice: () => {} });
-  try {
-    const [row] = await sql`select
-      exists (select 1 from user_emails where email = ${email}) and
-      exists (select 1 from wallet_projection where wallet_id = ${walletId}) as known`;
-    return row?.known === true;
-  } finally {
-    await sql.end();
-  }
-}
+/** Registers someone, proves their email and waits until every subgraph knows their wallet. */
+const person = (name: string) => registerPerson(stack, name);
 
 /** The operation once settled: the mutation waits for it, and a client follows `operation(id)` if it did not. */
 async function settled(client: Client, op: OperationFieldsFragment): Promise<OperationFieldsFragment> {
@@ -301,6 +257,44 @@ describe('money through the gateway, real mode', () => {
     });
     expect(res.errors).toBeUndefined();
     expect(res.data!.transfer).toMatchObject({ status: 'FAILED', failureCode: 'RECIPIENT_NOT_FOUND' });
+  });
+
+  it('an email is a payment address only once its owner proved it', async () => {
+    // Regression: whoever registered payroll@… first received every transfer sent there.
+    const [gil, squatter] = await Promise.all([person('gil'), register(stack.url, 'payroll')]);
+    await deposit(gil, '5.00');
+    // The squatter's default wallet is known to transactions: only the proof is missing.
+    await waitFor('transactions to know the squatter’s wallet', () =>
+      withSql(stack.databases.transactions!, async (sql) => {
+        const [row] =
+          await sql`select exists (select 1 from wallet_projection w where w.owner_id = ${squatter.user.id}) as known`;
+        return row?.known === true;
+      }),
+    );
+    const send = () =>
+      gil.client.request(TransferDocument, {
+        input: {
+          fromWalletId: gil.walletId,
+          toEmail: squatter.email,
+          amount: eur('1.00'),
+          idempotencyKey: key(),
+        },
+        waitMs: 10_000,
+      });
+    // Exactly what an address nobody registered answers.
+    expect((await send()).data!.transfer).toMatchObject({
+      status: 'FAILED',
+      failureCode: 'RECIPIENT_NOT_FOUND',
+    });
+    await verifyEmail(stack, squatter.accessToken, squatter.email);
+    await waitFor('transactions to learn the proven address', () =>
+      withSql(stack.databases.transactions!, async (sql) => {
+        const [row] =
+          await sql`select exists (select 1 from user_emails where email = ${squatter.email}) as known`;
+        return row?.known === true;
+      }),
+    );
+    expect((await send()).data!.transfer).toMatchObject({ status: 'COMPLETED' });
   });
 
   it('a retry with the same key returns the same operation and moves the money once', async () => {

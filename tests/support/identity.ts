@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { serveService } from '@walletgraph/gateway/launch/serve';
 import { loadConfig } from '@walletgraph/platform/config';
 import { createLogger } from '@walletgraph/platform/logger';
+import { type MailCatcher, startMailCatcher } from '@walletgraph/platform/mail-catcher';
 import { deleteAmqpObjects } from '@walletgraph/platform/test/support/infra';
 import { testDatabaseUrl, testServices } from '@walletgraph/platform/test/support/services';
 import postgres from 'postgres';
@@ -14,6 +15,8 @@ export interface TestIdentity extends AsyncDisposable {
   jwksUrl: string;
   /** Its own database, to inspect or break. */
   databaseUrl: string;
+  /** Where it sends mail (SMTP_URL). */
+  mail: MailCatcher;
 }
 
 /**
@@ -25,7 +28,9 @@ export interface TestIdentity extends AsyncDisposable {
 export async function startIdentity(env: Record<string, string> = {}): Promise<TestIdentity> {
   const run = `wg_identity_${randomBytes(4).toString('hex')}`;
   const databaseUrl = testDatabaseUrl(run);
+  const mail = await startMailCatcher();
   const config = loadConfig({
+    SMTP_URL: mail.url,
     DATABASE_URL: testServices.postgres,
     AMQP_URL: testServices.amqp,
     REDIS_URL: testServices.redis,
@@ -38,15 +43,24 @@ export async function startIdentity(env: Record<string, string> = {}): Promise<T
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const service = await serveService('identity', config, createLogger('test-identity', config.LOG_LEVEL));
+  const service = await serveService(
+    'identity',
+    config,
+    createLogger('test-identity', config.LOG_LEVEL),
+  ).catch(async (error: unknown) => {
+    await mail.close();
+    throw error;
+  });
   return {
     url: service.url,
     jwksUrl: new URL('/.well-known/jwks.json', service.url).toString(),
     databaseUrl,
+    mail,
     async [Symbol.asyncDispose]() {
       try {
         await service.stop();
       } finally {
+        await mail.close();
         const sql = postgres(testServices.postgres, { max: 1, onnotice: () => {} });
         try {
           await sql.unsafe(`drop database if exists "${run}" with (force)`);

@@ -10,6 +10,7 @@ import {
   type OperationFieldsFragment,
   RegisterDocument,
   TransferDocument,
+  VerifyEmailDocument,
   WalletOperationsDocument,
 } from '@walletgraph/sdk';
 import postgres from 'postgres';
@@ -56,9 +57,28 @@ export async function register(url: string, name: string) {
   return { email, ...res.data!.register };
 }
 
-/** Registers someone and waits until every subgraph knows their default wallet. */
+/**
+ * Proves `email` as its owner does: reads the code identity mailed there out of the stack's
+ * mail catcher and enters it with `verifyEmail`.
+ */
+export async function verifyEmail(stack: TestStack, token: string, email: string): Promise<void> {
+  const mail = await stack.mail.waitFor(email, { timeoutMs: 30_000 });
+  const code = /\b(\d{4}) (\d{4})\b/.exec(mail.text);
+  if (!code) throw new Error(`no code in the mail to ${email}: ${mail.text}`);
+  const res = await createClient({ url: stack.url, token }).request(VerifyEmailDocument, {
+    code: `${code[1]}${code[2]}`,
+  });
+  expect(res.errors).toBeUndefined();
+  expect(res.data?.verifyEmail.emailVerified).toBe(true);
+}
+
+/**
+ * Registers someone, proves their email (so transfers by email reach them) and waits until every
+ * subgraph knows their default wallet.
+ */
 export async function person(stack: TestStack, name: string): Promise<Person> {
   const { email, accessToken: token } = await register(stack.url, name);
+  await verifyEmail(stack, token, email);
   const client = createClient({ url: stack.url, token });
   const walletId = await waitFor(
     `${name}'s default wallet, Income jar and balance`,

@@ -4,6 +4,7 @@ import type { ServiceName } from '@walletgraph/gateway/launch/serve';
 import { startProcesses } from '@walletgraph/gateway/launch/supervisor';
 import { type Config, loadConfig, subgraphNames } from '@walletgraph/platform/config';
 import { createLogger } from '@walletgraph/platform/logger';
+import { type MailCatcher, startMailCatcher } from '@walletgraph/platform/mail-catcher';
 import { deleteAmqpObjects } from '@walletgraph/platform/test/support/infra';
 import { testDatabaseUrl, testServices } from '@walletgraph/platform/test/support/services';
 import postgres from 'postgres';
@@ -12,6 +13,8 @@ import { freePort } from './ports.ts';
 export interface TestStack extends AsyncDisposable {
   /** The gateway's GraphQL URL. */
   url: string;
+  /** The SMTP server identity mails to (SMTP_URL): each person's inbox, codes included. */
+  mail: MailCatcher;
   config: Config;
   /** Per-subgraph database URLs (real mode). */
   databases: Record<string, string>;
@@ -57,8 +60,10 @@ async function ports(): Promise<Record<string, string>> {
 export async function startRealStack(overrides: Record<string, string> = {}): Promise<TestStack> {
   const run = `wg_e2e_${randomBytes(4).toString('hex')}`;
   const databases: Record<string, string> = {};
+  const mail = await startMailCatcher();
   const env: Record<string, string> = {
     ...(await ports()),
+    SMTP_URL: mail.url,
     ...fastMessaging,
     ...roomyRateLimits,
     // Every run on this machine calls from 127.0.0.1: its own counters, so one run's failed
@@ -83,9 +88,13 @@ export async function startRealStack(overrides: Record<string, string> = {}): Pr
   }
   const config = loadConfig(env);
   const logger = createLogger('e2e', env.LOG_LEVEL);
-  const stack = await startProcesses(config, logger, { env });
+  const stack = await startProcesses(config, logger, { env }).catch(async (error: unknown) => {
+    await mail.close();
+    throw error;
+  });
   return {
     url: stack.url.replace('localhost', '127.0.0.1'),
+    mail,
     config,
     databases,
     exchange: run,
@@ -96,6 +105,7 @@ export async function startRealStack(overrides: Record<string, string> = {}): Pr
       try {
         await stack.stop();
       } finally {
+        await mail.close();
         await dropDatabases(Object.values(databases));
         await deleteAmqpObjects(run);
       }
@@ -108,8 +118,10 @@ export async function startRealStack(overrides: Record<string, string> = {}): Pr
  * `overrides` replace any setting (tests of the limits set their own).
  */
 export async function startEmbeddedStack(overrides: Record<string, string> = {}): Promise<TestStack> {
+  const mail = await startMailCatcher();
   const env = {
     ...(await ports()),
+    SMTP_URL: mail.url,
     ...fastMessaging,
     ...roomyRateLimits,
     HOST: '127.0.0.1',
@@ -117,16 +129,28 @@ export async function startEmbeddedStack(overrides: Record<string, string> = {})
     ...overrides,
   };
   const config = loadConfig(env);
-  const stack = await startEmbedded(config, createLogger('e2e-embedded', env.LOG_LEVEL));
+  const stack = await startEmbedded(config, createLogger('e2e-embedded', env.LOG_LEVEL)).catch(
+    async (error: unknown) => {
+      await mail.close();
+      throw error;
+    },
+  );
   return {
     url: stack.url.replace('localhost', '127.0.0.1'),
+    mail,
     config,
     databases: {},
     exchange: '',
     kill: () => Promise.reject(new Error('an embedded stack runs in one process: nothing to kill')),
     restart: () => Promise.reject(new Error('an embedded stack runs in one process: nothing to restart')),
     pids: () => ({}),
-    [Symbol.asyncDispose]: () => stack.stop(),
+    async [Symbol.asyncDispose]() {
+      try {
+        await stack.stop();
+      } finally {
+        await mail.close();
+      }
+    },
   };
 }
 

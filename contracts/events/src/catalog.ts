@@ -47,6 +47,30 @@ export const eventCatalog = {
     aggregateType: 'User',
     data: z.object({ userId: id, email: z.email(), displayName: z.string().min(1) }),
   },
+  /**
+   * A code for proving `email` was issued (at registration, on request, on an email change):
+   * identity's mailer sends it there. Identity's own: the one event that carries a secret, so
+   * no other service binds to it; the code is single-use, expires at `expiresAt`, and is stored
+   * only hashed.
+   */
+  'identity.email_verification_requested.v1': {
+    aggregateType: 'User',
+    data: z.object({
+      userId: id,
+      email: z.email(),
+      code: z.string().regex(/^\d{8}$/),
+      expiresAt: z.iso.datetime({ offset: true }),
+    }),
+  },
+  /**
+   * A user proved they receive mail at `email` (a code sent there was entered): from now on it
+   * is their address, also as a payment address (`transfer(toEmail:)`). Emitted at each
+   * verification, so also when a verified user moves to another address.
+   */
+  'identity.email_verified.v1': {
+    aggregateType: 'User',
+    data: z.object({ userId: id, email: z.email() }),
+  },
   'wallet.opened.v1': {
     aggregateType: 'Wallet',
     data: z.object({

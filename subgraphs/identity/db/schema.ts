@@ -23,6 +23,8 @@ export const users = pgTable(
     id: uuid('id').primaryKey(),
     email: text('email').notNull(),
     displayName: text('display_name').notNull(),
+    /** When the user proved they receive mail at `email`; null until then. */
+    emailVerifiedAt: timestamptz('email_verified_at'),
     /** Bumped on every profile change; published as the events' `aggregateVersion` so consumers can drop stale updates. */
     version: integer('version').notNull().default(1),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
@@ -89,6 +91,22 @@ export const signingKeys = pgTable('signing_keys', {
  * Failed sign-in attempts, for the sliding-window throttle. `scope` says what `key` names:
  * `account` is the normalised email tried (known or not, so throttling reveals nothing).
  */
+/**
+ * The one live verification code of a user, for `email`: their own unproven address, or the one
+ * they asked to move to (which becomes theirs only once proven). Only the code's SHA-256 is kept;
+ * `attempts` counts wrong guesses, and the row is gone once used, expired or guessed at too often.
+ */
+export const emailVerifications = pgTable('email_verifications', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  email: text('email').notNull(),
+  codeHash: text('code_hash').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  createdAt: timestamptz('created_at').notNull(),
+  expiresAt: timestamptz('expires_at').notNull(),
+});
+
 /**
  * Password attempts held or failed, per throttle (login-throttle.ts): `pair` keys one account
  * (normalised email) at one client address, `account` an account from anywhere (the last-resort

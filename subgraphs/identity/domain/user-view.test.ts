@@ -10,6 +10,7 @@ const user: UserRow = {
   displayName: 'Ada',
   version: 1,
   createdAt: new Date('2026-01-01T00:00:00Z'),
+  emailVerifiedAt: null,
 };
 
 describe('viewUser', () => {
@@ -19,6 +20,7 @@ describe('viewUser', () => {
       displayName: 'Ada',
       email: 'ada@example.com',
       createdAt: user.createdAt,
+      emailVerified: false,
     });
   });
 
@@ -28,6 +30,7 @@ describe('viewUser', () => {
       displayName: 'Ada',
       email: null,
       createdAt: null,
+      emailVerified: null,
     });
   });
 
@@ -49,6 +52,7 @@ describe('viewReferencedUser', () => {
       displayName: 'Ada',
       email: null,
       createdAt: null,
+      emailVerified: null,
     });
   });
 

@@ -2,8 +2,8 @@ import type { UserRow } from '../db/schema.ts';
 
 /**
  * A user as one viewer may see them. Public: `id` and `displayName` (what a transfer's
- * counterparty sees of the other side's owner). Private, to the user themself only: `email` and
- * `createdAt`; null in anyone else's view, which `viewReferencedUser` never hands to a caller
+ * counterparty sees of the other side's owner). Private, to the user themself only: `email`,
+ * `createdAt` and `emailVerified`; null in anyone else's view, which `viewReferencedUser` never hands to a caller
  * who selected them.
  */
 export interface UserView {
@@ -11,10 +11,11 @@ export interface UserView {
   displayName: string;
   email: string | null;
   createdAt: Date | null;
+  emailVerified: boolean | null;
 }
 
 /** The fields of User only the user themself may see. */
-export const privateUserFields = ['email', 'createdAt'] as const;
+export const privateUserFields = ['email', 'createdAt', 'emailVerified'] as const;
 
 /** The view of `user` for a viewer (null: anonymous). */
 export function viewUser(user: UserRow, viewerId: string | null | undefined): UserView {
@@ -24,6 +25,7 @@ export function viewUser(user: UserRow, viewerId: string | null | undefined): Us
     displayName: user.displayName,
     email: self ? user.email : null,
     createdAt: self ? user.createdAt : null,
+    emailVerified: self ? user.emailVerifiedAt !== null : null,
   };
 }
 

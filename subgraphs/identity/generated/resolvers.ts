@@ -43,7 +43,18 @@ export type Mutation = {
   logoutEverywhere: Scalars['Boolean']['output'];
   refreshSession: AuthSession;
   register: AuthSession;
+  /**
+   * Mails a new verification code to the address awaiting proof (the user's own, or the one
+   * `updateProfile` asked to move to), replacing any earlier code. At most one a minute
+   * (RATE_LIMITED with retryAfterSeconds); false when no address awaits proof.
+   */
+  requestEmailVerification: Scalars['Boolean']['output'];
   updateProfile: User;
+  /**
+   * Proves the address awaiting proof with the code mailed there (8 digits, valid 30 minutes,
+   * single use, 5 wrong tries burn it): INVALID_VERIFICATION_CODE otherwise.
+   */
+  verifyEmail: User;
 };
 
 
@@ -76,6 +87,11 @@ export type MutationUpdateProfileArgs = {
   input: UpdateProfileInput;
 };
 
+
+export type MutationVerifyEmailArgs = {
+  code: Scalars['String']['input'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** The signed-in user, or null without a valid token. */
@@ -92,6 +108,11 @@ export type RegisterInput = {
 
 export type UpdateProfileInput = {
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * A new address: a code is mailed there, and it becomes the user's email (for signing in and
+   * for transfers) once `verifyEmail` proves it; until then `email` stays as it was.
+   */
+  email?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A person with an account. */
@@ -100,6 +121,11 @@ export type User = {
   createdAt: Scalars['DateTime']['output'];
   displayName: Scalars['String']['output'];
   email: Scalars['String']['output'];
+  /**
+   * Whether the user proved they receive mail at `email` (a code sent there was entered). Only
+   * then do transfers by email reach them. Private, like `email`.
+   */
+  emailVerified: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
 };
 
@@ -245,7 +271,9 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   logoutEverywhere?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   refreshSession?: Resolver<ResolversTypes['AuthSession'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'refreshToken'>>;
   register?: Resolver<ResolversTypes['AuthSession'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
+  requestEmailVerification?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   updateProfile?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationUpdateProfileArgs, 'input'>>;
+  verifyEmail?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'code'>>;
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -257,6 +285,7 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  emailVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 

@@ -33,6 +33,9 @@ export const config = {
   ACCESS_TOKEN_TTL_SECONDS: 900,
   REFRESH_TOKEN_TTL_SECONDS: 30 * 24 * 3600,
   LOGIN_FAILURES_PER_ACCOUNT: 100,
+  SMTP_URL: undefined,
+  MAIL_FROM: 'walletgraph <no-reply@walletgraph.test>',
+  isProduction: false,
 };
 
 /** Real time (jose checks `exp` against it) that a test can move forward. */
@@ -142,7 +145,7 @@ export async function createIdentityHarness(
       return row?.n ?? 0;
     },
     async [Symbol.asyncDispose]() {
-      services.stop();
+      await services.stop();
       await db.close();
       await dropTestDatabase(name);
     },

@@ -136,8 +136,8 @@ export const jarProjection = pgTable(
 export type JarProjectionRow = typeof jarProjection.$inferSelect;
 
 /**
- * Users' emails, projected from `identity.user_registered.v1` and `identity.user_updated.v1`, so a
- * transfer can name its recipient by email. `updated_at` is the occurrence time of the event the
+ * Users' proven emails, projected from `identity.email_verified.v1`, so a transfer can name its
+ * recipient by email (an address no one proved they receive mail at is nobody's). `updated_at` is the occurrence time of the event the
  * email came from: an older event never overwrites a newer one.
  */
 export const userEmails = pgTable(

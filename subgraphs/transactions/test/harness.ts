@@ -88,12 +88,9 @@ export async function createTransactionsHarness(
       const userId = uuidv7();
       const email = `user.${randomBytes(4).toString('hex')}@example.com`;
       const wallet = opened(userId, currency, true);
+      // A user whose address is proven, so transfers by email reach them.
       await deliver(
-        createEvent(
-          'identity.user_registered.v1',
-          { aggregateId: userId, data: { userId, email, displayName: 'Test User', currency } },
-          meta,
-        ),
+        createEvent('identity.email_verified.v1', { aggregateId: userId, data: { userId, email } }, meta),
         wallet,
       );
       return { userId, email, walletId: wallet.data.walletId, token: tokenFor(userId) };

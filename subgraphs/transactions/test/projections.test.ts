@@ -68,29 +68,36 @@ describe('projections', () => {
     expect(await walletRow(walletId)).toMatchObject({ status: 'ARCHIVED' });
   });
 
-  it('a user’s email follows their latest event, however the events arrive', async () => {
+  it('a user’s email is the latest address they proved, however the events arrive', async () => {
     const userId = uuidv7();
     const at = (s: number) => new Date(Date.UTC(2026, 10, 22, 10, 0, s));
+    const verified = (email: string, s: number) =>
+      createEvent(
+        'identity.email_verified.v1',
+        { aggregateId: userId, data: { userId, email }, occurredAt: at(s) },
+        meta,
+      );
+    await h.deliver(verified('ada@example.org', 5), verified('ada@example.com', 0));
+    expect(await emailRow(userId)).toMatchObject({ email: 'ada@example.org', updatedAt: at(5) });
+  });
+
+  it('an address only registered or written in a profile is no payment address', async () => {
+    const userId = uuidv7();
     const registered = createEvent(
       'identity.user_registered.v1',
       {
         aggregateId: userId,
-        data: { userId, email: 'ada@example.com', displayName: 'Ada', currency: 'EUR' },
-        occurredAt: at(0),
+        data: { userId, email: 'payroll@example.com', displayName: 'P', currency: 'EUR' },
       },
       meta,
     );
     const updated = createEvent(
       'identity.user_updated.v1',
-      {
-        aggregateId: userId,
-        data: { userId, email: 'ada@example.org', displayName: 'Ada' },
-        occurredAt: at(5),
-      },
+      { aggregateId: userId, data: { userId, email: 'payroll@example.com', displayName: 'P' } },
       meta,
     );
-    await h.deliver(updated, registered);
-    expect(await emailRow(userId)).toMatchObject({ email: 'ada@example.org', updatedAt: at(5) });
+    await h.deliver(registered, updated);
+    expect(await emailRow(userId)).toBeUndefined();
   });
 
   it('a jar created is known with its wallet, owner, name, kind and currency; a redelivery changes nothing', async () => {
