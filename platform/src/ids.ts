@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -14,4 +16,14 @@ const uuidV7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9
 export function uuidv7Time(id: string): Date | null {
   const m = uuidV7.exec(id);
   return m ? new Date(Number.parseInt(m[1]! + m[2]!, 16)) : null;
+}
+
+/**
+ * A new id that says nothing but itself (a random UUIDv4), for ids other people see whose
+ * creation time is private: a user's id, which a transfer's counterparty sees, must not carry
+ * `User.createdAt` the way a UUIDv7's first 48 bits would. Everything else is minted as UUIDv7
+ * (time-ordered inserts, and `readProjection` recognises a freshly minted id).
+ */
+export function opaqueId(): string {
+  return randomUUID();
 }

@@ -41,7 +41,7 @@ export async function register(ctx: IdentityContext, input: RegisterInput): Prom
       const [user] = await tx
         .insert(users)
         .values({
-          id: svc.newId(),
+          id: svc.newUserId(),
           email: registration.email,
           displayName: registration.displayName,
           createdAt: now,

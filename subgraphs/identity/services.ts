@@ -2,6 +2,7 @@ import { uuidv7 } from '@walletgraph/events';
 import { type Clock, systemClock } from '@walletgraph/platform/clock';
 import type { Config } from '@walletgraph/platform/config';
 import type { Database, Executor } from '@walletgraph/platform/db/database';
+import { opaqueId } from '@walletgraph/platform/ids';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
@@ -25,7 +26,10 @@ export type IdentityExecutor = Executor<IdentitySchema>;
 /** The identity subgraph's long-lived services, built once per process. */
 export interface IdentityServices {
   clock: Clock;
+  /** Ids of internal rows (sessions, token families): UUIDv7. */
   newId: () => string;
+  /** Ids of users, which other people see: `opaqueId`, no time in them. */
+  newUserId: () => string;
   keys: SigningKeyStore;
   passwords: PasswordHasher;
   accessTokens: AccessTokenSettings;
@@ -117,6 +121,7 @@ export async function createIdentityServices(
   return {
     clock,
     newId: uuidv7,
+    newUserId: opaqueId,
     keys,
     passwords,
     accessTokens: {

@@ -50,7 +50,9 @@ describe('register', () => {
     expect(result.errors).toEqual([]);
     const session = result.data.register;
     expect(session.user).toMatchObject({ email: 'ada@example.com', displayName: 'Ada' });
-    expect(session.user.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    // A random UUIDv4: a counterparty who sees the id learns nothing of when the user registered
+    // (a UUIDv7 would carry the private createdAt in its first 48 bits).
+    expect(session.user.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(session.refreshToken).toMatch(/^[\w-]{43}$/);
 
     expect(await registeredEvent(session.user.id)).toMatchObject({
