@@ -4,6 +4,7 @@ import * as schema from './db/schema.ts';
 import { mailerHandlers } from './mailer.ts';
 import { resolvers } from './resolvers.ts';
 import { createIdentityServices, type IdentityContext, type IdentityServices } from './services.ts';
+import { counterpartiesConsumer } from './users.ts';
 
 export type { IdentityContext, IdentityServices } from './services.ts';
 /** The context type codegen's typed resolvers name (`codegen.ts`: `../server.ts#Context`). */
@@ -17,7 +18,7 @@ const JWKS_MAX_AGE_SECONDS = 300;
  * issues the access tokens every service verifies and publishes their keys at
  * `GET /.well-known/jwks.json`. Emits `identity.user_registered.v1`, `identity.user_updated.v1`,
  * `identity.email_verified.v1` and `identity.email_verification_requested.v1`, which its own
- * mailer consumes to send the code.
+ * mailer consumes to send the code; consumes completed transfers to know who may see whom.
  */
 export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>({
   name: 'identity',
@@ -31,6 +32,7 @@ export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>(
       name: 'identity.mailer',
       effectHandlers: mailerHandlers(services.mailer, services.logger, () => services.clock.now()),
     },
+    counterpartiesConsumer,
   ],
   services: ({ config, db, logger }) => createIdentityServices({ config, db: db.db, logger }),
   routes(router, services) {

@@ -1,20 +1,42 @@
+import { insertJsonRows } from '@walletgraph/platform/db/json-rows';
 import { rowsByIdLoader } from '@walletgraph/platform/db/rows-by-id';
 import { isUuid } from '@walletgraph/platform/ids';
 import { oncePer } from '@walletgraph/platform/once-per';
-import { users } from './db/schema.ts';
+import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
+import DataLoader from 'dataloader';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import * as schema from './db/schema.ts';
 import { type UserView, viewReferencedUser } from './domain/user-view.ts';
 import type { IdentityContext } from './services.ts';
+
+const { counterparties, users } = schema;
 
 // One loader per request context: the entity references of one query are fetched in one
 // `where id in (…)`, and nothing is cached across requests.
 const loaderFor = oncePer((ctx: IdentityContext) => rowsByIdLoader(ctx.db, users, users.id));
 
+/** Per request: which of the users asked about the viewer has completed a transfer with. */
+const counterpartyLoaderFor = oncePer(
+  (ctx: IdentityContext) =>
+    new DataLoader(async (userIds: readonly string[]) => {
+      const viewerId = ctx.viewer?.userId;
+      if (!viewerId) return userIds.map(() => false);
+      const rows = await ctx.db
+        .select({ userId: counterparties.userId })
+        .from(counterparties)
+        .where(and(eq(counterparties.viewerId, viewerId), inArray(counterparties.userId, [...userIds])));
+      const known = new Set(rows.map((r) => r.userId));
+      return userIds.map((id) => known.has(id));
+    }),
+);
+
 /**
- * A user as the request's viewer may see them, or null when no user has this id. An anonymous
- * caller sees no one: only a signed-in viewer has a reason to see another user's public profile
- * (a counterparty), and without a viewer a reference would confirm that the id is a user's.
- * `selected` are the fields the caller asked for: another user's private ones make the answer
- * null too (viewReferencedUser).
+ * A user as the request's viewer may see them, or null. The viewer sees themself; another user
+ * only once they completed a transfer together (the counterparty a transfer shows), and then
+ * only the public profile: `selected` are the fields the caller asked for, and another user's
+ * private ones make the answer null too (viewReferencedUser). Anyone else, and an anonymous
+ * caller, gets null, exactly as for an id no user has: asking identity's port directly with any
+ * id maps it to no one's name.
  */
 export async function findUser(
   ctx: IdentityContext,
@@ -22,6 +44,41 @@ export async function findUser(
   selected: ReadonlySet<string>,
 ): Promise<UserView | null> {
   if (!ctx.viewer || !isUuid(id)) return null;
-  const row = await loaderFor(ctx).load(id);
-  return row ? viewReferencedUser(row, ctx.viewer.userId, selected) : null;
+  const userId = id.toLowerCase();
+  const viewerId = ctx.viewer.userId;
+  const [row, visible] = await Promise.all([
+    loaderFor(ctx).load(userId),
+    userId === viewerId ? true : counterpartyLoaderFor(ctx).load(userId),
+  ]);
+  return row && visible ? viewReferencedUser(row, viewerId, selected) : null;
 }
+
+/**
+ * `identity.transfer-counterparties`: each completed transfer makes its two owners counterparties
+ * of each other (the wallet subgraph keeps the same pairs per wallet). Set-based: one insert for
+ * the pairs of a batch of settlements.
+ */
+export const counterpartiesConsumer: ConsumerDefinition<typeof schema> = {
+  name: 'identity.transfer-counterparties',
+  topics: { 'transactions.operation_settled.v1': ['transfer.completed'] },
+  batchHandlers: {
+    async 'transactions.operation_settled.v1'(events, tx) {
+      const pairs = new Map<string, schema.NewCounterpartyRow>();
+      for (const event of events) {
+        const { kind, status, ownerId, counterpartyOwnerId } = event.data;
+        if (kind !== 'TRANSFER' || status !== 'COMPLETED' || !counterpartyOwnerId) continue;
+        const since = new Date(event.occurredAt);
+        for (const [viewerId, userId] of [
+          [ownerId, counterpartyOwnerId],
+          [counterpartyOwnerId, ownerId],
+        ] as const) {
+          const key = `${viewerId}:${userId}`;
+          const known = pairs.get(key);
+          if (!known || since < known.since) pairs.set(key, { viewerId, userId, since });
+        }
+      }
+      if (pairs.size === 0) return;
+      await tx.execute(sql`${insertJsonRows(counterparties, [...pairs.values()])} on conflict do nothing`);
+    },
+  },
+};

@@ -503,8 +503,9 @@ const entityCases: EntityCase[] = [
     selection: '... on User { id displayName }',
     id: (a) => a.userId,
     owner: (a) => ok([{ __typename: 'User', id: a.userId, displayName: 'Alice' }]),
-    outsider: (caller, id, isAlices) =>
-      caller === 'mallory' && isAlices ? ok([{ __typename: 'User', id, displayName: 'Alice' }]) : nullEntity,
+    // Only a counterparty (someone Alice completed a transfer with) sees her name; Mallory never
+    // did. Regression: any signed-in caller mapped any user id to a name here.
+    outsider: () => nullEntity,
   },
   {
     title: 'wallet port, Alice’s User (wallets, defaultWallet): the reference resolves, empty',

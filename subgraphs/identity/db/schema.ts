@@ -147,6 +147,22 @@ export const signInAddresses = pgTable(
   ],
 );
 
+/**
+ * Who may see whose public profile: `viewer_id` completed a transfer with `user_id` (both ways
+ * are rows), projected from `transactions.operation_settled.v1`. A `User` reference for anyone
+ * else answers null, whoever asks and however they reach identity.
+ */
+export const counterparties = pgTable(
+  'counterparties',
+  {
+    viewerId: uuid('viewer_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    since: timestamptz('since').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.viewerId, t.userId] })],
+);
+export type NewCounterpartyRow = typeof counterparties.$inferInsert & { since: Date };
+
 export type UserRow = typeof users.$inferSelect;
 export type CredentialRow = typeof credentials.$inferSelect;
 export type RefreshTokenRow = typeof refreshTokens.$inferSelect;

@@ -1,8 +1,10 @@
+import { createEvent, uuidv7 } from '@walletgraph/events';
 import { createLogger } from '@walletgraph/platform/logger';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, signingKeys } from '../db/schema.ts';
 import { createSigningKeyStore } from '../signing-keys.ts';
+import { counterpartiesConsumer } from '../users.ts';
 import {
   createIdentityHarness,
   type IdentityHarness,
@@ -12,6 +14,39 @@ import {
   registerUser,
 } from './harness.ts';
 
+/** What identity's counterparties consumer does with a completed transfer from `from` to `to`. */
+async function completedTransfer(from: string, to: string) {
+  const event = createEvent(
+    'transactions.operation_settled.v1',
+    {
+      aggregateId: uuidv7(),
+      data: {
+        operationId: uuidv7(),
+        ownerId: from,
+        walletId: uuidv7(),
+        kind: 'TRANSFER',
+        status: 'COMPLETED',
+        failureCode: null,
+        amount: '100',
+        currency: 'EUR',
+        counterpartyWalletId: uuidv7(),
+        counterpartyOwnerId: to,
+        ledgerEntryId: uuidv7(),
+        settledAt: new Date().toISOString(),
+      },
+    },
+    { correlationId: 'profile-test' },
+  );
+  const handle = counterpartiesConsumer.batchHandlers!['transactions.operation_settled.v1']!;
+  await h.db.db.transaction((tx) =>
+    handle([event], tx, {
+      afterCommit: () => {},
+      defer: () => {
+        throw new Error('not deferred here');
+      },
+    }),
+  );
+}
 let h: IdentityHarness;
 
 beforeAll(async () => {
@@ -63,20 +98,20 @@ describe('me', () => {
 });
 
 describe('User references from other subgraphs', () => {
-  it('resolve to the public profile for another viewer, and unknown ids to null', async () => {
+  it('resolve to the public profile only for a counterparty: anyone else, and unknown ids, get null', async () => {
     const { user } = await registerUser(h, { email: 'public@example.com', displayName: 'Public' });
     const other = await registerUser(h, { email: 'viewer@example.com' });
-    const result = await h.execute(
-      ENTITIES,
-      {
-        reps: [
-          { __typename: 'User', id: user.id },
-          { __typename: 'User', id: 'not-a-uuid' },
-        ],
-      },
-      other.accessToken,
-    );
-    expect(result.data._entities).toEqual([{ id: user.id, displayName: 'Public' }, null]);
+    const reps = [
+      { __typename: 'User', id: user.id },
+      { __typename: 'User', id: 'not-a-uuid' },
+    ];
+    // Regression: any signed-in caller at identity's port could map any user id to a name.
+    expect((await h.execute(ENTITIES, { reps }, other.accessToken)).data._entities).toEqual([null, null]);
+    await completedTransfer(other.user.id, user.id);
+    expect((await h.execute(ENTITIES, { reps }, other.accessToken)).data._entities).toEqual([
+      { id: user.id, displayName: 'Public' },
+      null,
+    ]);
   });
 
   it('show the email and creation date only to the user themself: to another viewer the user is null, exactly like an unknown id', async () => {
