@@ -3,6 +3,8 @@ import {
   type Viewer,
   viewerFromAuthorization,
 } from '@walletgraph/platform/auth/verifier';
+import { DomainError } from '@walletgraph/platform/errors';
+import type { Revocations } from '@walletgraph/platform/revocations';
 import type { RequestHandler, Response } from 'express';
 
 /** The outcome of verifying a request's bearer token. */
@@ -12,16 +14,21 @@ type Authentication = { verified: true; viewer: Viewer | null } | { verified: fa
  * Verifies the request's bearer token once, before the per-user rate limit and the GraphQL
  * context, which both reuse the outcome: a user is only ever counted from a token that
  * verified. A bad token does not end the request here; the context turns it into the usual
- * 401 UNAUTHENTICATED (and the request still counts against its address).
+ * 401 UNAUTHENTICATED (and the request still counts against its address). A token of a session
+ * ended since it was issued (sign-out everywhere, a password change) is a bad token too.
  */
-export function authenticate(verifier: TokenVerifier): RequestHandler {
+export function authenticate(
+  verifier: TokenVerifier,
+  revocations: Pick<Revocations, 'isRevoked'>,
+): RequestHandler {
   return async (req, res, next) => {
     let authentication: Authentication;
     try {
-      authentication = {
-        verified: true,
-        viewer: await viewerFromAuthorization(verifier, req.headers.authorization),
-      };
+      const viewer = await viewerFromAuthorization(verifier, req.headers.authorization);
+      if (viewer && revocations.isRevoked(viewer.userId, viewer.issuedAt)) {
+        throw new DomainError('UNAUTHENTICATED', 'the session was ended; sign in again');
+      }
+      authentication = { verified: true, viewer };
     } catch (error) {
       authentication = { verified: false, error };
     }

@@ -87,6 +87,8 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
     ],
   });
   await apollo.start();
+  // Ended sessions, from every replica: read now, then followed (pub/sub, and a read every 5 s).
+  await runtime.revocations.start();
 
   mountProbes(app, () => gateway.readiness(), {
     reuseMs: READINESS_REUSE_MS,
@@ -110,7 +112,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
       subjectOf: (_req, res) => addressSubject(clientAddressOf(res)),
       logger,
     }),
-    authenticate(runtime.verifier),
+    authenticate(runtime.verifier, runtime.revocations),
     rateLimit({
       store,
       scope: 'user',
@@ -173,6 +175,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
     limits: createArmor({ isProduction: config.isProduction }),
     maxMessageBytes: bytes(config.GATEWAY_BODY_LIMIT),
     trustedProxies: config.TRUST_PROXY,
+    revocations: runtime.revocations,
     verifyUpgrade: limitUpgrades({
       store,
       limit: config.WS_UPGRADES_PER_ADDRESS,

@@ -5,10 +5,11 @@ import { createAmqpBroker } from './messaging/amqp-broker.ts';
 import type { Broker } from './messaging/broker.ts';
 import { createInProcessBroker } from './messaging/in-process-broker.ts';
 import { createPubSub, type PubSubHandle } from './pubsub.ts';
+import { createRevocations, type Revocations } from './revocations.ts';
 
 /**
  * The infrastructure a process shares between the services it runs: the message broker, the
- * live-update pub/sub and the token verifier. Real mode connects to RabbitMQ and Redis; embedded
+ * live-update pub/sub, the token verifier and session revocations. Real mode connects to RabbitMQ and Redis; embedded
  * mode keeps both in memory, shared by every subgraph and the gateway of the one process.
  */
 export interface Runtime {
@@ -17,6 +18,8 @@ export interface Runtime {
   readonly broker: Broker;
   readonly pubsub: PubSubHandle;
   readonly verifier: TokenVerifier;
+  /** Per-user session revocations: identity records them, the gateway enforces them. */
+  readonly revocations: Revocations;
   close(): Promise<void>;
 }
 
@@ -36,13 +39,21 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });
+  const revocations = createRevocations({
+    pubsub,
+    prefix: config.EVENTS_EXCHANGE,
+    tokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    logger,
+  });
   return {
     config,
     logger,
     broker,
     pubsub,
     verifier,
+    revocations,
     async close() {
+      await revocations.close();
       await Promise.allSettled([broker.close(), pubsub.close()]);
     },
   };

@@ -64,7 +64,13 @@ export async function startSubgraph<S extends Schema, Svc>(
         ? { dataDir: join(options.dataDir, def.name) }
         : {}),
   });
-  const services = (await def.services?.({ config, db, logger, publisher: runtime.pubsub.publisher })) as Svc;
+  const services = (await def.services?.({
+    config,
+    db,
+    logger,
+    publisher: runtime.pubsub.publisher,
+    revocations: runtime.revocations,
+  })) as Svc;
   const schema = buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: def.resolvers }]);
 
   const relay = createOutboxRelay({

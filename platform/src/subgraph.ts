@@ -10,6 +10,7 @@ import type { Database, DatabaseHandle, Schema } from './db/database.ts';
 import { unauthenticated } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { Publisher } from './pubsub.ts';
+import type { Revocations } from './revocations.ts';
 
 /** What every resolver of a subgraph receives as its context. */
 export interface RequestContext<S extends Schema = Schema, Svc = unknown> {
@@ -64,6 +65,8 @@ export interface ServiceDeps<S extends Schema> {
   db: DatabaseHandle<S>;
   logger: Logger;
   publisher: Publisher;
+  /** Session revocations (revocations.ts): identity records them. */
+  revocations: Revocations;
 }
 
 /**

@@ -140,7 +140,7 @@ export async function changePassword(
   await attempt.succeeded();
   return ctx.db.transaction(async (tx) => {
     await tx.update(credentials).set({ passwordHash, updatedAt: now }).where(eq(credentials.userId, user.id));
-    await revokeAllSessions(tx, user.id, now);
+    await revokeAllSessions(tx, user.id, now, ctx.correlationId);
     return (await openSession(tx, svc, user, now)).session;
   });
 }

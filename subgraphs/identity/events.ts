@@ -9,7 +9,8 @@ import type { UserRow } from './db/schema.ts';
  * - `identity.user_updated.v1` whenever the profile changes, in that change's transaction;
  * - `identity.email_verification_requested.v1` with a code to mail, in the transaction that
  *   stored its hash;
- * - `identity.email_verified.v1` once a code proved an address (transfers by email use it).
+ * - `identity.email_verified.v1` once a code proved an address (transfers by email use it);
+ * - `identity.sessions_revoked.v1` when every session of a user ends, in that transaction.
  * `aggregateVersion` is the user's `version`, so a consumer can drop an update older than what it has.
  */
 export function userRegisteredEvent(user: UserRow, currency: Currency, meta: EventMeta) {
@@ -63,6 +64,15 @@ export function emailVerifiedEvent(user: UserRow, occurredAt: Date, meta: EventM
       occurredAt,
       data: { userId: user.id, email: user.email },
     },
+    meta,
+  );
+}
+
+/** The `identity.sessions_revoked.v1` event: the user's tokens issued before `notBefore` are void. */
+export function sessionsRevokedEvent(userId: string, notBefore: Date, meta: EventMeta) {
+  return createEvent(
+    'identity.sessions_revoked.v1',
+    { aggregateId: userId, occurredAt: notBefore, data: { userId, notBefore: notBefore.toISOString() } },
     meta,
   );
 }

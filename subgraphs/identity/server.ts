@@ -33,8 +33,18 @@ export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>(
       effectHandlers: mailerHandlers(services.mailer, services.logger, () => services.clock.now()),
     },
     counterpartiesConsumer,
+    {
+      // Records each ended session where every gateway reads it, retried until Redis takes it.
+      name: 'identity.session-revocations',
+      effectHandlers: {
+        async 'identity.sessions_revoked.v1'(event) {
+          await services.revocations.revoke(event.data.userId, new Date(event.data.notBefore));
+        },
+      },
+    },
   ],
-  services: ({ config, db, logger }) => createIdentityServices({ config, db: db.db, logger }),
+  services: ({ config, db, logger, revocations }) =>
+    createIdentityServices({ config, db: db.db, logger, revocations }),
   routes(router, services) {
     router.get('/.well-known/jwks.json', (_req, res) => {
       res.set('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`).json(services.keys.jwks());

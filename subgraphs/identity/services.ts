@@ -4,6 +4,7 @@ import type { Config } from '@walletgraph/platform/config';
 import type { Database, Executor } from '@walletgraph/platform/db/database';
 import { opaqueId } from '@walletgraph/platform/ids';
 import type { Logger } from '@walletgraph/platform/logger';
+import type { Revocations } from '@walletgraph/platform/revocations';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
 import { type SignInThrottles, signInThrottles } from './domain/throttle.ts';
@@ -38,6 +39,8 @@ export interface IdentityServices {
   throttles: SignInThrottles;
   /** Sends verification codes (mailer.ts), from the mailer consumer only. */
   mailer: Mailer;
+  /** Where ended sessions are recorded for the gateways (platform revocations). */
+  revocations: Revocations;
   logger: Logger;
   /** Stops the background jobs (the prune of old sign-in records) and closes the mailer. */
   stop(): Promise<void>;
@@ -60,6 +63,7 @@ export interface IdentityServicesDeps {
   >;
   db: IdentityDatabase;
   logger: Logger;
+  revocations: Revocations;
 }
 
 /** Overrides for tests; production uses the defaults. */
@@ -132,6 +136,7 @@ export async function createIdentityServices(
     refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     throttles,
     mailer,
+    revocations: deps.revocations,
     logger: deps.logger,
     async stop() {
       clearInterval(pruner);

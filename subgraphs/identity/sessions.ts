@@ -1,10 +1,12 @@
 import { DomainError } from '@walletgraph/platform/errors';
+import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import { and, eq, getTableColumns, isNull } from 'drizzle-orm';
 import { credentials, refreshTokens, type UserRow, users } from './db/schema.ts';
 import { isValidEmail, normaliseEmail } from './domain/email.ts';
 import { decideRefresh } from './domain/refresh.ts';
 import { type UserView, viewUser } from './domain/user-view.ts';
+import { sessionsRevokedEvent } from './events.ts';
 import { beginSignInAttempt, rememberAddress } from './login-throttle.ts';
 import type { IdentityContext, IdentityExecutor, IdentityServices } from './services.ts';
 import { issueAccessToken, newRefreshToken, refreshTokenHash } from './tokens.ts';
@@ -184,16 +186,29 @@ export async function logout(ctx: IdentityContext, token: string): Promise<boole
   return ended > 0;
 }
 
-/** Ends every session of the signed-in user. */
+/** Ends every session of the signed-in user, their access tokens and live sockets included. */
 export async function logoutEverywhere(ctx: IdentityContext): Promise<boolean> {
   const viewer = requireViewer(ctx);
-  await revokeAllSessions(ctx.db, viewer.userId, ctx.services.clock.now());
+  const now = ctx.services.clock.now();
+  await ctx.db.transaction((tx) => revokeAllSessions(tx, viewer.userId, now, ctx.correlationId));
   return true;
 }
 
-/** Revokes every live refresh token of a user (sign-out everywhere, password change). */
-export function revokeAllSessions(db: IdentityExecutor, userId: string, now: Date): Promise<number> {
-  return revokeWhere(db, eq(refreshTokens.userId, userId), now);
+/**
+ * Revokes every live refresh token of a user (sign-out everywhere, password change) inside the
+ * caller's transaction, and announces it (`identity.sessions_revoked.v1`): the gateways then
+ * refuse access tokens issued before `now` and close the sockets opened with them. A session the
+ * same transaction opens afterwards (a password change's new one) is issued at `now` and stays.
+ */
+export async function revokeAllSessions(
+  tx: IdentityExecutor,
+  userId: string,
+  now: Date,
+  correlationId: string,
+): Promise<number> {
+  const revoked = await revokeWhere(tx, eq(refreshTokens.userId, userId), now);
+  await enqueue(tx, sessionsRevokedEvent(userId, now, { correlationId }));
+  return revoked;
 }
 
 async function revokeWhere(db: IdentityExecutor, which: ReturnType<typeof eq>, now: Date): Promise<number> {

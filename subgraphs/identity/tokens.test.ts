@@ -77,7 +77,12 @@ describe('access tokens', () => {
     expect(claims.exp! - claims.iat!).toBe(900);
     expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
     const viewer = await verifierFor(keys).verify(issued.token);
-    expect(viewer).toEqual({ userId, token: issued.token, expiresAt: issued.expiresAt });
+    expect(viewer).toEqual({
+      userId,
+      token: issued.token,
+      expiresAt: issued.expiresAt,
+      issuedAt: new Date(claims.iat_ms as number),
+    });
   });
 
   it('publishes only public key material', () => {

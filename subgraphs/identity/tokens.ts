@@ -16,7 +16,9 @@ export interface IssuedAccessToken {
 
 /**
  * Signs an access token for a user with the current key: EdDSA, `kid` in the header, and the
- * claims the one verifier requires (`iss`, `aud`, `sub`, `iat`, `exp`) plus a unique `jti`.
+ * claims the one verifier requires (`iss`, `aud`, `sub`, `iat`, `exp`) plus a unique `jti`,
+ * and `iat_ms`, the issue time to the millisecond: a session ended within the same second as a
+ * token was issued must still tell whether the token came before or after (revocations).
  */
 export async function issueAccessToken(
   keys: SigningKeyStore,
@@ -27,7 +29,7 @@ export async function issueAccessToken(
   const key = await keys.signingKey();
   const issuedAt = Math.floor(now.getTime() / 1000);
   const expiresAt = issuedAt + settings.ttlSeconds;
-  const token = await new SignJWT({})
+  const token = await new SignJWT({ iat_ms: now.getTime() })
     .setProtectedHeader({ alg: SIGNING_ALG, typ: 'JWT', kid: key.kid })
     .setIssuer(settings.issuer)
     .setAudience(settings.audience)

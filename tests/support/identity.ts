@@ -17,6 +17,8 @@ export interface TestIdentity extends AsyncDisposable {
   databaseUrl: string;
   /** Where it sends mail (SMTP_URL). */
   mail: MailCatcher;
+  /** Its EVENTS_EXCHANGE, which also names its Redis keys (session revocations): a gateway beside it sets the same. */
+  exchange: string;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function startIdentity(env: Record<string, string> = {}): Promise<T
     jwksUrl: new URL('/.well-known/jwks.json', service.url).toString(),
     databaseUrl,
     mail,
+    exchange: run,
     async [Symbol.asyncDispose]() {
       try {
         await service.stop();

@@ -71,6 +71,15 @@ export const eventCatalog = {
     aggregateType: 'User',
     data: z.object({ userId: id, email: z.email() }),
   },
+  /**
+   * Every session of the user ended (sign-out everywhere, a password change): access tokens
+   * issued before `notBefore` are to be refused and live sockets opened with them closed.
+   * Identity's own: its consumer records it where the gateways read it (platform revocations).
+   */
+  'identity.sessions_revoked.v1': {
+    aggregateType: 'User',
+    data: z.object({ userId: id, notBefore: z.iso.datetime({ offset: true }) }),
+  },
   'wallet.opened.v1': {
     aggregateType: 'Wallet',
     data: z.object({

@@ -5,6 +5,7 @@ import {
   viewerFromAuthorization,
 } from '@walletgraph/platform/auth/verifier';
 import type { Logger } from '@walletgraph/platform/logger';
+import type { Revocations } from '@walletgraph/platform/revocations';
 import { GraphQLError, type GraphQLSchema, getOperationAST, parse, specifiedRules, validate } from 'graphql';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { useServer } from 'graphql-ws/use/ws';
@@ -37,6 +38,8 @@ export interface SubscriptionServerOptions {
   trustedProxies: number;
   /** Decides each upgrade before the socket is accepted (limits/upgrade-limit.ts); all are accepted when omitted. */
   verifyUpgrade?: VerifyClientCallbackAsync;
+  /** Ended sessions (platform revocations): their tokens open no socket, and their sockets close. */
+  revocations: Pick<Revocations, 'isRevoked' | 'onRevoked'>;
 }
 
 export interface SubscriptionServer {
@@ -55,6 +58,8 @@ interface Session {
 
 /** The close code for a missing, bad or expired token (graphql-ws reserves 4403 for refusals). */
 export const UNAUTHORIZED_CLOSE = 4401;
+/** Why a socket of an ended session closes. */
+const SESSION_ENDED = 'Unauthorized: the session was ended; sign in again';
 /** The close code for a user past their connection cap. */
 export const TOO_MANY_CLOSE = 4429;
 
@@ -121,6 +126,10 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
             UNAUTHORIZED_CLOSE,
             'Unauthorized: a valid bearer token is required in connection_init',
           );
+          return false;
+        }
+        if (o.revocations.isRevoked(viewer.userId, viewer.issuedAt)) {
+          socket.close(UNAUTHORIZED_CLOSE, SESSION_ENDED);
           return false;
         }
         // Sockets per user are capped like subscriptions: each costs a session, a timer and pings.
@@ -211,6 +220,17 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
     0,
   );
 
+  // A session ended elsewhere (sign-out everywhere, a password change, on any replica): its
+  // sockets close with 4401 as an expired token's do. Revocations are rare; a scan is enough.
+  const stopFollowing = o.revocations.onRevoked((userId, notBefore) => {
+    for (const socket of wss.clients) {
+      const session = sessions.get(socket);
+      if (session?.viewer.userId === userId && session.viewer.issuedAt < notBefore) {
+        socket.close(UNAUTHORIZED_CLOSE, SESSION_ENDED);
+      }
+    }
+  });
+
   // Liveness: every socket must answer each ping before the next one, or it is dropped.
   const alive = new WeakMap<WebSocket, boolean>();
   wss.on('connection', (socket) => {
@@ -245,6 +265,7 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
   return {
     async stop() {
       clearInterval(pinger);
+      stopFollowing();
       // Closes every socket with 1001 (Going away), which completes its subscriptions, then the server.
       await server.dispose();
     },

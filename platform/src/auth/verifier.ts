@@ -7,6 +7,8 @@ export interface Viewer {
   /** The raw bearer token, forwarded when this request causes further requests. */
   token: string;
   expiresAt: Date;
+  /** When the token was issued (`iat`, to the ms): a session revoked after this no longer accepts it (revocations.ts). */
+  issuedAt: Date;
 }
 
 /**
@@ -80,8 +82,24 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         requiredClaims: ['sub', 'exp', 'iat'],
         clockTolerance: options.clockToleranceSeconds ?? 5,
       });
-      if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw unauthenticated();
-      return { userId: payload.sub, token, expiresAt: new Date(payload.exp * 1000) };
+      if (
+        typeof payload.sub !== 'string' ||
+        typeof payload.exp !== 'number' ||
+        typeof payload.iat !== 'number'
+      )
+        throw unauthenticated();
+      return {
+        userId: payload.sub,
+        token,
+        expiresAt: new Date(payload.exp * 1000),
+        // identity's `iat_ms` when it is there and agrees with `iat` (revocations need the
+        // millisecond); the whole second otherwise.
+        issuedAt: new Date(
+          typeof payload.iat_ms === 'number' && Math.floor(payload.iat_ms / 1000) === payload.iat
+            ? payload.iat_ms
+            : payload.iat * 1000,
+        ),
+      };
     } catch {
       throw unauthenticated();
     }

@@ -13,6 +13,7 @@ import { createLogger } from '../../src/logger.ts';
 import { type Broker, eventMessage } from '../../src/messaging/broker.ts';
 import { createInProcessBroker } from '../../src/messaging/in-process-broker.ts';
 import { createPubSub, type LiveNotice, type LiveTopic, type PubSubHandle } from '../../src/pubsub.ts';
+import { createRevocations } from '../../src/revocations.ts';
 import type { Runtime } from '../../src/runtime.ts';
 import { type SubgraphService, startSubgraph } from '../../src/service.ts';
 import type { SubgraphDefinition } from '../../src/subgraph.ts';
@@ -90,7 +91,7 @@ export async function createSubgraphHarness<S extends Schema, Svc>(
     async verify(token) {
       const userId = tokens.get(token);
       if (!userId) throw unauthenticated();
-      return { userId, token, expiresAt: new Date(Date.now() + 900_000) };
+      return { userId, token, expiresAt: new Date(Date.now() + 900_000), issuedAt: new Date() };
     },
   };
   const bus = createInProcessBroker({ logger });
@@ -113,7 +114,21 @@ export async function createSubgraphHarness<S extends Schema, Svc>(
       });
     },
   };
-  const runtime: Runtime = { config, logger, broker, pubsub, verifier, close: () => bus.close() };
+  const revocations = createRevocations({
+    pubsub,
+    prefix: config.EVENTS_EXCHANGE,
+    tokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    logger,
+  });
+  const runtime: Runtime = {
+    config,
+    logger,
+    broker,
+    pubsub,
+    verifier,
+    revocations,
+    close: () => bus.close(),
+  };
   const service = await startSubgraph(definition, runtime);
   const db = service.db.db;
   const format = createErrorFormatter({ logger, isProduction: false });

@@ -6,6 +6,8 @@ import type { Clock } from '@walletgraph/platform/clock';
 import { type DatabaseHandle, openDatabase } from '@walletgraph/platform/db/database';
 import { createErrorFormatter } from '@walletgraph/platform/graphql/format-error';
 import { createLogger } from '@walletgraph/platform/logger';
+import { createPubSub } from '@walletgraph/platform/pubsub';
+import { createRevocations } from '@walletgraph/platform/revocations';
 import { dropTestDatabase } from '@walletgraph/platform/test/support/infra';
 import { testServices } from '@walletgraph/platform/test/support/services';
 import { count } from 'drizzle-orm';
@@ -103,8 +105,15 @@ export async function createIdentityHarness(
     url: url.toString(),
   });
   const clock = movableClock();
+  // In memory, as in embedded mode: nothing here reads them across processes.
+  const revocations = createRevocations({
+    pubsub: createPubSub({ logger }),
+    prefix: name,
+    tokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    logger,
+  });
   const services = await createIdentityServices(
-    { config, db: db.db, logger },
+    { config, db: db.db, logger, revocations },
     { clock, scrypt: fastScrypt, ...options },
   );
   const gqlSchema = buildSubgraphSchema([

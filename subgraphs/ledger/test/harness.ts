@@ -155,7 +155,9 @@ export async function createLedgerHarness(): Promise<LedgerHarness> {
         });
       const contextValue: LedgerContext = {
         db: counting(db.handle.db),
-        viewer: userId ? { userId, token: 'test', expiresAt: new Date(Date.now() + 60_000) } : null,
+        viewer: userId
+          ? { userId, token: 'test', expiresAt: new Date(Date.now() + 60_000), issuedAt: new Date() }
+          : null,
         logger,
         correlationId: randomUUID(),
         services,
