@@ -2,70 +2,69 @@ import { DomainError } from '@walletgraph/platform/errors';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import { eq, sql } from 'drizzle-orm';
-import { isUniqueViolation } from './db/errors.ts';
 import { credentials, users } from './db/schema.ts';
 import { parseEmail } from './domain/email.ts';
 import { assertStrongPassword } from './domain/password-policy.ts';
 import { parseDisplayName, parseRegistration, type RegisterInput } from './domain/registration.ts';
 import { type UserView, viewUser } from './domain/user-view.ts';
-import { userRegisteredEvent, userUpdatedEvent } from './events.ts';
+import { addressReuseAttemptedEvent, userRegisteredEvent, userUpdatedEvent } from './events.ts';
 import { beginPasswordChangeAttempt, rememberAddress } from './login-throttle.ts';
 import type { IdentityContext } from './services.ts';
 import { type AuthSession, invalidCredentials, openSession, revokeAllSessions } from './sessions.ts';
 import { issueVerification } from './verification.ts';
 
-const emailTaken = () =>
-  new DomainError('EMAIL_TAKEN', 'input.email: an account with this email already exists', {
-    field: 'input.email',
-  });
-
 /**
  * Registers a user: the user, the credentials, the `identity.user_registered.v1` outbox row and
- * the first session commit together or not at all. A duplicate email (in any letter case, since
- * emails are stored normalised) is EMAIL_TAKEN, also when two registrations race past the
- * pre-check: the unique index decides.
+ * the first session commit together or not at all.
+ *
+ * An address another account holds gets the same answer as a new one, after the same password
+ * hash, so `register` is no oracle of who has an account: the new account is a shadow (it can
+ * neither sign in with that address nor prove it), and the holder is mailed that someone tried
+ * (`identity.address_reuse_attempted.v1`) instead of a code. The unique index decides, so two
+ * registrations racing for a new address make one account and one shadow.
  */
 export async function register(ctx: IdentityContext, input: RegisterInput): Promise<AuthSession> {
   const svc = ctx.services;
   const registration = parseRegistration(input);
-  // Cheap pre-check so a duplicate does not cost a password hash.
-  const [existing] = await ctx.db
-    .select({ id: users.id })
-    .from(users)
-    .where(eq(users.email, registration.email));
-  if (existing) throw emailTaken();
   const passwordHash = await svc.passwords.hash(registration.password);
   const now = svc.clock.now();
-  try {
-    return await ctx.db.transaction(async (tx) => {
-      const [user] = await tx
-        .insert(users)
-        .values({
-          id: svc.newUserId(),
-          email: registration.email,
-          displayName: registration.displayName,
-          createdAt: now,
-        })
-        .returning();
-      await tx.insert(credentials).values({ userId: user!.id, passwordHash, updatedAt: now });
-      // Registering is signing in: the owner's own address is known from the start.
-      await rememberAddress(tx, user!.id, ctx.clientAddress, now);
-      await enqueue(
-        tx,
-        userRegisteredEvent(user!, registration.currency, { correlationId: ctx.correlationId }),
-      );
+  const meta = { correlationId: ctx.correlationId };
+  return ctx.db.transaction(async (tx) => {
+    const values = {
+      id: svc.newUserId(),
+      email: registration.email,
+      displayName: registration.displayName,
+      createdAt: now,
+    };
+    const [owner] = await tx
+      .insert(users)
+      .values(values)
+      .onConflictDoNothing({ target: users.email, where: sql`not ${users.shadow}` })
+      .returning();
+    const user =
+      owner ??
+      (
+        await tx
+          .insert(users)
+          .values({ ...values, shadow: true })
+          .returning()
+      )[0]!;
+    await tx.insert(credentials).values({ userId: user.id, passwordHash, updatedAt: now });
+    // Registering is signing in: the owner's own address is known from the start.
+    await rememberAddress(tx, user.id, ctx.clientAddress, now);
+    await enqueue(tx, userRegisteredEvent(user, registration.currency, meta));
+    if (owner) {
       // The address is the user's for signing in, but a payment address only once proven.
       await issueVerification(
         tx,
-        { userId: user!.id, email: user!.email, correlationId: ctx.correlationId },
+        { userId: user.id, email: user.email, correlationId: ctx.correlationId },
         now,
       );
-      return (await openSession(tx, svc, user!, now)).session;
-    });
-  } catch (error) {
-    if (isUniqueViolation(error, 'users_email_key')) throw emailTaken();
-    throw error;
-  }
+    } else {
+      await enqueue(tx, addressReuseAttemptedEvent(user.email, now, meta));
+    }
+    return (await openSession(tx, svc, user, now)).session;
+  });
 }
 
 /**

@@ -10,7 +10,9 @@ import type { UserRow } from './db/schema.ts';
  * - `identity.email_verification_requested.v1` with a code to mail, in the transaction that
  *   stored its hash;
  * - `identity.email_verified.v1` once a code proved an address (transfers by email use it);
- * - `identity.sessions_revoked.v1` when every session of a user ends, in that transaction.
+ * - `identity.sessions_revoked.v1` when every session of a user ends, in that transaction;
+ * - `identity.address_reuse_attempted.v1` when someone registers with an address an account
+ *   holds: the mailer tells the holder.
  * `aggregateVersion` is the user's `version`, so a consumer can drop an update older than what it has.
  */
 export function userRegisteredEvent(user: UserRow, currency: Currency, meta: EventMeta) {
@@ -73,6 +75,15 @@ export function sessionsRevokedEvent(userId: string, notBefore: Date, meta: Even
   return createEvent(
     'identity.sessions_revoked.v1',
     { aggregateId: userId, occurredAt: notBefore, data: { userId, notBefore: notBefore.toISOString() } },
+    meta,
+  );
+}
+
+/** The `identity.address_reuse_attempted.v1` event: tell the holder of `email` someone tried it. */
+export function addressReuseAttemptedEvent(email: string, occurredAt: Date, meta: EventMeta) {
+  return createEvent(
+    'identity.address_reuse_attempted.v1',
+    { aggregateId: email, occurredAt, data: { email } },
     meta,
   );
 }

@@ -155,7 +155,10 @@ async function isKnownAddress(
     .innerJoin(users, eq(users.id, signInAddresses.userId))
     .where(
       and(
+        // The account that holds the address: a shadow registered with it from anywhere makes
+        // no address known for it.
         eq(users.email, email),
+        eq(users.shadow, false),
         eq(signInAddresses.address, address),
         gt(signInAddresses.lastSignedInAt, knownSince(now)),
       ),

@@ -3,7 +3,7 @@ import type { EffectHandlers } from '@walletgraph/platform/consumer';
 import type { Logger } from '@walletgraph/platform/logger';
 import { type MailCatcher, startMailCatcher } from '@walletgraph/platform/mail-catcher';
 import { createTransport } from 'nodemailer';
-import { verificationMail } from './domain/verification.ts';
+import { addressReuseMail, verificationMail } from './domain/verification.ts';
 
 /** Sends one plain-text mail; throws when the SMTP server did not accept it. */
 export interface Mailer {
@@ -61,8 +61,8 @@ export async function createMailer(options: MailerOptions): Promise<Mailer> {
 }
 
 /**
- * The mailer's consumer: sends each verification code, at least once (a repeat mails the same
- * code again, harmless). A request whose code expired while the mail was held back (a broker or
+ * The mailer's consumer: sends each verification code, and each notice to an address's holder
+ * that someone registered with it, at least once (a repeat mails the same again, harmless). A request whose code expired while the mail was held back (a broker or
  * SMTP outage) is dropped: the user asks for a new code.
  */
 export function mailerHandlers(mailer: Mailer, logger: Logger, now: () => Date): EffectHandlers {
@@ -75,6 +75,9 @@ export function mailerHandlers(mailer: Mailer, logger: Logger, now: () => Date):
         return;
       }
       await mailer.send({ to: email, ...verificationMail(code, expires) });
+    },
+    async 'identity.address_reuse_attempted.v1'(event) {
+      await mailer.send({ to: event.data.email, ...addressReuseMail() });
     },
   };
 }

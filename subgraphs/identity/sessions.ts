@@ -85,7 +85,8 @@ export async function login(
     .select({ user: users, passwordHash: credentials.passwordHash })
     .from(users)
     .innerJoin(credentials, eq(credentials.userId, users.id))
-    .where(eq(users.email, email));
+    // A shadow account never signs in with the address it was registered with (accounts.ts).
+    .where(and(eq(users.email, email), eq(users.shadow, false)));
   let matches: boolean;
   try {
     matches = found

@@ -82,6 +82,9 @@ export async function requestEmailVerification(ctx: IdentityContext): Promise<bo
       .select({ email: emailVerifications.email, expiresAt: emailVerifications.expiresAt })
       .from(emailVerifications)
       .where(eq(emailVerifications.userId, user.id));
+    // A shadow's address is another account's: it is never mailed a code, though the answer
+    // is the one any unproven address gets.
+    if (!pending && user.shadow) return true;
     const email = pending?.email ?? (user.emailVerifiedAt ? null : user.email);
     if (email === null) return false;
     await issueVerification(tx, { userId: user.id, email, correlationId: ctx.correlationId }, now);
@@ -134,6 +137,8 @@ export async function verifyEmail(ctx: IdentityContext, code: string): Promise<U
             .set({
               email: decision.email,
               emailVerifiedAt: now,
+              // Proven an address of its own: a shadow account is a full one from now on.
+              shadow: false,
               ...(moved ? { version: sql`${users.version} + 1` } : {}),
             })
             .where(eq(users.id, current.id))

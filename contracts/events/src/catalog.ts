@@ -63,6 +63,15 @@ export const eventCatalog = {
     }),
   },
   /**
+   * Someone registered with an address an account already holds (they got a shadow account, see
+   * identity): identity's mailer tells the holder, who may want to sign in or ignore it.
+   * Identity's own.
+   */
+  'identity.address_reuse_attempted.v1': {
+    aggregateType: 'Address',
+    data: z.object({ email: z.email() }),
+  },
+  /**
    * A user proved they receive mail at `email` (a code sent there was entered): from now on it
    * is their address, also as a payment address (`transfer(toEmail:)`). Emitted at each
    * verification, so also when a verified user moves to another address.

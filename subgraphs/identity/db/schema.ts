@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -16,7 +18,13 @@ export { inbox, outbox } from '@walletgraph/platform/db/tables';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true });
 
-/** A registered person. `email` is stored normalised (trimmed, lower-case): the unique index is the case-insensitive check. */
+/**
+ * A registered person. `email` is stored normalised (trimmed, lower-case): the unique index is
+ * the case-insensitive check, over the accounts that hold their address. A `shadow` account was
+ * registered with an address another account already held: it answered like any registration
+ * (so `register` reveals nothing), but it can never sign in with that address nor prove it; it
+ * leaves the shadow only by proving an address of its own.
+ */
 export const users = pgTable(
   'users',
   {
@@ -28,8 +36,9 @@ export const users = pgTable(
     /** Bumped on every profile change; published as the events' `aggregateVersion` so consumers can drop stale updates. */
     version: integer('version').notNull().default(1),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
+    shadow: boolean('shadow').notNull().default(false),
   },
-  (t) => [uniqueIndex('users_email_key').on(t.email)],
+  (t) => [uniqueIndex('users_email_key').on(t.email).where(sql`not ${t.shadow}`)],
 );
 
 /** A user's password, kept apart from the profile so no profile query can select it by accident. */

@@ -11,6 +11,7 @@ const user: UserRow = {
   version: 1,
   createdAt: new Date('2026-01-01T00:00:00Z'),
   emailVerifiedAt: null,
+  shadow: false,
 };
 
 describe('viewUser', () => {

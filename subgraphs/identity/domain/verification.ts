@@ -74,3 +74,16 @@ export function verificationMail(code: string, expiresAt: Date): { subject: stri
     ].join('\n'),
   };
 }
+
+/** The mail to an address's holder when someone registered with it. */
+export function addressReuseMail(): { subject: string; text: string } {
+  return {
+    subject: 'Someone tried to create a walletgraph account with this address',
+    text: [
+      'Someone just registered for walletgraph with this email address, which is already yours.',
+      '',
+      'If it was you: sign in with your password instead (the new registration cannot use this',
+      'address). If it was not: nothing changed for your account, and you may ignore this mail.',
+    ].join('\n'),
+  };
+}

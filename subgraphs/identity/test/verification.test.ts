@@ -193,6 +193,17 @@ describe('the mailer', () => {
       expect(mail.text).toContain('1234 5678');
       await send(request('ivy@example.com', new Date(now.getTime() - 1)));
       expect(catcher.mails().map((m) => m.to)).toEqual([['hal@example.com']]);
+      // The holder of an address someone registered with again hears of it.
+      await handlers['identity.address_reuse_attempted.v1']!(
+        createEvent(
+          'identity.address_reuse_attempted.v1',
+          { aggregateId: 'jo@example.com', data: { email: 'jo@example.com' } },
+          { correlationId: 'mailer-test' },
+        ),
+      );
+      expect((await catcher.waitFor('jo@example.com')).subject).toBe(
+        'Someone tried to create a walletgraph account with this address',
+      );
     } finally {
       await mailer.close();
       await catcher.close();
