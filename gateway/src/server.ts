@@ -15,6 +15,7 @@ import type { Gateway } from './gateway.ts';
 import { graphqlHttpErrors } from './http-errors.ts';
 import { createAttemptThrottle, registrationAttempts, signInAttempts } from './limits/attempt-throttle.ts';
 import { addressSubject, assignClientAddress, clientAddressOf } from './limits/client-address.ts';
+import { type CostBucket, createMemoryCostBucket, createRedisCostBucket } from './limits/cost-bucket.ts';
 import { createMemoryCounterStore } from './limits/memory-store.ts';
 import { rateLimit } from './limits/rate-limit.ts';
 import { createRedisCounterStore } from './limits/redis-store.ts';
@@ -22,6 +23,7 @@ import type { CounterStore } from './limits/store.ts';
 import { limitUpgrades } from './limits/upgrade-limit.ts';
 import { createArmor } from './plugins/armor.ts';
 import { READINESS_REUSE_MS } from './readiness.ts';
+import { createEventBudget } from './subscriptions/event-budget.ts';
 import { createSubscriptionSchema } from './subscriptions/schema.ts';
 import { serveSubscriptions } from './subscriptions/server.ts';
 
@@ -173,6 +175,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
     queueSize: config.SUBSCRIPTION_QUEUE_SIZE,
     pingMs: config.SUBSCRIPTION_PING_MS,
     limits: createArmor({ isProduction: config.isProduction }),
+    eventBudget: createEventBudget({ bucket: liveCostBucket(config, runtime), logger }),
     maxMessageBytes: bytes(config.GATEWAY_BODY_LIMIT),
     trustedProxies: config.TRUST_PROXY,
     revocations: runtime.revocations,
@@ -204,6 +207,18 @@ function defaultCounterStore(config: Config, runtime: Runtime): CounterStore {
   return redis
     ? createRedisCounterStore({ redis, prefix: config.RATE_LIMIT_KEY_PREFIX })
     : createMemoryCounterStore();
+}
+
+/**
+ * Each user's budget for the cost of the live events they receive: in Redis when the runtime has
+ * it (every replica spends from one bucket, beside the rate-limit counters), else in memory.
+ */
+function liveCostBucket(config: Config, runtime: Runtime): CostBucket {
+  const limits = { capacity: config.SUBSCRIPTION_COST_PER_USER, windowMs: config.RATE_LIMIT_WINDOW_MS };
+  const redis = runtime.pubsub.redis;
+  return redis
+    ? createRedisCostBucket({ redis, prefix: config.RATE_LIMIT_KEY_PREFIX, ...limits })
+    : createMemoryCostBucket(limits);
 }
 
 /** A `GATEWAY_BODY_LIMIT` (`100kb`, `1mb`; config.ts validates the form) in bytes, as body-parser reads it. */

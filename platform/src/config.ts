@@ -118,6 +118,14 @@ const schema = z.object({
   /** Open subscriptions one user may hold on one gateway process. */
   SUBSCRIPTIONS_PER_USER: positiveInt.default(20),
   /**
+   * The query cost (gateway/src/plugins/cost-limit.ts) of the live events one user may receive
+   * at once, refilled at this much per RATE_LIMIT_WINDOW_MS, shared by every gateway replica:
+   * each event delivered costs its subscription's query cost. Past it, the subscription ends
+   * with RATE_LIMITED and `retryAfterSeconds`. The default is what 50 requests of the largest
+   * cost allowed (20,000) would read: about 140,000 events of a small selection a minute.
+   */
+  SUBSCRIPTION_COST_PER_USER: positiveInt.default(1_000_000),
+  /**
    * Events a subscription holds for a client that reads slower than they come; past it, balance
    * events coalesce to the latest per wallet and other events drop the oldest.
    */

@@ -36,8 +36,8 @@ async function started(isProduction: boolean) {
   await apollo.start();
   return {
     apollo,
-    async run(query: string) {
-      const response = await apollo.executeOperation({ query }, { contextValue: context });
+    async run(query: string, variables?: Record<string, unknown>) {
+      const response = await apollo.executeOperation({ query, variables }, { contextValue: context });
       if (response.body.kind !== 'single') throw new Error('expected a single result');
       return { status: response.http.status, ...response.body.singleResult };
     },
@@ -107,8 +107,19 @@ describe('the gateway Apollo Server outside production', () => {
       '{ nodes(first: 100) { child { id name } } a: nodes(first: 100) { id } }',
     );
     expect(result.errors).toBeUndefined();
-    const costly = await server.run('{ nodes(first: 10000) { id } }');
-    expect(costly.errors?.[0]?.message).toMatch(/Query Cost limit of 10000 exceeded/);
+    const costly = await server.run('{ nodes(first: 10001) { id } }');
+    expect(costly.status).toBe(400);
+    expect(costly.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(costly.errors?.[0]?.message).toMatch(/^Query cost limit of 20000 exceeded, found 20002:/);
+  });
+
+  it('counts a page size given as a variable, or by the variable’s default', async () => {
+    const query = 'query ($n: Int = 5000) { nodes(first: $n) { child { child { child { id } } } } }';
+    expect((await server.run(query, { n: 100 })).errors).toBeUndefined();
+    expect((await server.run(query)).errors?.[0]?.message).toMatch(
+      /Query cost limit of 20000 exceeded, found 25000:/,
+    );
+    expect((await server.run(query, { n: 20000 })).status).toBe(400);
   });
 
   it('lets Apollo Sandbox introspect the schema', async () => {

@@ -34,5 +34,7 @@ describe('the SDK operations', () => {
   ])('%s is valid against the API schema and within the gateway limits', (_name, document) => {
     const errors = validate(apiSchema, document, [...specifiedRules, ...armor.validationRules]);
     expect(errors.map((e) => e.message)).toEqual([]);
+    // With no variables a page size given as one counts as large as a page can be.
+    expect(armor.checkCost(apiSchema, document, undefined, {}).refusal).toBeNull();
   });
 });

@@ -676,7 +676,18 @@ describe('oversized and over-deep operations, refused by the gateway before any 
           {},
           { token: kim.accessToken },
         ),
-      expected: validationFailed(/^Syntax Error: Query Cost limit of 10000 exceeded, found [\d.]+\.$/),
+      expected: validationFailed(/^Query cost limit of 20000 exceeded, found \d+: /),
+    },
+    {
+      title: `cost over ${armorLimits.maxCost} (nested pagination, page sizes as variables)`,
+      send: () =>
+        gql(
+          stack.url,
+          'mutation ($n: Int!) { updateProfile(input: { displayName: "Pwned" }) { wallets(first: $n) { operations(first: $n) { edges { node { wallet { operations(first: $n) { edges { node { id } } } } } } } } } }',
+          { n: 100 },
+          { token: kim.accessToken },
+        ),
+      expected: validationFailed(/^Query cost limit of 20000 exceeded, found \d+: /),
     },
     {
       title: 'a body over GATEWAY_BODY_LIMIT (100kb)',
@@ -710,7 +721,9 @@ describe('oversized and over-deep operations, refused by the gateway before any 
   });
 
   it('the same mutation within every limit does reach identity (the control)', async () => {
-    const depth12 = `wallets { ${'jars { wallet { '.repeat(4)}jars { id }${' } }'.repeat(4)} }`;
+    // Depth 12 through single objects: `wallets { jars { wallet { jars …` would multiply 50
+    // wallets by 50 jars at each level, over the cost limit however few a user really has.
+    const depth12 = `defaultWallet { ${'owner { defaultWallet { '.repeat(4)}owner { id }${' } }'.repeat(4)} }`;
     const res = await gql(
       stack.url,
       `mutation { updateProfile(input: { displayName: "Kim Again" }) { displayName ${depth12} } }`,

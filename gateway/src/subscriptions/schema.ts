@@ -4,6 +4,7 @@ import { moneyView } from '@walletgraph/platform/money';
 import { type LiveNotice, type LiveTopic, userChannel } from '@walletgraph/platform/pubsub';
 import { buildSchema, type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
 import type { PubSubEngine } from 'graphql-subscriptions';
+import { type ChargeEvent, isOverBudget, meterEvents, overBudgetError } from './event-budget.ts';
 import { openFeed } from './feed.ts';
 import { lookup, type RunQuery } from './forward.ts';
 
@@ -17,6 +18,8 @@ export interface SubscriptionContext {
   run: RunQuery;
   engine: PubSubEngine;
   queueSize: number;
+  /** Charges each event of this subscription to the subscriber's budget before it is read (event-budget.ts). */
+  chargeEvent: ChargeEvent;
 }
 
 /**
@@ -77,9 +80,9 @@ export function createSubscriptionSchema(sdl = readFileSync(apiSchemaFile, 'utf8
   for (const [topic, spec] of Object.entries(topics) as [LiveTopic, (typeof topics)[LiveTopic]][]) {
     const field = fields('Subscription')[topic];
     if (!field) throw new Error(`the API schema has no Subscription.${topic}`);
-    field.subscribe = (_: unknown, args: Record<string, unknown>, ctx: SubscriptionContext) => {
+    field.subscribe = async (_: unknown, args: Record<string, unknown>, ctx: SubscriptionContext) => {
       const wanted = spec.arg ? (args[spec.arg] as string | null | undefined) : null;
-      return openFeed({
+      const feed = await openFeed({
         engine: ctx.engine,
         channel: userChannel(ctx.userId, topic),
         accept: (notice) =>
@@ -89,6 +92,7 @@ export function createSubscriptionSchema(sdl = readFileSync(apiSchemaFile, 'utf8
           ? { coalesceKey: (n: LiveNotice) => n[spec.noticeId!] ?? null }
           : {}),
       });
+      return meterEvents(feed, ctx.chargeEvent);
     };
   }
 
@@ -125,5 +129,13 @@ export function createSubscriptionSchema(sdl = readFileSync(apiSchemaFile, 'utf8
   set('BudgetAlert', 'jar', (source, _, ctx, info) =>
     lookup(ctx.run, info, 'jar', noticeOf(source).jarId!, noticeOf(source)),
   );
+  // The event that found the subscriber's budget spent is answered with RATE_LIMITED, the last one.
+  for (const field of Object.values(fields('Subscription'))) {
+    const resolve = field.resolve!;
+    field.resolve = (source, args, ctx, info) => {
+      if (isOverBudget(source)) throw overBudgetError(source);
+      return resolve(source, args, ctx, info);
+    };
+  }
   return schema;
 }

@@ -6,12 +6,21 @@ import {
 } from '@walletgraph/platform/auth/verifier';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { Revocations } from '@walletgraph/platform/revocations';
-import { GraphQLError, type GraphQLSchema, getOperationAST, parse, specifiedRules, validate } from 'graphql';
+import {
+  type ExecutionArgs,
+  GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { useServer } from 'graphql-ws/use/ws';
 import { type VerifyClientCallbackAsync, type WebSocket, WebSocketServer } from 'ws';
 import { resolveClientAddress } from '../limits/client-address.ts';
 import type { ArmorProtection } from '../plugins/armor.ts';
+import type { ChargeEvent } from './event-budget.ts';
 import type { RunQuery } from './forward.ts';
 import type { SubscriptionContext } from './schema.ts';
 
@@ -30,8 +39,13 @@ export interface SubscriptionServerOptions {
   perUser: number;
   queueSize: number;
   pingMs: number;
-  /** The same operation limits as HTTP requests (plugins/armor.ts): tokens, depth, aliases, cost. */
-  limits: Pick<ArmorProtection, 'parseOptions' | 'validationRules' | 'hideSuggestions'>;
+  /** The same operation limits as HTTP requests (plugins/armor.ts): tokens, depth, aliases, cost (with variables). */
+  limits: Pick<ArmorProtection, 'parseOptions' | 'validationRules' | 'hideSuggestions' | 'checkCost'>;
+  /**
+   * The charge of one event of a subscription of this cost to its user's budget
+   * (event-budget.ts); every event is delivered when omitted.
+   */
+  eventBudget?: (userId: string, cost: number) => ChargeEvent;
   /** The largest WebSocket message a client may send, in bytes. */
   maxMessageBytes: number;
   /** Proxies in front of the gateway (`TRUST_PROXY`), for the client's address. */
@@ -85,7 +99,9 @@ function closeAtExpiry(socket: WebSocket, expiresAt: Date): NodeJS.Timeout {
  * in `connection_init` (`authorization`), is verified like an HTTP request's, and a bad one closes
  * the socket with 4401 before anything else; the socket closes with 4401 when the token expires.
  * Only subscriptions are served here (queries and mutations go over HTTP); each user may hold
- * `perUser` at once; a socket that does not answer a ping within `pingMs` is dropped.
+ * `perUser` at once; a subscription over the query cost limit (counted with its variables) is
+ * refused, and each event it receives costs that much in its user's budget (`eventBudget`); a
+ * socket that does not answer a ping within `pingMs` is dropped.
  */
 export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionServer {
   const log = o.logger.child({ component: 'subscriptions' });
@@ -108,6 +124,8 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
   const release = (session: Session, id: string) => {
     if (session.active.delete(id)) count(session.viewer.userId, -1);
   };
+  /** Each accepted subscription's query cost, by the execution arguments onSubscribe returned. */
+  const costs = new WeakMap<ExecutionArgs, number>();
 
   const server = useServer<Record<string, unknown>, Extra>(
     {
@@ -169,6 +187,14 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
             ),
           ];
         }
+        // Its cost with its variables: what one event costs, since each re-runs the selection.
+        const { cost, refusal } = o.limits.checkCost(
+          o.schema,
+          document,
+          payload.operationName,
+          payload.variables,
+        );
+        if (refusal) return [refusal];
         const { userId } = session.viewer;
         if ((perUser.get(userId) ?? 0) >= o.perUser) {
           return [
@@ -180,12 +206,14 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
         session.active.add(id);
         count(userId, 1);
         // Parsed and validated once, here: graphql-ws executes exactly this.
-        return {
+        const args: ExecutionArgs = {
           schema: o.schema,
           document,
           operationName: payload.operationName ?? null,
           variableValues: payload.variables ?? null,
         };
+        costs.set(args, cost);
+        return args;
       },
       onComplete(ctx, id) {
         const session = sessionOf(ctx.extra);
@@ -205,13 +233,15 @@ export function serveSubscriptions(o: SubscriptionServerOptions): SubscriptionSe
         session.active.clear();
         session.released.clear();
       },
-      context(ctx): SubscriptionContext & Record<string, unknown> {
+      context(ctx, _id, _payload, args): SubscriptionContext & Record<string, unknown> {
         const session = sessionOf(ctx.extra)!;
+        const { userId } = session.viewer;
         return {
-          userId: session.viewer.userId,
+          userId,
           run: o.runAs(session.viewer, session.clientAddress),
           engine: o.engine,
           queueSize: o.queueSize,
+          chargeEvent: o.eventBudget?.(userId, costs.get(args) ?? 0) ?? (async () => null),
         };
       },
     },
