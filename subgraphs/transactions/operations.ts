@@ -1,5 +1,5 @@
 import { createEvent } from '@walletgraph/events';
-import { insertJsonRows } from '@walletgraph/platform/db/json-rows';
+import { insertJsonRows, jsonText } from '@walletgraph/platform/db/json-rows';
 import { preparedQuery } from '@walletgraph/platform/db/prepared';
 import { rowsOf } from '@walletgraph/platform/db/rows';
 import { rowsByIdLoader } from '@walletgraph/platform/db/rows-by-id';
@@ -7,7 +7,8 @@ import { isUuid } from '@walletgraph/platform/ids';
 import { oncePer } from '@walletgraph/platform/once-per';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
-import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import DataLoader from 'dataloader';
+import { and, eq, sql } from 'drizzle-orm';
 import { checkSpendBudget, spendsAgainstBudget } from './budgets.ts';
 import { type OperationRow, operations } from './db/schema.ts';
 import { authorizeJarMove } from './domain/jars.ts';
@@ -19,7 +20,14 @@ import {
   type OperationParties,
   replayOf,
 } from './domain/operations.ts';
-import { type Cursor, newestFirst, type Page, type PageRequest, pageOf } from './domain/pages.ts';
+import {
+  type Cursor,
+  encodeCursor,
+  newestFirst,
+  type Page,
+  type PageRequest,
+  pageOf,
+} from './domain/pages.ts';
 import { isJarRequest, type OperationRequest, requestHash } from './domain/requests.ts';
 import { type OperationView, viewFor, viewOnWallet } from './domain/view.ts';
 import { findJar, findRequestWallets, findWallet } from './projections.ts';
@@ -199,9 +207,9 @@ export async function findVisibleOperation(
 
 /**
  * `Wallet.operations`: the viewer's operations on the wallet and the completed transfers it
- * received, newest first. Each side is a range scan on its own index, fetched one past the page
- * so the merge knows whether more follow. Anyone but the wallet's owner gets an empty page, as
- * for a wallet that does not exist.
+ * received, newest first. Anyone but the wallet's owner gets an empty page, as for a wallet
+ * that does not exist. The pages of every wallet a request asks for at once (the gateway sends
+ * a list of wallets as one `_entities` call) are read with one statement (`pageCandidates`).
  */
 export async function walletOperations(
   ctx: TransactionsContext,
@@ -211,35 +219,72 @@ export async function walletOperations(
   const viewerId = ctx.viewer?.userId;
   if (!viewerId || !isUuid(walletId)) return pageOf([], page.size, cursorOf);
   const wallet = walletId.toLowerCase();
-  // A row comparison, so each side's (wallet, created_at, id) index serves it as one range.
-  const older = (after: Cursor | null): SQL | undefined =>
-    after
-      ? sql`(${operations.createdAt}, ${operations.id}) < (${after.createdAt.toISOString()}::timestamptz, ${after.id}::uuid)`
-      : undefined;
-  const sideQuery = (where: SQL | undefined) =>
-    ctx.db
-      .select()
-      .from(operations)
-      .where(and(where, older(page.after)))
-      .orderBy(desc(operations.createdAt), desc(operations.id))
-      .limit(page.size + 1);
-  const [own, received] = await Promise.all([
-    sideQuery(and(eq(operations.walletId, wallet), eq(operations.ownerId, viewerId))),
-    sideQuery(
-      and(
-        eq(operations.counterpartyWalletId, wallet),
-        eq(operations.counterpartyOwnerId, viewerId),
-        eq(operations.kind, 'TRANSFER'),
-        eq(operations.status, 'COMPLETED'),
-      ),
-    ),
-  ]);
-  const views = [...own, ...received]
+  const rows = await pageCandidates(ctx).load({ wallet, size: page.size, after: page.after });
+  const { after } = page;
+  const views = rows
     .map((row) => viewOnWallet(row, wallet, viewerId))
     .filter((view): view is OperationView => view !== null)
+    // Rows read for another page of the same wallet in this request may be newer than this one's.
+    .filter((view) => !after || newestFirst(after, cursorOf(view)) < 0)
     .sort((a, b) => newestFirst(cursorOf(a), cursorOf(b)));
   return pageOf(views, page.size, cursorOf);
 }
+
+/** One wallet's page, as one `Wallet.operations` field asks for it. */
+interface PageKey {
+  wallet: string;
+  size: number;
+  after: Cursor | null;
+}
+
+/**
+ * The candidates of every `Wallet.operations` page a request asks for, one statement per tick
+ * however many wallets: for each page, the two sides as before (the viewer's operations on the
+ * wallet, the completed transfers it received), each a range scan on its own (wallet,
+ * created_at, id) index, newest first and fetched one past the page so the merge knows whether
+ * more follow, side by side in a lateral join over the pages asked for. The rows of all pages
+ * come back together; `walletOperations` keeps each page's own. Keyed by the request's context,
+ * so nothing outlives the request (nor crosses to another viewer).
+ */
+const pageCandidates = oncePer(
+  (ctx: TransactionsContext) =>
+    new DataLoader<PageKey, OperationRow[], string>(
+      async (keys) => {
+        const viewerId = ctx.viewer!.userId;
+        const pages = keys.map((k) => ({
+          wallet: k.wallet,
+          take: k.size + 1,
+          // No cursor: older than anything (a row comparison the index serves either way).
+          at: k.after?.createdAt.toISOString() ?? 'infinity',
+          id: k.after?.id ?? 'ffffffff-ffff-ffff-ffff-ffffffffffff',
+        }));
+        const older = sql`(o.created_at, o.id) < (k.at, k.id)`;
+        const newest = sql`order by o.created_at desc, o.id desc limit k.take`;
+        const ids = sql`select c.id
+          from jsonb_to_recordset(${jsonText(pages)}::jsonb) as k(wallet uuid, take int, at timestamptz, id uuid)
+          cross join lateral (
+            (select o.id from ${operations} o
+              where o.wallet_id = k.wallet and o.owner_id = ${viewerId} and ${older} ${newest})
+            union all
+            (select o.id from ${operations} o
+              where o.counterparty_wallet_id = k.wallet and o.counterparty_owner_id = ${viewerId}
+                and o.kind = 'TRANSFER' and o.status = 'COMPLETED' and ${older} ${newest})
+          ) c`;
+        const rows = await ctx.db.select().from(operations).where(sql`${operations.id} in (${ids})`);
+        const byWallet = new Map<string, OperationRow[]>();
+        for (const row of rows) {
+          for (const wallet of [row.walletId, row.counterpartyWalletId]) {
+            if (!wallet) continue;
+            const list = byWallet.get(wallet) ?? [];
+            list.push(row);
+            byWallet.set(wallet, list);
+          }
+        }
+        return keys.map((k) => byWallet.get(k.wallet) ?? []);
+      },
+      { cacheKeyFn: (k) => `${k.wallet}/${k.size}/${k.after ? encodeCursor(k.after) : ''}` },
+    ),
+);
 
 function cursorOf(view: OperationView): Cursor {
   return { createdAt: view.row.createdAt, id: view.row.id };

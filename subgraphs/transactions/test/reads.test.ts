@@ -1,5 +1,5 @@
 import { uuidv7 } from '@walletgraph/events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createTransactionsHarness,
   DEPOSIT,
@@ -9,6 +9,7 @@ import {
   type TestUser,
   TRANSFER,
   type TransactionsHarness,
+  WALLET_OPERATIONS,
   walletOperations,
 } from './harness.ts';
 
@@ -160,5 +161,84 @@ describe('Wallet.operations', () => {
     expect(
       onlyError(await walletOperations(h, alice.token, alice.walletId, { after: 'bm90LWEtY3Vyc29y' })),
     ).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+});
+
+describe('Wallet.operations of many wallets at once', () => {
+  /** Alice's default wallet and three more, each with deposits, and Bob's (not hers). */
+  let wallets: string[];
+  beforeAll(async () => {
+    const more = [
+      await h.openWallet(alice.userId, 'EUR'),
+      await h.openWallet(alice.userId, 'EUR'),
+      await h.openWallet(alice.userId, 'EUR'),
+    ];
+    for (const [i, walletId] of more.entries()) {
+      for (let n = 0; n <= i + 1; n++) {
+        await h.execute(
+          DEPOSIT,
+          { input: { walletId, amount: eur(`${n + 1}`), idempotencyKey: newKey() }, waitMs: 0 },
+          alice.token,
+        );
+      }
+    }
+    wallets = [alice.walletId, ...more, bob.walletId];
+  });
+
+  /** The SQL statements the subgraph sends that read `operations` while `run` runs. */
+  async function statementsReadingOperations(run: () => Promise<unknown>): Promise<number> {
+    const client = (h.service.db.db as unknown as { $client: { unsafe: (query: string) => unknown } })
+      .$client;
+    const unsafe = vi.spyOn(client, 'unsafe');
+    try {
+      await run();
+      return unsafe.mock.calls.filter(([query]) => query.includes('"operations"')).length;
+    } finally {
+      unsafe.mockRestore();
+    }
+  }
+
+  it('reads every wallet’s page with one statement, each page as when read alone', async () => {
+    const representations = wallets.map((id) => ({ __typename: 'Wallet', id }));
+    let together: Awaited<ReturnType<typeof h.execute>> | undefined;
+    const statements = await statementsReadingOperations(async () => {
+      together = await h.execute(WALLET_OPERATIONS, { r: representations, first: 2 }, alice.token);
+    });
+    expect(statements).toBe(1);
+    expect(together!.errors).toEqual([]);
+    for (const [i, walletId] of wallets.entries()) {
+      const alone = await walletOperations(h, alice.token, walletId, { first: 2 });
+      expect(together!.data._entities[i]).toEqual(alone.data._entities[0]);
+    }
+    expect(together!.data._entities[4].operations.edges).toEqual([]);
+    expect(together!.data._entities[3].operations.pageInfo.hasNextPage).toBe(true);
+  });
+
+  it('keeps each page’s own cursor when one wallet is asked for twice, on different pages', async () => {
+    const first = await walletOperations(h, alice.token, alice.walletId, { first: 2 });
+    const after = first.data._entities[0].operations.pageInfo.endCursor as string;
+    const query = /* GraphQL */ `
+      query ($r: [_Any!]!, $after: String) {
+        _entities(representations: $r) {
+          ... on Wallet {
+            newest: operations(first: 2) { edges { node { id } } }
+            older: operations(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage } }
+          }
+        }
+      }
+    `;
+    let res: Awaited<ReturnType<typeof h.execute>> | undefined;
+    const statements = await statementsReadingOperations(async () => {
+      res = await h.execute(query, { r: [{ __typename: 'Wallet', id: alice.walletId }], after }, alice.token);
+    });
+    expect(statements).toBe(1);
+    const ids = (page: { edges: { node: { id: string } }[] }) => page.edges.map((e) => e.node.id);
+    const alone = await walletOperations(h, alice.token, alice.walletId, { first: 2, after });
+    expect(ids(res!.data._entities[0].newest)).toEqual(
+      first.data._entities[0].operations.edges.map((e: { node: { id: string } }) => e.node.id),
+    );
+    expect(ids(res!.data._entities[0].older)).toEqual(
+      alone.data._entities[0].operations.edges.map((e: { node: { id: string } }) => e.node.id),
+    );
   });
 });
