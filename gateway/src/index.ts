@@ -11,7 +11,7 @@ export { createMemoryCounterStore, type MemoryCounterStoreOptions } from './limi
 export { type RateLimitOptions, rateLimit } from './limits/rate-limit.ts';
 export { createRedisCounterStore, type RedisCounterStoreOptions } from './limits/redis-store.ts';
 export type { CounterStore, Hit, WindowLimit } from './limits/store.ts';
-export { armorLimits, createArmor } from './plugins/armor.ts';
+export { createArmor } from './plugins/armor.ts';
 export {
   rejectSubscriptionsOverHttp,
   subscriptionOverHttpMessage,

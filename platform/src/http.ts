@@ -11,6 +11,7 @@ import express, { type Express } from 'express';
 import { GraphQLError } from 'graphql';
 import { DomainError } from './errors.ts';
 import { createErrorFormatter } from './graphql/format-error.ts';
+import { subgraphOperationLimits } from './graphql/operation-limits.ts';
 import type { Logger } from './logger.ts';
 import type { Runtime } from './runtime.ts';
 import type { SubgraphService } from './service.ts';
@@ -110,15 +111,19 @@ export async function serveSubgraph(
   // for an ETag no one sends back is work for nothing.
   app.disable('etag');
   const server = createServer(app);
+  // The gateway's operation limits here too: a subgraph port reached directly gets no deeper.
+  const limits = subgraphOperationLimits({ isProduction: config.isProduction });
   const apollo = new ApolloServer({
     schema: service.schema,
-    validationRules: [...service.validationRules],
+    validationRules: [...limits.validationRules, ...service.validationRules],
+    parseOptions: limits.parseOptions,
     // Shutdown is ours (platform/src/shutdown.ts): Apollo's own handler would re-raise the
     // signal after stopping and kill the process before the relay and consumers have stopped.
     stopOnTerminationSignals: false,
     introspection: !config.isProduction,
     formatError: createErrorFormatter({ logger, isProduction: config.isProduction }),
     plugins: [
+      ...limits.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
       // Inline traces (ftv1) feed Apollo Studio, which this stack does not report to.

@@ -1,6 +1,6 @@
 import { createGatewayApollo } from '@walletgraph/gateway/apollo';
 import type { GatewayContext } from '@walletgraph/gateway/context';
-import { armorLimits } from '@walletgraph/gateway/plugins/armor';
+import { operationLimits } from '@walletgraph/platform/graphql/operation-limits';
 import { createLogger } from '@walletgraph/platform/logger';
 import { buildSchema, getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,33 +70,34 @@ describe('the gateway Apollo Server outside production', () => {
   });
 
   it('executes queries as usual', async () => {
-    const result = await server.run(nested(armorLimits.maxDepth));
+    const result = await server.run(nested(operationLimits.maxDepth));
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({ node: null });
   });
 
   it('rejects a query deeper than the depth limit', async () => {
-    const result = await server.run(nested(armorLimits.maxDepth + 1));
+    const result = await server.run(nested(operationLimits.maxDepth + 1));
     expect(result.status).toBe(400);
     expect(result.errors?.[0]?.message).toMatch(/depth limit of 12 exceeded/);
   });
 
   it('rejects more aliases than the limit', async () => {
-    const aliases = Array.from({ length: armorLimits.maxAliases + 1 }, (_, i) => `a${i}: id`).join(' ');
+    const aliases = Array.from({ length: operationLimits.maxAliases + 1 }, (_, i) => `a${i}: id`).join(' ');
     const result = await server.run(`{ node { ${aliases} } }`);
     expect(result.errors?.[0]?.message).toMatch(/Aliases limit of 15 exceeded/);
   });
 
   it('rejects more directives than the limit', async () => {
-    const fields = Array.from({ length: armorLimits.maxDirectives + 1 }, () => 'id @skip(if: false)').join(
-      ' ',
-    );
+    const fields = Array.from(
+      { length: operationLimits.maxDirectives + 1 },
+      () => 'id @skip(if: false)',
+    ).join(' ');
     const result = await server.run(`{ node { ${fields} } }`);
     expect(result.errors?.[0]?.message).toMatch(/Directives limit of 20 exceeded/);
   });
 
   it('rejects a document with more tokens than the limit', async () => {
-    const result = await server.run(`{ node { ${'id '.repeat(armorLimits.maxTokens)}} }`);
+    const result = await server.run(`{ node { ${'id '.repeat(operationLimits.maxTokens)}} }`);
     expect(result.status).toBe(400);
     expect(result.errors?.[0]?.message).toMatch(/more tha. 1000 tokens/);
     expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
@@ -155,7 +156,7 @@ describe('the gateway Apollo Server in production', () => {
   });
 
   it('does not reveal its limits or suggest field names', async () => {
-    const deep = await server.run(nested(armorLimits.maxDepth + 1));
+    const deep = await server.run(nested(operationLimits.maxDepth + 1));
     expect(deep.errors?.[0]?.message).toBeDefined();
     expect(deep.errors?.[0]?.message).not.toMatch(/12/);
     const typo = await server.run('{ nod }');

@@ -1,5 +1,5 @@
 import { uuidv7 } from '@walletgraph/events';
-import { armorLimits } from '@walletgraph/gateway/plugins/armor';
+import { operationLimits } from '@walletgraph/platform/graphql/operation-limits';
 import { createLiveClient } from '@walletgraph/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BareGateway, startBareGateway } from '../support/gateway.ts';
@@ -63,7 +63,7 @@ describe('the query cost limit over HTTP', () => {
     expect(byVariable.status).toBe(400);
     expect(codes(byVariable)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(byVariable.errors?.[0]?.message).toMatch(
-      new RegExp(`^Query cost limit of ${armorLimits.maxCost} exceeded, found 30402:`),
+      new RegExp(`^Query cost limit of ${operationLimits.maxCost} exceeded, found 30402:`),
     );
     const literal = await postGraphQL(development.url, {
       query: nestedPages.replaceAll('$n', '100').replace(', $n: Int!', ''),

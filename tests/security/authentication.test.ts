@@ -1,5 +1,5 @@
-import { armorLimits } from '@walletgraph/gateway/plugins/armor';
-import type { SubgraphName } from '@walletgraph/platform/config';
+import { type SubgraphName, subgraphNames } from '@walletgraph/platform/config';
+import { operationLimits } from '@walletgraph/platform/graphql/operation-limits';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GraphQLAnswer, postGraphQL } from '../support/http.ts';
 import { startRealStack, type TestStack } from '../support/stack.ts';
@@ -609,40 +609,40 @@ describe('oversized and over-deep operations, refused by the gateway before any 
 
   const attacks: { title: string; send: () => Promise<RawResponse>; expected: unknown }[] = [
     {
-      title: `depth ${armorLimits.maxDepth + 1} (limit ${armorLimits.maxDepth})`,
+      title: `depth ${operationLimits.maxDepth + 1} (limit ${operationLimits.maxDepth})`,
       // updateProfile(1) wallets(2) + 2·5 + id = 13
       send: () => gql(stack.url, update(deepSelection(5)), {}, { token: kim.accessToken }),
       expected: validationFailed(/^Syntax Error: Query depth limit of 12 exceeded, found 13\.$/),
     },
     {
-      title: `${armorLimits.maxAliases + 1} aliases (limit ${armorLimits.maxAliases})`,
+      title: `${operationLimits.maxAliases + 1} aliases (limit ${operationLimits.maxAliases})`,
       send: () =>
         gql(
           stack.url,
-          update(Array.from({ length: armorLimits.maxAliases + 1 }, (_, i) => `a${i}: id`).join(' ')),
+          update(Array.from({ length: operationLimits.maxAliases + 1 }, (_, i) => `a${i}: id`).join(' ')),
           {},
           { token: kim.accessToken },
         ),
       expected: validationFailed(/^Syntax Error: Aliases limit of 15 exceeded, found 16\.$/),
     },
     {
-      title: `${armorLimits.maxAliases + 1} aliased mutations`,
+      title: `${operationLimits.maxAliases + 1} aliased mutations`,
       send: () =>
         gql(
           stack.url,
-          `mutation { ${Array.from({ length: armorLimits.maxAliases + 1 }, (_, i) => `m${i}: updateProfile(input: { displayName: "Pwned" }) { id }`).join(' ')} }`,
+          `mutation { ${Array.from({ length: operationLimits.maxAliases + 1 }, (_, i) => `m${i}: updateProfile(input: { displayName: "Pwned" }) { id }`).join(' ')} }`,
           {},
           { token: kim.accessToken },
         ),
       expected: validationFailed(/^Syntax Error: Aliases limit of 15 exceeded, found 16\.$/),
     },
     {
-      title: `${armorLimits.maxDirectives + 1} directives (limit ${armorLimits.maxDirectives})`,
+      title: `${operationLimits.maxDirectives + 1} directives (limit ${operationLimits.maxDirectives})`,
       send: () =>
         gql(
           stack.url,
           update(
-            Array.from({ length: armorLimits.maxDirectives + 1 }, () => 'id @skip(if: false)').join(' '),
+            Array.from({ length: operationLimits.maxDirectives + 1 }, () => 'id @skip(if: false)').join(' '),
           ),
           {},
           { token: kim.accessToken },
@@ -650,8 +650,9 @@ describe('oversized and over-deep operations, refused by the gateway before any 
       expected: validationFailed(/^Syntax Error: Directives limit of 20 exceeded, found 21\.$/),
     },
     {
-      title: `more than ${armorLimits.maxTokens} tokens`,
-      send: () => gql(stack.url, update('id '.repeat(armorLimits.maxTokens)), {}, { token: kim.accessToken }),
+      title: `more than ${operationLimits.maxTokens} tokens`,
+      send: () =>
+        gql(stack.url, update('id '.repeat(operationLimits.maxTokens)), {}, { token: kim.accessToken }),
       expected: {
         status: 400,
         data: undefined,
@@ -666,7 +667,7 @@ describe('oversized and over-deep operations, refused by the gateway before any 
       },
     },
     {
-      title: `cost over ${armorLimits.maxCost} (nested pagination)`,
+      title: `cost over ${operationLimits.maxCost} (nested pagination)`,
       send: () =>
         gql(
           stack.url,
@@ -679,7 +680,7 @@ describe('oversized and over-deep operations, refused by the gateway before any 
       expected: validationFailed(/^Query cost limit of 20000 exceeded, found \d+: /),
     },
     {
-      title: `cost over ${armorLimits.maxCost} (nested pagination, page sizes as variables)`,
+      title: `cost over ${operationLimits.maxCost} (nested pagination, page sizes as variables)`,
       send: () =>
         gql(
           stack.url,
@@ -732,5 +733,34 @@ describe('oversized and over-deep operations, refused by the gateway before any 
     );
     expect(res.errors).toBeUndefined();
     expect(res.data.updateProfile.displayName).toBe('Kim Again');
+  });
+
+  it('a subgraph port reached directly applies the same depth, alias and directive limits', async () => {
+    // Regression: at a subgraph's own port, depth 16 and 40 aliases executed.
+    const chain = (n: number) =>
+      `wallet(id: $w) { ${'owner { defaultWallet { '.repeat(n)}id${' } }'.repeat(n)} }`;
+    const walletPort = subgraphUrl(stack, 'wallet');
+    const asAlice = { token: alice.accessToken };
+    // Depth 1 + 2n + 1: 12 passes, 14 does not.
+    const within = await gql(walletPort, `query ($w: ID!) { ${chain(5)} }`, { w: alice.walletId }, asAlice);
+    expect(within.errors).toBeUndefined();
+    const deep = await gql(walletPort, `query ($w: ID!) { ${chain(6)} }`, { w: alice.walletId }, asAlice);
+    expect(deep.status).toBe(400);
+    expect(codes(deep)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    for (const name of subgraphNames) {
+      const aliases = Array.from(
+        { length: operationLimits.maxAliases + 1 },
+        (_, i) => `a${i}: _service { sdl }`,
+      );
+      const flood = await gql(subgraphUrl(stack, name), `{ ${aliases.join(' ')} }`, {}, asAlice);
+      expect(flood.status, name).toBe(400);
+      expect(codes(flood), name).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      const directives = Array.from(
+        { length: operationLimits.maxDirectives + 1 },
+        () => '_service @skip(if: false) { sdl }',
+      );
+      const many = await gql(subgraphUrl(stack, name), `{ ${directives.join(' ')} }`, {}, asAlice);
+      expect(codes(many), name).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    }
   });
 });

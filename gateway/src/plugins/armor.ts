@@ -1,24 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { operationLimits } from '@walletgraph/platform/graphql/operation-limits';
 import { GraphQLError } from 'graphql';
 import { type CostLimit, createCostLimit } from './cost-limit.ts';
-
-/**
- * Limits on what one operation may ask for, checked before any subgraph is called. Sized so
- * the deepest query the API supports (`wallet { statement { edges { node { operation { wallet
- * { balance { total { amount } } } } } } } }`, depth 9), one page of 100 items with a handful of
- * fields (about 2,000 by cost-limit.ts's count), every wallet of a user with all its jars,
- * rules and a default page of operations (about 12,700), and Sandbox's introspection fit;
- * nested pagination (`first: 100` inside `first: 100`, about 30,000, whether the 100 is written
- * in the query or passed as a variable) and alias or directive floods do not.
- */
-export const armorLimits = {
-  maxDepth: 12,
-  maxAliases: 15,
-  maxTokens: 1_000,
-  maxDirectives: 20,
-  maxCost: 20_000,
-} as const;
 
 export type ArmorProtection = Omit<ReturnType<ApolloArmor['protect']>, 'plugins'> & {
   /** graphql-armor's plugins (its types are Apollo Server's CommonJS ones) and the cost limit's. */
@@ -48,12 +32,12 @@ const SUGGESTION = /Did you mean ".+"\?/g;
 export function createArmor(options: { isProduction: boolean }): ArmorProtection {
   const exposeLimits = !options.isProduction;
   const protection = new ApolloArmor({
-    maxDepth: { n: armorLimits.maxDepth, flattenFragments: true, exposeLimits },
-    maxAliases: { n: armorLimits.maxAliases, exposeLimits },
+    maxDepth: { n: operationLimits.maxDepth, flattenFragments: true, exposeLimits },
+    maxAliases: { n: operationLimits.maxAliases, exposeLimits },
     // Token counting is done by graphql-js itself (see `parseOptions`): armor's Apollo plugin
     // throws from parsingDidStart, which Apollo Server reports as a 500 internal error.
     maxTokens: { enabled: false },
-    maxDirectives: { n: armorLimits.maxDirectives, exposeLimits },
+    maxDirectives: { n: operationLimits.maxDirectives, exposeLimits },
     // Counted with the request's variables by cost-limit.ts instead (one cost limit, not two).
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: options.isProduction },
@@ -72,11 +56,11 @@ export function createArmor(options: { isProduction: boolean }): ArmorProtection
             }),
         )
       : [...errors];
-  const cost = createCostLimit({ maxCost: armorLimits.maxCost, exposeLimits });
+  const cost = createCostLimit({ maxCost: operationLimits.maxCost, exposeLimits });
   return {
     ...protection,
     plugins: [...(protection.plugins as unknown as ApolloServerPlugin[]), cost.plugin],
-    parseOptions: { maxTokens: armorLimits.maxTokens },
+    parseOptions: { maxTokens: operationLimits.maxTokens },
     hideSuggestions,
     checkCost: cost.check,
   };
