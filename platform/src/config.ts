@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KEK_FORMAT, parseKek } from './auth/key-sealing.ts';
 
 export const subgraphNames = ['identity', 'wallet', 'jars', 'transactions', 'ledger'] as const;
 export type SubgraphName = (typeof subgraphNames)[number];
@@ -107,6 +108,14 @@ const schema = z.object({
    */
   SMTP_URL: z.url().optional(),
   MAIL_FROM: z.string().min(3).default('walletgraph <no-reply@walletgraph.localhost>'),
+  /**
+   * The key that encrypts identity's private signing keys at rest (AES-256-GCM). Required in
+   * production; elsewhere identity warns and uses a public development key.
+   */
+  SIGNING_KEY_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => parseKek(v) !== null, `must be ${KEK_FORMAT}`)
+    .optional(),
   /** Prefix of the gateway's counter keys in Redis; separates deployments (or test runs) sharing one Redis. */
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('wg:rl:'),
   /**

@@ -3,7 +3,8 @@
  *
  *   node subgraphs/identity/rotate-key.ts [--publish-ahead-seconds 720]
  *
- * Reads the same configuration as the services (DATABASE_URL or IDENTITY_DATABASE_URL). The new
+ * Reads the same configuration as the services (DATABASE_URL or IDENTITY_DATABASE_URL, and
+ * SIGNING_KEY_ENCRYPTION_KEY, which seals the new key and must be the services' own). The new
  * key is published at once and starts signing after the lead time, which must outlast the
  * replicas' key reload (60 s) plus the verifiers' JWKS cache (10 min: JWKS_CACHE_MAX_AGE_MS in
  * platform/src/auth/verifier.ts, not the route's shorter HTTP max-age); the default does. With a
@@ -18,7 +19,7 @@ import { openDatabase } from '@walletgraph/platform/db/database';
 import { createLogger } from '@walletgraph/platform/logger';
 import * as schema from './db/schema.ts';
 import { identitySubgraph } from './server.ts';
-import { createSigningKeyStore, DEFAULT_PUBLISH_AHEAD_SECONDS } from './signing-keys.ts';
+import { createSigningKeyStore, DEFAULT_PUBLISH_AHEAD_SECONDS, signingKeySealer } from './signing-keys.ts';
 
 const { values } = parseArgs({
   options: { 'publish-ahead-seconds': { type: 'string', default: String(DEFAULT_PUBLISH_AHEAD_SECONDS) } },
@@ -50,6 +51,7 @@ try {
     clock: systemClock,
     logger,
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    sealer: signingKeySealer(config, logger),
   });
   keys.stop();
   const { kid, activatesAt } = await keys.rotate({ publishAheadSeconds });

@@ -16,7 +16,7 @@ import {
   type PasswordHasher,
   type ScryptParams,
 } from './passwords.ts';
-import { createSigningKeyStore, type SigningKeyStore } from './signing-keys.ts';
+import { createSigningKeyStore, type SigningKeyStore, signingKeySealer } from './signing-keys.ts';
 import type { AccessTokenSettings } from './tokens.ts';
 
 export type IdentitySchema = typeof schema;
@@ -59,6 +59,7 @@ export interface IdentityServicesDeps {
     | 'LOGIN_FAILURES_PER_ACCOUNT'
     | 'SMTP_URL'
     | 'MAIL_FROM'
+    | 'SIGNING_KEY_ENCRYPTION_KEY'
     | 'isProduction'
   >;
   db: IdentityDatabase;
@@ -92,12 +93,15 @@ export async function createIdentityServices(
 ): Promise<IdentityServices> {
   const { config } = deps;
   const clock = options.clock ?? systemClock;
+  // Before anything starts: production without the key refuses here.
+  const sealer = signingKeySealer(config, deps.logger);
   const [keys, passwords, mailer] = await Promise.all([
     createSigningKeyStore({
       db: deps.db,
       clock,
       logger: deps.logger,
       accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      sealer,
       ...(options.keyReloadIntervalMs ? { reloadIntervalMs: options.keyReloadIntervalMs } : {}),
     }),
     createPasswordHasher(options.scrypt, options.hashingPool),

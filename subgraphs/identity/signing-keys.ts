@@ -1,12 +1,23 @@
 import { randomBytes } from 'node:crypto';
+import {
+  createKeySealer,
+  developmentSealer,
+  KEK_FORMAT,
+  type KeySealer,
+  parseKek,
+  SealError,
+} from '@walletgraph/platform/auth/key-sealing';
 import { JWKS_CACHE_MAX_AGE_MS } from '@walletgraph/platform/auth/verifier';
 import type { Clock } from '@walletgraph/platform/clock';
+import { type Config, ConfigError } from '@walletgraph/platform/config';
 import type { Database } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
-import { gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import type * as schema from './db/schema.ts';
 import { type SigningKeyRow, signingKeys } from './db/schema.ts';
+
+type Tx = Parameters<Parameters<Database<typeof schema>['transaction']>[0]>[0];
 
 /** The algorithm the one verifier accepts (platform/src/auth/verifier.ts). */
 export const SIGNING_ALG = 'EdDSA';
@@ -42,6 +53,36 @@ export interface SigningKeyStoreOptions {
   accessTokenTtlSeconds: number;
   /** How often keys are reread; bounds how long a replica signs with a key another one retired. Default 60 s. */
   reloadIntervalMs?: number;
+  /** Seals private keys at rest (`signingKeySealer`). */
+  sealer: KeySealer;
+}
+
+/**
+ * The sealer of SIGNING_KEY_ENCRYPTION_KEY. Production refuses to start without it; elsewhere
+ * the public development key stands in, with a warning: keys sealed with it are as good as
+ * plaintext, and are sealed again with the configured key at the first start that has one.
+ */
+export function signingKeySealer(
+  config: Pick<Config, 'SIGNING_KEY_ENCRYPTION_KEY' | 'isProduction'>,
+  logger: Logger,
+): KeySealer {
+  const value = config.SIGNING_KEY_ENCRYPTION_KEY;
+  if (value) {
+    const kek = parseKek(value);
+    if (!kek) throw new ConfigError(`SIGNING_KEY_ENCRYPTION_KEY: must be ${KEK_FORMAT}`);
+    return createKeySealer(kek);
+  }
+  if (config.isProduction) {
+    throw new ConfigError(
+      'SIGNING_KEY_ENCRYPTION_KEY: required in production (it encrypts the private signing keys ' +
+        `in the identity database), ${KEK_FORMAT}`,
+    );
+  }
+  logger.warn(
+    'SIGNING_KEY_ENCRYPTION_KEY is not set: private signing keys are sealed with the public ' +
+      'development key, as good as plaintext (production refuses to start without it)',
+  );
+  return developmentSealer;
 }
 
 // Clock skew between this service and verifiers (the verifier tolerates 5 s).
@@ -57,17 +98,88 @@ export const DEFAULT_PUBLISH_AHEAD_SECONDS =
   (JWKS_CACHE_MAX_AGE_MS + DEFAULT_RELOAD_INTERVAL_MS) / 1000 + SKEW_SECONDS;
 const LOCK = sql`select pg_advisory_xact_lock(hashtext('walletgraph:identity:signing-keys'))`;
 
-async function generateSigningKey(activatesAt: Date, now: Date): Promise<typeof signingKeys.$inferInsert> {
+async function generateSigningKey(
+  sealer: KeySealer,
+  activatesAt: Date,
+  now: Date,
+): Promise<typeof signingKeys.$inferInsert> {
   const { privateKey, publicKey } = await generateKeyPair(SIGNING_ALG, { crv: 'Ed25519', extractable: true });
   const kid = randomBytes(16).toString('base64url');
   const meta = { kid, alg: SIGNING_ALG, use: 'sig' };
   return {
     kid,
-    privateJwk: { ...(await exportJWK(privateKey)), ...meta },
+    sealedPrivateKey: sealJwk(sealer, kid, { ...(await exportJWK(privateKey)), ...meta }),
     publicJwk: { ...(await exportJWK(publicKey)), ...meta },
     createdAt: now,
     activatesAt,
   };
+}
+
+const sealJwk = (sealer: KeySealer, kid: string, jwk: JWK) =>
+  sealer.seal(kid, Buffer.from(JSON.stringify(jwk), 'utf8'));
+
+/**
+ * A row's private JWK, checked to be the private half of its published key: a wrong
+ * SIGNING_KEY_ENCRYPTION_KEY fails here, loudly, and never yields a key to sign with.
+ */
+function privateJwkOf(row: SigningKeyRow, sealer: KeySealer): JWK {
+  let jwk: JWK;
+  if (row.sealedPrivateKey) {
+    const sealed = row.sealedPrivateKey;
+    // The development key is public: a key sealed with it opens whatever is configured now.
+    const opener = sealed.kek === 'development' ? developmentSealer : sealer;
+    if (sealed.kek === 'configured' && sealer.kek !== 'configured') {
+      throw new ConfigError(
+        `SIGNING_KEY_ENCRYPTION_KEY: signing key ${row.kid} was encrypted with a configured key, and none is set`,
+      );
+    }
+    try {
+      jwk = JSON.parse(opener.open(row.kid, sealed).toString('utf8')) as JWK;
+    } catch (error) {
+      if (!(error instanceof SealError)) throw error;
+      throw new ConfigError(
+        `SIGNING_KEY_ENCRYPTION_KEY: signing key ${row.kid} does not decrypt with it: not the key ` +
+          'it was encrypted with, or the row was altered',
+      );
+    }
+  } else if (row.privateJwk) {
+    jwk = row.privateJwk;
+  } else {
+    throw new Error(`signing key ${row.kid} has no private key`);
+  }
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || !jwk.d || jwk.x !== (row.publicJwk as JWK).x) {
+    throw new ConfigError(
+      `SIGNING_KEY_ENCRYPTION_KEY: signing key ${row.kid} is not the private half of its public key`,
+    );
+  }
+  return jwk;
+}
+
+/**
+ * Seals every private key still stored in plaintext (by earlier versions) or under the public
+ * development key once a key is configured. Called under the advisory lock.
+ */
+async function sealStale(tx: Tx, sealer: KeySealer, logger: Logger): Promise<void> {
+  const stale = await tx
+    .select()
+    .from(signingKeys)
+    .where(
+      or(
+        isNotNull(signingKeys.privateJwk),
+        sealer.kek === 'configured'
+          ? sql`${signingKeys.sealedPrivateKey}->>'kek' = 'development'`
+          : sql`false`,
+      ),
+    );
+  for (const row of stale) {
+    const sealedPrivateKey = sealJwk(sealer, row.kid, privateJwkOf(row, sealer));
+    await tx
+      .update(signingKeys)
+      .set({ sealedPrivateKey, privateJwk: null })
+      .where(eq(signingKeys.kid, row.kid));
+  }
+  if (stale.length > 0)
+    logger.info({ keys: stale.length, kek: sealer.kek }, 'sealed signing keys stored unsealed');
 }
 
 const isAfter = (at: Date | null, now: Date) => at === null || at.getTime() > now.getTime();
@@ -77,25 +189,29 @@ const isAfter = (at: Date | null, now: Date) => at === null || at.getTime() > no
  * Replicas starting together serialise on an advisory lock, so exactly one creates it.
  */
 export async function createSigningKeyStore(options: SigningKeyStoreOptions): Promise<SigningKeyStore> {
-  const { db, clock, logger, accessTokenTtlSeconds } = options;
+  const { db, clock, logger, accessTokenTtlSeconds, sealer } = options;
   const reloadIntervalMs = options.reloadIntervalMs ?? DEFAULT_RELOAD_INTERVAL_MS;
   let rows: SigningKeyRow[] = [];
-  const imported = new Map<string, Promise<CryptoKey>>();
+  let imported = new Map<string, CryptoKey>();
 
+  /** Rereads the keys and opens any new one; a key that does not open leaves the old set in place. */
   async function reload(): Promise<void> {
-    rows = await db
+    const fresh = await db
       .select()
       .from(signingKeys)
       .where(or(isNull(signingKeys.expiresAt), gt(signingKeys.expiresAt, clock.now())));
-    for (const kid of imported.keys()) if (!rows.some((r) => r.kid === kid)) imported.delete(kid);
+    const keys = new Map<string, CryptoKey>();
+    for (const row of fresh) {
+      const known = imported.get(row.kid);
+      keys.set(row.kid, known ?? ((await importJWK(privateJwkOf(row, sealer), SIGNING_ALG)) as CryptoKey));
+    }
+    rows = fresh;
+    imported = keys;
   }
 
-  function privateKeyOf(row: SigningKeyRow): Promise<CryptoKey> {
-    let key = imported.get(row.kid);
-    if (!key) {
-      key = importJWK(row.privateJwk, SIGNING_ALG) as Promise<CryptoKey>;
-      imported.set(row.kid, key);
-    }
+  function privateKeyOf(row: SigningKeyRow): CryptoKey {
+    const key = imported.get(row.kid);
+    if (!key) throw new Error(`signing key ${row.kid} is not loaded`);
     return key;
   }
 
@@ -107,13 +223,14 @@ export async function createSigningKeyStore(options: SigningKeyStoreOptions): Pr
 
   await db.transaction(async (tx) => {
     await tx.execute(LOCK);
+    await sealStale(tx, sealer, logger);
     const [newest] = await tx
       .select({ kid: signingKeys.kid })
       .from(signingKeys)
       .where(isNull(signingKeys.retireAfter));
     if (newest) return;
     const now = clock.now();
-    const key = await generateSigningKey(now, now);
+    const key = await generateSigningKey(sealer, now, now);
     await tx.insert(signingKeys).values(key);
     logger.info({ kid: key.kid }, 'created the first signing key');
   });
@@ -133,7 +250,7 @@ export async function createSigningKeyStore(options: SigningKeyStoreOptions): Pr
         row = current(clock.now());
       }
       if (!row) throw new Error('no active signing key');
-      return { kid: row.kid, privateKey: await privateKeyOf(row) };
+      return { kid: row.kid, privateKey: privateKeyOf(row) };
     },
     jwks() {
       const now = clock.now();
@@ -146,9 +263,10 @@ export async function createSigningKeyStore(options: SigningKeyStoreOptions): Pr
       // A replica may sign with the old key until its next reload; that token then lives one TTL.
       const lastValidity = accessTokenTtlSeconds + Math.ceil(reloadIntervalMs / 1000) + SKEW_SECONDS;
       const expiresAt = new Date(activatesAt.getTime() + lastValidity * 1000);
-      const key = await generateSigningKey(activatesAt, now);
+      const key = await generateSigningKey(sealer, activatesAt, now);
       await db.transaction(async (tx) => {
         await tx.execute(LOCK);
+        await sealStale(tx, sealer, logger);
         await tx.delete(signingKeys).where(lt(signingKeys.expiresAt, now));
         await tx
           .update(signingKeys)

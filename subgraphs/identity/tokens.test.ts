@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { developmentSealer } from '@walletgraph/platform/auth/key-sealing';
 import { createTokenVerifier } from '@walletgraph/platform/auth/verifier';
 import type { Clock } from '@walletgraph/platform/clock';
 import { type DatabaseHandle, openDatabase } from '@walletgraph/platform/db/database';
@@ -59,6 +60,7 @@ beforeEach(async () => {
     clock,
     logger,
     accessTokenTtlSeconds: settings.ttlSeconds,
+    sealer: developmentSealer,
   });
 });
 
@@ -92,7 +94,13 @@ describe('access tokens', () => {
   });
 
   it('reuses the stored key on restart instead of creating another', async () => {
-    const again = await createSigningKeyStore({ db: db.db, clock, logger, accessTokenTtlSeconds: 900 });
+    const again = await createSigningKeyStore({
+      db: db.db,
+      clock,
+      logger,
+      accessTokenTtlSeconds: 900,
+      sealer: developmentSealer,
+    });
     again.stop();
     expect(again.jwks()).toEqual(keys.jwks());
   });
@@ -178,7 +186,13 @@ describe('signing key rotation', () => {
   });
 
   it('lets another replica pick up a rotation on reload', async () => {
-    const replica = await createSigningKeyStore({ db: db.db, clock, logger, accessTokenTtlSeconds: 900 });
+    const replica = await createSigningKeyStore({
+      db: db.db,
+      clock,
+      logger,
+      accessTokenTtlSeconds: 900,
+      sealer: developmentSealer,
+    });
     replica.stop();
     const { kid } = await keys.rotate({ publishAheadSeconds: 0 });
     expect(replica.jwks().keys.map((k) => k.kid)).not.toContain(kid);

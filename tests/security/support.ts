@@ -9,6 +9,7 @@ import {
   sign,
 } from 'node:crypto';
 import { uuidv7 } from '@walletgraph/events';
+import { developmentSealer, type SealedSecret } from '@walletgraph/platform/auth/key-sealing';
 import { portOf, type SubgraphName, subgraphNames } from '@walletgraph/platform/config';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import postgres from 'postgres';
@@ -165,15 +166,24 @@ export interface IdentitySigningKey {
   publicJwk: Record<string, unknown>;
 }
 
-/** The current signing key as identity stores it (`signing_keys`, private JWK included). */
+/**
+ * The current signing key as identity holds it: its row in `signing_keys`, opened with the
+ * public development key the stack runs with (no SIGNING_KEY_ENCRYPTION_KEY outside production).
+ * Someone with the database alone of a production stack holds only the sealed key.
+ */
 export async function readSigningKey(stack: TestStack): Promise<IdentitySigningKey> {
   const sql = postgres(stack.databases.identity!, { max: 1, onnotice: () => {} });
   try {
     const rows = await sql<
-      IdentitySigningKey[]
-    >`select kid, private_jwk as "privateJwk", public_jwk as "publicJwk" from signing_keys where retire_after is null`;
+      { kid: string; sealed: SealedSecret; publicJwk: Record<string, unknown> }[]
+    >`select kid, sealed_private_key as sealed, public_jwk as "publicJwk" from signing_keys where retire_after is null`;
     if (rows.length !== 1) throw new Error(`expected one active signing key, found ${rows.length}`);
-    return rows[0]!;
+    const { kid, sealed, publicJwk } = rows[0]!;
+    const privateJwk = JSON.parse(developmentSealer.open(kid, sealed).toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    return { kid, privateJwk, publicJwk };
   } finally {
     await sql.end();
   }

@@ -31,8 +31,11 @@ export async function startIdentity(env: Record<string, string> = {}): Promise<T
   const run = `wg_identity_${randomBytes(4).toString('hex')}`;
   const databaseUrl = testDatabaseUrl(run);
   const mail = await startMailCatcher();
-  const config = loadConfig({
+  const { NODE_ENV, ...settings } = env;
+  const loaded = loadConfig({
     SMTP_URL: mail.url,
+    // Its own, as production requires (identity seals its signing keys with it).
+    SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     DATABASE_URL: testServices.postgres,
     AMQP_URL: testServices.amqp,
     REDIS_URL: testServices.redis,
@@ -43,8 +46,13 @@ export async function startIdentity(env: Record<string, string> = {}): Promise<T
     PUBLIC_HOST: '127.0.0.1',
     DATABASE_POOL_MAX: '4',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    ...env,
+    ...settings,
+    ...(NODE_ENV === 'production' ? {} : { NODE_ENV }),
   });
+  // The local broker and Redis have development credentials (guest/guest, no password), which
+  // production's loadConfig refuses (platform/src/config.test.ts): production is set after it.
+  const config =
+    NODE_ENV === 'production' ? { ...loaded, NODE_ENV: 'production' as const, isProduction: true } : loaded;
   const service = await serveService(
     'identity',
     config,

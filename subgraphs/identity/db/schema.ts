@@ -1,3 +1,4 @@
+import type { SealedSecret } from '@walletgraph/platform/auth/key-sealing';
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
@@ -86,7 +87,13 @@ export const refreshTokens = pgTable(
  */
 export const signingKeys = pgTable('signing_keys', {
   kid: text('kid').primaryKey(),
-  privateJwk: jsonb('private_jwk').$type<JWK>().notNull(),
+  /**
+   * The private key (JWK) as earlier versions stored it, in plaintext; null once sealed. Read
+   * only to seal it (signing-keys.ts), at the next start.
+   */
+  privateJwk: jsonb('private_jwk').$type<JWK>(),
+  /** The private JWK sealed under SIGNING_KEY_ENCRYPTION_KEY (platform/src/auth/key-sealing.ts). */
+  sealedPrivateKey: jsonb('sealed_private_key').$type<SealedSecret>(),
   publicJwk: jsonb('public_jwk').$type<JWK>().notNull(),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
   activatesAt: timestamptz('activates_at').notNull(),

@@ -37,6 +37,8 @@ export const config = {
   LOGIN_FAILURES_PER_ACCOUNT: 100,
   SMTP_URL: undefined,
   MAIL_FROM: 'walletgraph <no-reply@walletgraph.test>',
+  /** A key of the tests' own: the harness seals signing keys as production does. */
+  SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   isProduction: false,
 };
 

@@ -1,4 +1,5 @@
 import { createEvent, uuidv7 } from '@walletgraph/events';
+import { developmentSealer } from '@walletgraph/platform/auth/key-sealing';
 import { createLogger } from '@walletgraph/platform/logger';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -244,7 +245,13 @@ describe('signing keys', () => {
     const logger = createLogger('identity-test', 'silent');
     const stores = await Promise.all(
       Array.from({ length: 4 }, () =>
-        createSigningKeyStore({ db: h.db.db, clock: h.clock, logger, accessTokenTtlSeconds: 900 }),
+        createSigningKeyStore({
+          db: h.db.db,
+          clock: h.clock,
+          logger,
+          accessTokenTtlSeconds: 900,
+          sealer: developmentSealer,
+        }),
       ),
     );
     for (const store of stores) store.stop();
