@@ -174,6 +174,7 @@ export class ConfigError extends Error {
  * Reads and validates configuration from the environment, failing fast with the names of the
  * variables that are wrong. Service URLs decide the mode: none set is embedded; all three set
  * is real; some but not all is an error (a half-real stack would hide misconfiguration).
+ * Production also refuses the broker's and Redis's development credentials.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -194,7 +195,42 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         '(set all three for real mode, none for embedded mode)',
     );
   }
-  return { ...c, mode: set.length === 3 ? 'real' : 'embedded', isProduction: c.NODE_ENV === 'production' };
+  const isProduction = c.NODE_ENV === 'production';
+  const weak = isProduction ? developmentCredentials(c) : [];
+  if (weak.length > 0) throw new ConfigError(`invalid configuration:\n  ${weak.join('\n  ')}`);
+  return { ...c, mode: set.length === 3 ? 'real' : 'embedded', isProduction };
+}
+
+/**
+ * What production refuses in the service URLs (never repeating them: they hold passwords).
+ * Whoever can publish to the broker can post ledger commands, that is mint money; whoever
+ * reaches Redis can lift session revocations and reset the rate-limit counters.
+ */
+function developmentCredentials(c: RawConfig): string[] {
+  const found: string[] = [];
+  if (c.AMQP_URL) {
+    const u = new URL(c.AMQP_URL);
+    const [user, password] = [decodeURIComponent(u.username), decodeURIComponent(u.password)];
+    if (!user || !password) {
+      found.push(
+        'AMQP_URL: needs a user and password in production (without them the client signs in as ' +
+          'guest/guest); whoever can publish to the broker can post ledger commands, i.e. mint money',
+      );
+    } else if (user === 'guest' && password === 'guest') {
+      found.push(
+        "AMQP_URL: guest/guest is refused in production (every RabbitMQ's default administrator); " +
+          'whoever can publish to the broker can post ledger commands, i.e. mint money. Give each ' +
+          'service its own user (docs/security.md)',
+      );
+    }
+  }
+  if (c.REDIS_URL && !new URL(c.REDIS_URL).password) {
+    found.push(
+      'REDIS_URL: needs a password in production (redis://:password@host or redis://user:password@host); ' +
+        'whoever reaches Redis can lift session revocations and reset rate limits',
+    );
+  }
+  return found;
 }
 
 /** The database URL for one subgraph: its own override, or `walletgraph_<name>` on DATABASE_URL's server. */
