@@ -85,6 +85,27 @@ export interface Consumer {
 }
 
 /**
+ * The binding keys of a consumer's queue, by type: each type it handles, narrowed to its
+ * `topics` (every topic when none). Broker permissions must cover them (docs/security.md).
+ */
+export function bindingsOf<S extends Schema>(
+  o: Pick<ConsumerOptions<S>, 'handlers' | 'batchHandlers' | 'effectHandlers' | 'topics'>,
+): Map<EventType, string[]> {
+  const bindings = new Map<EventType, string[]>();
+  for (const handlers of [o.handlers, o.batchHandlers, o.effectHandlers]) {
+    for (const [key, handler] of Object.entries(handlers ?? {})) {
+      const type = key as EventType;
+      if (handler)
+        bindings.set(
+          type,
+          (o.topics?.[type] ?? ['#']).map((pattern) => bindingOf(type, pattern)),
+        );
+    }
+  }
+  return bindings;
+}
+
+/**
  * The one consumer loop of the platform. Each delivery is parsed and validated against its
  * contract (a malformed message is a PermanentError: straight to the dead-letter queue, never
  * retried); then the inbox insert and the handler run in one transaction, so a redelivered
@@ -131,13 +152,7 @@ export function createConsumer<S extends Schema>(o: ConsumerOptions<S>): Consume
   for (const type of Object.keys(effects) as EventType[]) {
     if (batchers.has(type)) throw new Error(`consumer ${o.name}: ${type} has two kinds of handler`);
   }
-  const topics: EventTopics = o.topics ?? {};
-  const bindings = new Map(
-    [...batchers.keys(), ...(Object.keys(effects) as EventType[])].map((type) => [
-      type,
-      (topics[type] ?? ['#']).map((pattern) => bindingOf(type, pattern)),
-    ]),
-  );
+  const bindings = bindingsOf(o);
   const routingKeys = [...bindings.values()].flat();
   let handle: ConsumerHandle | null = null;
 
