@@ -66,7 +66,8 @@ export function createRevocations(options: RevocationsOptions): Revocations {
     for (const [userId, notBefore] of known) if (notBefore < oldest) known.delete(userId);
   }
   async function sync() {
-    if (!redis) return;
+    // Not while the connection is down or closing: the next round reads what was missed.
+    if (redis?.status !== 'ready') return;
     const entries = await redis.zrangebyscore(key, horizon(), '+inf', 'WITHSCORES');
     for (let i = 0; i + 1 < entries.length; i += 2) learn(entries[i]!, Number(entries[i + 1]));
     forgetExpired();

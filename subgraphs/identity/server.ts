@@ -18,7 +18,7 @@ const JWKS_MAX_AGE_SECONDS = 300;
  * issues the access tokens every service verifies and publishes their keys at
  * `GET /.well-known/jwks.json`. Emits `identity.user_registered.v1`, `identity.user_updated.v1`,
  * `identity.email_verified.v1` and `identity.email_verification_requested.v1`, which its own
- * mailer consumes to send the code; consumes completed transfers to know who may see whom.
+ * mailer consumes to send the code; consumes the wallet subgraph's new counterparty pairs to know who may see whom.
  */
 export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>({
   name: 'identity',
@@ -27,6 +27,9 @@ export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>(
   dbSchema: schema,
   // At its own port too: a request reaching identity directly hashes at most one password.
   validationRules: [singlePasswordField],
+  // The consumer of every settlement it had for a moment: its queue goes (counterparties now
+  // arrive once per pair, from the wallet subgraph).
+  retiredConsumers: ['identity.transfer-counterparties'],
   consumers: (services) => [
     {
       name: 'identity.mailer',

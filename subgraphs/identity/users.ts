@@ -54,30 +54,22 @@ export async function findUser(
 }
 
 /**
- * `identity.transfer-counterparties`: each completed transfer makes its two owners counterparties
- * of each other (the wallet subgraph keeps the same pairs per wallet). Set-based: one insert for
- * the pairs of a batch of settlements.
+ * `identity.counterparties`: who met whom, from the wallet subgraph's announcement of each new
+ * counterparty pair (`wallet.counterparty_added.v1`, once per viewer and wallet: far fewer than
+ * settlements). Set-based: one insert for the pairs of a batch.
  */
 export const counterpartiesConsumer: ConsumerDefinition<typeof schema> = {
-  name: 'identity.transfer-counterparties',
-  topics: { 'transactions.operation_settled.v1': ['transfer.completed'] },
+  name: 'identity.counterparties',
   batchHandlers: {
-    async 'transactions.operation_settled.v1'(events, tx) {
+    async 'wallet.counterparty_added.v1'(events, tx) {
       const pairs = new Map<string, schema.NewCounterpartyRow>();
       for (const event of events) {
-        const { kind, status, ownerId, counterpartyOwnerId } = event.data;
-        if (kind !== 'TRANSFER' || status !== 'COMPLETED' || !counterpartyOwnerId) continue;
+        const { viewerId, ownerId } = event.data;
         const since = new Date(event.occurredAt);
-        for (const [viewerId, userId] of [
-          [ownerId, counterpartyOwnerId],
-          [counterpartyOwnerId, ownerId],
-        ] as const) {
-          const key = `${viewerId}:${userId}`;
-          const known = pairs.get(key);
-          if (!known || since < known.since) pairs.set(key, { viewerId, userId, since });
-        }
+        const key = `${viewerId}:${ownerId}`;
+        const known = pairs.get(key);
+        if (!known || since < known.since) pairs.set(key, { viewerId, userId: ownerId, since });
       }
-      if (pairs.size === 0) return;
       await tx.execute(sql`${insertJsonRows(counterparties, [...pairs.values()])} on conflict do nothing`);
     },
   },

@@ -100,6 +100,16 @@ export const eventCatalog = {
     }),
   },
   /**
+   * `viewerId` completed a first transfer with the wallet `walletId` of `ownerId`: from now on
+   * they are counterparties (each side gets one). Emitted by the wallet subgraph once per pair,
+   * so a consumer that needs only who met whom (identity) receives one event per pair rather
+   * than every settlement.
+   */
+  'wallet.counterparty_added.v1': {
+    aggregateType: 'Wallet',
+    data: z.object({ viewerId: id, walletId: id, ownerId: id }),
+  },
+  /**
    * A wallet was archived: the ledger has closed its accounts (every one at zero), so it accepts
    * no new operations. Emitted by the wallet subgraph once the ledger answered
    * `ledger.wallet_closed.v1` to its `wallet.archive_requested.v1`.

@@ -165,7 +165,7 @@ export const signInAddresses = pgTable(
 
 /**
  * Who may see whose public profile: `viewer_id` completed a transfer with `user_id` (both ways
- * are rows), projected from `transactions.operation_settled.v1`. A `User` reference for anyone
+ * are rows), projected from the wallet subgraph's `wallet.counterparty_added.v1`. A `User` reference for anyone
  * else answers null, whoever asks and however they reach identity.
  */
 export const counterparties = pgTable(

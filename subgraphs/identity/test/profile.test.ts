@@ -15,32 +15,17 @@ import {
   registerUser,
 } from './harness.ts';
 
-/** What identity's counterparties consumer does with a completed transfer from `from` to `to`. */
+/** What identity's counterparties consumer does once `from` and `to` completed a transfer. */
 async function completedTransfer(from: string, to: string) {
-  const event = createEvent(
-    'transactions.operation_settled.v1',
-    {
-      aggregateId: uuidv7(),
-      data: {
-        operationId: uuidv7(),
-        ownerId: from,
-        walletId: uuidv7(),
-        kind: 'TRANSFER',
-        status: 'COMPLETED',
-        failureCode: null,
-        amount: '100',
-        currency: 'EUR',
-        counterpartyWalletId: uuidv7(),
-        counterpartyOwnerId: to,
-        ledgerEntryId: uuidv7(),
-        settledAt: new Date().toISOString(),
-      },
-    },
-    { correlationId: 'profile-test' },
-  );
-  const handle = counterpartiesConsumer.batchHandlers!['transactions.operation_settled.v1']!;
+  const met = (viewerId: string, ownerId: string) =>
+    createEvent(
+      'wallet.counterparty_added.v1',
+      { aggregateId: uuidv7(), data: { viewerId, walletId: uuidv7(), ownerId } },
+      { correlationId: 'profile-test' },
+    );
+  const handle = counterpartiesConsumer.batchHandlers!['wallet.counterparty_added.v1']!;
   await h.db.db.transaction((tx) =>
-    handle([event], tx, {
+    handle([met(from, to), met(to, from)], tx, {
       afterCommit: () => {},
       defer: () => {
         throw new Error('not deferred here');
@@ -48,6 +33,7 @@ async function completedTransfer(from: string, to: string) {
     }),
   );
 }
+
 let h: IdentityHarness;
 
 beforeAll(async () => {

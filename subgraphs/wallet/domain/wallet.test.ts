@@ -79,8 +79,8 @@ describe('wallet rules', () => {
       counterpartyOwnerId: 'recipient',
     };
     expect(counterpartiesOf(settled)).toEqual([
-      { viewerId: 'sender', walletId: 'wr' },
-      { viewerId: 'recipient', walletId: 'ws' },
+      { viewerId: 'sender', walletId: 'wr', ownerId: 'recipient' },
+      { viewerId: 'recipient', walletId: 'ws', ownerId: 'sender' },
     ]);
     expect(counterpartiesOf({ ...settled, status: 'FAILED' })).toEqual([]);
     expect(

@@ -82,12 +82,12 @@ export function counterpartiesOf(settled: {
   walletId: string;
   counterpartyWalletId: string | null;
   counterpartyOwnerId: string | null;
-}): { viewerId: string; walletId: string }[] {
+}): { viewerId: string; walletId: string; ownerId: string }[] {
   const { kind, status, counterpartyWalletId, counterpartyOwnerId } = settled;
   if (kind !== 'TRANSFER' || status !== 'COMPLETED' || !counterpartyWalletId || !counterpartyOwnerId)
     return [];
   return [
-    { viewerId: settled.ownerId, walletId: counterpartyWalletId },
-    { viewerId: counterpartyOwnerId, walletId: settled.walletId },
+    { viewerId: settled.ownerId, walletId: counterpartyWalletId, ownerId: counterpartyOwnerId },
+    { viewerId: counterpartyOwnerId, walletId: settled.walletId, ownerId: settled.ownerId },
   ];
 }

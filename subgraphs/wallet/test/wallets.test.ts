@@ -1,4 +1,4 @@
-import { uuidv7 } from '@walletgraph/events';
+import { createEvent, uuidv7 } from '@walletgraph/events';
 import {
   createSubgraphHarness,
   onlyError,
@@ -136,5 +136,55 @@ describe('User.wallets, a page at a time', () => {
     const result = await page(2, null, stranger.token);
     expect(result.errors).toEqual([]);
     expect(result.data._entities[0].wallets).toEqual([]);
+  });
+});
+
+describe('counterparties', () => {
+  const settled = (
+    from: { id: string; wallet: string },
+    to: { id: string; wallet: string },
+    status: string,
+  ) =>
+    createEvent(
+      'transactions.operation_settled.v1',
+      {
+        aggregateId: uuidv7(),
+        data: {
+          operationId: uuidv7(),
+          ownerId: from.id,
+          walletId: from.wallet,
+          kind: 'TRANSFER',
+          status: status as 'COMPLETED' | 'FAILED',
+          failureCode: status === 'FAILED' ? 'INSUFFICIENT_FUNDS' : null,
+          amount: '100',
+          currency: 'EUR',
+          counterpartyWalletId: to.wallet,
+          counterpartyOwnerId: to.id,
+          ledgerEntryId: status === 'COMPLETED' ? uuidv7() : null,
+          settledAt: new Date().toISOString(),
+        },
+      },
+      { correlationId: 'wallets-test' },
+    );
+
+  it('announces a pair once, when its first transfer completes, however many follow', async () => {
+    const ann = { id: uuidv7(), wallet: uuidv7() };
+    const bob = { id: uuidv7(), wallet: uuidv7() };
+    const announced = async () =>
+      (
+        await h.outboxData<{ viewerId: string; walletId: string; ownerId: string }>(
+          'wallet.counterparty_added.v1',
+        )
+      ).filter((e) => [ann.id, bob.id].includes(e.viewerId));
+    await h.deliver(settled(ann, bob, 'FAILED'));
+    expect(await announced()).toEqual([]);
+    await h.deliver(settled(ann, bob, 'COMPLETED'), settled(bob, ann, 'COMPLETED'));
+    await h.deliver(settled(ann, bob, 'COMPLETED'));
+    expect((await announced()).sort((a, b) => a.viewerId.localeCompare(b.viewerId))).toEqual(
+      [
+        { viewerId: ann.id, walletId: bob.wallet, ownerId: bob.id },
+        { viewerId: bob.id, walletId: ann.wallet, ownerId: ann.id },
+      ].sort((a, b) => a.viewerId.localeCompare(b.viewerId)),
+    );
   });
 });
