@@ -34,13 +34,36 @@ function listenable(port: number): Promise<boolean> {
 }
 
 /**
+ * The part of the range this process draws from: test files run in several worker processes at
+ * once (vitest's VITEST_POOL_ID, 1…n), and two workers drawing from one range could each find
+ * the same port free before either service has bound it.
+ */
+function slice(): [number, number] {
+  const worker = Number(process.env.VITEST_POOL_ID ?? 0);
+  if (!Number.isInteger(worker) || worker < 1) return range;
+  const slices = 16;
+  const size = Math.floor((range[1] - range[0]) / slices);
+  const start = range[0] + ((worker - 1) % slices) * size;
+  return [start, start + size];
+}
+
+const [low, high] = slice();
+/** Every port this process handed out: a stack asks for six at once, before any is bound. */
+const handedOut = new Set<number>();
+
+/**
  * A TCP port free on loopback right now, chosen below the OS's ephemeral range so that no
- * outgoing connection takes it before the service that was given it binds it.
+ * outgoing connection takes it before the service that was given it binds it, never one this
+ * process handed out before, and from this worker's own part of the range.
  */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const port = range[0] + Math.floor(Math.random() * (range[1] - range[0]));
-    if (await listenable(port)) return port;
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    if (await listenable(port)) {
+      handedOut.add(port);
+      return port;
+    }
   }
-  throw new Error(`no free port found in ${range[0]}-${range[1]}`);
+  throw new Error(`no free port found in ${low}-${high}`);
 }
