@@ -1,12 +1,13 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { operationLimits } from '@walletgraph/platform/graphql/operation-limits';
+import {
+  type ArmorLimits,
+  armorLimits,
+  operationLimits,
+} from '@walletgraph/platform/graphql/operation-limits';
 import { GraphQLError } from 'graphql';
 import { type CostLimit, createCostLimit } from './cost-limit.ts';
 
-export type ArmorProtection = Omit<ReturnType<ApolloArmor['protect']>, 'plugins'> & {
-  /** graphql-armor's plugins (its types are Apollo Server's CommonJS ones) and the cost limit's. */
-  plugins: ApolloServerPlugin[];
+/** graphql-armor's limits (its `plugins` with the cost limit's added), and the gateway's own. */
+export type ArmorProtection = ArmorLimits & {
   /** For Apollo Server's `parseOptions`: parsing stops with a syntax error past this many tokens. */
   parseOptions: { maxTokens: number };
   /**
@@ -30,18 +31,7 @@ const SUGGESTION = /Did you mean ".+"\?/g;
  * introspection is off.
  */
 export function createArmor(options: { isProduction: boolean }): ArmorProtection {
-  const exposeLimits = !options.isProduction;
-  const protection = new ApolloArmor({
-    maxDepth: { n: operationLimits.maxDepth, flattenFragments: true, exposeLimits },
-    maxAliases: { n: operationLimits.maxAliases, exposeLimits },
-    // Token counting is done by graphql-js itself (see `parseOptions`): armor's Apollo plugin
-    // throws from parsingDidStart, which Apollo Server reports as a 500 internal error.
-    maxTokens: { enabled: false },
-    maxDirectives: { n: operationLimits.maxDirectives, exposeLimits },
-    // Counted with the request's variables by cost-limit.ts instead (one cost limit, not two).
-    costLimit: { enabled: false },
-    blockFieldSuggestion: { enabled: options.isProduction },
-  }).protect();
+  const protection = armorLimits(options);
   const hideSuggestions = (errors: readonly GraphQLError[]) =>
     options.isProduction
       ? errors.map(
@@ -56,10 +46,10 @@ export function createArmor(options: { isProduction: boolean }): ArmorProtection
             }),
         )
       : [...errors];
-  const cost = createCostLimit({ maxCost: operationLimits.maxCost, exposeLimits });
+  const cost = createCostLimit({ maxCost: operationLimits.maxCost, exposeLimits: !options.isProduction });
   return {
     ...protection,
-    plugins: [...(protection.plugins as unknown as ApolloServerPlugin[]), cost.plugin],
+    plugins: [...protection.plugins, cost.plugin],
     parseOptions: { maxTokens: operationLimits.maxTokens },
     hideSuggestions,
     checkCost: cost.check,

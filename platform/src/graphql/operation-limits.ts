@@ -20,9 +20,36 @@ export const operationLimits = {
   maxCost: 20_000,
 } as const;
 
-export interface SubgraphOperationLimits {
+/** graphql-armor's part of the limits, for an Apollo Server. */
+export interface ArmorLimits {
+  /** Its types are Apollo Server's CommonJS ones, hence the cast where they are made. */
   plugins: ApolloServerPlugin[];
   validationRules: ValidationRule[];
+}
+
+/**
+ * graphql-armor's depth, alias and directive limits at `operationLimits`, with field suggestions
+ * ("Did you mean …?") blocked and the limits not echoed back in production. Tokens are counted
+ * by graphql-js itself (parse options: armor's plugin would throw from parsingDidStart, which
+ * Apollo Server answers with a 500), and cost by the gateway's own count, which reads variables.
+ */
+export function armorLimits(options: { isProduction: boolean }): ArmorLimits {
+  const exposeLimits = !options.isProduction;
+  const protection = new ApolloArmor({
+    maxDepth: { n: operationLimits.maxDepth, flattenFragments: true, exposeLimits },
+    maxAliases: { n: operationLimits.maxAliases, exposeLimits },
+    maxTokens: { enabled: false },
+    maxDirectives: { n: operationLimits.maxDirectives, exposeLimits },
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: options.isProduction },
+  }).protect();
+  return {
+    plugins: protection.plugins as unknown as ApolloServerPlugin[],
+    validationRules: protection.validationRules,
+  };
+}
+
+export interface SubgraphOperationLimits extends ArmorLimits {
   parseOptions: { maxTokens: number };
 }
 
@@ -35,20 +62,5 @@ export interface SubgraphOperationLimits {
  * representations the plan batches into it, which the client's operation already bounded.
  */
 export function subgraphOperationLimits(options: { isProduction: boolean }): SubgraphOperationLimits {
-  const exposeLimits = !options.isProduction;
-  const protection = new ApolloArmor({
-    maxDepth: { n: operationLimits.maxDepth, flattenFragments: true, exposeLimits },
-    maxAliases: { n: operationLimits.maxAliases, exposeLimits },
-    // graphql-js counts tokens itself (parseOptions); armor's plugin would answer a 500.
-    maxTokens: { enabled: false },
-    maxDirectives: { n: operationLimits.maxDirectives, exposeLimits },
-    costLimit: { enabled: false },
-    blockFieldSuggestion: { enabled: options.isProduction },
-  }).protect();
-  return {
-    // Its types are Apollo Server's CommonJS ones.
-    plugins: protection.plugins as unknown as ApolloServerPlugin[],
-    validationRules: protection.validationRules,
-    parseOptions: { maxTokens: 2 * operationLimits.maxTokens },
-  };
+  return { ...armorLimits(options), parseOptions: { maxTokens: 2 * operationLimits.maxTokens } };
 }
