@@ -10,6 +10,27 @@ export function isUuid(id: string): boolean {
   return uuid.test(id);
 }
 
+declare const idKind: unique symbol;
+
+/**
+ * An id that has been through `parseId`: a UUID in its canonical lower-case form. The kind keeps
+ * a wallet id from being passed where a jar id is meant; nothing at run time carries it.
+ */
+export type Id<Kind extends string> = string & { readonly [idKind]: Kind };
+export type UserId = Id<'User'>;
+export type WalletId = Id<'Wallet'>;
+export type JarId = Id<'Jar'>;
+export type OperationId = Id<'Operation'>;
+
+/**
+ * A client-supplied id as the database stores it, or null when it cannot name anything of ours
+ * (the caller answers "not found" without querying). Clients may send ids in upper case: every
+ * table keys on the lower-case form, so an id is parsed once here and compared as parsed.
+ */
+export function parseId<Kind extends string>(text: string | null | undefined): Id<Kind> | null {
+  return typeof text === 'string' && uuid.test(text) ? (text.toLowerCase() as Id<Kind>) : null;
+}
+
 const uuidV7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** When a UUIDv7 was minted (its first 48 bits are Unix milliseconds); null for any other id. */
