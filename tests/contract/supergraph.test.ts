@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSchema } from 'graphql';
+import {
+  buildSchema,
+  type GraphQLSchema,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { apiSchemaPath, composeSupergraph, repoRoot, supergraphPath } from '../../scripts/supergraph.ts';
 import { contractViolations } from './contract.ts';
@@ -21,4 +28,35 @@ describe('the composed supergraph', () => {
     const violations = contractViolations(contract, composed.apiSchema);
     expect(violations, `the API schema breaks the contract:\n${violations.join('\n')}`).toEqual([]);
   });
+
+  // Descriptions are what clients read in introspection and Sandbox: they explain the API in its
+  // own terms and name no file of ours, which a client cannot open.
+  it('describes the API without naming internal documents or files', () => {
+    const leaks = descriptions(composed.apiSchema).filter(({ text }) => /\.(md|ts)\b|§/.test(text));
+    expect(leaks.map(({ where }) => where)).toEqual([]);
+  });
 });
+
+/** Every description in a schema, with the coordinate it belongs to. */
+function descriptions(schema: GraphQLSchema): { where: string; text: string }[] {
+  const found: { where: string; text: string }[] = [];
+  const add = (where: string, text: string | null | undefined) => {
+    if (text) found.push({ where, text });
+  };
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__')) continue;
+    add(type.name, type.description);
+    if (isObjectType(type) || isInterfaceType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        add(`${type.name}.${field.name}`, field.description);
+        for (const arg of field.args) add(`${type.name}.${field.name}(${arg.name})`, arg.description);
+      }
+    } else if (isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields()))
+        add(`${type.name}.${field.name}`, field.description);
+    } else if (isEnumType(type)) {
+      for (const value of type.getValues()) add(`${type.name}.${value.name}`, value.description);
+    }
+  }
+  return found;
+}

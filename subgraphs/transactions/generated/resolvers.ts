@@ -244,7 +244,7 @@ export type QueryOperationArgs = {
 };
 
 /**
- * Served by the gateway over graphql-ws (ARCHITECTURE.md §8): the gateway turns each event into a
+ * Served by the gateway over graphql-ws on the same /graphql endpoint: the gateway turns each event into a
  * query against the supergraph, so payloads may select fields from any subgraph.
  */
 export type Subscription = {
@@ -259,7 +259,7 @@ export type Subscription = {
 
 
 /**
- * Served by the gateway over graphql-ws (ARCHITECTURE.md §8): the gateway turns each event into a
+ * Served by the gateway over graphql-ws on the same /graphql endpoint: the gateway turns each event into a
  * query against the supergraph, so payloads may select fields from any subgraph.
  */
 export type SubscriptionBalanceChangedArgs = {
@@ -268,7 +268,7 @@ export type SubscriptionBalanceChangedArgs = {
 
 
 /**
- * Served by the gateway over graphql-ws (ARCHITECTURE.md §8): the gateway turns each event into a
+ * Served by the gateway over graphql-ws on the same /graphql endpoint: the gateway turns each event into a
  * query against the supergraph, so payloads may select fields from any subgraph.
  */
 export type SubscriptionJarUpdatedArgs = {
@@ -277,7 +277,7 @@ export type SubscriptionJarUpdatedArgs = {
 
 
 /**
- * Served by the gateway over graphql-ws (ARCHITECTURE.md §8): the gateway turns each event into a
+ * Served by the gateway over graphql-ws on the same /graphql endpoint: the gateway turns each event into a
  * query against the supergraph, so payloads may select fields from any subgraph.
  */
 export type SubscriptionOperationUpdatedArgs = {
