@@ -6,7 +6,7 @@ import { buildSchema, type GraphQLFieldResolver, type GraphQLSchema, isObjectTyp
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { type ChargeEvent, isOverBudget, meterEvents, overBudgetError } from './event-budget.ts';
 import { openFeed } from './feed.ts';
-import { lookup, type RunQuery } from './forward.ts';
+import { lookup, type RunQuery } from './lookup.ts';
 
 /** The public API schema, as `pnpm compose` wrote it beside the supergraph. */
 export const apiSchemaFile = join(import.meta.dirname, '../../api-schema.graphql');

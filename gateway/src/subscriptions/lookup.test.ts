@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, execute, type GraphQLResolveInfo, isObjectType, parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { type LookupField, lookup, lookupQuery, type RunQuery } from './forward.ts';
+import { type LookupField, lookup, lookupQuery, type RunQuery } from './lookup.ts';
 import { apiSchemaFile } from './schema.ts';
 
 /**
