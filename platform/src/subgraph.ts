@@ -95,22 +95,16 @@ export interface SubgraphDefinition<S extends Schema = Schema, Svc = unknown> {
   stopServices?: (services: Svc) => Promise<void>;
 }
 
-/** What a subgraph's `server.ts` declares; its files are found by the folder convention (STYLE.md §2). */
-export interface SubgraphSpec<S extends Schema, Svc> {
-  name: SubgraphName;
-  /** The subgraph's folder (`import.meta.dirname`): `schema.graphql` and `db/migrations/` live there. */
+/**
+ * What a subgraph's `server.ts` declares: the definition without what the folder convention
+ * finds on its own (`schema.graphql` and `db/migrations/` in the subgraph's folder).
+ */
+export type SubgraphSpec<S extends Schema, Svc> = Omit<SubgraphDefinition<S, Svc>, 'typeDefs' | 'db'> & {
+  /** The subgraph's folder (`import.meta.dirname`). */
   dir: string;
   /** The drizzle schema (`db/schema.ts`). */
   dbSchema: S;
-  // biome-ignore lint/suspicious/noExplicitAny: resolver maps are typed per subgraph by codegen.
-  resolvers: GraphQLResolverMap<any>;
-  consumers?: (services: Svc) => ConsumerDefinition<S>[];
-  retiredConsumers?: readonly string[];
-  services?: (deps: ServiceDeps<S>) => Promise<Svc> | Svc;
-  routes?: (router: Router, services: Svc) => void;
-  validationRules?: readonly ValidationRule[];
-  stopServices?: (services: Svc) => Promise<void>;
-}
+};
 
 /** Declares a subgraph: reads its `schema.graphql` and locates its migrations. */
 export function defineSubgraph<S extends Schema, Svc = undefined>(
