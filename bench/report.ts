@@ -46,13 +46,13 @@ export function renderReport(
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-export function renderScenario(o: ScenarioOutcome): string[] {
-  const lines = [`## ${o.name}: ${o.title}`, ''];
-  if (o.error !== undefined) {
-    lines.push(`**FAILED** after ${o.seconds.toFixed(1)} s:`, '', '```', o.error, '```');
+export function renderScenario(outcome: ScenarioOutcome): string[] {
+  const lines = [`## ${outcome.name}: ${outcome.title}`, ''];
+  if (outcome.error !== undefined) {
+    lines.push(`**FAILED** after ${outcome.seconds.toFixed(1)} s:`, '', '```', outcome.error, '```');
     return lines;
   }
-  const result = o.result!;
+  const result = outcome.result!;
   for (const table of result.tables) lines.push(...renderTable(table), '');
   for (const ratio of result.ratios) lines.push(`- **${ratio.label}: ${ratio.value.toFixed(2)}×**`);
   if (result.ratios.length > 0) lines.push('');
@@ -60,8 +60,8 @@ export function renderScenario(o: ScenarioOutcome): string[] {
   if (result.notes.length > 0) lines.pop();
   lines.push(
     '',
-    `_${o.seconds.toFixed(1)} s including setup and cleanup; 1-minute load average ` +
-      `${o.load[0].toFixed(2)} before, ${o.load[1].toFixed(2)} after._`,
+    `_${outcome.seconds.toFixed(1)} s including setup and cleanup; 1-minute load average ` +
+      `${outcome.load[0].toFixed(2)} before, ${outcome.load[1].toFixed(2)} after._`,
   );
   return lines;
 }

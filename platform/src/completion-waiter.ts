@@ -72,10 +72,10 @@ interface Waiting<Row> {
 }
 
 export async function createCompletionWaiter<S extends Schema, Row>(
-  o: CompletionWaiterOptions<S, Row>,
+  options: CompletionWaiterOptions<S, Row>,
 ): Promise<CompletionWaiter<Row>> {
-  const log = o.logger.child({ component: o.name });
-  const pollIntervalMs = o.pollIntervalMs ?? 250;
+  const log = options.logger.child({ component: options.name });
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
   const waiting = new Map<string, Waiting<Row>>();
   /** Ids decided lately, with the row when this process decided it (null: read it). */
   const remembered = new Map<string, { row: Row | null; at: number }>();
@@ -117,7 +117,7 @@ export async function createCompletionWaiter<S extends Schema, Row>(
     if (readEveryone || due.size > 0) sleeper.wake();
   }
 
-  const unlisten = await o.db.listen(o.channel, onNotify).catch((err: unknown) => {
+  const unlisten = await options.db.listen(options.channel, onNotify).catch((err: unknown) => {
     log.warn({ err }, 'could not listen for notifications; polling only');
     return null;
   });
@@ -137,7 +137,7 @@ export async function createCompletionWaiter<S extends Schema, Row>(
       const entry = waiting.get(id);
       if (entry) entry.readAt = now;
     }
-    for (const row of await o.readDecided(read)) settle(o.idOf(row), row);
+    for (const row of await options.readDecided(read)) settle(options.idOf(row), row);
   }
 
   // One loop at a time, alive only while someone waits: each round reads what is due, then
@@ -183,7 +183,7 @@ export async function createCompletionWaiter<S extends Schema, Row>(
     },
     decided(rows) {
       for (const row of rows) {
-        const id = o.idOf(row);
+        const id = options.idOf(row);
         remember(id, row);
         settle(id, row);
       }

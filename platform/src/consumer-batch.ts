@@ -88,19 +88,19 @@ interface Pending {
  * one poison message then fails alone (and goes through the broker's retries to the DLQ) while
  * its neighbours commit.
  */
-export function createBatcher<S extends Schema>(o: BatcherOptions<S>): Batcher {
-  const run = (events: readonly Event[]) => inInboxTransaction(o, events, o.handler);
+export function createBatcher<S extends Schema>(options: BatcherOptions<S>): Batcher {
+  const run = (events: readonly Event[]) => inInboxTransaction(options, events, options.handler);
   const batches = groupCommit<Pending>({
-    size: o.size,
-    concurrency: o.ordered ? 1 : MAX_COMMITTING,
-    lingerMs: o.lingerMs,
+    size: options.size,
+    concurrency: options.ordered ? 1 : MAX_COMMITTING,
+    lingerMs: options.lingerMs,
     commit: settle,
   });
 
   async function settle(batch: Pending[]): Promise<void> {
     try {
       const { handled, deferred } = await run(batch.map((p) => p.event));
-      o.logger.debug({ size: batch.length, handled, deferred: deferred.size }, 'batch committed');
+      options.logger.debug({ size: batch.length, handled, deferred: deferred.size }, 'batch committed');
       for (const p of batch) settleOne(p, deferred);
       return;
     } catch (error) {
@@ -114,7 +114,10 @@ export function createBatcher<S extends Schema>(o: BatcherOptions<S>): Batcher {
         culprit.reject(causeOf(error));
         return settle(batch.filter((p) => p !== culprit));
       }
-      o.logger.warn({ err: error, size: batch.length }, 'batch failed; retrying its messages one by one');
+      options.logger.warn(
+        { err: error, size: batch.length },
+        'batch failed; retrying its messages one by one',
+      );
     }
     for (const p of batch) {
       try {
@@ -133,7 +136,7 @@ export function createBatcher<S extends Schema>(o: BatcherOptions<S>): Batcher {
       p.resolve();
       return;
     }
-    o.logger.info({ id: p.event.id, type: p.event.type, reason }, 'message deferred; retried later');
+    options.logger.info({ id: p.event.id, type: p.event.type, reason }, 'message deferred; retried later');
     p.reject(new DeferredError(`message ${p.event.id} deferred: ${reason}`));
   }
 

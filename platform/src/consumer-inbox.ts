@@ -48,19 +48,21 @@ export interface InboxOutcome {
  * which were deferred.
  */
 export async function inInboxTransaction<S extends Schema>(
-  o: { consumer: string; db: DatabaseHandle<S>; logger: Logger },
+  receiver: { consumer: string; db: DatabaseHandle<S>; logger: Logger },
   events: readonly Event[],
   handle: (fresh: Event[], tx: Transaction<S>, ctx: BatchHandlerContext) => Promise<void>,
 ): Promise<InboxOutcome> {
   const unique = [...new Map(events.map((e) => [e.id, e])).values()];
   const tasks: Array<() => void | Promise<void>> = [];
   const deferred = new Map<string, string>();
-  const handled = await o.db.db.transaction(async (tx) => {
-    const inserted = rowsOf<{ messageId: string }>(await tx.execute(insertInboxRows(o.consumer, unique)));
+  const handled = await receiver.db.db.transaction(async (tx) => {
+    const inserted = rowsOf<{ messageId: string }>(
+      await tx.execute(insertInboxRows(receiver.consumer, unique)),
+    );
     const freshIds = new Set(inserted.map((r) => r.messageId));
     const fresh = unique.filter((e) => freshIds.has(e.id));
     if (fresh.length < events.length) {
-      o.logger.debug({ skipped: events.length - fresh.length }, 'duplicate deliveries skipped');
+      receiver.logger.debug({ skipped: events.length - fresh.length }, 'duplicate deliveries skipped');
     }
     if (fresh.length === 0) return 0;
     deferred.clear();
@@ -73,7 +75,7 @@ export async function inInboxTransaction<S extends Schema>(
     if (deferred.size > 0) {
       await tx
         .delete(inbox)
-        .where(and(eq(inbox.consumer, o.consumer), inArray(inbox.messageId, [...deferred.keys()])));
+        .where(and(eq(inbox.consumer, receiver.consumer), inArray(inbox.messageId, [...deferred.keys()])));
     }
     return fresh.length - deferred.size;
   });
@@ -81,7 +83,7 @@ export async function inInboxTransaction<S extends Schema>(
     try {
       await task();
     } catch (err) {
-      o.logger.warn({ err }, 'after-commit task failed');
+      receiver.logger.warn({ err }, 'after-commit task failed');
     }
   }
   return { handled, deferred };

@@ -89,16 +89,16 @@ export interface Consumer {
  * `topics` (every topic when none). Broker permissions must cover them (docs/security.md).
  */
 export function bindingsOf<S extends Schema>(
-  o: Pick<ConsumerOptions<S>, 'handlers' | 'batchHandlers' | 'effectHandlers' | 'topics'>,
+  options: Pick<ConsumerOptions<S>, 'handlers' | 'batchHandlers' | 'effectHandlers' | 'topics'>,
 ): Map<EventType, string[]> {
   const bindings = new Map<EventType, string[]>();
-  for (const handlers of [o.handlers, o.batchHandlers, o.effectHandlers]) {
+  for (const handlers of [options.handlers, options.batchHandlers, options.effectHandlers]) {
     for (const [key, handler] of Object.entries(handlers ?? {})) {
       const type = key as EventType;
       if (handler)
         bindings.set(
           type,
-          (o.topics?.[type] ?? ['#']).map((pattern) => bindingOf(type, pattern)),
+          (options.topics?.[type] ?? ['#']).map((pattern) => bindingOf(type, pattern)),
         );
     }
   }
@@ -117,18 +117,22 @@ export function bindingsOf<S extends Schema>(
  * consumer run one after another in the transaction of their batch, and a type with a batch
  * handler gets its events of a batch at once. A batch that fails is retried message by message.
  */
-export function createConsumer<S extends Schema>(o: ConsumerOptions<S>): Consumer {
-  const log = o.logger.child({ consumer: o.name });
-  const handlers: EventHandlers<S> = o.handlers ?? {};
-  const prefetch = o.prefetch ?? 32;
+export function createConsumer<S extends Schema>(options: ConsumerOptions<S>): Consumer {
+  const log = options.logger.child({ consumer: options.name });
+  const handlers: EventHandlers<S> = options.handlers ?? {};
+  const prefetch = options.prefetch ?? 32;
   const batchers = new Map<EventType, Batcher>();
-  const size = Math.min(o.batch?.size ?? prefetch, prefetch);
-  const batching = { consumer: o.name, db: o.db, size, lingerMs: o.batch?.lingerMs };
-  for (const [type, handler] of Object.entries(o.batchHandlers ?? {}) as [EventType, BatchHandlerOf<S>][]) {
+  const size = Math.min(options.batch?.size ?? prefetch, prefetch);
+  const batching = { consumer: options.name, db: options.db, size, lingerMs: options.batch?.lingerMs };
+  for (const [type, handler] of Object.entries(options.batchHandlers ?? {}) as [
+    EventType,
+    BatchHandlerOf<S>,
+  ][]) {
     if (!handler) continue;
-    if (handlers[type]) throw new Error(`consumer ${o.name}: ${type} has a handler and a batch handler`);
+    if (handlers[type])
+      throw new Error(`consumer ${options.name}: ${type} has a handler and a batch handler`);
     const logger = log.child({ batch: type });
-    batchers.set(type, createBatcher({ ...batching, ordered: o.batch?.ordered, logger, handler }));
+    batchers.set(type, createBatcher({ ...batching, ordered: options.batch?.ordered, logger, handler }));
   }
   const singles = (Object.keys(handlers) as EventType[]).filter((type) => handlers[type]);
   // One-event handlers share transactions too (group commit): each event of a batch goes to its
@@ -148,11 +152,11 @@ export function createConsumer<S extends Schema>(o: ConsumerOptions<S>): Consume
     },
   });
   for (const type of singles) batchers.set(type, shared);
-  const effects: EffectHandlers = o.effectHandlers ?? {};
+  const effects: EffectHandlers = options.effectHandlers ?? {};
   for (const type of Object.keys(effects) as EventType[]) {
-    if (batchers.has(type)) throw new Error(`consumer ${o.name}: ${type} has two kinds of handler`);
+    if (batchers.has(type)) throw new Error(`consumer ${options.name}: ${type} has two kinds of handler`);
   }
-  const bindings = bindingsOf(o);
+  const bindings = bindingsOf(options);
   const routingKeys = [...bindings.values()].flat();
   let handle: ConsumerHandle | null = null;
 
@@ -168,17 +172,17 @@ export function createConsumer<S extends Schema>(o: ConsumerOptions<S>): Consume
     if (batcher) return batcher.add(event);
     const effect = effects[event.type] as EffectHandler<EventType> | undefined;
     if (effect) return withTrace(traceOf(event), () => effect(event));
-    throw new Error(`consumer ${o.name}: no handler for ${event.type}`);
+    throw new Error(`consumer ${options.name}: no handler for ${event.type}`);
   }
 
   return {
     async start() {
       if (handle) return;
-      handle = await o.broker.consume({
-        name: o.name,
+      handle = await options.broker.consume({
+        name: options.name,
         routingKeys,
         prefetch,
-        retryDelaysMs: o.retryDelaysMs ?? [1000, 5000, 30_000, 120_000],
+        retryDelaysMs: options.retryDelaysMs ?? [1000, 5000, 30_000, 120_000],
         handle: onDelivery,
       });
       log.info({ routingKeys }, 'consumer started');

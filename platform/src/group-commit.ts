@@ -26,7 +26,7 @@ export interface GroupCommit<T> {
   add(item: T): void;
 }
 
-export function groupCommit<T>(o: GroupCommitOptions<T>): GroupCommit<T> {
+export function groupCommit<T>(options: GroupCommitOptions<T>): GroupCommit<T> {
   let pending: T[] = [];
   let timer: NodeJS.Timeout | null = null;
   let committing = 0;
@@ -36,13 +36,13 @@ export function groupCommit<T>(o: GroupCommitOptions<T>): GroupCommit<T> {
     if (timer) clearTimeout(timer);
     timer = null;
     if (pending.length === 0) return;
-    const batch = pending.length > o.size ? pending.splice(0, o.size) : pending;
+    const batch = pending.length > options.size ? pending.splice(0, options.size) : pending;
     if (batch === pending) pending = [];
     committing++;
-    void o.commit(batch).finally(() => {
+    void options.commit(batch).finally(() => {
       committing--;
       // Group commit: what arrived meanwhile goes now, as one batch.
-      if (o.lingerMs === undefined && committing < o.concurrency) flush();
+      if (options.lingerMs === undefined && committing < options.concurrency) flush();
     });
     // More than a batch was waiting: the rest goes as the policy says.
     if (pending.length > 0) schedule();
@@ -50,20 +50,20 @@ export function groupCommit<T>(o: GroupCommitOptions<T>): GroupCommit<T> {
 
   /** Closes the batch when the policy says so (see above). */
   function schedule(): void {
-    if (pending.length >= o.size && committing < o.concurrency) {
+    if (pending.length >= options.size && committing < options.concurrency) {
       flush();
       return;
     }
-    if (o.lingerMs !== undefined) {
-      timer ??= setTimeout(flush, o.lingerMs);
+    if (options.lingerMs !== undefined) {
+      timer ??= setTimeout(flush, options.lingerMs);
       return;
     }
-    if (committing >= o.concurrency || closeScheduled) return;
+    if (committing >= options.concurrency || closeScheduled) return;
     closeScheduled = true;
     // The items handed over in this tick (one socket chunk's deliveries, a burst of requests) join.
     setImmediate(() => {
       closeScheduled = false;
-      if (committing < o.concurrency) flush();
+      if (committing < options.concurrency) flush();
     });
   }
 

@@ -31,11 +31,11 @@ export interface LiveClient {
  * changed; a client that was disconnected catches up by querying (Redis pub/sub does not replay
  * what it missed), e.g. `wallet(id) { balance … }` or `Wallet.operations` since its last seen one.
  */
-export function createLiveClient(o: LiveClientOptions): LiveClient {
+export function createLiveClient(settings: LiveClientOptions): LiveClient {
   const ws = createClient({
-    ...o.options,
-    url: o.url.replace(/^http/, 'ws'),
-    connectionParams: { authorization: `Bearer ${o.token}` },
+    ...settings.options,
+    url: settings.url.replace(/^http/, 'ws'),
+    connectionParams: { authorization: `Bearer ${settings.token}` },
   });
   return {
     ws,

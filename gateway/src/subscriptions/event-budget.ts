@@ -20,21 +20,21 @@ export type ChargeEvent = () => Promise<number | null>;
  * delivered and a warning logged (at most every `warnEveryMs`, default 10 s). Live events reach
  * the gateway through Redis pub/sub, so a Redis outage delivers none anyway.
  */
-export function createEventBudget(o: {
+export function createEventBudget(options: {
   bucket: CostBucket;
   logger: Logger;
   warnEveryMs?: number;
 }): (userId: string, cost: number) => ChargeEvent {
-  const warnEveryMs = o.warnEveryMs ?? 10_000;
+  const warnEveryMs = options.warnEveryMs ?? 10_000;
   let lastWarnAt = Number.NEGATIVE_INFINITY;
   const spend = async (userId: string, cost: number): Promise<number | null> => {
     try {
-      const spent = await o.bucket.spend(`live-cost:${userId}`, cost);
+      const spent = await options.bucket.spend(`live-cost:${userId}`, cost);
       return spent.allowed ? null : retryAfterSeconds(spent.retryAfterMs);
     } catch (err) {
       if (Date.now() - lastWarnAt >= warnEveryMs) {
         lastWarnAt = Date.now();
-        o.logger.warn({ err }, 'live-event budget unavailable; events are not being charged');
+        options.logger.warn({ err }, 'live-event budget unavailable; events are not being charged');
       }
       return null;
     }

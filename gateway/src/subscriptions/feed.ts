@@ -27,36 +27,36 @@ export interface Feed extends AsyncIterableIterator<LiveNotice> {
  * the previous message was handed to the socket). Unsubscribes from the engine when the
  * iteration ends (client complete, socket close, server dispose).
  */
-export async function openFeed(o: FeedOptions): Promise<Feed> {
+export async function openFeed(options: FeedOptions): Promise<Feed> {
   const queue: LiveNotice[] = [];
   const waiting: ((result: IteratorResult<LiveNotice>) => void)[] = [];
   let dropped = 0;
   let done = false;
 
   function push(notice: LiveNotice): void {
-    if (done || !o.accept(notice)) return;
+    if (done || !options.accept(notice)) return;
     const next = waiting.shift();
     if (next) {
       next({ value: notice, done: false });
       return;
     }
-    if (queue.length >= o.capacity) {
-      const key = o.coalesceKey?.(notice) ?? null;
-      const same = key === null ? -1 : queue.findIndex((n) => o.coalesceKey?.(n) === key);
+    if (queue.length >= options.capacity) {
+      const key = options.coalesceKey?.(notice) ?? null;
+      const same = key === null ? -1 : queue.findIndex((n) => options.coalesceKey?.(n) === key);
       queue.splice(Math.max(same, 0), 1);
       dropped++;
     }
     queue.push(notice);
   }
 
-  const subscription = await o.engine.subscribe(o.channel, push, {});
+  const subscription = await options.engine.subscribe(options.channel, push, {});
 
   async function finish(): Promise<IteratorResult<LiveNotice>> {
     if (!done) {
       done = true;
       queue.length = 0;
       for (const resolve of waiting.splice(0)) resolve({ value: undefined, done: true });
-      o.engine.unsubscribe(subscription);
+      options.engine.unsubscribe(subscription);
     }
     return { value: undefined, done: true };
   }

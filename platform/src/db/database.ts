@@ -65,22 +65,22 @@ export async function openDatabase<S extends Schema>(
 }
 
 async function openPostgres<S extends Schema>(
-  o: OpenDatabaseOptions<S>,
+  options: OpenDatabaseOptions<S>,
   url: string,
 ): Promise<DatabaseHandle<S>> {
-  await ensureDatabaseExists(url, o.logger);
+  await ensureDatabaseExists(url, options.logger);
   // Migrations on a single connection, under an advisory lock so replicas starting together
   // do not race each other through the same migration.
   const migrator = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await migrator`select pg_advisory_lock(hashtext('walletgraph:migrate'))`;
-    await migratePostgres(drizzlePostgres(migrator), { migrationsFolder: o.migrationsFolder });
+    await migratePostgres(drizzlePostgres(migrator), { migrationsFolder: options.migrationsFolder });
   } finally {
     await migrator.end({ timeout: 5 });
   }
-  const client = postgres(url, { max: o.maxConnections ?? 10, onnotice: () => {} });
-  const db = drizzlePostgres(namedStatements(client), { schema: o.schema }) as unknown as Database<S>;
-  const heartbeatMs = o.leaseHeartbeatMs ?? 2000;
+  const client = postgres(url, { max: options.maxConnections ?? 10, onnotice: () => {} });
+  const db = drizzlePostgres(namedStatements(client), { schema: options.schema }) as unknown as Database<S>;
+  const heartbeatMs = options.leaseHeartbeatMs ?? 2000;
   return {
     db,
     kind: 'postgres',
@@ -190,10 +190,10 @@ export async function ensureDatabaseExists(url: string, logger: Logger): Promise
   }
 }
 
-async function openPglite<S extends Schema>(o: OpenDatabaseOptions<S>): Promise<DatabaseHandle<S>> {
-  const client = new PGlite(o.dataDir ?? 'memory://');
-  const drizzled = drizzlePglite(client, { schema: o.schema });
-  await migratePglite(drizzled, { migrationsFolder: o.migrationsFolder });
+async function openPglite<S extends Schema>(options: OpenDatabaseOptions<S>): Promise<DatabaseHandle<S>> {
+  const client = new PGlite(options.dataDir ?? 'memory://');
+  const drizzled = drizzlePglite(client, { schema: options.schema });
+  await migratePglite(drizzled, { migrationsFolder: options.migrationsFolder });
   // One process owns a PGlite database, so a lock is an in-process flag.
   const held = new Set<string>();
   return {

@@ -46,11 +46,11 @@ export interface AmqpBroker extends Broker {
  * than queue up: the outbox relay retries, and readiness should say the broker is gone.
  * Resolves once the first connection is up; rejects if it cannot be made.
  */
-export async function createAmqpBroker(o: AmqpBrokerOptions): Promise<AmqpBroker> {
-  const log = o.logger.child({ component: 'amqp-broker' });
-  const maxAttempts = o.maxReconnectAttempts ?? 60;
+export async function createAmqpBroker(options: AmqpBrokerOptions): Promise<AmqpBroker> {
+  const log = options.logger.child({ component: 'amqp-broker' });
+  const maxAttempts = options.maxReconnectAttempts ?? 60;
   const onFatal =
-    o.onFatal ??
+    options.onFatal ??
     ((error: Error) => {
       log.fatal({ err: error }, 'message broker unreachable; exiting so the supervisor restarts us');
       process.exit(1);
@@ -63,19 +63,19 @@ export async function createAmqpBroker(o: AmqpBrokerOptions): Promise<AmqpBroker
   const consumers = new Set<AmqpConsumer>();
   const failures = new Map<AmqpConsumer, number>();
 
-  const recovering = await connect(o.url, {
+  const recovering = await connect(options.url, {
     // amqplib turns Nagle's algorithm on unless told: a publish (method, header and body frames)
     // or an ack then waits for the broker's delayed ACK, up to 40 ms per hop on Linux.
     noDelay: true,
     recovery: {
-      initialDelay: o.reconnectDelayMs?.initial ?? 200,
-      maxDelay: o.reconnectDelayMs?.max ?? 10_000,
+      initialDelay: options.reconnectDelayMs?.initial ?? 200,
+      maxDelay: options.reconnectDelayMs?.max ?? 10_000,
       maxRetries: maxAttempts,
       waitForConnect: false,
       async setup(m: ChannelModel) {
         const ch = await m.createChannel();
         try {
-          await assertEventsExchange(ch, o.exchange);
+          await assertEventsExchange(ch, options.exchange);
         } finally {
           await ch.close().catch(() => {});
         }
@@ -164,8 +164,8 @@ export async function createAmqpBroker(o: AmqpBrokerOptions): Promise<AmqpBroker
       return;
     }
     const delay = Math.min(
-      (o.reconnectDelayMs?.initial ?? 200) * 2 ** count,
-      o.reconnectDelayMs?.max ?? 10_000,
+      (options.reconnectDelayMs?.initial ?? 200) * 2 ** count,
+      options.reconnectDelayMs?.max ?? 10_000,
     );
     setTimeout(() => {
       // No connection: the next 'connect' re-attaches every consumer anyway.
@@ -180,13 +180,13 @@ export async function createAmqpBroker(o: AmqpBrokerOptions): Promise<AmqpBroker
       const ch = await publisherChannel();
       // One channel keeps the messages in order. When the socket is busy amqplib buffers them
       // rather than refusing; the relay's batch size bounds that buffer.
-      await Promise.all(messages.map((m) => publishOne(ch, o.exchange, m)));
+      await Promise.all(messages.map((m) => publishOne(ch, options.exchange, m)));
     },
     async consume(spec) {
       const consumer: AmqpConsumer = createAmqpConsumer({
         spec,
-        exchange: o.exchange,
-        deliveryLimit: o.deliveryLimit,
+        exchange: options.exchange,
+        deliveryLimit: options.deliveryLimit,
         logger: log,
         onChannelLost: () => reattachLater(consumer),
       });
@@ -205,7 +205,7 @@ export async function createAmqpBroker(o: AmqpBrokerOptions): Promise<AmqpBroker
     },
     async ping() {
       const ch = await publisherChannel();
-      await ch.checkExchange(o.exchange);
+      await ch.checkExchange(options.exchange);
     },
     replayDeadLetters(consumer, options) {
       return replayDeadLetters({ openChannel }, consumer, options);

@@ -25,9 +25,9 @@ export interface AmqpConsumer {
 /** Error text kept in headers: the encoded header table of a message is capped at 64 KiB. */
 const MAX_ERROR_CHARS = 1000;
 
-export function createAmqpConsumer(o: AmqpConsumerOptions): AmqpConsumer {
-  const { spec } = o;
-  const log = o.logger.child({ consumer: spec.name });
+export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
+  const { spec } = options;
+  const log = options.logger.child({ consumer: spec.name });
   let channel: ConfirmChannel | null = null;
   let acks: AckBatcher | null = null;
   let consumerTag: string | null = null;
@@ -43,12 +43,16 @@ export function createAmqpConsumer(o: AmqpConsumerOptions): AmqpConsumer {
       channel = null;
       acks = null;
       consumerTag = null;
-      if (!stopped) o.onChannelLost();
+      if (!stopped) options.onChannelLost();
     });
     const batcher = createAckBatcher(ch, log);
     try {
       await ch.prefetch(spec.prefetch);
-      await assertConsumerQueues(ch, { ...spec, exchange: o.exchange, deliveryLimit: o.deliveryLimit });
+      await assertConsumerQueues(ch, {
+        ...spec,
+        exchange: options.exchange,
+        deliveryLimit: options.deliveryLimit,
+      });
       channel = ch;
       acks = batcher;
       const reply = await ch.consume(queueNames.main(spec.name), (msg) => {

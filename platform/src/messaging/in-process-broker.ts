@@ -46,8 +46,8 @@ interface Queue {
  * queue only when its handler has settled. Nothing survives the process, which embedded mode
  * accepts: its outbox rows are the durable record.
  */
-export function createInProcessBroker(o: InProcessBrokerOptions): InProcessBroker {
-  const log = o.logger.child({ component: 'in-process-broker' });
+export function createInProcessBroker(options: InProcessBrokerOptions): InProcessBroker {
+  const log = options.logger.child({ component: 'in-process-broker' });
   const queues = new Map<string, Queue>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;

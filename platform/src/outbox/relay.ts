@@ -45,22 +45,22 @@ export interface OutboxRelay {
  * between the two republishes the batch: duplicates are possible, loss is not; consumers'
  * inboxes absorb the duplicates.
  */
-export function createOutboxRelay<S extends Schema>(o: OutboxRelayOptions<S>): OutboxRelay {
-  const log = o.logger.child({ component: 'outbox-relay', relay: o.name });
-  const batchSize = o.batchSize ?? 200;
-  const pollIntervalMs = o.pollIntervalMs ?? 1000;
-  const lingerMs = o.lingerMs ?? 3;
-  const maxBackoffMs = o.maxBackoffMs ?? 30_000;
-  const retentionMs = o.retentionMs ?? 7 * 24 * 3600 * 1000;
-  const pruneIntervalMs = o.pruneIntervalMs ?? 5 * 60 * 1000;
-  const lockName = `outbox-relay:${o.name}`;
+export function createOutboxRelay<S extends Schema>(options: OutboxRelayOptions<S>): OutboxRelay {
+  const log = options.logger.child({ component: 'outbox-relay', relay: options.name });
+  const batchSize = options.batchSize ?? 200;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const lingerMs = options.lingerMs ?? 3;
+  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  const retentionMs = options.retentionMs ?? 7 * 24 * 3600 * 1000;
+  const pruneIntervalMs = options.pruneIntervalMs ?? 5 * 60 * 1000;
+  const lockName = `outbox-relay:${options.name}`;
   let running: Promise<void> | null = null;
   let sleeper: Sleeper | null = null;
   let stopping = false;
 
   async function run(s: Sleeper): Promise<void> {
     while (!stopping) {
-      const lease = await o.db.tryLock(lockName).catch((err: unknown) => {
+      const lease = await options.db.tryLock(lockName).catch((err: unknown) => {
         log.warn({ err }, 'could not try the relay lock');
         return null;
       });
@@ -84,7 +84,7 @@ export function createOutboxRelay<S extends Schema>(o: OutboxRelayOptions<S>): O
       log.warn('relay lost its lock; standing down');
       s.wake();
     });
-    const unlisten = await o.db
+    const unlisten = await options.db
       .listen(OUTBOX_CHANNEL, () => s.wake())
       .catch((err: unknown) => {
         log.warn({ err }, 'could not listen for outbox notifications; polling only');
@@ -123,7 +123,7 @@ export function createOutboxRelay<S extends Schema>(o: OutboxRelayOptions<S>): O
     }
   }
 
-  const unpublished = o.db.db
+  const unpublished = options.db.db
     .select({ seq: outbox.seq, id: outbox.id, type: outbox.type, envelope: outbox.envelope })
     .from(outbox)
     .where(isNull(outbox.publishedAt))
@@ -135,9 +135,9 @@ export function createOutboxRelay<S extends Schema>(o: OutboxRelayOptions<S>): O
   async function round(isLost: () => boolean): Promise<number> {
     const rows = await unpublished.execute();
     if (rows.length === 0 || isLost()) return 0;
-    await o.broker.publish(rows.map(toMessage));
+    await options.broker.publish(rows.map(toMessage));
     await markPublished(
-      o.db.db,
+      options.db.db,
       rows.map((r) => r.seq),
     );
     log.debug({ count: rows.length, lastSeq: String(rows.at(-1)?.seq) }, 'published outbox rows');
@@ -146,7 +146,7 @@ export function createOutboxRelay<S extends Schema>(o: OutboxRelayOptions<S>): O
 
   async function prune(): Promise<void> {
     try {
-      const count = await pruneOutbox(o.db.db, retentionMs);
+      const count = await pruneOutbox(options.db.db, retentionMs);
       if (count > 0) log.info({ count }, 'pruned published outbox rows');
     } catch (err) {
       log.warn({ err }, 'could not prune the outbox');

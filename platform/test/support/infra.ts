@@ -47,14 +47,14 @@ export async function createTestDatabase<S extends Schema = TestSchema>(
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
   const handles: DatabaseHandle<S>[] = [];
-  const open = async (o: { leaseHeartbeatMs?: number } = options) => {
+  const open = async (settings: { leaseHeartbeatMs?: number } = options) => {
     const h = await openDatabase({
       name,
       schema: options.schema ?? (testSchema as unknown as S),
       migrationsFolder: options.migrationsFolder ?? migrationsFolder,
       logger: testLogger(),
       url: url.toString(),
-      ...(o.leaseHeartbeatMs ? { leaseHeartbeatMs: o.leaseHeartbeatMs } : {}),
+      ...(settings.leaseHeartbeatMs ? { leaseHeartbeatMs: settings.leaseHeartbeatMs } : {}),
     });
     handles.push(h);
     return h;
