@@ -1,6 +1,7 @@
 /**
- * Offline composition of the five subgraph schemas (STYLE.md §1: composed from the schema files,
- * never from running servers). Shared by `scripts/compose.ts` and the contract tests.
+ * Offline composition of the five subgraph schemas, from their schema files and never from
+ * running servers: the supergraph is a reviewed, committed file, and composing it needs nothing
+ * started. Shared by `scripts/compose.ts` and the contract tests.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
