@@ -10,6 +10,7 @@ import { requireViewer } from '@walletgraph/platform/subgraph';
 import DataLoader from 'dataloader';
 import { and, eq, sql } from 'drizzle-orm';
 import { checkSpendBudget, spendsAgainstBudget } from './budgets.ts';
+import type { TransactionsContext, TransactionsExecutor } from './context.ts';
 import { type OperationRow, operations } from './db/schema.ts';
 import { authorizeJarMove } from './domain/jars.ts';
 import {
@@ -31,7 +32,6 @@ import {
 import { isJarRequest, type OperationRequest, requestHash } from './domain/requests.ts';
 import { type OperationView, viewFor, viewOnWallet } from './domain/view.ts';
 import { findJar, findRequestWallets, findWallet } from './projections.ts';
-import type { TransactionsContext, TransactionsExecutor } from './services.ts';
 import { announceSettled, operationSettledEvent } from './settlement.ts';
 
 /**

@@ -2,6 +2,7 @@ import { preparedQuery } from '@walletgraph/platform/db/prepared';
 import { isUuid } from '@walletgraph/platform/ids';
 import { readProjection } from '@walletgraph/platform/projection-read';
 import { and, desc, eq, sql } from 'drizzle-orm';
+import type { TransactionsExecutor } from './context.ts';
 import {
   type JarProjectionRow,
   jarProjection,
@@ -10,7 +11,6 @@ import {
   walletProjection,
 } from './db/schema.ts';
 import type { Recipient } from './domain/requests.ts';
-import type { TransactionsExecutor } from './services.ts';
 
 /**
  * The wallets, jars and emails transactions knows from other subgraphs' events: written by the
