@@ -3,7 +3,7 @@ import { insertJsonRows, jsonText } from '@walletgraph/platform/db/json-rows';
 import { preparedQuery } from '@walletgraph/platform/db/prepared';
 import { rowsOf } from '@walletgraph/platform/db/rows';
 import { rowsByIdLoader } from '@walletgraph/platform/db/rows-by-id';
-import { isUuid } from '@walletgraph/platform/ids';
+import { parseId, type WalletId } from '@walletgraph/platform/ids';
 import { oncePer } from '@walletgraph/platform/once-per';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
@@ -143,7 +143,8 @@ async function authorize(
       findJar(db, request.jarId, viewerId),
       request.kind === 'JAR_MOVE' ? findJar(db, request.toJarId, viewerId) : null,
     ]);
-    const wallet = jar ? await findWallet(db, jar.walletId) : null;
+    // Postgres reads a uuid out in lower case, as parseId makes it: a stored id needs no parsing.
+    const wallet = jar ? await findWallet(db, jar.walletId as WalletId) : null;
     return authorizeJarMove(request, { jar, toJar, wallet }, viewerId);
   }
   const [wallet, candidate] = await findRequestWallets(
@@ -200,8 +201,9 @@ export async function findVisibleOperation(
   ctx: TransactionsContext,
   id: string,
 ): Promise<OperationView | null> {
-  if (!ctx.viewer || !isUuid(id)) return null;
-  const row = await operationLoader(ctx).load(id.toLowerCase());
+  const operationId = parseId<'Operation'>(id);
+  if (!ctx.viewer || !operationId) return null;
+  const row = await operationLoader(ctx).load(operationId);
   return row ? viewFor(row, ctx.viewer.userId) : null;
 }
 
@@ -217,8 +219,8 @@ export async function walletOperations(
   page: PageRequest,
 ): Promise<Page<OperationView>> {
   const viewerId = ctx.viewer?.userId;
-  if (!viewerId || !isUuid(walletId)) return pageOf([], page.size, cursorOf);
-  const wallet = walletId.toLowerCase();
+  const wallet = parseId<'Wallet'>(walletId);
+  if (!viewerId || !wallet) return pageOf([], page.size, cursorOf);
   const rows = await pageCandidates(ctx).load({ wallet, size: page.size, after: page.after });
   const { after } = page;
   const views = rows
@@ -232,7 +234,7 @@ export async function walletOperations(
 
 /** One wallet's page, as one `Wallet.operations` field asks for it. */
 interface PageKey {
-  wallet: string;
+  wallet: WalletId;
   size: number;
   after: Cursor | null;
 }

@@ -1,6 +1,8 @@
 import { DateTime, Decimal } from '@walletgraph/platform/graphql/scalars';
 import { moneyView } from '@walletgraph/platform/money';
 import { parsePageRequest } from './domain/pages.ts';
+import { counterpartyWalletId, directionOf, idempotencyKeyFor, ownWalletId } from './domain/view.ts';
+import type { Resolvers } from './generated/resolvers.ts';
 import {
   parseDeposit,
   parseJarMove,
@@ -8,9 +10,7 @@ import {
   parseTransfer,
   parseWaitMs,
   parseWithdrawal,
-} from './domain/requests.ts';
-import { counterpartyWalletId, directionOf, idempotencyKeyFor, ownWalletId } from './domain/view.ts';
-import type { Resolvers } from './generated/resolvers.ts';
+} from './inputs.ts';
 import { findVisibleOperation, requestOperation, walletOperations } from './operations.ts';
 
 const walletRef = (id: string) => ({ __typename: 'Wallet' as const, id });

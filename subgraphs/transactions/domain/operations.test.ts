@@ -3,6 +3,13 @@ import { refusalOf } from '@walletgraph/platform/test/support/errors';
 import { describe, expect, it } from 'vitest';
 import type { OperationRow } from '../db/schema.ts';
 import {
+  parseDeposit,
+  parseJarMove,
+  parseMoveBetweenJars,
+  parseTransfer,
+  parseWithdrawal,
+} from '../inputs.ts';
+import {
   authorizeSource,
   checkRecipient,
   decideOperation,
@@ -11,14 +18,7 @@ import {
   replayOf,
   type WalletState,
 } from './operations.ts';
-import {
-  parseDeposit,
-  parseJarMove,
-  parseMoveBetweenJars,
-  parseTransfer,
-  parseWithdrawal,
-  type WalletRequest,
-} from './requests.ts';
+import type { WalletRequest } from './requests.ts';
 
 const alice = '0196f0a0-0000-7000-8000-00000000a11c';
 const bob = '0196f0a0-0000-7000-8000-000000000b0b';

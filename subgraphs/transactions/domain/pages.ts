@@ -1,5 +1,5 @@
 import { badInput } from '@walletgraph/platform/errors';
-import { isUuid } from '@walletgraph/platform/ids';
+import { parseId } from '@walletgraph/platform/ids';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -40,12 +40,13 @@ export function decodeCursor(value: string): Cursor | null {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || parsed.length !== 2) return null;
-    const [ms, id] = parsed as [unknown, unknown];
-    if (!Number.isSafeInteger(ms) || typeof id !== 'string' || !isUuid(id)) return null;
+    const [ms, sentId] = parsed as [unknown, unknown];
+    const id = typeof sentId === 'string' ? parseId<'Operation'>(sentId) : null;
+    if (!Number.isSafeInteger(ms) || !id) return null;
     // A safe integer may still be past the range of a Date (±8.64 × 10^15 ms): an Invalid Date.
     const createdAt = new Date(ms as number);
     if (Number.isNaN(createdAt.getTime())) return null;
-    return { createdAt, id: id.toLowerCase() };
+    return { createdAt, id };
   } catch {
     return null;
   }
