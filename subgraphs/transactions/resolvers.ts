@@ -11,7 +11,8 @@ import {
   parseWaitMs,
   parseWithdrawal,
 } from './inputs.ts';
-import { findVisibleOperation, requestOperation, walletOperations } from './operations.ts';
+import { findVisibleOperation, walletOperations } from './operation-reads.ts';
+import { requestOperation } from './operation-requests.ts';
 
 const walletRef = (id: string) => ({ __typename: 'Wallet' as const, id });
 
