@@ -6,6 +6,7 @@ import {
   parseDeposit,
   parseJarMove,
   parseMoveBetweenJars,
+  parsePageRequest,
   parseTransfer,
   parseWaitMs,
   parseWithdrawal,
@@ -219,5 +220,37 @@ describe('jar move request validation', () => {
       'input.toJarId',
     );
     expect(parseJarMove('JAR_SPEND', jarMove({ jarId: 'j' })).jarId).toBeNull();
+  });
+});
+
+describe('page arguments', () => {
+  const id = (n: number) => `0196f0a0-0000-7000-8000-${n.toString().padStart(12, '0')}`;
+
+  it('takes 20 by default and 1 to 100 when asked, naming `first` otherwise', () => {
+    expect(parsePageRequest({})).toEqual({ size: 20, after: null });
+    expect(parsePageRequest({ first: 100, after: null }).size).toBe(100);
+    for (const first of [0, -1, 101])
+      expect(refusalOf(() => parsePageRequest({ first }))).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'first',
+      });
+  });
+
+  it('refuses an `after` it did not hand out', () => {
+    const forged = [
+      'not-base64-json',
+      Buffer.from('[1]').toString('base64url'),
+      Buffer.from('[1.5,"x"]').toString('base64url'),
+      Buffer.from(`["1","${id(1)}"]`).toString('base64url'),
+      Buffer.from('[1,"not-a-uuid"]').toString('base64url'),
+      // A safe integer, but no Date: past ±8.64 × 10^15 ms.
+      Buffer.from(`[${Number.MAX_SAFE_INTEGER},"${id(1)}"]`).toString('base64url'),
+      Buffer.from(`[-8640000000000001,"${id(1)}"]`).toString('base64url'),
+    ];
+    for (const after of forged)
+      expect(refusalOf(() => parsePageRequest({ after }))).toEqual({
+        code: 'BAD_USER_INPUT',
+        field: 'after',
+      });
   });
 });

@@ -3,6 +3,7 @@ import { parseId } from '@walletgraph/platform/ids';
 import { parseMoneyInput } from '@walletgraph/platform/money';
 import { parseVisibleText } from '@walletgraph/platform/text';
 import { z } from 'zod';
+import { decodeCursor, type PageRequest } from './domain/pages.ts';
 import type { JarRequest, Requested, WalletRequest, WalletRequestBase } from './domain/requests.ts';
 import type {
   DepositInput,
@@ -14,8 +15,8 @@ import type {
 } from './generated/resolvers.ts';
 
 /**
- * The GraphQL arguments of the mutations, checked and turned into the domain's requests
- * (domain/requests.ts): every refusal here is BAD_USER_INPUT naming the offending field, and
+ * The GraphQL arguments, checked and turned into what the domain takes (domain/requests.ts,
+ * domain/pages.ts): every refusal here is BAD_USER_INPUT naming the offending field, and
  * nothing has been read yet. Client ids are parsed once here (`parseId`); an id that is no UUID
  * becomes null, which names nothing, so the rules answer it as any unknown id.
  */
@@ -28,6 +29,8 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 100;
 export const DEFAULT_WAIT_MS = 2000;
 export const MAX_WAIT_MS = 10_000;
 const MAX_EMAIL_LENGTH = 254;
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
 
 /** A `deposit` input, validated (amount, key, note). */
 export function parseDeposit(input: DepositInput): WalletRequest {
@@ -89,6 +92,18 @@ export function parseWaitMs(waitMs: number | null | undefined): number {
     throw badInput('waitMs', `must be a whole number of milliseconds from 0 to ${MAX_WAIT_MS}`);
   }
   return waitMs;
+}
+
+/** Validates `first` and `after`, naming the offending argument. */
+export function parsePageRequest(args: { first?: number | null; after?: string | null }): PageRequest {
+  const size = args.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw badInput('first', `must be from 1 to ${MAX_PAGE_SIZE}`);
+  }
+  if (args.after == null) return { size, after: null };
+  const after = decodeCursor(args.after);
+  if (!after) throw badInput('after', 'is not a cursor this list handed out');
+  return { size, after };
 }
 
 function parseCommon(

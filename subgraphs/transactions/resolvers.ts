@@ -1,12 +1,12 @@
 import { DateTime, Decimal } from '@walletgraph/platform/graphql/scalars';
 import { moneyView } from '@walletgraph/platform/money';
-import { parsePageRequest } from './domain/pages.ts';
 import { counterpartyWalletId, directionOf, idempotencyKeyFor, ownWalletId } from './domain/view.ts';
 import type { Resolvers } from './generated/resolvers.ts';
 import {
   parseDeposit,
   parseJarMove,
   parseMoveBetweenJars,
+  parsePageRequest,
   parseTransfer,
   parseWaitMs,
   parseWithdrawal,

@@ -1,8 +1,4 @@
-import { badInput } from '@walletgraph/platform/errors';
 import { parseId } from '@walletgraph/platform/ids';
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 
 /**
  * A position in a newest-first list: the last item's creation time and id (the id breaks ties
@@ -18,18 +14,6 @@ export interface PageRequest {
   size: number;
   /** Items strictly older than this; null for the first page. */
   after: Cursor | null;
-}
-
-/** Validates `first` and `after`, naming the offending argument. */
-export function parsePageRequest(args: { first?: number | null; after?: string | null }): PageRequest {
-  const size = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw badInput('first', `must be from 1 to ${MAX_PAGE_SIZE}`);
-  }
-  if (args.after == null) return { size, after: null };
-  const after = decodeCursor(args.after);
-  if (!after) throw badInput('after', 'is not a cursor this list handed out');
-  return { size, after };
 }
 
 export function encodeCursor(cursor: Cursor): string {
