@@ -1,10 +1,10 @@
 import { periodContaining } from '@walletgraph/platform/periods';
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import type { TransactionsExecutor } from './context.ts';
 import { jarProjection, operations } from './db/schema.ts';
 import { type BudgetCheck, blockingBudget, checkBudget } from './domain/budget.ts';
 import type { OperationParties } from './domain/operations.ts';
 import type { OperationRequest } from './domain/requests.ts';
-import type { TransactionsExecutor } from './services.ts';
 
 /**
  * Checks a spend from a jar whose budget blocks overspending against what the jar's current

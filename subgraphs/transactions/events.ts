@@ -1,5 +1,6 @@
 import { causedBy, type Event } from '@walletgraph/events';
 import type { BatchHandlerContext, ConsumerDefinition } from '@walletgraph/platform/subgraph';
+import type { TransactionsExecutor, TransactionsServices } from './context.ts';
 import type * as schema from './db/schema.ts';
 import type { LedgerOutcome } from './domain/settlement.ts';
 import {
@@ -9,7 +10,6 @@ import {
   projectWalletArchived,
   projectWalletOpened,
 } from './projections.ts';
-import type { TransactionsExecutor, TransactionsServices } from './services.ts';
 import { announceSettled, type LedgerAnswer, settleOperations } from './settlement.ts';
 
 type Schema = typeof schema;

@@ -5,9 +5,9 @@ import { groupCommit } from '@walletgraph/platform/group-commit';
 import type { Logger } from '@walletgraph/platform/logger';
 import { insertAnnounced } from '@walletgraph/platform/outbox/enqueue';
 import { sql } from 'drizzle-orm';
+import type { TransactionsSchema } from './context.ts';
 import { type NewOperationRow, operations, type WalletProjectionRow } from './db/schema.ts';
 import { walletsByIds } from './projections.ts';
-import type { TransactionsSchema } from './services.ts';
 
 /**
  * The statements every operation request makes, shared by the requests of the moment (group

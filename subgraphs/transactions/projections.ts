@@ -1,7 +1,8 @@
 import { preparedQuery } from '@walletgraph/platform/db/prepared';
-import { isUuid } from '@walletgraph/platform/ids';
+import type { JarId, WalletId } from '@walletgraph/platform/ids';
 import { readProjection } from '@walletgraph/platform/projection-read';
 import { and, desc, eq, sql } from 'drizzle-orm';
+import type { TransactionsExecutor } from './context.ts';
 import {
   type JarProjectionRow,
   jarProjection,
@@ -10,16 +11,15 @@ import {
   walletProjection,
 } from './db/schema.ts';
 import type { Recipient } from './domain/requests.ts';
-import type { TransactionsExecutor } from './services.ts';
 
 /**
  * The wallets, jars and emails transactions knows from other subgraphs' events: written by the
  * consumers in `events.ts`, read when a request names a wallet, a jar or a recipient.
  */
 
-/** A wallet by id, or null when it is unknown (or the id is no UUID). */
-export async function findWallet(db: TransactionsExecutor, walletId: string, waitForOwner?: string) {
-  if (!isUuid(walletId)) return null;
+/** A wallet by id, or null when it is unknown (or the client's id named none: null). */
+export async function findWallet(db: TransactionsExecutor, walletId: WalletId | null, waitForOwner?: string) {
+  if (walletId === null) return null;
   // A wallet opened a moment ago may still be on its way here (readProjection): a caller naming
   // its own wallet waits for it, as long for another user's fresh wallet as for an unknown one.
   return readProjection(
@@ -86,16 +86,16 @@ export type WalletsReader = (ids: readonly string[]) => Promise<readonly WalletP
 export async function findRequestWallets(
   db: TransactionsExecutor,
   read: WalletsReader,
-  sourceId: string,
+  sourceId: WalletId | null,
   to: Recipient | null,
   viewerId: string,
 ): Promise<readonly [WalletProjectionRow | null, WalletProjectionRow | null]> {
   // The ids to read at once: the source's, and the recipient's when it is named by wallet id.
   const ids = to === null ? [sourceId] : to.by === 'walletId' ? [sourceId, to.walletId] : null;
-  if (ids?.every(isUuid)) {
+  if (ids?.every((id) => id !== null)) {
     const rows = await read(ids);
     const [source = null, recipient = null] = ids.map(
-      (id) => rows.find((row) => row.walletId === id.toLowerCase()) ?? null,
+      (id) => rows.find((row) => row.walletId === id) ?? null,
     );
     if (source?.ownerId === viewerId && (to === null || recipient)) return [source, recipient];
   }
@@ -124,11 +124,11 @@ export async function projectWalletArchived(db: TransactionsExecutor, walletId: 
 }
 
 /**
- * A jar by id, or null when it is unknown (or the id is no UUID). A jar created a moment ago may
- * still be on its way here: the caller waits for one of its own (readProjection).
+ * A jar by id, or null when it is unknown (or the client's id named none: null). A jar created a
+ * moment ago may still be on its way here: the caller waits for one of its own (readProjection).
  */
-export async function findJar(db: TransactionsExecutor, jarId: string, waitForOwner: string) {
-  if (!isUuid(jarId)) return null;
+export async function findJar(db: TransactionsExecutor, jarId: JarId | null, waitForOwner: string) {
+  if (jarId === null) return null;
   return readProjection(
     jarId,
     async () => {

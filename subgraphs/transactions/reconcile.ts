@@ -4,8 +4,8 @@ import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { pollUntilQuiet } from '@walletgraph/platform/poll';
 import type { Publisher } from '@walletgraph/platform/pubsub';
 import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
+import type { TransactionsExecutor, TransactionsSchema } from './context.ts';
 import { operations } from './db/schema.ts';
-import type { TransactionsExecutor, TransactionsSchema } from './services.ts';
 import { announceSettled, operationSettledEvent } from './settlement.ts';
 
 type TransactionsDatabase = Database<TransactionsSchema>;

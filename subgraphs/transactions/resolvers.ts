@@ -1,17 +1,18 @@
 import { DateTime, Decimal } from '@walletgraph/platform/graphql/scalars';
 import { moneyView } from '@walletgraph/platform/money';
-import { parsePageRequest } from './domain/pages.ts';
+import { counterpartyWalletId, directionOf, idempotencyKeyFor, ownWalletId } from './domain/view.ts';
+import type { Resolvers } from './generated/resolvers.ts';
 import {
   parseDeposit,
   parseJarMove,
   parseMoveBetweenJars,
+  parsePageRequest,
   parseTransfer,
   parseWaitMs,
   parseWithdrawal,
-} from './domain/requests.ts';
-import { counterpartyWalletId, directionOf, idempotencyKeyFor, ownWalletId } from './domain/view.ts';
-import type { Resolvers } from './generated/resolvers.ts';
-import { findVisibleOperation, requestOperation, walletOperations } from './operations.ts';
+} from './inputs.ts';
+import { findVisibleOperation, walletOperations } from './operation-reads.ts';
+import { requestOperation } from './operation-requests.ts';
 
 const walletRef = (id: string) => ({ __typename: 'Wallet' as const, id });
 

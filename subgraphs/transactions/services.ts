@@ -1,37 +1,11 @@
 import { uuidv7 } from '@walletgraph/events';
-import type { DatabaseHandle, Executor } from '@walletgraph/platform/db/database';
+import { type Clock, systemClock } from '@walletgraph/platform/clock';
+import type { DatabaseHandle } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { Publisher } from '@walletgraph/platform/pubsub';
-import type { RequestContext } from '@walletgraph/platform/subgraph';
-import type * as schema from './db/schema.ts';
-import { createIntakeBatches, type IntakeBatches } from './intake-batches.ts';
-import { createSettlementWaiter, type SettlementWaiter } from './settlement-waiter.ts';
-
-export type TransactionsSchema = typeof schema;
-/** The database or a transaction on it. */
-export type TransactionsExecutor = Executor<TransactionsSchema>;
-
-/** Where the subgraph reads the time; tests pass their own. */
-export interface Clock {
-  now(): Date;
-}
-
-/** The transactions subgraph's long-lived services, built once per process. */
-export interface TransactionsServices {
-  clock: Clock;
-  newId: () => string;
-  /** The reads and inserts of operation requests, shared by concurrent requests. */
-  intake: IntakeBatches;
-  /** Lets a mutation wait for its operation to settle. */
-  settlements: SettlementWaiter;
-  /** Live updates to users' subscriptions, published after commit. */
-  publisher: Publisher;
-  /** For the consumers' own warnings (resolvers log through their request's logger). */
-  logger: Logger;
-}
-
-/** What every transactions resolver receives. */
-export type TransactionsContext = RequestContext<TransactionsSchema, TransactionsServices>;
+import type { TransactionsSchema, TransactionsServices } from './context.ts';
+import { createIntakeBatches } from './intake-batches.ts';
+import { createSettlementWaiter } from './settlement-waiter.ts';
 
 export interface TransactionsServicesDeps {
   db: DatabaseHandle<TransactionsSchema>;
@@ -47,12 +21,13 @@ export interface TransactionsServicesOptions {
   settlementPollMs?: number;
 }
 
+/** Builds the services the resolvers and consumers share (`TransactionsServices`, context.ts). */
 export async function createTransactionsServices(
   deps: TransactionsServicesDeps,
   options: TransactionsServicesOptions = {},
 ): Promise<TransactionsServices> {
   return {
-    clock: options.clock ?? { now: () => new Date() },
+    clock: options.clock ?? systemClock,
     newId: uuidv7,
     intake: createIntakeBatches(deps.db, deps.logger),
     settlements: await createSettlementWaiter({

@@ -22,18 +22,22 @@ export interface SettlementWaiterOptions {
   pollIntervalMs?: number;
 }
 
-export function createSettlementWaiter(o: SettlementWaiterOptions): Promise<SettlementWaiter> {
+export function createSettlementWaiter({
+  db,
+  logger,
+  pollIntervalMs,
+}: SettlementWaiterOptions): Promise<SettlementWaiter> {
   return createCompletionWaiter({
-    db: o.db,
-    logger: o.logger,
+    db,
+    logger,
     name: 'settlement-waiter',
     channel: SETTLED_CHANNEL,
     readDecided: (ids) =>
-      o.db.db
+      db.db
         .select()
         .from(operations)
         .where(and(inArray(operations.id, ids), ne(operations.status, 'PENDING'))),
     idOf: (row) => row.id,
-    ...(o.pollIntervalMs ? { pollIntervalMs: o.pollIntervalMs } : {}),
+    ...(pollIntervalMs ? { pollIntervalMs } : {}),
   });
 }

@@ -5,6 +5,7 @@ import type { Logger } from '@walletgraph/platform/logger';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { type Publisher, publishAll } from '@walletgraph/platform/pubsub';
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import type { TransactionsExecutor } from './context.ts';
 import { type OperationRow, operations } from './db/schema.ts';
 import {
   contradicts,
@@ -13,7 +14,6 @@ import {
   settlementAudience,
   settlementFor,
 } from './domain/settlement.ts';
-import type { TransactionsExecutor } from './services.ts';
 import { SETTLED_CHANNEL } from './settlement-waiter.ts';
 
 /** The `transactions.operation_settled.v1` event of a settled operation. */

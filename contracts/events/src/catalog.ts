@@ -12,6 +12,23 @@ const accountId = z
     'a ledger account id',
   );
 const posting = z.object({ account: accountId, amount: minorUnits, currency });
+/**
+ * The kinds of money operation. Settlement events carry the kind, so the list is part of the
+ * contract: transactions stores it (its `operations.kind` column) and announces it from here.
+ * Add kinds, never rename or remove one: stored operations and published events carry them.
+ */
+export const operationKinds = [
+  'DEPOSIT',
+  'WITHDRAWAL',
+  'TRANSFER',
+  'JAR_ALLOCATION',
+  'JAR_RELEASE',
+  'JAR_MOVE',
+  'JAR_SPEND',
+  'BILL_PAYMENT',
+] as const;
+export type OperationKind = (typeof operationKinds)[number];
+
 /** Why the ledger refused a command: a business result, not an error to retry. */
 export const ledgerRejectionReasons = [
   'INSUFFICIENT_FUNDS',
@@ -276,16 +293,7 @@ export const eventCatalog = {
       operationId: id,
       ownerId: id,
       walletId: id,
-      kind: z.enum([
-        'DEPOSIT',
-        'WITHDRAWAL',
-        'TRANSFER',
-        'JAR_ALLOCATION',
-        'JAR_RELEASE',
-        'JAR_MOVE',
-        'JAR_SPEND',
-        'BILL_PAYMENT',
-      ]),
+      kind: z.enum(operationKinds),
       status: z.enum(['COMPLETED', 'FAILED']),
       failureCode: z.string().min(1).nullable(),
       amount: minorUnits,

@@ -15,6 +15,8 @@ export {
   eventTypes,
   isEventType,
   ledgerRejectionReasons,
+  type OperationKind,
+  operationKinds,
   walletCloseRefusalReasons,
 } from './catalog.ts';
 export { type Envelope, envelopeSchema } from './envelope.ts';

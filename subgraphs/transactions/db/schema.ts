@@ -1,3 +1,4 @@
+import { operationKinds } from '@walletgraph/events';
 import { budgetPeriods } from '@walletgraph/platform/periods';
 import { sql } from 'drizzle-orm';
 import {
@@ -14,17 +15,6 @@ import {
 
 export { inbox, outbox } from '@walletgraph/platform/db/tables';
 
-export const operationKinds = [
-  'DEPOSIT',
-  'WITHDRAWAL',
-  'TRANSFER',
-  'JAR_ALLOCATION',
-  'JAR_RELEASE',
-  'JAR_MOVE',
-  'JAR_SPEND',
-  'BILL_PAYMENT',
-] as const;
-export type OperationKind = (typeof operationKinds)[number];
 export const operationStatuses = ['PENDING', 'COMPLETED', 'FAILED'] as const;
 export type OperationStatus = (typeof operationStatuses)[number];
 export const walletStatuses = ['ACTIVE', 'ARCHIVED'] as const;

@@ -1,8 +1,9 @@
 import { refusalOf } from '@walletgraph/platform/test/support/errors';
 import { describe, expect, it } from 'vitest';
+import { parseJarMove, parseMoveBetweenJars } from '../inputs.ts';
 import { authorizeJarMove, type JarMoveState, type JarState } from './jars.ts';
 import type { WalletState } from './operations.ts';
-import { type JarRequest, parseJarMove, parseMoveBetweenJars } from './requests.ts';
+import type { JarRequest } from './requests.ts';
 
 const alice = '0196f0a0-0000-7000-8000-00000000a11c';
 const bob = '0196f0a0-0000-7000-8000-000000000b0b';

@@ -1,6 +1,14 @@
+import { operationKinds } from '@walletgraph/events';
 import { refusalOf } from '@walletgraph/platform/test/support/errors';
 import { describe, expect, it } from 'vitest';
-import type { OperationKind, OperationRow } from '../db/schema.ts';
+import type { OperationRow } from '../db/schema.ts';
+import {
+  parseDeposit,
+  parseJarMove,
+  parseMoveBetweenJars,
+  parseTransfer,
+  parseWithdrawal,
+} from '../inputs.ts';
 import {
   authorizeSource,
   checkRecipient,
@@ -10,14 +18,7 @@ import {
   replayOf,
   type WalletState,
 } from './operations.ts';
-import {
-  parseDeposit,
-  parseJarMove,
-  parseMoveBetweenJars,
-  parseTransfer,
-  parseWithdrawal,
-  type WalletRequest,
-} from './requests.ts';
+import type { WalletRequest } from './requests.ts';
 
 const alice = '0196f0a0-0000-7000-8000-00000000a11c';
 const bob = '0196f0a0-0000-7000-8000-000000000b0b';
@@ -207,16 +208,9 @@ describe('operation decision', () => {
   });
 
   it('every command’s postings sum to zero', () => {
-    const kinds = [
-      'DEPOSIT',
-      'WITHDRAWAL',
-      'TRANSFER',
-      'JAR_ALLOCATION',
-      'JAR_RELEASE',
-      'JAR_MOVE',
-      'JAR_SPEND',
-    ];
-    for (const kind of kinds as OperationKind[]) {
+    // Bill payments have no posting rule yet (ledgerPostFor refuses them).
+    const kinds = operationKinds.filter((kind) => kind !== 'BILL_PAYMENT');
+    for (const kind of kinds) {
       const post = ledgerPostFor({
         id: 'op',
         kind,

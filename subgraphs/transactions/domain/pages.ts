@@ -1,8 +1,4 @@
-import { badInput } from '@walletgraph/platform/errors';
-import { isUuid } from '@walletgraph/platform/ids';
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+import { parseId } from '@walletgraph/platform/ids';
 
 /**
  * A position in a newest-first list: the last item's creation time and id (the id breaks ties
@@ -20,18 +16,6 @@ export interface PageRequest {
   after: Cursor | null;
 }
 
-/** Validates `first` and `after`, naming the offending argument. */
-export function parsePageRequest(args: { first?: number | null; after?: string | null }): PageRequest {
-  const size = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw badInput('first', `must be from 1 to ${MAX_PAGE_SIZE}`);
-  }
-  if (args.after == null) return { size, after: null };
-  const after = decodeCursor(args.after);
-  if (!after) throw badInput('after', 'is not a cursor this list handed out');
-  return { size, after };
-}
-
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.createdAt.getTime(), cursor.id])).toString('base64url');
 }
@@ -40,12 +24,13 @@ export function decodeCursor(value: string): Cursor | null {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || parsed.length !== 2) return null;
-    const [ms, id] = parsed as [unknown, unknown];
-    if (!Number.isSafeInteger(ms) || typeof id !== 'string' || !isUuid(id)) return null;
+    const [ms, sentId] = parsed as [unknown, unknown];
+    const id = typeof sentId === 'string' ? parseId<'Operation'>(sentId) : null;
+    if (!Number.isSafeInteger(ms) || !id) return null;
     // A safe integer may still be past the range of a Date (±8.64 × 10^15 ms): an Invalid Date.
     const createdAt = new Date(ms as number);
     if (Number.isNaN(createdAt.getTime())) return null;
-    return { createdAt, id: id.toLowerCase() };
+    return { createdAt, id };
   } catch {
     return null;
   }

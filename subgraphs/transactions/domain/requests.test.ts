@@ -1,17 +1,12 @@
-import { maxMinorUnits } from '@walletgraph/platform/money';
-import { refusalOf } from '@walletgraph/platform/test/support/errors';
 import { describe, expect, it } from 'vitest';
 import {
-  canonicalJson,
-  DEFAULT_WAIT_MS,
   parseDeposit,
   parseJarMove,
   parseMoveBetweenJars,
   parseTransfer,
-  parseWaitMs,
   parseWithdrawal,
-  requestHash,
-} from './requests.ts';
+} from '../inputs.ts';
+import { canonicalJson, requestHash } from './requests.ts';
 
 const wallet = '0196f0a0-0000-7000-8000-000000000001';
 const other = '0196f0a0-0000-7000-8000-000000000002';
@@ -43,167 +38,6 @@ const betweenJars = (overrides: Record<string, unknown> = {}) => ({
   amount: { amount: '12.50', currency: 'EUR' },
   idempotencyKey: 'k1',
   ...overrides,
-});
-
-describe('money request validation', () => {
-  it('parses a deposit into minor units in the currency, with a trimmed note', () => {
-    expect(parseDeposit(deposit({ note: '  salary  ' }))).toEqual({
-      kind: 'DEPOSIT',
-      walletId: wallet,
-      amount: { minor: 1250n, currency: 'EUR' },
-      idempotencyKey: 'k1',
-      note: 'salary',
-    });
-    expect(parseWithdrawal(deposit({ note: '   ' }))).toMatchObject({ kind: 'WITHDRAWAL', note: null });
-  });
-
-  it('respects each currency’s exponent: JPY 0, USD 2, KWD 3', () => {
-    const amount = (a: string, currency: string) =>
-      parseDeposit(deposit({ amount: { amount: a, currency } })).amount.minor;
-    expect(amount('1500', 'JPY')).toBe(1500n);
-    expect(amount('12.5', 'USD')).toBe(1250n);
-    expect(amount('1.234', 'KWD')).toBe(1234n);
-    expect(refusalOf(() => amount('1.5', 'JPY'))).toEqual({
-      code: 'BAD_USER_INPUT',
-      field: 'input.amount.amount',
-    });
-    expect(refusalOf(() => amount('1.001', 'USD')).field).toBe('input.amount.amount');
-    expect(refusalOf(() => amount('1.0001', 'KWD')).field).toBe('input.amount.amount');
-  });
-
-  it('refuses zero, negative and absurdly large amounts, and unknown currencies, naming the field', () => {
-    for (const a of ['0', '0.00', '-1.00']) {
-      expect(refusalOf(() => parseDeposit(deposit({ amount: { amount: a, currency: 'EUR' } })))).toEqual({
-        code: 'BAD_USER_INPUT',
-        field: 'input.amount.amount',
-      });
-    }
-    const tooMuch = (maxMinorUnits('JPY') + 1n).toString();
-    expect(
-      refusalOf(() => parseDeposit(deposit({ amount: { amount: tooMuch, currency: 'JPY' } }))).field,
-    ).toBe('input.amount.amount');
-    expect(refusalOf(() => parseDeposit(deposit({ amount: { amount: '1', currency: 'XXX' } })))).toEqual({
-      code: 'BAD_USER_INPUT',
-      field: 'input.amount.currency',
-    });
-  });
-
-  it('bounds the idempotency key (1 to 100 characters) and the note (280)', () => {
-    expect(refusalOf(() => parseDeposit(deposit({ idempotencyKey: '' }))).field).toBe('input.idempotencyKey');
-    expect(refusalOf(() => parseDeposit(deposit({ idempotencyKey: 'k'.repeat(101) }))).field).toBe(
-      'input.idempotencyKey',
-    );
-    expect(parseDeposit(deposit({ idempotencyKey: '🔑'.repeat(100) })).idempotencyKey).toHaveLength(200);
-    expect(refusalOf(() => parseDeposit(deposit({ note: 'n'.repeat(281) }))).field).toBe('input.note');
-    expect(parseDeposit(deposit({ note: 'é'.repeat(280) })).note).toHaveLength(280);
-  });
-
-  it('shows the recipient a note as a name is shown: normalised, no hidden characters, none when blank', () => {
-    expect(parseDeposit(deposit({ note: ' ｒｅｎｔ ' })).note).toBe('rent');
-    expect(parseDeposit(deposit({ note: '   ' })).note).toBeNull();
-    for (const note of ['rent\u202Etneserp', 'ren\u200Bt', 'rent\u2028more']) {
-      expect(
-        refusalOf(() => parseDeposit(deposit({ note }))),
-        JSON.stringify(note),
-      ).toMatchObject({
-        code: 'BAD_USER_INPUT',
-        field: 'input.note',
-      });
-    }
-  });
-
-  it('takes a transfer’s recipient by wallet id or by email, exactly one of them', () => {
-    expect(parseTransfer(transfer({ toWalletId: other.toUpperCase() }))).toMatchObject({
-      kind: 'TRANSFER',
-      walletId: wallet,
-      to: { by: 'walletId', walletId: other },
-    });
-    expect(parseTransfer(transfer({ toWalletId: null, toEmail: ' Ada@Example.COM ' }))).toMatchObject({
-      to: { by: 'email', email: 'ada@example.com' },
-    });
-    expect(refusalOf(() => parseTransfer(transfer({ toEmail: 'ada@example.com' })))).toEqual({
-      code: 'BAD_USER_INPUT',
-      field: 'input.toWalletId',
-    });
-    expect(refusalOf(() => parseTransfer(transfer({ toWalletId: null }))).field).toBe('input.toWalletId');
-    expect(
-      refusalOf(() => parseTransfer(transfer({ toWalletId: null, toEmail: 'not-an-email' }))).field,
-    ).toBe('input.toEmail');
-  });
-
-  it('refuses a transfer to the same wallet, whatever the letter case of its id', () => {
-    expect(refusalOf(() => parseTransfer(transfer({ toWalletId: wallet.toUpperCase() })))).toEqual({
-      code: 'BAD_USER_INPUT',
-      field: 'input.toWalletId',
-    });
-  });
-
-  it('keeps a recipient id that is no UUID: it names no wallet, which is a settlement, not a refusal', () => {
-    expect(parseTransfer(transfer({ toWalletId: 'nobody' }))).toMatchObject({
-      to: { by: 'walletId', walletId: 'nobody' },
-    });
-  });
-
-  it('waits 2 s by default, 0 to 10 s when asked, and refuses anything else', () => {
-    expect(parseWaitMs(undefined)).toBe(DEFAULT_WAIT_MS);
-    expect(parseWaitMs(null)).toBe(2000);
-    expect(parseWaitMs(0)).toBe(0);
-    expect(parseWaitMs(10_000)).toBe(10_000);
-    for (const bad of [-1, 10_001, 1.5]) {
-      expect(refusalOf(() => parseWaitMs(bad))).toEqual({ code: 'BAD_USER_INPUT', field: 'waitMs' });
-    }
-  });
-});
-
-describe('jar move request validation', () => {
-  it('parses an allocation, release or spend into its kind, the jar and minor units', () => {
-    for (const kind of ['JAR_ALLOCATION', 'JAR_RELEASE', 'JAR_SPEND'] as const) {
-      expect(parseJarMove(kind, jarMove({ jarId: jar.toUpperCase() }))).toEqual({
-        kind,
-        jarId: jar,
-        amount: { minor: 1250n, currency: 'EUR' },
-        idempotencyKey: 'k1',
-      });
-    }
-  });
-
-  it('parses a move between jars: from is the operation’s jar, to its target', () => {
-    expect(parseMoveBetweenJars(betweenJars())).toEqual({
-      kind: 'JAR_MOVE',
-      jarId: jar,
-      toJarId: otherJar,
-      amount: { minor: 1250n, currency: 'EUR' },
-      idempotencyKey: 'k1',
-    });
-  });
-
-  it('refuses what any money request refuses, naming the field', () => {
-    const refused = (overrides: Record<string, unknown>) => [
-      refusalOf(() => parseJarMove('JAR_ALLOCATION', jarMove(overrides))),
-      refusalOf(() => parseMoveBetweenJars(betweenJars(overrides))),
-    ];
-    const amount = (a: string, currency = 'EUR') => ({ amount: { amount: a, currency } });
-    const bad = (field: string) => [
-      { code: 'BAD_USER_INPUT', field },
-      { code: 'BAD_USER_INPUT', field },
-    ];
-    expect(refused(amount('0'))).toEqual(bad('input.amount.amount'));
-    expect(refused(amount('-1'))).toEqual(bad('input.amount.amount'));
-    expect(refused(amount('1.005'))).toEqual(bad('input.amount.amount'));
-    expect(refused(amount((maxMinorUnits('JPY') + 1n).toString(), 'JPY'))).toEqual(
-      bad('input.amount.amount'),
-    );
-    expect(refused(amount('1', 'XXX'))).toEqual(bad('input.amount.currency'));
-    expect(refused({ idempotencyKey: '' })).toEqual(bad('input.idempotencyKey'));
-    expect(refused({ idempotencyKey: 'k'.repeat(101) })).toEqual(bad('input.idempotencyKey'));
-  });
-
-  it('refuses a move to the same jar, whatever the letter case of its id', () => {
-    expect(refusalOf(() => parseMoveBetweenJars(betweenJars({ toJarId: jar.toUpperCase() })))).toEqual({
-      code: 'BAD_USER_INPUT',
-      field: 'input.toJarId',
-    });
-  });
 });
 
 describe('request hash', () => {

@@ -1,4 +1,5 @@
-import type { OperationKind, OperationRow } from '../db/schema.ts';
+import type { OperationKind } from '@walletgraph/events';
+import type { OperationRow } from '../db/schema.ts';
 
 /**
  * Which side of an operation the viewer stands on: SOURCE is the owner's own wallet (the one the

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { createEvent, type Event, type EventData, uuidv7 } from '@walletgraph/events';
+import type { Clock } from '@walletgraph/platform/clock';
 import {
   createSubgraphHarness,
   type ExecutionResult,
   type SubgraphHarness,
 } from '@walletgraph/platform/test/support/subgraph-harness';
 import { and, eq } from 'drizzle-orm';
+import type { TransactionsServices } from '../context.ts';
 import * as schema from '../db/schema.ts';
 import { transactionsSubgraph } from '../server.ts';
-import { type Clock, createTransactionsServices, type TransactionsServices } from '../services.ts';
+import { createTransactionsServices } from '../services.ts';
 
 export { type ExecutionResult, onlyError } from '@walletgraph/platform/test/support/subgraph-harness';
 

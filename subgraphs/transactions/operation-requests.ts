@@ -1,15 +1,13 @@
 import { createEvent } from '@walletgraph/events';
-import { insertJsonRows, jsonText } from '@walletgraph/platform/db/json-rows';
+import { insertJsonRows } from '@walletgraph/platform/db/json-rows';
 import { preparedQuery } from '@walletgraph/platform/db/prepared';
 import { rowsOf } from '@walletgraph/platform/db/rows';
-import { rowsByIdLoader } from '@walletgraph/platform/db/rows-by-id';
-import { isUuid } from '@walletgraph/platform/ids';
-import { oncePer } from '@walletgraph/platform/once-per';
+import type { WalletId } from '@walletgraph/platform/ids';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
-import DataLoader from 'dataloader';
 import { and, eq, sql } from 'drizzle-orm';
 import { checkSpendBudget, spendsAgainstBudget } from './budgets.ts';
+import type { TransactionsContext, TransactionsExecutor } from './context.ts';
 import { type OperationRow, operations } from './db/schema.ts';
 import { authorizeJarMove } from './domain/jars.ts';
 import {
@@ -20,19 +18,16 @@ import {
   type OperationParties,
   replayOf,
 } from './domain/operations.ts';
-import {
-  type Cursor,
-  encodeCursor,
-  newestFirst,
-  type Page,
-  type PageRequest,
-  pageOf,
-} from './domain/pages.ts';
 import { isJarRequest, type OperationRequest, requestHash } from './domain/requests.ts';
-import { type OperationView, viewFor, viewOnWallet } from './domain/view.ts';
+import type { OperationView } from './domain/view.ts';
 import { findJar, findRequestWallets, findWallet } from './projections.ts';
-import type { TransactionsContext, TransactionsExecutor } from './services.ts';
 import { announceSettled, operationSettledEvent } from './settlement.ts';
+
+/**
+ * The write side of operations: a mutation's request becomes an operation (or the replay of
+ * one). The reads clients make of operations afterwards are operation-reads.ts: they share the
+ * table, not the rules, the locks or the waiting.
+ */
 
 /**
  * Carries out a deposit, withdrawal, transfer or jar move request (ARCHITECTURE.md §5) and
@@ -143,7 +138,8 @@ async function authorize(
       findJar(db, request.jarId, viewerId),
       request.kind === 'JAR_MOVE' ? findJar(db, request.toJarId, viewerId) : null,
     ]);
-    const wallet = jar ? await findWallet(db, jar.walletId) : null;
+    // Postgres reads a uuid out in lower case, as parseId makes it: a stored id needs no parsing.
+    const wallet = jar ? await findWallet(db, jar.walletId as WalletId) : null;
     return authorizeJarMove(request, { jar, toJar, wallet }, viewerId);
   }
   const [wallet, candidate] = await findRequestWallets(
@@ -185,107 +181,4 @@ const operationByKey = preparedQuery((db: TransactionsExecutor) =>
 async function findByKey(db: TransactionsExecutor, ownerId: string, idempotencyKey: string) {
   const [row] = await operationByKey(db).execute({ ownerId, idempotencyKey });
   return row ?? null;
-}
-
-/**
- * Operations by id, one query per request however many the gateway asks for (a statement page
- * resolves an operation per entry). Keyed by the request's context, so nothing outlives it.
- */
-const operationLoader = oncePer((ctx: TransactionsContext) =>
-  rowsByIdLoader(ctx.db, operations, operations.id),
-);
-
-/** `operation(id)` and Operation references: the operation as the viewer may see it, else null. */
-export async function findVisibleOperation(
-  ctx: TransactionsContext,
-  id: string,
-): Promise<OperationView | null> {
-  if (!ctx.viewer || !isUuid(id)) return null;
-  const row = await operationLoader(ctx).load(id.toLowerCase());
-  return row ? viewFor(row, ctx.viewer.userId) : null;
-}
-
-/**
- * `Wallet.operations`: the viewer's operations on the wallet and the completed transfers it
- * received, newest first. Anyone but the wallet's owner gets an empty page, as for a wallet
- * that does not exist. The pages of every wallet a request asks for at once (the gateway sends
- * a list of wallets as one `_entities` call) are read with one statement (`pageCandidates`).
- */
-export async function walletOperations(
-  ctx: TransactionsContext,
-  walletId: string,
-  page: PageRequest,
-): Promise<Page<OperationView>> {
-  const viewerId = ctx.viewer?.userId;
-  if (!viewerId || !isUuid(walletId)) return pageOf([], page.size, cursorOf);
-  const wallet = walletId.toLowerCase();
-  const rows = await pageCandidates(ctx).load({ wallet, size: page.size, after: page.after });
-  const { after } = page;
-  const views = rows
-    .map((row) => viewOnWallet(row, wallet, viewerId))
-    .filter((view): view is OperationView => view !== null)
-    // Rows read for another page of the same wallet in this request may be newer than this one's.
-    .filter((view) => !after || newestFirst(after, cursorOf(view)) < 0)
-    .sort((a, b) => newestFirst(cursorOf(a), cursorOf(b)));
-  return pageOf(views, page.size, cursorOf);
-}
-
-/** One wallet's page, as one `Wallet.operations` field asks for it. */
-interface PageKey {
-  wallet: string;
-  size: number;
-  after: Cursor | null;
-}
-
-/**
- * The candidates of every `Wallet.operations` page a request asks for, one statement per tick
- * however many wallets: for each page, the two sides as before (the viewer's operations on the
- * wallet, the completed transfers it received), each a range scan on its own (wallet,
- * created_at, id) index, newest first and fetched one past the page so the merge knows whether
- * more follow, side by side in a lateral join over the pages asked for. The rows of all pages
- * come back together; `walletOperations` keeps each page's own. Keyed by the request's context,
- * so nothing outlives the request (nor crosses to another viewer).
- */
-const pageCandidates = oncePer(
-  (ctx: TransactionsContext) =>
-    new DataLoader<PageKey, OperationRow[], string>(
-      async (keys) => {
-        const viewerId = ctx.viewer!.userId;
-        const pages = keys.map((k) => ({
-          wallet: k.wallet,
-          take: k.size + 1,
-          // No cursor: older than anything (a row comparison the index serves either way).
-          at: k.after?.createdAt.toISOString() ?? 'infinity',
-          id: k.after?.id ?? 'ffffffff-ffff-ffff-ffff-ffffffffffff',
-        }));
-        const older = sql`(o.created_at, o.id) < (k.at, k.id)`;
-        const newest = sql`order by o.created_at desc, o.id desc limit k.take`;
-        const ids = sql`select c.id
-          from jsonb_to_recordset(${jsonText(pages)}::jsonb) as k(wallet uuid, take int, at timestamptz, id uuid)
-          cross join lateral (
-            (select o.id from ${operations} o
-              where o.wallet_id = k.wallet and o.owner_id = ${viewerId} and ${older} ${newest})
-            union all
-            (select o.id from ${operations} o
-              where o.counterparty_wallet_id = k.wallet and o.counterparty_owner_id = ${viewerId}
-                and o.kind = 'TRANSFER' and o.status = 'COMPLETED' and ${older} ${newest})
-          ) c`;
-        const rows = await ctx.db.select().from(operations).where(sql`${operations.id} in (${ids})`);
-        const byWallet = new Map<string, OperationRow[]>();
-        for (const row of rows) {
-          for (const wallet of [row.walletId, row.counterpartyWalletId]) {
-            if (!wallet) continue;
-            const list = byWallet.get(wallet) ?? [];
-            list.push(row);
-            byWallet.set(wallet, list);
-          }
-        }
-        return keys.map((k) => byWallet.get(k.wallet) ?? []);
-      },
-      { cacheKeyFn: (k) => `${k.wallet}/${k.size}/${k.after ? encodeCursor(k.after) : ''}` },
-    ),
-);
-
-function cursorOf(view: OperationView): Cursor {
-  return { createdAt: view.row.createdAt, id: view.row.id };
 }
