@@ -16,6 +16,7 @@ RUN corepack enable && corepack install
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
 COPY platform/package.json platform/
 COPY gateway/package.json gateway/
+COPY launcher/package.json launcher/
 COPY subgraphs/identity/package.json subgraphs/identity/
 COPY subgraphs/wallet/package.json subgraphs/wallet/
 COPY subgraphs/jars/package.json subgraphs/jars/

@@ -1,5 +1,5 @@
 /** `node scripts/serve.ts <service>`: runs one service (gateway, identity, wallet, jars, transactions, ledger) in real mode. */
-import { isServiceName, serveService } from '@walletgraph/gateway/launch/serve';
+import { isServiceName, serveService } from '@walletgraph/launcher/serve';
 import { loadConfig } from '@walletgraph/platform/config';
 import { createLogger } from '@walletgraph/platform/logger';
 import { onShutdown } from '@walletgraph/platform/shutdown';

@@ -3,8 +3,8 @@
  * With DATABASE_URL, AMQP_URL and REDIS_URL set: five subgraph processes and the gateway,
  * against those services. With none set: embedded mode, one process, nothing to install.
  */
-import { startEmbedded } from '@walletgraph/gateway/launch/embedded';
-import { startProcesses } from '@walletgraph/gateway/launch/supervisor';
+import { startEmbedded } from '@walletgraph/launcher/embedded';
+import { startProcesses } from '@walletgraph/launcher/supervisor';
 import { ConfigError, loadConfig } from '@walletgraph/platform/config';
 import { createLogger } from '@walletgraph/platform/logger';
 import { onShutdown } from '@walletgraph/platform/shutdown';

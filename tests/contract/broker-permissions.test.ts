@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EventType, eventCatalog } from '@walletgraph/events';
-import { subgraphDefinitions } from '@walletgraph/gateway/launch/subgraphs';
+import { subgraphDefinitions } from '@walletgraph/launcher/subgraphs';
 import { loadConfig, type SubgraphName, subgraphNames } from '@walletgraph/platform/config';
 import { bindingsOf } from '@walletgraph/platform/consumer';
 import { queueNames } from '@walletgraph/platform/messaging/amqp-topology';

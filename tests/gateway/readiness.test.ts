@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { subgraphDefinitions } from '@walletgraph/gateway/launch/subgraphs';
+import { subgraphDefinitions } from '@walletgraph/launcher/subgraphs';
 import { loadConfig, subgraphNames } from '@walletgraph/platform/config';
 import { serveSubgraph } from '@walletgraph/platform/http';
 import { createRuntime } from '@walletgraph/platform/runtime';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { serveService } from '@walletgraph/gateway/launch/serve';
+import { serveService } from '@walletgraph/launcher/serve';
 import { loadConfig } from '@walletgraph/platform/config';
 import { createLogger } from '@walletgraph/platform/logger';
 import { type MailCatcher, startMailCatcher } from '@walletgraph/platform/mail-catcher';

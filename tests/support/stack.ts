@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { startEmbedded } from '@walletgraph/gateway/launch/embedded';
-import type { ServiceName } from '@walletgraph/gateway/launch/serve';
-import { startProcesses } from '@walletgraph/gateway/launch/supervisor';
+import { startEmbedded } from '@walletgraph/launcher/embedded';
+import type { ServiceName } from '@walletgraph/launcher/serve';
+import { startProcesses } from '@walletgraph/launcher/supervisor';
 import { type Config, loadConfig, subgraphNames } from '@walletgraph/platform/config';
 import { createLogger } from '@walletgraph/platform/logger';
 import { type MailCatcher, startMailCatcher } from '@walletgraph/platform/mail-catcher';

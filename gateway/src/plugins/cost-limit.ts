@@ -1,6 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { MAX_ALLOCATION_RULES } from '@walletgraph/jars/domain/allocation';
-import { MAX_JARS_PER_WALLET } from '@walletgraph/jars/domain/jar';
+import { listSizesOf } from '@walletgraph/platform/graphql/list-sizes';
 import {
   type DocumentNode,
   type FieldNode,
@@ -20,9 +20,11 @@ import {
   isObjectType,
   Kind,
   type OperationDefinitionNode,
+  parse,
   type SelectionNode,
   valueFromAST,
 } from 'graphql';
+import { supergraphFile } from '../gateway.ts';
 
 /**
  * The most items a paginated field hands out at once (`User.wallets`, `Wallet.operations`,
@@ -35,14 +37,12 @@ export const MAX_PAGE_SIZE = 100;
 const SLICING_ARGUMENTS = new Set(['first', 'last']);
 
 /**
- * Lists that take no page size, by `Type.field`: the most items each can hold (the jars
- * subgraph's own caps). Any other list of objects without a page size counts MAX_PAGE_SIZE.
+ * Lists that take no page size, by `Type.field`: the most items each can hold, as the subgraph
+ * that resolves it declares with `@listSize` (the jars subgraph's own caps). They are read from
+ * the supergraph, since the API schema a request is checked against drops the directive. Any
+ * other list of objects without a page size counts MAX_PAGE_SIZE.
  */
-const LIST_SIZES: Record<string, number> = {
-  'Wallet.jars': MAX_JARS_PER_WALLET,
-  'Wallet.allocationRules': MAX_ALLOCATION_RULES,
-  'Mutation.setAllocationRules': MAX_ALLOCATION_RULES,
-};
+const LIST_SIZES = listSizesOf(parse(readFileSync(supergraphFile, 'utf8')));
 
 /**
  * What an operation may ask for, as the most values its answer can hold: each field counts 1

@@ -1,9 +1,8 @@
+import { createGateway, serveGateway } from '@walletgraph/gateway';
 import { type Config, subgraphNames } from '@walletgraph/platform/config';
 import type { Logger } from '@walletgraph/platform/logger';
 import { createRuntime } from '@walletgraph/platform/runtime';
 import { type SubgraphService, startSubgraph } from '@walletgraph/platform/service';
-import { createGateway } from '../gateway.ts';
-import { serveGateway } from '../server.ts';
 import { subgraphDefinitions } from './subgraphs.ts';
 
 export interface RunningStack {

@@ -1,10 +1,9 @@
+import { createGateway, serveGateway } from '@walletgraph/gateway';
 import { type Config, portOf, type SubgraphName, subgraphNames } from '@walletgraph/platform/config';
 import { serveSubgraph } from '@walletgraph/platform/http';
 import type { Logger } from '@walletgraph/platform/logger';
 import { createRuntime } from '@walletgraph/platform/runtime';
 import { startSubgraph } from '@walletgraph/platform/service';
-import { createGateway } from '../gateway.ts';
-import { serveGateway } from '../server.ts';
 import type { RunningStack } from './embedded.ts';
 import { subgraphDefinitions } from './subgraphs.ts';
 

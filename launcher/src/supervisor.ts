@@ -5,7 +5,7 @@ import type { Logger } from '@walletgraph/platform/logger';
 import type { RunningStack } from './embedded.ts';
 import type { ServiceName } from './serve.ts';
 
-const serveScript = join(import.meta.dirname, '../../../scripts/serve.ts');
+const serveScript = join(import.meta.dirname, '../../scripts/serve.ts');
 
 export interface SupervisorOptions {
   /** How long each service may take to become ready. */
