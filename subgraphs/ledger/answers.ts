@@ -1,5 +1,6 @@
 import { createEvent, type Event, type EventMeta } from '@walletgraph/events';
-import type { LedgerAccount, RejectionReason } from './domain/posting.ts';
+import type { LedgerAccount } from './domain/accounts.ts';
+import type { RejectionReason } from './domain/rejection.ts';
 import type { PostedEntry } from './journal.ts';
 
 /** What a command came to: its own result, or for a replayed key the original one. */

@@ -4,8 +4,10 @@ import { rowsOf } from '@walletgraph/platform/db/rows';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type * as schema from './db/schema.ts';
 import { type AccountRow, accounts, journalEntries, ledgerCommands, postings } from './db/schema.ts';
+import type { LedgerAccount } from './domain/accounts.ts';
 import type { LedgerCommand } from './domain/command.ts';
-import type { BookedPosting, LedgerAccount, RejectionReason, StoredResult } from './domain/posting.ts';
+import type { BookedPosting, StoredResult } from './domain/posting.ts';
+import type { RejectionReason } from './domain/rejection.ts';
 
 /**
  * The SQL of the posting transaction: every read and write is one set-based statement for the

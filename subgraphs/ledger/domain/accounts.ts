@@ -45,6 +45,18 @@ export function jarIdOf(account: string): string {
   return account.slice('jar:'.length);
 }
 
+/** An account as the posting rules need it. */
+export interface LedgerAccount {
+  readonly id: string;
+  readonly kind: AccountKind;
+  readonly currency: string;
+  readonly walletId: string | null;
+  readonly ownerId: string | null;
+  /** Always 0 for external accounts: their balance is not tracked per entry. */
+  readonly balance: bigint;
+  readonly closed: boolean;
+}
+
 /** Only external accounts may go below zero. */
 export function mayGoNegative(kind: AccountKind): boolean {
   return kind === 'EXTERNAL';

@@ -1,23 +1,7 @@
-import type { ledgerRejectionReasons } from '@walletgraph/events';
-import type { AccountKind } from '../db/schema.ts';
-import { mayGoNegative, parseAccountName } from './accounts.ts';
+import { type LedgerAccount, mayGoNegative, parseAccountName } from './accounts.ts';
 import { heldKey, type LedgerCommand, type Posting } from './command.ts';
+import type { RejectionReason } from './rejection.ts';
 import { sweepPostings } from './sweep.ts';
-
-/** Why a command is refused: a business result, sent back as `ledger.rejected.v1`. */
-export type RejectionReason = (typeof ledgerRejectionReasons)[number];
-
-/** An account as the posting rules need it. */
-export interface LedgerAccount {
-  readonly id: string;
-  readonly kind: AccountKind;
-  readonly currency: string;
-  readonly walletId: string | null;
-  readonly ownerId: string | null;
-  /** Always 0 for external accounts: their balance is not tracked per entry. */
-  readonly balance: bigint;
-  readonly closed: boolean;
-}
 
 /** What a key already decided in an earlier transaction. */
 export type StoredResult =

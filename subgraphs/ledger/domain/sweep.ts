@@ -1,6 +1,6 @@
-import { parseAccountName } from './accounts.ts';
+import { type LedgerAccount, parseAccountName } from './accounts.ts';
 import type { Posting, SweepCommand } from './command.ts';
-import type { LedgerAccount, RejectionReason } from './posting.ts';
+import type { RejectionReason } from './rejection.ts';
 
 /** A sweep turned into the postings it asks for now, or why it asks for none. */
 export type SweepPostings =
