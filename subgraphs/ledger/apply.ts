@@ -1,7 +1,6 @@
-import { causedBy, type EventMeta, uuidv7 } from '@walletgraph/events';
+import { causedBy, type EventMeta, isExternalAccount, uuidv7 } from '@walletgraph/events';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { type BalanceNotice, type CommandResult, ledgerResultEvent, noticesFor } from './answers.ts';
-import { isExternal } from './domain/accounts.ts';
 
 export type { BalanceNotice, CommandResult } from './answers.ts';
 
@@ -66,9 +65,10 @@ export async function applyCommands(
   const newId = options.newId ?? uuidv7;
   const parsed = requests.map((r) => r.command);
   const touched = new Set(parsed.flatMap(accountsNamed));
+  // External accounts are never locked and keep no balance row (ARCHITECTURE.md §4).
   const accounts = await lockAccounts(
     tx,
-    [...touched].filter((id) => !isExternal(id)),
+    [...touched].filter((id) => !isExternalAccount(id)),
   );
   // Read after the locks: a batch that waited for another one holding the same accounts (the
   // usual case for a key sent twice) sees its committed results and replays them, instead of
