@@ -4,6 +4,7 @@ import { type BalanceNotice, type CommandResult, ledgerResultEvent, noticesFor }
 
 export type { BalanceNotice, CommandResult } from './answers.ts';
 
+import type { LedgerTx } from './context.ts';
 import { accountsNamed, type CommandEvent, commandFrom, type LedgerCommand } from './domain/command.ts';
 import { type BatchDecision, decideBatch } from './domain/posting.ts';
 import { heldSince } from './held.ts';
@@ -11,7 +12,6 @@ import {
   allocateSequences,
   createAccounts,
   insertEntries,
-  type LedgerTx,
   loadEntries,
   lockAccounts,
   type NewEntry,

@@ -1,9 +1,10 @@
 import { createEvent, type EventMeta } from '@walletgraph/events';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import type { LedgerTx } from './context.ts';
 import { accounts } from './db/schema.ts';
 import { type CloseDecision, decideClose } from './domain/close.ts';
-import { type LedgerTx, toLedgerAccount } from './journal.ts';
+import { toLedgerAccount } from './journal.ts';
 
 /**
  * Thrown (so the broker retries) when a wallet's or jar's account is not open yet: the event

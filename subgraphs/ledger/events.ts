@@ -3,14 +3,11 @@ import { publishAll } from '@walletgraph/platform/pubsub';
 import type { BatchHandlerContext, ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import { applyBatch, type BalanceNotice } from './apply.ts';
 import { closeArchivedWallet, requestWalletClose, walletClosedAt } from './close.ts';
+import type { LedgerSchema, LedgerServices, LedgerTx } from './context.ts';
 import * as schema from './db/schema.ts';
 import { accountId } from './domain/accounts.ts';
 import type { CommandEvent } from './domain/command.ts';
 import { archiveJar } from './jar-archive.ts';
-import type { LedgerTx } from './journal.ts';
-import type { LedgerServices } from './services.ts';
-
-type Schema = typeof schema;
 
 /**
  * Commands in flight for the ledger's command consumer: the batch a transaction applies. Larger
@@ -40,7 +37,7 @@ export const LEDGER_COMMAND_PREFETCH = 64;
  *   retries that one message with its backoff; after the last retry it goes to the dead-letter
  *   queue (an operator replays it with replay-dlq once the account exists).
  */
-export const consumers = (services: LedgerServices): ConsumerDefinition<Schema>[] => [
+export const consumers = (services: LedgerServices): ConsumerDefinition<LedgerSchema>[] => [
   {
     name: 'ledger.accounts',
     handlers: {

@@ -1,8 +1,7 @@
-import type { Transaction } from '@walletgraph/platform/db/database';
 import { amongJsonRowIds, insertJsonRows, jsonText } from '@walletgraph/platform/db/json-rows';
 import { rowsOf } from '@walletgraph/platform/db/rows';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
-import type * as schema from './db/schema.ts';
+import type { LedgerTx } from './context.ts';
 import { type AccountRow, accounts, journalEntries, ledgerCommands, postings } from './db/schema.ts';
 import type { LedgerAccount } from './domain/accounts.ts';
 import type { LedgerCommand } from './domain/command.ts';
@@ -13,8 +12,6 @@ import type { RejectionReason } from './domain/rejection.ts';
  * The SQL of the posting transaction: every read and write is one set-based statement for the
  * whole batch, whatever its size, so a batch costs a handful of round trips and one commit.
  */
-
-export type LedgerTx = Transaction<typeof schema>;
 
 /** An entry as `ledger.posted.v1` describes it. */
 export interface PostedEntry {

@@ -2,8 +2,8 @@ import type { Executor } from '@walletgraph/platform/db/database';
 import { oncePer } from '@walletgraph/platform/once-per';
 import DataLoader from 'dataloader';
 import { readWalletAccounts } from './balances.ts';
+import type { LedgerContext, LedgerSchema } from './context.ts';
 import type { AccountRow } from './db/schema.ts';
-import type { LedgerContext, LedgerSchema } from './services.ts';
 import { readStatements, type StatementLine, type StatementPage } from './statement.ts';
 
 /**
