@@ -1,13 +1,13 @@
 import { DateTime, Decimal } from '@walletgraph/platform/graphql/scalars';
 import { isUuid } from '@walletgraph/platform/ids';
 import { moneyView } from '@walletgraph/platform/money';
-import { ownedAccount } from './balances.ts';
+import { ownedAccount } from './db/account-reads.ts';
 import type { AccountRow } from './db/schema.ts';
+import { loadStatement, loadWalletAccounts } from './db/wallet-reads.ts';
 import { accountId, jarIdOf, walletBalances } from './domain/accounts.ts';
 import { decodeCursor, encodeCursor, statementPageSize } from './domain/statement.ts';
 import { notOpenedYet } from './domain/wallet.ts';
 import type { Resolvers } from './generated/resolvers.ts';
-import { loadStatement, loadWalletAccounts } from './wallet-reads.ts';
 
 export const resolvers: Resolvers = {
   DateTime,

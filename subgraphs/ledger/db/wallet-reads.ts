@@ -1,10 +1,10 @@
 import type { Executor } from '@walletgraph/platform/db/database';
 import { oncePer } from '@walletgraph/platform/once-per';
 import DataLoader from 'dataloader';
-import { readWalletAccounts } from './balances.ts';
-import type { LedgerContext, LedgerSchema } from './context.ts';
-import type { AccountRow } from './db/schema.ts';
-import { readStatements, type StatementLine, type StatementPage } from './statement.ts';
+import type { LedgerContext, LedgerSchema } from '../context.ts';
+import { readWalletAccounts } from './account-reads.ts';
+import type { AccountRow } from './schema.ts';
+import { readStatements, type StatementLine, type StatementPage } from './statements.ts';
 
 /**
  * What one request reads of its wallets' money: their balance accounts and their statement pages.

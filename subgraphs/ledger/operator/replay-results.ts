@@ -2,10 +2,10 @@ import type { Event, EventMeta } from '@walletgraph/events';
 import type { Database } from '@walletgraph/platform/db/database';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { and, asc, count, gt, isNull, lte, max } from 'drizzle-orm';
-import { ledgerResultEvent } from './answers.ts';
-import type { LedgerSchema } from './context.ts';
-import { ledgerCommands, outbox } from './db/schema.ts';
-import { loadEntries } from './journal.ts';
+import { ledgerResultEvent } from '../commands/command-results.ts';
+import type { LedgerSchema } from '../context.ts';
+import { loadEntries } from '../db/journal.ts';
+import { ledgerCommands, outbox } from '../db/schema.ts';
 
 export interface ReplayReport {
   /** `ledger.posted.v1` events enqueued again. */

@@ -1,8 +1,8 @@
 import type { Database } from '@walletgraph/platform/db/database';
 import { eq, isNotNull } from 'drizzle-orm';
-import type { LedgerSchema } from './context.ts';
-import { accounts, ledgerCommands } from './db/schema.ts';
-import { jarIdOf } from './domain/accounts.ts';
+import type { LedgerSchema } from '../context.ts';
+import { accounts, ledgerCommands } from '../db/schema.ts';
+import { jarIdOf } from '../domain/accounts.ts';
 
 /** How the ledger decided an operation's command: what the operation's status must agree with. */
 export type OperationOutcome =
