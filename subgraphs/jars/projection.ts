@@ -1,4 +1,4 @@
-import { causedBy, createEvent, type Event, jarOfAccount } from '@walletgraph/events';
+import { causedBy, createEvent, type Event, isExternalAccount, jarOfAccount } from '@walletgraph/events';
 import type { Logger } from '@walletgraph/platform/logger';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { and, asc, eq, gte, inArray, lt, sql, sum } from 'drizzle-orm';
@@ -23,7 +23,7 @@ interface Movement {
 export function movementsOf(
   postings: readonly { account: string; amount: string; balanceAfter?: string | null | undefined }[],
 ): Movement[] {
-  const external = postings.some((p) => p.account.startsWith('external:'));
+  const external = postings.some((p) => isExternalAccount(p.account));
   const byJar = new Map<string, { delta: bigint; balanceAfter: bigint | null }>();
   for (const p of postings) {
     const jarId = jarOfAccount(p.account);

@@ -1,16 +1,15 @@
 import { causedBy } from '@walletgraph/events';
 import { publishAll } from '@walletgraph/platform/pubsub';
 import type { BatchHandlerContext, ConsumerDefinition } from '@walletgraph/platform/subgraph';
-import { applyBatch, type BalanceNotice } from './apply.ts';
-import { closeArchivedWallet, requestWalletClose, walletClosedAt } from './close.ts';
+import { applyBatch } from './commands/apply-batch.ts';
+import { archiveJar } from './commands/archive-jar.ts';
+import { closeArchivedWallet, requestWalletClose } from './commands/close-wallet.ts';
+import type { BalanceNotice } from './commands/command-results.ts';
+import type { LedgerSchema, LedgerServices, LedgerTx } from './context.ts';
+import { walletClosedAt } from './db/accounts.ts';
 import * as schema from './db/schema.ts';
 import { accountId } from './domain/accounts.ts';
 import type { CommandEvent } from './domain/command.ts';
-import { archiveJar } from './jar-archive.ts';
-import type { LedgerTx } from './journal.ts';
-import type { LedgerServices } from './services.ts';
-
-type Schema = typeof schema;
 
 /**
  * Commands in flight for the ledger's command consumer: the batch a transaction applies. Larger
@@ -24,14 +23,14 @@ export const LEDGER_COMMAND_PREFETCH = 64;
  *   when the jar is created (recording the owner, so balance reads check ownership locally; a jar
  *   of a closed wallet opens closed). Idempotent by account id. It also arbitrates archiving:
  *   `wallet.archive_requested.v1` closes the wallet's accounts only if all are at zero, under the
- *   same account locks as the posting batches (close.ts), and answers `ledger.wallet_closed.v1` or
+ *   same account locks as the posting batches (commands/close-wallet.ts), and answers `ledger.wallet_closed.v1` or
  *   `ledger.wallet_close_refused.v1`; `wallet.archived.v1`, which follows a close, is idempotent.
  *   `jars.jar_archived.v1` sweeps the jar's balance back to available and closes the jar's
- *   account, under the same locks, through the posting path (jar-archive.ts). Both archive
+ *   account, under the same locks, through the posting path (commands/archive-jar.ts). Both archive
  *   handlers share this queue with the account openings, so an archive normally finds its
  *   accounts open; when it does not (a retried opening), it throws and is retried.
  * - `ledger.commands`: `ledger.post.v1` and `ledger.sweep.v1` in batches, each batch one
- *   transaction (apply.ts). The platform batches per message type, so a batch holds posts or
+ *   transaction (commands/apply-batch.ts). The platform batches per message type, so a batch holds posts or
  *   sweeps, never both; the two kinds serialise on the account locks like any two batches, and
  *   the domain decides a mixed batch in order all the same (decideBatch). A
  *   command that arrives before its wallet's `wallet.opened.v1` (or its jar's `jar_created`) is
@@ -40,7 +39,7 @@ export const LEDGER_COMMAND_PREFETCH = 64;
  *   retries that one message with its backoff; after the last retry it goes to the dead-letter
  *   queue (an operator replays it with replay-dlq once the account exists).
  */
-export const consumers = (services: LedgerServices): ConsumerDefinition<Schema>[] => [
+export const consumers = (services: LedgerServices): ConsumerDefinition<LedgerSchema>[] => [
   {
     name: 'ledger.accounts',
     handlers: {

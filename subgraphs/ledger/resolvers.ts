@@ -1,13 +1,13 @@
 import { DateTime, Decimal } from '@walletgraph/platform/graphql/scalars';
-import { isUuid } from '@walletgraph/platform/ids';
+import { parseId } from '@walletgraph/platform/ids';
 import { moneyView } from '@walletgraph/platform/money';
-import { ownedAccount } from './balances.ts';
+import { ownedAccount } from './db/account-reads.ts';
 import type { AccountRow } from './db/schema.ts';
+import { loadStatement, loadWalletAccounts } from './db/wallet-reads.ts';
 import { accountId, jarIdOf, walletBalances } from './domain/accounts.ts';
 import { decodeCursor, encodeCursor, statementPageSize } from './domain/statement.ts';
 import { notOpenedYet } from './domain/wallet.ts';
 import type { Resolvers } from './generated/resolvers.ts';
-import { loadStatement, loadWalletAccounts } from './wallet-reads.ts';
 
 export const resolvers: Resolvers = {
   DateTime,
@@ -15,11 +15,12 @@ export const resolvers: Resolvers = {
   Wallet: {
     // Only the owner gets a wallet back, so every field below is the owner's to see.
     async __resolveReference(ref, ctx) {
-      if (!isUuid(ref.id)) return null;
-      const account = await ownedAccount(ctx, accountId.walletAvailable(ref.id));
-      if (account) return { id: ref.id, currency: account.currency, opened: true };
+      const walletId = parseId<'Wallet'>(ref.id);
+      if (!walletId) return null;
+      const account = await ownedAccount(ctx, accountId.walletAvailable(walletId));
+      if (account) return { id: walletId, currency: account.currency, opened: true };
       const currency = notOpenedYet(ref, ctx.viewer?.userId);
-      return currency ? { id: ref.id, currency, opened: false } : null;
+      return currency ? { id: walletId, currency, opened: false } : null;
     },
     async balance(wallet, _, ctx) {
       const b = walletBalances(wallet.opened ? await loadWalletAccounts(ctx, wallet.id) : []);
@@ -53,8 +54,9 @@ export const resolvers: Resolvers = {
   },
   Jar: {
     async __resolveReference(ref, ctx) {
-      if (!isUuid(ref.id)) return null;
-      const id = accountId.jar(ref.id);
+      const jarId = parseId<'Jar'>(ref.id);
+      if (!jarId) return null;
+      const id = accountId.jar(jarId);
       const account = await ownedAccount(ctx, id);
       if (account) return account;
       const currency = notOpenedYet(ref, ctx.viewer?.userId);

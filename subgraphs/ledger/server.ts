@@ -1,10 +1,11 @@
 import { defineSubgraph } from '@walletgraph/platform/subgraph';
+import type { LedgerContext, LedgerSchema, LedgerServices } from './context.ts';
 import * as schema from './db/schema.ts';
 import { consumers } from './events.ts';
 import { resolvers } from './resolvers.ts';
-import { createLedgerServices, type LedgerContext, type LedgerServices } from './services.ts';
+import { createLedgerServices } from './services.ts';
 
-export type { LedgerContext, LedgerServices } from './services.ts';
+export type { LedgerContext, LedgerServices } from './context.ts';
 /** The context type codegen's typed resolvers name (`codegen.ts`: `../server.ts#Context`). */
 export type Context = LedgerContext;
 
@@ -14,7 +15,7 @@ export type Context = LedgerContext;
  * swept back to available) and `ledger.post.v1` / `ledger.sweep.v1` commands (in batches); emits
  * `ledger.posted.v1` / `ledger.rejected.v1` and `balanceChanged` notices.
  */
-export const ledgerSubgraph = defineSubgraph<typeof schema, LedgerServices>({
+export const ledgerSubgraph = defineSubgraph<LedgerSchema, LedgerServices>({
   name: 'ledger',
   dir: import.meta.dirname,
   resolvers,

@@ -1,20 +1,7 @@
-import type { Logger } from '@walletgraph/platform/logger';
-import type { Publisher } from '@walletgraph/platform/pubsub';
-import type { RequestContext, ServiceDeps } from '@walletgraph/platform/subgraph';
-import type * as schema from './db/schema.ts';
+import type { ServiceDeps } from '@walletgraph/platform/subgraph';
+import type { LedgerSchema, LedgerServices } from './context.ts';
 
-export type LedgerSchema = typeof schema;
-
-/** The ledger subgraph's long-lived services. */
-export interface LedgerServices {
-  /** Live notices to users, after commit. */
-  publisher: Publisher;
-  logger: Logger;
-}
-
-/** What every ledger resolver receives. */
-export type LedgerContext = RequestContext<LedgerSchema, LedgerServices>;
-
+/** The ledger's long-lived services, picked from the platform's shared ones. */
 export function createLedgerServices(
   deps: Pick<ServiceDeps<LedgerSchema>, 'publisher' | 'logger'>,
 ): LedgerServices {

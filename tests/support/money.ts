@@ -16,7 +16,7 @@ import {
 import postgres from 'postgres';
 import { expect } from 'vitest';
 import * as ledgerSchema from '../../subgraphs/ledger/db/schema.ts';
-import { checkLedger, formatReport, type LedgerReport } from '../../subgraphs/ledger/invariants.ts';
+import { checkLedger, formatReport, type LedgerReport } from '../../subgraphs/ledger/operator/invariants.ts';
 import type { TestStack } from './stack.ts';
 
 /**

@@ -1,16 +1,12 @@
 import { z } from 'zod';
+import { isAccountName } from './accounts.ts';
 
 const id = z.uuid();
 const currency = z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code');
 /** Integer minor units as a decimal string (JSON numbers cannot carry a bigint). */
 const minorUnits = z.string().regex(/^-?\d{1,30}$/, 'integer minor units as a string');
-/** A ledger account id (ARCHITECTURE.md §4). */
-const accountId = z
-  .string()
-  .regex(
-    /^(wallet:[0-9a-f-]{36}:available|jar:[0-9a-f-]{36}|hold:[0-9a-f-]{36}|external:(deposits|withdrawals|biller):[A-Z]{3})$/,
-    'a ledger account id',
-  );
+/** A ledger account id (ARCHITECTURE.md §4), read by the one grammar of account names. */
+const accountId = z.string().refine(isAccountName, 'a ledger account id');
 const posting = z.object({ account: accountId, amount: minorUnits, currency });
 /**
  * The kinds of money operation. Settlement events carry the kind, so the list is part of the

@@ -3,10 +3,14 @@ import { type EventData, type EventType, eventCatalog, isEventType } from './cat
 import { type Envelope, envelopeSchema } from './envelope.ts';
 
 export {
+  type AccountName,
   type ExternalPurpose,
   externalPurposes,
+  isAccountName,
+  isExternalAccount,
   jarOfAccount,
   ledgerAccount,
+  parseAccount,
 } from './accounts.ts';
 export {
   type EventData,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { LedgerAccount } from './accounts.ts';
 import { decideClose, decideJarArchive } from './close.ts';
-import type { LedgerAccount } from './posting.ts';
 
 const wallet = '0196f0a0-0000-7000-8000-000000000001';
 const account = (id: string, balance: bigint, closed = false): LedgerAccount => ({

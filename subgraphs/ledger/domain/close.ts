@@ -1,4 +1,4 @@
-import type { LedgerAccount } from './posting.ts';
+import type { LedgerAccount } from './accounts.ts';
 
 /** What closing a wallet's accounts comes to. */
 export type CloseDecision =

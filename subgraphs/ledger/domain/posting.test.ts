@@ -1,8 +1,9 @@
 import { parseAmount } from '@walletgraph/platform/money';
 import { describe, expect, it } from 'vitest';
+import type { LedgerAccount } from './accounts.ts';
 import { accountId } from './accounts.ts';
 import { type PostCommand, type Posting, requestHash } from './command.ts';
-import { type BatchDecision, decideBatch, type LedgerAccount, type StoredResult } from './posting.ts';
+import { type BatchDecision, decideBatch, type StoredResult } from './posting.ts';
 
 const W1 = '00000000-0000-4000-8000-000000000001';
 const W2 = '00000000-0000-4000-8000-000000000002';

@@ -1,23 +1,8 @@
-import type { ledgerRejectionReasons } from '@walletgraph/events';
-import type { AccountKind } from '../db/schema.ts';
-import { mayGoNegative, parseAccountName } from './accounts.ts';
+import { parseAccount } from '@walletgraph/events';
+import { type LedgerAccount, mayGoNegative } from './accounts.ts';
 import { heldKey, type LedgerCommand, type Posting } from './command.ts';
+import type { RejectionReason } from './rejection.ts';
 import { sweepPostings } from './sweep.ts';
-
-/** Why a command is refused: a business result, sent back as `ledger.rejected.v1`. */
-export type RejectionReason = (typeof ledgerRejectionReasons)[number];
-
-/** An account as the posting rules need it. */
-export interface LedgerAccount {
-  readonly id: string;
-  readonly kind: AccountKind;
-  readonly currency: string;
-  readonly walletId: string | null;
-  readonly ownerId: string | null;
-  /** Always 0 for external accounts: their balance is not tracked per entry. */
-  readonly balance: bigint;
-  readonly closed: boolean;
-}
 
 /** What a key already decided in an earlier transaction. */
 export type StoredResult =
@@ -213,21 +198,21 @@ function decidePostings(postings: readonly Posting[], accounts: ReadonlyMap<stri
 
 /** Whether an account is opened by an event (a wallet's or a jar's), not by a posting naming it. */
 function opensByEvent(account: string): boolean {
-  const kind = parseAccountName(account)?.kind;
-  return kind === 'WALLET_AVAILABLE' || kind === 'JAR';
+  const kind = parseAccount(account)?.kind;
+  return kind === 'wallet' || kind === 'jar';
 }
 
 /** The account a posting may open by naming it, or null. */
 function openable(posting: Posting): LedgerAccount | null {
-  const name = parseAccountName(posting.account);
+  const name = parseAccount(posting.account);
   const base = { id: posting.account, walletId: null, ownerId: null, balance: 0n, closed: false };
   switch (name?.kind) {
-    case 'EXTERNAL':
+    case 'external':
       return { ...base, kind: 'EXTERNAL', currency: name.currency };
-    case 'HOLD':
+    case 'hold':
       return { ...base, kind: 'HOLD', currency: posting.currency };
-    case 'WALLET_AVAILABLE':
-    case 'JAR':
+    case 'wallet':
+    case 'jar':
     case undefined:
       return null;
   }

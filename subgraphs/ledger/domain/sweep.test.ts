@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LedgerAccount } from './accounts.ts';
 import { accountId } from './accounts.ts';
 import {
   type PostCommand,
@@ -8,7 +9,7 @@ import {
   sweepCommandFrom,
   sweepRequestHash,
 } from './command.ts';
-import { type BatchDecision, decideBatch, type LedgerAccount, type StoredResult } from './posting.ts';
+import { type BatchDecision, decideBatch, type StoredResult } from './posting.ts';
 
 const W1 = '00000000-0000-4000-8000-000000000001';
 const W2 = '00000000-0000-4000-8000-000000000002';

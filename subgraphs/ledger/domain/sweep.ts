@@ -1,6 +1,7 @@
-import { parseAccountName } from './accounts.ts';
+import { parseAccount } from '@walletgraph/events';
+import type { LedgerAccount } from './accounts.ts';
 import type { Posting, SweepCommand } from './command.ts';
-import type { LedgerAccount, RejectionReason } from './posting.ts';
+import type { RejectionReason } from './rejection.ts';
 
 /** A sweep turned into the postings it asks for now, or why it asks for none. */
 export type SweepPostings =
@@ -39,11 +40,11 @@ export function sweepPostings(
   held?: bigint,
 ): SweepPostings {
   const { from, to } = command;
-  if (parseAccountName(from)?.kind !== 'JAR') {
+  if (parseAccount(from)?.kind !== 'jar') {
     return reject('ACCOUNT_NOT_FOUND', `a sweep empties a jar, and ${from} is not a jar account`);
   }
-  const target = parseAccountName(to);
-  if (target?.kind !== 'WALLET_AVAILABLE') {
+  const target = parseAccount(to);
+  if (target?.kind !== 'wallet') {
     return reject(
       'ACCOUNT_NOT_FOUND',
       `a sweep returns money to available, and ${to} is not an available account`,

@@ -5,7 +5,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts, journalEntries, ledgerCommands, postings } from '../db/schema.ts';
 import { accountId } from '../domain/accounts.ts';
-import { checkLedger } from '../invariants.ts';
+import { checkLedger } from '../operator/invariants.ts';
 import {
   createLedgerHarness,
   deposit,

@@ -3,9 +3,9 @@ import type { Event } from '@walletgraph/events';
 import { outbox } from '@walletgraph/platform/db/tables';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeArchivedWallet, requestWalletClose } from '../close.ts';
+import { closeArchivedWallet, requestWalletClose } from '../commands/close-wallet.ts';
 import { accounts } from '../db/schema.ts';
-import { checkLedger } from '../invariants.ts';
+import { checkLedger } from '../operator/invariants.ts';
 import {
   createLedgerHarness,
   deposit,

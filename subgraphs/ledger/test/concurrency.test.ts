@@ -2,7 +2,7 @@ import { rowsOf } from '@walletgraph/platform/db/rows';
 import { count, ne, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts, ledgerCommands } from '../db/schema.ts';
-import { checkLedger } from '../invariants.ts';
+import { checkLedger } from '../operator/invariants.ts';
 import {
   createLedgerHarness,
   deposit,

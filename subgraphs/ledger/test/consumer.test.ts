@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts, inbox, journalEntries } from '../db/schema.ts';
 import { accountId } from '../domain/accounts.ts';
 import { consumers } from '../events.ts';
-import { checkLedger } from '../invariants.ts';
+import { checkLedger } from '../operator/invariants.ts';
 import {
   createLedgerHarness,
   deposit,

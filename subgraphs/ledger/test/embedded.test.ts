@@ -3,11 +3,11 @@ import { type DatabaseHandle, openDatabase } from '@walletgraph/platform/db/data
 import { testLogger } from '@walletgraph/platform/test/support/infra';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyBatch } from '../apply.ts';
+import { applyBatch } from '../commands/apply-batch.ts';
 import * as schema from '../db/schema.ts';
+import { readStatement } from '../db/statements.ts';
 import { accountId } from '../domain/accounts.ts';
-import { checkLedger } from '../invariants.ts';
-import { readStatement } from '../statement.ts';
+import { checkLedger } from '../operator/invariants.ts';
 import { failureOf, newKey, transfer } from './harness.ts';
 
 describe('the ledger in embedded mode (PGlite: same schema, migrations and SQL)', () => {

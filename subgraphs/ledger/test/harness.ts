@@ -6,13 +6,13 @@ import { createErrorFormatter } from '@walletgraph/platform/graphql/format-error
 import type { LiveNotice, LiveTopic } from '@walletgraph/platform/pubsub';
 import { createTestDatabase, type TestDatabase, testLogger } from '@walletgraph/platform/test/support/infra';
 import { type GraphQLFormattedError, graphql } from 'graphql';
-import { type AppliedBatch, applyBatch } from '../apply.ts';
+import { type AppliedBatch, applyBatch } from '../commands/apply-batch.ts';
+import type { LedgerContext, LedgerSchema, LedgerServices } from '../context.ts';
 import * as schema from '../db/schema.ts';
 import { accountId } from '../domain/accounts.ts';
 import type { CommandEvent } from '../domain/command.ts';
 import { consumers } from '../events.ts';
 import { ledgerSubgraph } from '../server.ts';
-import type { LedgerContext, LedgerSchema, LedgerServices } from '../services.ts';
 
 export interface PublishedNotice {
   userId: string;

@@ -6,11 +6,11 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accounts } from '../db/schema.ts';
 import { accountId } from '../domain/accounts.ts';
-import { checkLedger, formatReport } from '../invariants.ts';
+import { checkLedger, formatReport } from '../operator/invariants.ts';
 import { createLedgerHarness, deposit, type LedgerHarness, newKey, transfer } from './harness.ts';
 
 const run = promisify(execFile);
-const checkScript = fileURLToPath(new URL('../check.ts', import.meta.url));
+const checkScript = fileURLToPath(new URL('../operator/check-invariants.ts', import.meta.url));
 
 /** Runs `pnpm ledger:check`'s script against a database; resolves with its exit code and output. */
 async function runCheck(env: Record<string, string>): Promise<{ code: number; output: string }> {

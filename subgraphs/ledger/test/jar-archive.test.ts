@@ -4,7 +4,7 @@ import { outbox } from '@walletgraph/platform/db/tables';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts, journalEntries, ledgerCommands } from '../db/schema.ts';
-import { checkLedger } from '../invariants.ts';
+import { checkLedger } from '../operator/invariants.ts';
 import {
   createLedgerHarness,
   deposit,

@@ -4,8 +4,8 @@ import { outbox } from '@walletgraph/platform/db/tables';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts, ledgerCommands } from '../db/schema.ts';
-import { checkLedger } from '../invariants.ts';
-import { replayLedgerResults } from '../replay.ts';
+import { checkLedger } from '../operator/invariants.ts';
+import { replayLedgerResults } from '../operator/replay-results.ts';
 import {
   createLedgerHarness,
   deposit,

@@ -8,7 +8,7 @@
  */
 import { databaseUrl, loadConfig } from '@walletgraph/platform/config';
 import { connectDatabase } from '@walletgraph/platform/db/connect';
-import * as schema from './db/schema.ts';
+import * as schema from '../db/schema.ts';
 import { checkLedger, formatReport } from './invariants.ts';
 
 try {

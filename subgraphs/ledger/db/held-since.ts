@@ -1,7 +1,7 @@
 import { rowsOf } from '@walletgraph/platform/db/rows';
 import { sql } from 'drizzle-orm';
-import { heldKey, type LedgerCommand } from './domain/command.ts';
-import type { LedgerTx } from './journal.ts';
+import type { LedgerTx } from '../context.ts';
+import { heldKey, type LedgerCommand } from '../domain/command.ts';
 
 /**
  * For each sweep `asOf` a moment among `commands`: what its jar held at that moment (its

@@ -1,18 +1,17 @@
-import type { Transaction } from '@walletgraph/platform/db/database';
-import { amongJsonRowIds, insertJsonRows, jsonText } from '@walletgraph/platform/db/json-rows';
+import { insertJsonRows } from '@walletgraph/platform/db/json-rows';
 import { rowsOf } from '@walletgraph/platform/db/rows';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
-import type * as schema from './db/schema.ts';
-import { type AccountRow, accounts, journalEntries, ledgerCommands, postings } from './db/schema.ts';
-import type { LedgerCommand } from './domain/command.ts';
-import type { BookedPosting, LedgerAccount, RejectionReason, StoredResult } from './domain/posting.ts';
+import type { LedgerTx } from '../context.ts';
+import type { LedgerCommand } from '../domain/command.ts';
+import type { BookedPosting, StoredResult } from '../domain/posting.ts';
+import type { RejectionReason } from '../domain/rejection.ts';
+import { accounts, journalEntries, ledgerCommands, postings } from './schema.ts';
 
 /**
- * The SQL of the posting transaction: every read and write is one set-based statement for the
- * whole batch, whatever its size, so a batch costs a handful of round trips and one commit.
+ * The journal's SQL in the posting transaction (entries, postings, each key's result; the accounts
+ * are accounts.ts): every read and write is one set-based statement for the whole batch, whatever
+ * its size, so a batch costs a handful of round trips and one commit.
  */
-
-export type LedgerTx = Transaction<typeof schema>;
 
 /** An entry as `ledger.posted.v1` describes it. */
 export interface PostedEntry {
@@ -37,23 +36,6 @@ export type NewResult = { key: string; requestHash: string; operationId: string 
   | { outcome: 'REJECTED'; reason: RejectionReason; detail: string }
 );
 
-/** Thrown when an account this batch meant to open was opened by a concurrent batch: retry. */
-export class AccountRaceError extends Error {
-  override name = 'AccountRaceError';
-}
-
-export function toLedgerAccount(row: AccountRow): LedgerAccount {
-  return {
-    id: row.id,
-    kind: row.kind,
-    currency: row.currency,
-    walletId: row.walletId,
-    ownerId: row.ownerId,
-    balance: row.balance,
-    closed: row.closedAt !== null,
-  };
-}
-
 /** What the keys decided in earlier transactions. */
 export async function storedResults(
   tx: LedgerTx,
@@ -75,26 +57,6 @@ export async function storedResults(
 }
 
 /**
- * Locks the batch's non-external accounts with ONE statement, in id order. Every batch takes its
- * locks in the same global order, so concurrent batches wait for each other but can never
- * deadlock; and the rows are locked before they are read, so the balances the batch decides on
- * are the ones it overwrites. External accounts are never locked: they are not updated.
- */
-export async function lockAccounts(
-  tx: LedgerTx,
-  ids: readonly string[],
-): Promise<Map<string, LedgerAccount>> {
-  if (ids.length === 0) return new Map();
-  const rows = await tx
-    .select()
-    .from(accounts)
-    .where(inArray(accounts.id, [...ids]))
-    .orderBy(asc(accounts.id))
-    .for('update');
-  return new Map(rows.map((r) => [r.id, toLedgerAccount(r)]));
-}
-
-/**
  * `n` journal sequence numbers, ascending, from the column's own sequence; the caller hands them
  * out in decision order, so within a batch the journal's order is the order it was decided in.
  */
@@ -106,34 +68,6 @@ export async function allocateSequences(tx: LedgerTx, n: number): Promise<bigint
   return rowsOf<{ seq: string }>(result)
     .map((r) => BigInt(r.seq))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/**
- * Creates the accounts first used by this batch: holds with their balance after the batch, and
- * external accounts (which may exist already; their balance column stays 0). In id order, like
- * the locks. A hold that someone else created meanwhile was not locked and read by this batch,
- * so its balance here would be wrong: that is an AccountRaceError, and the batch is retried.
- */
-export async function createAccounts(tx: LedgerTx, opened: readonly LedgerAccount[]): Promise<void> {
-  if (opened.length === 0) return;
-  const sorted = [...opened].sort((a, b) => (a.id < b.id ? -1 : 1));
-  const inserted = await tx
-    .insert(accounts)
-    .values(
-      sorted.map((a) => ({
-        id: a.id,
-        kind: a.kind,
-        currency: a.currency,
-        walletId: a.walletId,
-        ownerId: a.ownerId,
-        balance: a.kind === 'EXTERNAL' ? 0n : a.balance,
-      })),
-    )
-    .onConflictDoNothing()
-    .returning({ id: accounts.id });
-  const created = new Set(inserted.map((r) => r.id));
-  const raced = sorted.filter((a) => a.kind !== 'EXTERNAL' && !created.has(a.id)).map((a) => a.id);
-  if (raced.length > 0) throw new AccountRaceError(`accounts opened concurrently: ${raced.join(', ')}`);
 }
 
 /**
@@ -175,16 +109,6 @@ export async function insertEntries(tx: LedgerTx, entries: readonly NewEntry[]):
     ),
   );
   await Promise.all([written, posted]);
-}
-
-/** Stores the batch's new balances with ONE `update … from` the balances as one jsonb parameter. */
-export async function updateBalances(tx: LedgerTx, balances: ReadonlyMap<string, bigint>): Promise<void> {
-  if (balances.size === 0) return;
-  const values = jsonText([...balances].map(([id, balance]) => ({ id, balance })));
-  await tx.execute(sql`
-    update accounts set balance = v.balance
-    from jsonb_to_recordset(${values}::jsonb) as v(id text, balance bigint)
-    where accounts.id = v.id and ${amongJsonRowIds(sql`accounts.id`, values, 'text')}`);
 }
 
 export async function recordResults(tx: LedgerTx, results: readonly NewResult[]): Promise<void> {

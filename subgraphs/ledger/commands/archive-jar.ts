@@ -1,10 +1,11 @@
 import type { EventMeta } from '@walletgraph/events';
-import { applyCommands, type BalanceNotice } from './apply.ts';
-import { AccountNotOpenYetError, closeAccounts } from './close.ts';
-import { accountId } from './domain/accounts.ts';
-import { decideJarArchive } from './domain/close.ts';
-import { jarArchiveSweep } from './domain/command.ts';
-import { type LedgerTx, lockAccounts } from './journal.ts';
+import type { LedgerTx } from '../context.ts';
+import { AccountNotOpenYetError, closeAccounts, lockAccounts } from '../db/accounts.ts';
+import { accountId } from '../domain/accounts.ts';
+import { decideJarArchive } from '../domain/close.ts';
+import { jarArchiveSweep } from '../domain/command.ts';
+import { applyCommands } from './apply-batch.ts';
+import type { BalanceNotice } from './command-results.ts';
 
 /**
  * Answers `jars.jar_archived.v1` in the caller's transaction: sweeps the jar's whole balance back

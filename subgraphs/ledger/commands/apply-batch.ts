@@ -1,27 +1,21 @@
-import { causedBy, type EventMeta, uuidv7 } from '@walletgraph/events';
+import { causedBy, type EventMeta, isExternalAccount, uuidv7 } from '@walletgraph/events';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
-import { type BalanceNotice, type CommandResult, ledgerResultEvent, noticesFor } from './answers.ts';
-import { isExternal } from './domain/accounts.ts';
-
-export type { BalanceNotice, CommandResult } from './answers.ts';
-
-import { accountsNamed, type CommandEvent, commandFrom, type LedgerCommand } from './domain/command.ts';
-import { type BatchDecision, decideBatch } from './domain/posting.ts';
-import { heldSince } from './held.ts';
+import type { LedgerTx } from '../context.ts';
+import { createAccounts, lockAccounts, updateBalances } from '../db/accounts.ts';
+import { heldSince } from '../db/held-since.ts';
 import {
   allocateSequences,
-  createAccounts,
   insertEntries,
-  type LedgerTx,
   loadEntries,
-  lockAccounts,
   type NewEntry,
   type NewResult,
   type PostedEntry,
   recordResults,
   storedResults,
-  updateBalances,
-} from './journal.ts';
+} from '../db/journal.ts';
+import { accountsNamed, type CommandEvent, commandFrom, type LedgerCommand } from '../domain/command.ts';
+import { type BatchDecision, decideBatch } from '../domain/posting.ts';
+import { type BalanceNotice, type CommandResult, ledgerResultEvent, noticesFor } from './command-results.ts';
 
 export interface AppliedBatch {
   /** One per command, in order. DEFERRED ones must be retried by the caller (the consumer defers them). */
@@ -56,7 +50,7 @@ export function applyBatch(
  * `ledger.posted.v1` or `ledger.rejected.v1` per command. A refusal is a result; only an
  * unexpected failure throws, failing the batch (a database error; a hold or a key that a
  * concurrent batch wrote first, which the message-by-message retry then sees as it is).
- * The ledger's one posting path: command messages and jar archiving (jar-archive.ts) both come here.
+ * The ledger's one posting path: command messages and jar archiving (archive-jar.ts) both come here.
  */
 export async function applyCommands(
   tx: LedgerTx,
@@ -66,9 +60,10 @@ export async function applyCommands(
   const newId = options.newId ?? uuidv7;
   const parsed = requests.map((r) => r.command);
   const touched = new Set(parsed.flatMap(accountsNamed));
+  // External accounts are never locked and keep no balance row (ARCHITECTURE.md §4).
   const accounts = await lockAccounts(
     tx,
-    [...touched].filter((id) => !isExternal(id)),
+    [...touched].filter((id) => !isExternalAccount(id)),
   );
   // Read after the locks: a batch that waited for another one holding the same accounts (the
   // usual case for a key sent twice) sees its committed results and replays them, instead of

@@ -2,10 +2,10 @@ import type { Event, EventMeta } from '@walletgraph/events';
 import type { Database } from '@walletgraph/platform/db/database';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { and, asc, count, gt, isNull, lte, max } from 'drizzle-orm';
-import { ledgerResultEvent } from './answers.ts';
-import type * as schema from './db/schema.ts';
-import { ledgerCommands, outbox } from './db/schema.ts';
-import { loadEntries } from './journal.ts';
+import { ledgerResultEvent } from '../commands/command-results.ts';
+import type { LedgerSchema } from '../context.ts';
+import { loadEntries } from '../db/journal.ts';
+import { ledgerCommands, outbox } from '../db/schema.ts';
 
 export interface ReplayReport {
   /** `ledger.posted.v1` events enqueued again. */
@@ -28,7 +28,7 @@ export interface ReplayReport {
  * answer left behind and changes nothing else. Pages of `pageSize` keys, one transaction each.
  */
 export async function replayLedgerResults(
-  db: Database<typeof schema>,
+  db: Database<LedgerSchema>,
   meta: EventMeta,
   options: { pageSize?: number } = {},
 ): Promise<ReplayReport> {
@@ -87,7 +87,7 @@ export async function replayLedgerResults(
  * running ledger service publishes in sequence order). False when `timeoutMs` passed first.
  */
 export async function awaitPublished(
-  db: Database<typeof schema>,
+  db: Database<LedgerSchema>,
   lastSeq: bigint,
   options: { timeoutMs: number; pollMs?: number },
 ): Promise<boolean> {

@@ -1,8 +1,8 @@
 import type { Database } from '@walletgraph/platform/db/database';
 import { eq, isNotNull } from 'drizzle-orm';
-import type * as schema from './db/schema.ts';
-import { accounts, ledgerCommands } from './db/schema.ts';
-import { jarIdOf } from './domain/accounts.ts';
+import type { LedgerSchema } from '../context.ts';
+import { accounts, ledgerCommands } from '../db/schema.ts';
+import { jarIdOf } from '../domain/accounts.ts';
 
 /** How the ledger decided an operation's command: what the operation's status must agree with. */
 export type OperationOutcome =
@@ -13,7 +13,7 @@ export type OperationOutcome =
  * What other services' projections are checked against (reconcile): each jar account's balance,
  * and the decision for every command sent for an operation. Reads only the ledger's database.
  */
-export async function ledgerTruth(db: Database<typeof schema>): Promise<{
+export async function ledgerTruth(db: Database<LedgerSchema>): Promise<{
   jarBalances: Map<string, bigint>;
   operationOutcomes: Map<string, OperationOutcome>;
 }> {

@@ -1,7 +1,7 @@
 import type { Executor } from '@walletgraph/platform/db/database';
 import { rowsOf } from '@walletgraph/platform/db/rows';
 import { sql } from 'drizzle-orm';
-import type { LedgerSchema } from './services.ts';
+import type { LedgerSchema } from '../context.ts';
 
 /** One statement line: an entry as the wallet saw it. */
 export interface StatementLine {

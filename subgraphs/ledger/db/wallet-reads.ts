@@ -1,10 +1,9 @@
 import type { Executor } from '@walletgraph/platform/db/database';
-import { oncePer } from '@walletgraph/platform/once-per';
-import DataLoader from 'dataloader';
-import { readWalletAccounts } from './balances.ts';
-import type { AccountRow } from './db/schema.ts';
-import type { LedgerContext, LedgerSchema } from './services.ts';
-import { readStatements, type StatementLine, type StatementPage } from './statement.ts';
+import { requestLoader } from '@walletgraph/platform/request-loader';
+import type { LedgerContext, LedgerSchema } from '../context.ts';
+import { readWalletAccounts } from './account-reads.ts';
+import type { AccountRow } from './schema.ts';
+import { readStatements, type StatementLine, type StatementPage } from './statements.ts';
 
 /**
  * What one request reads of its wallets' money: their balance accounts and their statement pages.
@@ -43,12 +42,9 @@ const readKey = (r: WalletRead) =>
   r.kind === 'accounts' ? `a:${r.walletId}` : `s:${r.walletId}:${pageKey(r.page)}`;
 
 // Nothing is cached across requests (balances change): one loader per request context.
-const loaderFor = oncePer(
-  (ctx: LedgerContext) =>
-    new DataLoader<WalletRead, WalletReadResult, string>((reads) => readBatch(ctx, reads), {
-      cacheKeyFn: readKey,
-    }),
-);
+const loaderFor = requestLoader<LedgerContext, WalletRead, WalletReadResult, string>(readBatch, {
+  cacheKeyFn: readKey,
+});
 
 /**
  * One query for every wallet's accounts, one per distinct statement page (over all the wallets

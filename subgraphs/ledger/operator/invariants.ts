@@ -1,7 +1,7 @@
 import type { Database } from '@walletgraph/platform/db/database';
 import { rowsOf } from '@walletgraph/platform/db/rows';
 import { type SQL, sql } from 'drizzle-orm';
-import type { LedgerSchema } from './services.ts';
+import type { LedgerSchema } from '../context.ts';
 
 /** One broken rule, found by `checkLedger`. */
 export interface Violation {

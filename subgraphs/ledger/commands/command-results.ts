@@ -1,6 +1,7 @@
 import { createEvent, type Event, type EventMeta } from '@walletgraph/events';
-import type { LedgerAccount, RejectionReason } from './domain/posting.ts';
-import type { PostedEntry } from './journal.ts';
+import type { PostedEntry } from '../db/journal.ts';
+import type { LedgerAccount } from '../domain/accounts.ts';
+import type { RejectionReason } from '../domain/rejection.ts';
 
 /** What a command came to: its own result, or for a replayed key the original one. */
 export type CommandResult =

@@ -2,8 +2,8 @@ import type { Executor } from '@walletgraph/platform/db/database';
 import { rowsByIdLoader } from '@walletgraph/platform/db/rows-by-id';
 import { oncePer } from '@walletgraph/platform/once-per';
 import { and, inArray } from 'drizzle-orm';
-import { type AccountRow, accounts } from './db/schema.ts';
-import type { LedgerContext, LedgerSchema } from './services.ts';
+import type { LedgerContext, LedgerSchema } from '../context.ts';
+import { type AccountRow, accounts } from './schema.ts';
 
 // One loader per request context: every wallet and jar one query names is read with one
 // `where id in (…)`, and nothing is cached across requests (balances change).

@@ -1,0 +1,20 @@
+import type { Transaction } from '@walletgraph/platform/db/database';
+import type { Logger } from '@walletgraph/platform/logger';
+import type { Publisher } from '@walletgraph/platform/pubsub';
+import type { RequestContext } from '@walletgraph/platform/subgraph';
+import type * as schema from './db/schema.ts';
+
+export type LedgerSchema = typeof schema;
+
+/** A transaction on the ledger's database: what every posting, closing and archiving step runs in. */
+export type LedgerTx = Transaction<LedgerSchema>;
+
+/** The ledger subgraph's long-lived services. */
+export interface LedgerServices {
+  /** Live notices to users, after commit. */
+  publisher: Publisher;
+  logger: Logger;
+}
+
+/** What every ledger resolver receives. */
+export type LedgerContext = RequestContext<LedgerSchema, LedgerServices>;
