@@ -1,0 +1,51 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../scripts/supergraph.ts';
+
+// Who may import whom. The gateway knows the subgraphs only through the supergraph and their
+// URLs, subgraphs talk to each other only through events, and the shared layers know nobody
+// above them; only the launcher (and the tests, bench and scripts) start them together.
+const subgraphs = ['identity', 'wallet', 'jars', 'transactions', 'ledger'];
+const packages: { folder: string; name: string; mayImport: string[] }[] = [
+  { folder: 'contracts/events', name: 'events', mayImport: [] },
+  { folder: 'platform', name: 'platform', mayImport: ['events'] },
+  { folder: 'gateway', name: 'gateway', mayImport: ['platform', 'events'] },
+  ...subgraphs.map((name) => ({ folder: `subgraphs/${name}`, name, mayImport: ['platform', 'events'] })),
+];
+
+describe.each(packages)('$folder', ({ folder, name, mayImport }) => {
+  const allowed = new Set([name, ...mayImport]);
+
+  it('depends on no workspace package above it', () => {
+    const manifest = JSON.parse(readFileSync(join(repoRoot, folder, 'package.json'), 'utf8'));
+    const workspace = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })
+      .filter((dependency) => dependency.startsWith('@walletgraph/'))
+      .map((dependency) => dependency.slice('@walletgraph/'.length));
+    expect(workspace.filter((dependency) => !allowed.has(dependency))).toEqual([]);
+  });
+
+  it('imports no workspace package above it, nor another one by a relative path', () => {
+    const offending: string[] = [];
+    for (const file of sourceFiles(join(repoRoot, folder))) {
+      const text = readFileSync(file, 'utf8');
+      for (const [, target] of text.matchAll(/from '(@walletgraph\/[^/']+|(?:\.\.\/)+[^']*)/g)) {
+        const workspace = target!.startsWith('@walletgraph/') ? target!.slice('@walletgraph/'.length) : null;
+        const escapes =
+          workspace === null && !join(file, '..', target!).startsWith(`${join(repoRoot, folder)}/`);
+        if ((workspace !== null && !allowed.has(workspace)) || escapes) {
+          offending.push(`${relative(repoRoot, file)} → ${target}`);
+        }
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+});
+
+/** The package's TypeScript files, without dependencies and generated code. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((file) => !file.includes('/node_modules/'));
+}
