@@ -1,9 +1,9 @@
-import type { Writable } from 'node:stream';
-import { type ChannelModel, type ConfirmChannel, connect, type Options } from 'amqplib';
+import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
 import type { Logger } from '../logger.ts';
 import { type AmqpConsumer, createAmqpConsumer } from './amqp-consumer.ts';
+import { coalesceWrites, publishOne } from './amqp-publish.ts';
 import { type ReplayOptions, replayDeadLetters } from './amqp-replay.ts';
-import { assertEventsExchange, deleteConsumerQueues, headers } from './amqp-topology.ts';
+import { assertEventsExchange, deleteConsumerQueues } from './amqp-topology.ts';
 import type { Broker, OutgoingMessage } from './broker.ts';
 
 export { replayDeadLetters } from './amqp-replay.ts';
@@ -222,51 +222,4 @@ export async function createAmqpBroker(options: AmqpBrokerOptions): Promise<Amqp
       await recovering.close();
     },
   };
-}
-
-/** Publishes one message and resolves on its confirm; rejects when the broker nacks it or the channel dies. */
-function publishOne(ch: ConfirmChannel, exchange: string, m: OutgoingMessage): Promise<void> {
-  const options: Options.Publish = {
-    persistent: true,
-    messageId: m.id,
-    type: m.type,
-    correlationId: m.correlationId,
-    contentType: 'application/json',
-    timestamp: Math.floor(Date.now() / 1000),
-    headers: { [headers.correlationId]: m.correlationId },
-  };
-  return new Promise((resolve, reject) => {
-    try {
-      ch.publish(exchange, m.routingKey, Buffer.from(m.body, 'utf8'), options, (err) =>
-        err ? reject(err instanceof Error ? err : new Error('message nacked by the broker')) : resolve(),
-      );
-    } catch (error) {
-      reject(error);
-    }
-  });
-}
-
-/**
- * Sends the frames amqplib writes within one tick (a publish's method, header and body frames;
- * the acks of a committed batch) in one `writev` rather than a syscall and a packet each. With
- * TCP_NODELAY on, nothing else coalesces them. amqplib writes every frame to its connection's
- * socket (`connection.stream`); corked on the first write of a tick, it is uncorked when the
- * tick's synchronous work is done.
- */
-function coalesceWrites(model: ChannelModel): void {
-  const socket = (model as unknown as { connection?: { stream?: Writable } }).connection?.stream;
-  if (!socket || typeof socket.cork !== 'function') return;
-  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-  let corked = false;
-  socket.write = ((...args: unknown[]) => {
-    if (!corked) {
-      corked = true;
-      socket.cork();
-      process.nextTick(() => {
-        corked = false;
-        socket.uncork();
-      });
-    }
-    return write(...args);
-  }) as Writable['write'];
 }

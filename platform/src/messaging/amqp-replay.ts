@@ -1,5 +1,5 @@
 import { type ConfirmChannel, connect } from 'amqplib';
-import { sendConfirmed } from './amqp-consumer.ts';
+import { sendConfirmed } from './amqp-publish.ts';
 import { headers, queueNames } from './amqp-topology.ts';
 
 export interface ReplayOptions {

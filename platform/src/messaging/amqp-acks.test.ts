@@ -1,7 +1,7 @@
 import type { ConsumeMessage } from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.ts';
-import { createAckBatcher } from './amqp-consumer.ts';
+import { createAckBatcher } from './amqp-acks.ts';
 
 /** The acks a channel was sent: delivery tag and whether it covered every tag up to it. */
 function recordingChannel() {
