@@ -2,15 +2,20 @@ import { DomainError } from '@walletgraph/platform/errors';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import { eq, sql } from 'drizzle-orm';
+import type { IdentityContext } from './context.ts';
 import { credentials, users } from './db/schema.ts';
-import { parseEmail } from './domain/email.ts';
 import { assertStrongPassword } from './domain/password-policy.ts';
-import { parseDisplayName, parseRegistration, type RegisterInput } from './domain/registration.ts';
 import { type UserView, viewUser } from './domain/user-view.ts';
 import { addressReuseAttemptedEvent, userRegisteredEvent, userUpdatedEvent } from './events.ts';
-import { beginPasswordChangeAttempt, rememberAddress } from './login-throttle.ts';
-import type { IdentityContext } from './services.ts';
+import {
+  parseProfileUpdate,
+  parseRegistration,
+  type RegisterInput,
+  type UpdateProfileInput,
+} from './inputs.ts';
+import { beginPasswordChangeAttempt } from './login-throttle.ts';
 import { type AuthSession, invalidCredentials, openSession, revokeAllSessions } from './sessions.ts';
+import { rememberAddress } from './sign-in-addresses.ts';
 import { issueVerification } from './verification.ts';
 
 /**
@@ -73,14 +78,9 @@ export async function register(ctx: IdentityContext, input: RegisterInput): Prom
  * nothing. A new email is not taken at once: a code is mailed there, and `verifyEmail` makes it
  * the user's (whether another account holds it is not said here: only its owner gets the code).
  */
-export async function updateProfile(
-  ctx: IdentityContext,
-  input: { displayName?: string | null; email?: string | null },
-): Promise<UserView> {
+export async function updateProfile(ctx: IdentityContext, input: UpdateProfileInput): Promise<UserView> {
   const viewer = requireViewer(ctx);
-  const displayName =
-    input.displayName == null ? null : parseDisplayName(input.displayName, 'input.displayName');
-  const email = input.email == null ? null : parseEmail(input.email, 'input.email');
+  const { displayName, email } = parseProfileUpdate(input);
   const now = ctx.services.clock.now();
   const user = await ctx.db.transaction(async (tx) => {
     const [current] = await tx.select().from(users).where(eq(users.id, viewer.userId)).for('update');

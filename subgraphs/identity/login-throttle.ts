@@ -1,15 +1,15 @@
 import { DomainError } from '@walletgraph/platform/errors';
-import { and, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
-import { emailVerifications, loginFailures, refreshTokens, signInAddresses, users } from './db/schema.ts';
+import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { IdentityExecutor } from './context.ts';
+import { loginFailures } from './db/schema.ts';
 import {
   decideDelay,
   decideThrottle,
-  KNOWN_ADDRESS_DAYS,
   type SignInThrottles,
   type ThrottleDecision,
   windowStart,
 } from './domain/throttle.ts';
-import type { IdentityExecutor } from './services.ts';
+import { isKnownAddress } from './sign-in-addresses.ts';
 
 /**
  * Password-attempt throttling, sliding windows over `login_failures` kept in the database so
@@ -143,51 +143,6 @@ async function clearPairFailures(db: IdentityExecutor, pair: string): Promise<vo
   await db.delete(loginFailures).where(and(eq(loginFailures.scope, 'pair'), eq(loginFailures.key, pair)));
 }
 
-async function isKnownAddress(
-  tx: IdentityExecutor,
-  email: string,
-  address: string,
-  now: Date,
-): Promise<boolean> {
-  const [row] = await tx
-    .select({ userId: signInAddresses.userId })
-    .from(signInAddresses)
-    .innerJoin(users, eq(users.id, signInAddresses.userId))
-    .where(
-      and(
-        // The account that holds the address: a shadow registered with it from anywhere makes
-        // no address known for it.
-        eq(users.email, email),
-        eq(users.shadow, false),
-        eq(signInAddresses.address, address),
-        gt(signInAddresses.lastSignedInAt, knownSince(now)),
-      ),
-    );
-  return row !== undefined;
-}
-
-/** Sign-ins before this no longer make an address known. */
-export function knownSince(now: Date): Date {
-  return new Date(now.getTime() - KNOWN_ADDRESS_DAYS * 24 * 3600 * 1000);
-}
-
-/** Remembers that `userId` signed in (or registered) from `address`; nothing without an address. */
-export async function rememberAddress(
-  db: IdentityExecutor,
-  userId: string,
-  address: string | undefined,
-  now: Date,
-): Promise<void> {
-  if (address === undefined) return;
-  await db
-    .insert(signInAddresses)
-    .values({ userId, address, lastSignedInAt: now })
-    .onConflictDoUpdate({
-      target: [signInAddresses.userId, signInAddresses.address],
-      set: { lastSignedInAt: now },
-    });
-}
-
 /**
  * Begins a `changePassword` check for a signed-in user, on its own counter (`passwordChange`):
  * TOO_MANY_ATTEMPTS when full, otherwise counted as a failure until settled.
@@ -218,36 +173,4 @@ export async function beginPasswordChangeAttempt(
   });
   if (outcome.kind === 'block') throw tooManyAttempts(outcome.retryAfterSeconds);
   return heldAttempt(db, [outcome.id], async () => {});
-}
-
-/**
- * Forgets what no throttle reads any more: attempts older than the longest window, addresses
- * not signed in from for KNOWN_ADDRESS_DAYS, refresh tokens past their expiry (an expired token
- * is refused whether or not its row exists), expired verification codes. Returns the rows deleted per table.
- */
-export async function pruneSignInRecords(
-  db: IdentityExecutor,
-  throttles: SignInThrottles,
-  now: Date,
-): Promise<{ loginFailures: number; signInAddresses: number; refreshTokens: number }> {
-  const longest = Math.max(
-    throttles.pair.windowSeconds,
-    throttles.account.windowSeconds,
-    throttles.passwordChange.windowSeconds,
-  );
-  const failures = await db
-    .delete(loginFailures)
-    .where(lte(loginFailures.failedAt, windowStart({ windowSeconds: longest }, now)))
-    .returning({ id: loginFailures.id });
-  const addresses = await db
-    .delete(signInAddresses)
-    .where(lte(signInAddresses.lastSignedInAt, knownSince(now)))
-    .returning({ userId: signInAddresses.userId });
-  const tokens = await db
-    .delete(refreshTokens)
-    .where(lte(refreshTokens.expiresAt, now))
-    .returning({ id: refreshTokens.id });
-  // Expired codes are refused anyway; their rows go too.
-  await db.delete(emailVerifications).where(lte(emailVerifications.expiresAt, now));
-  return { loginFailures: failures.length, signInAddresses: addresses.length, refreshTokens: tokens.length };
 }

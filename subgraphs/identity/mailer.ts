@@ -1,3 +1,4 @@
+import type { Clock } from '@walletgraph/platform/clock';
 import { ConfigError } from '@walletgraph/platform/config';
 import type { EffectHandlers } from '@walletgraph/platform/consumer';
 import type { Logger } from '@walletgraph/platform/logger';
@@ -65,12 +66,12 @@ export async function createMailer(options: MailerOptions): Promise<Mailer> {
  * that someone registered with it, at least once (a repeat mails the same again, harmless). A request whose code expired while the mail was held back (a broker or
  * SMTP outage) is dropped: the user asks for a new code.
  */
-export function mailerHandlers(mailer: Mailer, logger: Logger, now: () => Date): EffectHandlers {
+export function mailerHandlers(mailer: Mailer, logger: Logger, clock: Clock): EffectHandlers {
   return {
     async 'identity.email_verification_requested.v1'(event) {
       const { email, code, expiresAt } = event.data;
       const expires = new Date(expiresAt);
-      if (expires.getTime() <= now().getTime()) {
+      if (expires.getTime() <= clock.now().getTime()) {
         logger.warn({ userId: event.data.userId }, 'verification code expired before it could be mailed');
         return;
       }

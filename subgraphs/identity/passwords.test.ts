@@ -67,8 +67,8 @@ describe('password hashing', () => {
     const outcomes = await Promise.allSettled(
       Array.from({ length: 9 }, (_, i) => hasher.hash(`burst password ${i}`)),
     );
-    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
-    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(5);
+    const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(5);
     expect(refused).toHaveLength(4);
     for (const error of refused) {
       expect(error).toBeInstanceOf(DomainError);

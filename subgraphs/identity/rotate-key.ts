@@ -19,7 +19,8 @@ import { openDatabase } from '@walletgraph/platform/db/database';
 import { createLogger } from '@walletgraph/platform/logger';
 import * as schema from './db/schema.ts';
 import { identitySubgraph } from './server.ts';
-import { createSigningKeyStore, DEFAULT_PUBLISH_AHEAD_SECONDS, signingKeySealer } from './signing-keys.ts';
+import { signingKeySealer } from './signing-key-sealing.ts';
+import { createSigningKeyStore, DEFAULT_PUBLISH_AHEAD_SECONDS } from './signing-keys.ts';
 
 const { values } = parseArgs({
   options: { 'publish-ahead-seconds': { type: 'string', default: String(DEFAULT_PUBLISH_AHEAD_SECONDS) } },

@@ -1,12 +1,13 @@
 import { singlePasswordField } from '@walletgraph/platform/graphql/root-fields';
 import { defineSubgraph } from '@walletgraph/platform/subgraph';
+import type { IdentityContext, IdentityServices } from './context.ts';
 import * as schema from './db/schema.ts';
 import { mailerHandlers } from './mailer.ts';
 import { resolvers } from './resolvers.ts';
-import { createIdentityServices, type IdentityContext, type IdentityServices } from './services.ts';
+import { createIdentityServices } from './services.ts';
 import { counterpartiesConsumer } from './users.ts';
 
-export type { IdentityContext, IdentityServices } from './services.ts';
+export type { IdentityContext, IdentityServices } from './context.ts';
 /** The context type codegen's typed resolvers name (`codegen.ts`: `../server.ts#Context`). */
 export type Context = IdentityContext;
 
@@ -33,7 +34,7 @@ export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>(
   consumers: (services) => [
     {
       name: 'identity.mailer',
-      effectHandlers: mailerHandlers(services.mailer, services.logger, () => services.clock.now()),
+      effectHandlers: mailerHandlers(services.mailer, services.logger, services.clock),
     },
     counterpartiesConsumer,
     {

@@ -2,13 +2,14 @@ import { DomainError } from '@walletgraph/platform/errors';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import { and, eq, getTableColumns, isNull } from 'drizzle-orm';
+import type { IdentityContext, IdentityExecutor, IdentityServices } from './context.ts';
 import { credentials, refreshTokens, type UserRow, users } from './db/schema.ts';
 import { isValidEmail, normaliseEmail } from './domain/email.ts';
 import { decideRefresh } from './domain/refresh.ts';
 import { type UserView, viewUser } from './domain/user-view.ts';
 import { sessionsRevokedEvent } from './events.ts';
-import { beginSignInAttempt, rememberAddress } from './login-throttle.ts';
-import type { IdentityContext, IdentityExecutor, IdentityServices } from './services.ts';
+import { beginSignInAttempt } from './login-throttle.ts';
+import { rememberAddress } from './sign-in-addresses.ts';
 import { issueAccessToken, newRefreshToken, refreshTokenHash } from './tokens.ts';
 
 /** The GraphQL `AuthSession`. */

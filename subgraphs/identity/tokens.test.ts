@@ -1,29 +1,18 @@
 import { join } from 'node:path';
 import { developmentSealer } from '@walletgraph/platform/auth/key-sealing';
 import { createTokenVerifier } from '@walletgraph/platform/auth/verifier';
-import type { Clock } from '@walletgraph/platform/clock';
 import { type DatabaseHandle, openDatabase } from '@walletgraph/platform/db/database';
 import { createLogger } from '@walletgraph/platform/logger';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as schema from './db/schema.ts';
 import { createSigningKeyStore, type SigningKeyStore } from './signing-keys.ts';
+import { type MovableClock, movableClock } from './test/harness.ts';
 import { issueAccessToken, newRefreshToken, refreshTokenHash } from './tokens.ts';
 
 const settings = { issuer: 'walletgraph-identity', audience: 'walletgraph', ttlSeconds: 900 };
 const userId = '0195f3a0-0000-7000-8000-0000000000aa';
 const logger = createLogger('identity-test', 'silent');
-
-/** A clock that starts at the real time (jose checks `exp` against it) and can be moved. */
-function movableClock(): Clock & { advance(seconds: number): void } {
-  let offsetMs = 0;
-  return {
-    now: () => new Date(Date.now() + offsetMs),
-    advance(seconds) {
-      offsetMs += seconds * 1000;
-    },
-  };
-}
 
 function verifierFor(keys: SigningKeyStore) {
   return createTokenVerifier({
@@ -35,7 +24,7 @@ function verifierFor(keys: SigningKeyStore) {
 }
 
 let db: DatabaseHandle<typeof schema>;
-let clock: ReturnType<typeof movableClock>;
+let clock: MovableClock;
 let keys: SigningKeyStore;
 
 beforeAll(async () => {

@@ -1,13 +1,13 @@
 import { insertJsonRows } from '@walletgraph/platform/db/json-rows';
 import { rowsByIdLoader } from '@walletgraph/platform/db/rows-by-id';
-import { isUuid } from '@walletgraph/platform/ids';
+import { parseId, type UserId } from '@walletgraph/platform/ids';
 import { oncePer } from '@walletgraph/platform/once-per';
+import { requestLoader } from '@walletgraph/platform/request-loader';
 import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
-import DataLoader from 'dataloader';
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { IdentityContext } from './context.ts';
 import * as schema from './db/schema.ts';
 import { type UserView, viewReferencedUser } from './domain/user-view.ts';
-import type { IdentityContext } from './services.ts';
 
 const { counterparties, users } = schema;
 
@@ -16,19 +16,16 @@ const { counterparties, users } = schema;
 const loaderFor = oncePer((ctx: IdentityContext) => rowsByIdLoader(ctx.db, users, users.id));
 
 /** Per request: which of the users asked about the viewer has completed a transfer with. */
-const counterpartyLoaderFor = oncePer(
-  (ctx: IdentityContext) =>
-    new DataLoader(async (userIds: readonly string[]) => {
-      const viewerId = ctx.viewer?.userId;
-      if (!viewerId) return userIds.map(() => false);
-      const rows = await ctx.db
-        .select({ userId: counterparties.userId })
-        .from(counterparties)
-        .where(and(eq(counterparties.viewerId, viewerId), inArray(counterparties.userId, [...userIds])));
-      const known = new Set(rows.map((r) => r.userId));
-      return userIds.map((id) => known.has(id));
-    }),
-);
+const counterpartyLoaderFor = requestLoader(async (ctx: IdentityContext, userIds: readonly UserId[]) => {
+  const viewerId = ctx.viewer?.userId;
+  if (!viewerId) return userIds.map(() => false);
+  const rows = await ctx.db
+    .select({ userId: counterparties.userId })
+    .from(counterparties)
+    .where(and(eq(counterparties.viewerId, viewerId), inArray(counterparties.userId, [...userIds])));
+  const known = new Set(rows.map((r) => r.userId));
+  return userIds.map((id) => known.has(id));
+});
 
 /**
  * A user as the request's viewer may see them, or null. The viewer sees themself; another user
@@ -43,8 +40,8 @@ export async function findUser(
   id: string,
   selected: ReadonlySet<string>,
 ): Promise<UserView | null> {
-  if (!ctx.viewer || !isUuid(id)) return null;
-  const userId = id.toLowerCase();
+  const userId = parseId<'User'>(id);
+  if (!ctx.viewer || !userId) return null;
   const viewerId = ctx.viewer.userId;
   const [row, visible] = await Promise.all([
     loaderFor(ctx).load(userId),

@@ -2,6 +2,7 @@ import { DomainError } from '@walletgraph/platform/errors';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import { eq, sql } from 'drizzle-orm';
+import type { IdentityContext, IdentityExecutor } from './context.ts';
 import { isUniqueViolation } from './db/errors.ts';
 import { emailVerifications, type UserRow, users } from './db/schema.ts';
 import { type UserView, viewUser } from './domain/user-view.ts';
@@ -12,7 +13,6 @@ import {
   verificationPolicy,
 } from './domain/verification.ts';
 import { emailVerifiedEvent, userUpdatedEvent, verificationRequestedEvent } from './events.ts';
-import type { IdentityContext, IdentityExecutor } from './services.ts';
 
 const invalidCode = () =>
   new DomainError(

@@ -2,12 +2,12 @@ import { causedBy, createEvent, uuidv7 } from '@walletgraph/events';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { type LiveNotice, type LiveTopic, publishAll } from '@walletgraph/platform/pubsub';
 import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
+import type { JarsServices } from './context.ts';
 import * as schema from './db/schema.ts';
 import { defaultJarFor } from './domain/jar.ts';
 import { jarCreatedData } from './domain/jar-created.ts';
 import { projectLedgerEntry } from './projection.ts';
 import { allocateDeposit } from './rules.ts';
-import type { JarsServices } from './services.ts';
 
 type Schema = typeof schema;
 

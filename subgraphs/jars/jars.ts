@@ -1,22 +1,22 @@
 import { createEvent } from '@walletgraph/events';
 import { rowsByIdLoader } from '@walletgraph/platform/db/rows-by-id';
 import { DomainError } from '@walletgraph/platform/errors';
-import { isUuid } from '@walletgraph/platform/ids';
+import { parseId, type WalletId } from '@walletgraph/platform/ids';
 import { oncePer } from '@walletgraph/platform/once-per';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { readProjection } from '@walletgraph/platform/projection-read';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import { and, asc, count, eq } from 'drizzle-orm';
+import type { JarsContext, JarsExecutor } from './context.ts';
 import { allocationRules, type JarRow, jars, walletProjection } from './db/schema.ts';
+import { checkArchivable, decideNewJar } from './domain/jar.ts';
+import { jarCreatedData } from './domain/jar-created.ts';
 import {
   type CreateJarInputShape,
-  checkArchivable,
-  decideNewJar,
   parseCreateJar,
-  parseGoal,
-} from './domain/jar.ts';
-import { jarCreatedData } from './domain/jar-created.ts';
-import type { JarsContext, JarsExecutor } from './services.ts';
+  parseUpdateJarGoal,
+  type UpdateJarGoalInputShape,
+} from './inputs.ts';
 
 /** `createJar`: a new EXPENSE or SAVINGS jar, announced with `jars.jar_created.v1` from the same transaction. */
 export async function createJar(ctx: JarsContext, input: CreateJarInputShape): Promise<JarRow> {
@@ -26,7 +26,7 @@ export async function createJar(ctx: JarsContext, input: CreateJarInputShape): P
   await awaitOwnWallet(ctx, request.walletId);
   return ctx.db.transaction(async (tx) => {
     // Locked: concurrent createJar calls count the wallet's jars one after another.
-    const wallet = isUuid(request.walletId) ? await findWallet(tx, request.walletId, { lock: true }) : null;
+    const wallet = request.walletId ? await findWallet(tx, request.walletId, { lock: true }) : null;
     const [counted] = wallet
       ? await tx.select({ n: count() }).from(jars).where(eq(jars.walletId, wallet.walletId))
       : [];
@@ -56,8 +56,9 @@ export async function createJar(ctx: JarsContext, input: CreateJarInputShape): P
  */
 export async function archiveJar(ctx: JarsContext, id: string): Promise<JarRow> {
   const viewer = requireViewer(ctx);
+  const jarId = parseId<'Jar'>(id);
   return ctx.db.transaction(async (tx) => {
-    const jar = checkArchivable(isUuid(id) ? await lockJar(tx, id.toLowerCase()) : null, viewer.userId);
+    const jar = checkArchivable(jarId ? await lockJar(tx, jarId) : null, viewer.userId);
     if (jar.status === 'ARCHIVED') return jar;
     // An archived jar takes no more deposits' shares: its rule goes with it.
     await tx.delete(allocationRules).where(eq(allocationRules.jarId, jar.id));
@@ -79,14 +80,11 @@ export async function archiveJar(ctx: JarsContext, id: string): Promise<JarRow> 
 }
 
 /** `updateJarGoal`: a new target (and deadline) for a SAVINGS jar; clearing `achievedAt` re-arms it. */
-export async function updateJarGoal(
-  ctx: JarsContext,
-  input: { jarId: string; target: { amount: string; currency: string }; deadline?: Date | null },
-): Promise<JarRow> {
+export async function updateJarGoal(ctx: JarsContext, input: UpdateJarGoalInputShape): Promise<JarRow> {
   const viewer = requireViewer(ctx);
-  const goal = parseGoal(input.target, input.deadline ?? null, ctx.services.clock.now(), 'input');
+  const { jarId, goal } = parseUpdateJarGoal(input, ctx.services.clock.now());
   return ctx.db.transaction(async (tx) => {
-    const jar = isUuid(input.jarId) ? await lockJar(tx, input.jarId.toLowerCase()) : null;
+    const jar = jarId ? await lockJar(tx, jarId) : null;
     if (!jar || jar.ownerId !== viewer.userId) {
       throw new DomainError('NOT_FOUND', 'input.jarId: jar not found', { field: 'input.jarId' });
     }
@@ -130,10 +128,10 @@ export async function findWallet(db: JarsExecutor, walletId: string, options: { 
  * Waits (outside any transaction) for a wallet the caller opened a moment ago, which may still be
  * on its way here (readProjection); returns at once for anything else.
  */
-export async function awaitOwnWallet(ctx: JarsContext, walletId: string): Promise<void> {
-  if (!ctx.viewer || !isUuid(walletId)) return;
+export async function awaitOwnWallet(ctx: JarsContext, walletId: WalletId | null): Promise<void> {
+  if (!ctx.viewer || !walletId) return;
   const viewerId = ctx.viewer.userId;
-  await readProjection(walletId.toLowerCase(), () => findWallet(ctx.db, walletId.toLowerCase()), {
+  await readProjection(walletId, () => findWallet(ctx.db, walletId), {
     until: (row) => row?.ownerId === viewerId,
   });
 }
@@ -146,17 +144,19 @@ const jarLoader = oncePer((ctx: JarsContext) => rowsByIdLoader(ctx.db, jars, jar
  * jars reads them with one query.
  */
 export async function visibleJar(ctx: JarsContext, id: string): Promise<JarRow | null> {
-  if (!ctx.viewer || !isUuid(id)) return null;
-  const row = await jarLoader(ctx).load(id.toLowerCase());
+  const jarId = parseId<'Jar'>(id);
+  if (!ctx.viewer || !jarId) return null;
+  const row = await jarLoader(ctx).load(jarId);
   return row && row.ownerId === ctx.viewer.userId ? row : null;
 }
 
 /** `Wallet.jars`: the viewer's jars in the wallet, oldest first (the Income jar leads). */
-export async function walletJars(ctx: JarsContext, walletId: string): Promise<JarRow[]> {
-  if (!ctx.viewer || !isUuid(walletId)) return [];
+export async function walletJars(ctx: JarsContext, id: string): Promise<JarRow[]> {
+  const walletId = parseId<'Wallet'>(id);
+  if (!ctx.viewer || !walletId) return [];
   return ctx.db
     .select()
     .from(jars)
-    .where(and(eq(jars.walletId, walletId.toLowerCase()), eq(jars.ownerId, ctx.viewer.userId)))
+    .where(and(eq(jars.walletId, walletId), eq(jars.ownerId, ctx.viewer.userId)))
     .orderBy(asc(jars.createdAt), asc(jars.id));
 }

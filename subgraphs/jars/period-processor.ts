@@ -4,10 +4,10 @@ import type { DatabaseHandle } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { and, asc, gt, inArray, ne } from 'drizzle-orm';
+import type { JarsSchema, PeriodProcessor, RoundResult } from './context.ts';
 import { jars, periodMoves } from './db/schema.ts';
 import { DEFAULT_GRACE_DAYS, type DueMove, dueMove } from './domain/period-moves.ts';
 import { lockJar } from './jars.ts';
-import type { JarsSchema } from './services.ts';
 
 export interface PeriodProcessorOptions {
   db: DatabaseHandle<JarsSchema>;
@@ -21,22 +21,6 @@ export interface PeriodProcessorOptions {
   pageSize?: number;
 }
 
-export interface RoundResult {
-  /** False when another replica held the processor's lock: this one did nothing. */
-  leader: boolean;
-  /** Period moves decided (and their ledger commands sent) in this round. */
-  decided: number;
-}
-
-export interface PeriodProcessor {
-  /** Runs one round now: what the schedule does, and what tests call after moving the clock. */
-  runOnce(): Promise<RoundResult>;
-  /** Starts the schedule. Idempotent. */
-  start(): void;
-  /** Stops the schedule, waiting for a running round. */
-  stop(): Promise<void>;
-}
-
 const LOCK_NAME = 'jars:period-processor';
 
 /**
@@ -47,23 +31,23 @@ const LOCK_NAME = 'jars:period-processor';
  * nothing, and a command sent twice is applied once by the ledger. Both kinds of move are sweeps
  * `asOf` the period's end: the ledger returns what the jar held then and has not left it since.
  */
-export function createPeriodProcessor(o: PeriodProcessorOptions): PeriodProcessor {
-  const log = o.logger.child({ component: 'period-processor' });
-  const intervalMs = o.intervalMs ?? 60_000;
-  const graceDays = o.graceDays ?? DEFAULT_GRACE_DAYS;
-  const pageSize = o.pageSize ?? 500;
+export function createPeriodProcessor(options: PeriodProcessorOptions): PeriodProcessor {
+  const log = options.logger.child({ component: 'period-processor' });
+  const intervalMs = options.intervalMs ?? 60_000;
+  const graceDays = options.graceDays ?? DEFAULT_GRACE_DAYS;
+  const pageSize = options.pageSize ?? 500;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<RoundResult> | null = null;
 
   async function round(): Promise<RoundResult> {
-    const lease = await o.db.tryLock(LOCK_NAME);
+    const lease = await options.db.tryLock(LOCK_NAME);
     if (!lease) return { leader: false, decided: 0 };
     try {
-      const now = o.clock.now();
+      const now = options.clock.now();
       let decided = 0;
       let after = '00000000-0000-0000-0000-000000000000';
       for (;;) {
-        const page = await o.db.db
+        const page = await options.db.db
           .select()
           .from(jars)
           .where(and(gt(jars.id, after), ne(jars.kind, 'SAVINGS'), inArray(jars.status, ['ACTIVE'])))
@@ -75,7 +59,7 @@ export function createPeriodProcessor(o: PeriodProcessorOptions): PeriodProcesso
         const done = due.length
           ? new Set(
               (
-                await o.db.db
+                await options.db.db
                   .select({ key: periodMoves.idempotencyKey })
                   .from(periodMoves)
                   .where(
@@ -101,7 +85,7 @@ export function createPeriodProcessor(o: PeriodProcessorOptions): PeriodProcesso
 
   /** Decides one move under the jar's lock; false when it was decided already or is no longer due. */
   async function decide(move: DueMove, now: Date): Promise<boolean> {
-    return o.db.db.transaction(async (tx) => {
+    return options.db.db.transaction(async (tx) => {
       const jar = await lockJar(tx, move.jarId);
       if (!jar || dueMove(jar, now, graceDays)?.idempotencyKey !== move.idempotencyKey) return false;
       // The ledger moves, under its own locks, exactly what the jar held at the period's end and

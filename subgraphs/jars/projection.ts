@@ -2,9 +2,9 @@ import { causedBy, createEvent, type Event, isExternalAccount, jarOfAccount } fr
 import type { Logger } from '@walletgraph/platform/logger';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { and, asc, eq, gte, inArray, lt, sql, sum } from 'drizzle-orm';
+import type { JarsExecutor } from './context.ts';
 import { budgetAlerts, type JarRow, jarMovements, jars, type MovementKind } from './db/schema.ts';
 import { achievesGoal, budgetPeriodAt, thresholdsReached } from './domain/progress.ts';
-import type { JarsExecutor } from './services.ts';
 
 /** A jar's change in one ledger entry. */
 interface Movement {

@@ -1,6 +1,6 @@
 import { sum } from 'drizzle-orm';
+import type { JarsExecutor } from './context.ts';
 import { jarMovements, jars } from './db/schema.ts';
-import type { JarsExecutor } from './services.ts';
 
 /** A jar whose projected balance (the sum of its projected movements) differs from its ledger account. */
 export interface JarDrift {

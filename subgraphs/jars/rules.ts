@@ -1,19 +1,15 @@
 import { causedBy, createEvent, type Event, ledgerAccount } from '@walletgraph/events';
 import { DomainError } from '@walletgraph/platform/errors';
-import { isUuid } from '@walletgraph/platform/ids';
+import { parseId } from '@walletgraph/platform/ids';
 import { type MoneyView, moneyView } from '@walletgraph/platform/money';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import { and, asc, eq } from 'drizzle-orm';
+import type { JarsContext, JarsExecutor } from './context.ts';
 import { type AllocationRuleRow, allocationRules, type JarRow, jars } from './db/schema.ts';
-import {
-  type AllocationRule,
-  type AllocationRuleInputShape,
-  parseAllocationRules,
-  splitDeposit,
-} from './domain/allocation.ts';
+import { type AllocationRule, decideAllocationRules, splitDeposit } from './domain/allocation.ts';
+import { type AllocationRuleInputShape, parseAllocationRules } from './inputs.ts';
 import { awaitOwnWallet, findWallet } from './jars.ts';
-import type { JarsContext, JarsExecutor } from './services.ts';
 
 /** An `AllocationRule` as GraphQL shows it. */
 export interface AllocationRuleView {
@@ -28,13 +24,15 @@ export interface AllocationRuleView {
  */
 export async function setAllocationRules(
   ctx: JarsContext,
-  walletId: string,
+  id: string,
   input: readonly AllocationRuleInputShape[],
 ): Promise<AllocationRuleView[]> {
   const viewer = requireViewer(ctx);
+  const walletId = parseId<'Wallet'>(id);
+  const requests = parseAllocationRules(input);
   await awaitOwnWallet(ctx, walletId);
   return ctx.db.transaction(async (tx) => {
-    const wallet = isUuid(walletId) ? await findWallet(tx, walletId.toLowerCase()) : null;
+    const wallet = walletId ? await findWallet(tx, walletId) : null;
     if (!wallet || wallet.ownerId !== viewer.userId) {
       throw new DomainError('NOT_FOUND', 'walletId: wallet not found', { field: 'walletId' });
     }
@@ -46,7 +44,7 @@ export async function setAllocationRules(
       .where(eq(jars.walletId, wallet.walletId))
       .orderBy(asc(jars.id))
       .for('update');
-    const rules = parseAllocationRules(input, { walletCurrency: wallet.currency, jars: walletJars });
+    const rules = decideAllocationRules(requests, { walletCurrency: wallet.currency, jars: walletJars });
     await tx.delete(allocationRules).where(eq(allocationRules.walletId, wallet.walletId));
     if (rules.length > 0) {
       await tx
@@ -59,13 +57,14 @@ export async function setAllocationRules(
 }
 
 /** `Wallet.allocationRules`: the owner's rules, in the order they were given; empty for anyone else. */
-export async function walletRules(ctx: JarsContext, walletId: string): Promise<AllocationRuleView[]> {
-  if (!ctx.viewer || !isUuid(walletId)) return [];
+export async function walletRules(ctx: JarsContext, id: string): Promise<AllocationRuleView[]> {
+  const walletId = parseId<'Wallet'>(id);
+  if (!ctx.viewer || !walletId) return [];
   const rows = await ctx.db
     .select({ rule: allocationRules, jar: jars })
     .from(allocationRules)
     .innerJoin(jars, eq(jars.id, allocationRules.jarId))
-    .where(and(eq(allocationRules.walletId, walletId.toLowerCase()), eq(jars.ownerId, ctx.viewer.userId)))
+    .where(and(eq(allocationRules.walletId, walletId), eq(jars.ownerId, ctx.viewer.userId)))
     .orderBy(asc(allocationRules.position));
   return rows.map(({ rule, jar }) => viewOf(ruleOf(rule), jar));
 }

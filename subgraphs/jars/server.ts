@@ -1,10 +1,11 @@
 import { defineSubgraph } from '@walletgraph/platform/subgraph';
+import type { JarsContext, JarsServices } from './context.ts';
 import * as schema from './db/schema.ts';
 import { consumers } from './events.ts';
 import { resolvers } from './resolvers.ts';
-import { createJarsServices, type JarsContext, type JarsServices } from './services.ts';
+import { createJarsServices } from './services.ts';
 
-export type { JarsContext, JarsServices } from './services.ts';
+export type { JarsContext, JarsServices } from './context.ts';
 /** The context type codegen's typed resolvers name (`codegen.ts`: `../server.ts#Context`). */
 export type Context = JarsContext;
 

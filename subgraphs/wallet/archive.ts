@@ -2,8 +2,9 @@ import { createEvent, type EventMeta, uuidv7 } from '@walletgraph/events';
 import { notifyDecided } from '@walletgraph/platform/completion-waiter';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { and, desc, eq } from 'drizzle-orm';
+import type { WalletContext, WalletExecutor } from './context.ts';
 import { type ArchiveRequestRow, archiveRequests, type WalletRow, wallets } from './db/schema.ts';
-import { ARCHIVE_DECIDED_CHANNEL, type WalletContext, type WalletExecutor } from './services.ts';
+import { ARCHIVE_DECIDED_CHANNEL } from './services.ts';
 
 /**
  * Asks the ledger to close the wallet's accounts: the request row and its

@@ -2,8 +2,8 @@ import type { EventMeta } from '@walletgraph/events';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import { archiveRequestedEvent } from './archive.ts';
+import type { WalletExecutor } from './context.ts';
 import { archiveRequests } from './db/schema.ts';
-import type { WalletExecutor } from './services.ts';
 
 /**
  * Asks the ledger again about every archive request still PENDING (reconcile): an answer that was

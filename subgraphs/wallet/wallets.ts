@@ -1,29 +1,22 @@
 import { uuidv7 } from '@walletgraph/events';
 import { badInput, notFound } from '@walletgraph/platform/errors';
-import { isUuid } from '@walletgraph/platform/ids';
-import { parseCurrency } from '@walletgraph/platform/money';
+import { parseId } from '@walletgraph/platform/ids';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
-import { parseVisibleText } from '@walletgraph/platform/text';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { requestArchive } from './archive.ts';
+import type { WalletContext } from './context.ts';
 import { counterparties, type WalletRow, wallets } from './db/schema.ts';
 import { ARCHIVE_WAIT_MS, archiveResult, needsArchiveRequest } from './domain/archive.ts';
-import {
-  isVisibleTo,
-  MAX_WALLET_NAME_LENGTH,
-  refuseOpening,
-  viewFor,
-  type WalletView,
-  walletPageSize,
-} from './domain/wallet.ts';
+import { isVisibleTo, refuseOpening, viewFor, type WalletView } from './domain/wallet.ts';
 import { openedEvent } from './events.ts';
-import type { WalletContext } from './services.ts';
+import { type OpenWalletInputShape, parseOpenWallet, walletPageSize } from './inputs.ts';
 
 /** `Query.wallet`: the viewer's own wallet, or null (another user's is indistinguishable from none). */
 export async function visibleWallet(ctx: WalletContext, id: string): Promise<WalletRow | null> {
-  if (!ctx.viewer || !isUuid(id)) return null;
-  const [row] = await ctx.db.select().from(wallets).where(eq(wallets.id, id));
+  const walletId = parseId<'Wallet'>(id);
+  if (!ctx.viewer || !walletId) return null;
+  const [row] = await ctx.db.select().from(wallets).where(eq(wallets.id, walletId));
   return row && isVisibleTo(row, ctx.viewer.userId) ? row : null;
 }
 
@@ -32,9 +25,10 @@ export async function visibleWallet(ctx: WalletContext, id: string): Promise<Wal
  * the other side of a completed transfer with it, a view restricted to its id and owner; else null.
  */
 export async function referencedWallet(ctx: WalletContext, id: string): Promise<WalletView | null> {
-  if (!ctx.viewer || !isUuid(id)) return null;
+  const walletId = parseId<'Wallet'>(id);
+  if (!ctx.viewer || !walletId) return null;
   const viewerId = ctx.viewer.userId;
-  const [row] = await ctx.db.select().from(wallets).where(eq(wallets.id, id));
+  const [row] = await ctx.db.select().from(wallets).where(eq(wallets.id, walletId));
   if (!row) return null;
   const [counterparty] = isVisibleTo(row, viewerId)
     ? []
@@ -51,13 +45,9 @@ export async function referencedWallet(ctx: WalletContext, id: string): Promise<
  * is taken under a per-owner advisory lock held to commit: without it, racing calls would each
  * count the same wallets (READ COMMITTED does not see the others' uncommitted inserts) and all pass.
  */
-export async function openWallet(
-  ctx: WalletContext,
-  input: { name: string; currency: string },
-): Promise<WalletRow> {
+export async function openWallet(ctx: WalletContext, input: OpenWalletInputShape): Promise<WalletRow> {
   const viewer = requireViewer(ctx);
-  const name = parseVisibleText(input.name, 'input.name', MAX_WALLET_NAME_LENGTH);
-  const currency = parseCurrency(input.currency, 'input.currency');
+  const { name, currency } = parseOpenWallet(input);
   return ctx.db.transaction(async (tx) => {
     await tx.execute(
       sql`select pg_advisory_xact_lock(hashtext(${`walletgraph:open-wallet:${viewer.userId}`}))`,
@@ -114,8 +104,8 @@ export async function walletsOf(
       .orderBy(asc(wallets.createdAt), asc(wallets.id))
       .limit(size);
   }
-  const after = args.after;
-  const [anchor] = isUuid(after)
+  const after = parseId<'Wallet'>(args.after);
+  const [anchor] = after
     ? await ctx.db
         .select({ id: wallets.id })
         .from(wallets)

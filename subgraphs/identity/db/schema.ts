@@ -89,7 +89,7 @@ export const signingKeys = pgTable('signing_keys', {
   kid: text('kid').primaryKey(),
   /**
    * The private key (JWK) as earlier versions stored it, in plaintext; null once sealed. Read
-   * only to seal it (signing-keys.ts), at the next start.
+   * only to seal it (signing-key-sealing.ts), at the next start.
    */
   privateJwk: jsonb('private_jwk').$type<JWK>(),
   /** The private JWK sealed under SIGNING_KEY_ENCRYPTION_KEY (platform/src/auth/key-sealing.ts). */

@@ -14,15 +14,11 @@ import { count } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { type GraphQLFormattedError, graphql } from 'graphql';
 import { createLocalJWKSet } from 'jose';
+import type { IdentityContext, IdentityServices } from '../context.ts';
 import * as schema from '../db/schema.ts';
 import type { ScryptParams } from '../passwords.ts';
 import { identitySubgraph } from '../server.ts';
-import {
-  createIdentityServices,
-  type IdentityContext,
-  type IdentityServices,
-  type IdentityServicesOptions,
-} from '../services.ts';
+import { createIdentityServices, type IdentityServicesOptions } from '../services.ts';
 
 export const PG_URL = testServices.postgres;
 

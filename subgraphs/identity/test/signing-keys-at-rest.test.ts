@@ -6,12 +6,8 @@ import { sql } from 'drizzle-orm';
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { signingKeys } from '../db/schema.ts';
-import {
-  createSigningKeyStore,
-  SIGNING_ALG,
-  type SigningKeyStore,
-  signingKeySealer,
-} from '../signing-keys.ts';
+import { signingKeySealer } from '../signing-key-sealing.ts';
+import { createSigningKeyStore, SIGNING_ALG, type SigningKeyStore } from '../signing-keys.ts';
 import { issueAccessToken } from '../tokens.ts';
 import { config, createIdentityHarness, type IdentityHarness } from './harness.ts';
 

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loginFailures, refreshTokens, signInAddresses } from '../db/schema.ts';
 import { signInThrottles } from '../domain/throttle.ts';
-import { pruneSignInRecords } from '../login-throttle.ts';
+import { pruneSignInRecords } from '../prune-sign-in-records.ts';
 import { createIdentityHarness, type IdentityHarness, LOGIN, onlyError, registerUser } from './harness.ts';
 
 /**

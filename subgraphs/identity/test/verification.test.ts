@@ -171,7 +171,7 @@ describe('the mailer', () => {
     });
     try {
       const now = new Date();
-      const handlers = mailerHandlers(mailer, logger, () => now);
+      const handlers = mailerHandlers(mailer, logger, { now: () => now });
       const send = handlers['identity.email_verification_requested.v1']!;
       const request = (email: string, expiresAt: Date) =>
         createEvent(

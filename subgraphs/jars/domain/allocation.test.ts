@@ -1,8 +1,17 @@
+import { badInput } from '@walletgraph/platform/errors';
+import type { JarId } from '@walletgraph/platform/ids';
+import type { Money } from '@walletgraph/platform/money';
 import { domainErrorOf } from '@walletgraph/platform/test/support/errors';
 import { describe, expect, it } from 'vitest';
-import { type AllocationRule, parseAllocationRules, splitDeposit } from './allocation.ts';
+import {
+  type AllocationRule,
+  type AllocationRuleRequest,
+  decideAllocationRules,
+  MAX_ALLOCATION_RULES,
+  splitDeposit,
+} from './allocation.ts';
 
-const jar = (n: number) => `0196f0a0-0000-7000-8000-00000000000${n}`;
+const jar = (n: number) => `0196f0a0-0000-7000-8000-00000000000${n}` as JarId;
 const jars = [1, 2, 3].map((n) => ({ id: jar(n), status: 'ACTIVE' as const }));
 const pct = (n: number, percent: number): AllocationRule => ({ jarId: jar(n), percent, fixedMinor: null });
 const fixed = (n: number, minor: bigint): AllocationRule => ({
@@ -43,74 +52,56 @@ describe('splitting a deposit by allocation rules', () => {
   });
 });
 
-describe('validating allocation rules', () => {
+describe('deciding a wallet’s allocation rules', () => {
   const state = { walletCurrency: 'USD', jars };
+  const usd = (minor: bigint): Money => ({ minor, currency: 'USD' });
+  const percentOf = (n: number, percent: number): AllocationRuleRequest => ({
+    jarId: jar(n),
+    share: { percent },
+  });
 
   it('accepts percents and fixed amounts in the wallet’s currency', () => {
     expect(
-      parseAllocationRules(
-        [
-          { jarId: jar(1), percent: 60 },
-          { jarId: jar(2), fixed: { amount: '25.00', currency: 'USD' } },
-        ],
-        state,
-      ),
+      decideAllocationRules([percentOf(1, 60), { jarId: jar(2), share: { fixed: usd(2500n) } }], state),
     ).toEqual([pct(1, 60), fixed(2, 2500n)]);
   });
 
   it('refuses percents adding up to more than 100', () => {
-    const error = domainErrorOf(() =>
-      parseAllocationRules(
-        [
-          { jarId: jar(1), percent: 60 },
-          { jarId: jar(2), percent: 41 },
-        ],
-        state,
-      ),
-    );
+    const error = domainErrorOf(() => decideAllocationRules([percentOf(1, 60), percentOf(2, 41)], state));
     expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', 'rules']);
   });
 
-  it('refuses a rule with both or neither of percent and fixed, and a percent outside 1–100', () => {
-    expect(domainErrorOf(() => parseAllocationRules([{ jarId: jar(1) }], state)).details.field).toBe(
-      'rules[0]',
-    );
-    expect(
-      domainErrorOf(() =>
-        parseAllocationRules([{ jarId: jar(1), percent: 5, fixed: { amount: '1', currency: 'USD' } }], state),
-      ).details.field,
-    ).toBe('rules[0]');
-    expect(
-      domainErrorOf(() => parseAllocationRules([{ jarId: jar(1), percent: 0 }], state)).details.field,
-    ).toBe('rules[0].percent');
-    // 10^22 minor units: past the largest amount any input may name (and past Postgres' bigint).
-    const huge = domainErrorOf(() =>
-      parseAllocationRules(
-        [{ jarId: jar(1), fixed: { amount: '100000000000000000000', currency: 'USD' } }],
-        state,
-      ),
-    );
-    expect([huge.code, huge.details.field]).toEqual(['BAD_USER_INPUT', 'rules[0].fixed.amount']);
+  it('refuses more rules than MAX_ALLOCATION_RULES', () => {
+    const many = Array.from({ length: MAX_ALLOCATION_RULES + 1 }, () => percentOf(1, 1));
+    const error = domainErrorOf(() => decideAllocationRules(many, state));
+    expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', 'rules']);
   });
 
-  it('answers NOT_FOUND for a jar outside the wallet, and refuses a jar named twice', () => {
-    const foreign = domainErrorOf(() => parseAllocationRules([{ jarId: jar(9), percent: 5 }], state));
+  it('answers NOT_FOUND for a jar outside the wallet or no jar at all, and refuses a jar named twice', () => {
+    const foreign = domainErrorOf(() => decideAllocationRules([percentOf(9, 5)], state));
     expect([foreign.code, foreign.details.field]).toEqual(['NOT_FOUND', 'rules[0].jarId']);
-    const twice = domainErrorOf(() =>
-      parseAllocationRules(
-        [
-          { jarId: jar(1), percent: 5 },
-          { jarId: jar(1), percent: 5 },
-        ],
-        state,
-      ),
-    );
+    const none = domainErrorOf(() => decideAllocationRules([{ jarId: null, share: { percent: 5 } }], state));
+    expect([none.code, none.details.field]).toEqual(['NOT_FOUND', 'rules[0].jarId']);
+    const twice = domainErrorOf(() => decideAllocationRules([percentOf(1, 5), percentOf(1, 5)], state));
     expect([twice.code, twice.details.field]).toEqual(['BAD_USER_INPUT', 'rules[1].jarId']);
+  });
+
+  it('raises a refused share only after the rule’s jar checks, rule by rule', () => {
+    const refused = badInput('rules[0].percent', 'must be a whole percent from 1 to 100');
+    const unknownJar = domainErrorOf(() => decideAllocationRules([{ jarId: jar(9), share: refused }], state));
+    expect(unknownJar.code).toBe('NOT_FOUND');
+    expect(domainErrorOf(() => decideAllocationRules([{ jarId: jar(1), share: refused }], state))).toBe(
+      refused,
+    );
+    const later = domainErrorOf(() =>
+      decideAllocationRules([{ jarId: jar(1), share: refused }, percentOf(9, 5)], state),
+    );
+    expect(later).toBe(refused);
   });
 
   it('refuses a fixed amount in another currency', () => {
     const error = domainErrorOf(() =>
-      parseAllocationRules([{ jarId: jar(1), fixed: { amount: '1', currency: 'EUR' } }], state),
+      decideAllocationRules([{ jarId: jar(1), share: { fixed: { minor: 100n, currency: 'EUR' } } }], state),
     );
     expect([error.code, error.details.field]).toEqual(['CURRENCY_MISMATCH', 'rules[0].fixed.currency']);
   });

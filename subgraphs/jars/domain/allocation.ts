@@ -1,6 +1,6 @@
 import { badInput, DomainError } from '@walletgraph/platform/errors';
-import { isUuid } from '@walletgraph/platform/ids';
-import { parseMoneyInput } from '@walletgraph/platform/money';
+import type { JarId } from '@walletgraph/platform/ids';
+import type { Money } from '@walletgraph/platform/money';
 import type { JarRow } from '../db/schema.ts';
 
 /** More rules than jars a person plans with is a client bug. */
@@ -12,34 +12,40 @@ export type AllocationRule = { jarId: string } & (
   | { percent: null; fixedMinor: bigint }
 );
 
-/** `AllocationRuleInput`, as GraphQL hands it over. */
-export interface AllocationRuleInputShape {
-  jarId: string;
-  percent?: number | null;
-  fixed?: { amount: string; currency: string } | null;
+/** What a rule gives its jar of each deposit, as the client asked for it. */
+export type AllocationShare = { percent: number } | { fixed: Money };
+
+/**
+ * One rule of a `setAllocationRules` input, parsed on its own (inputs.ts): `jarId` is null when
+ * it cannot name a jar; `share` is what the rule gives, or the error its percent or fixed amount
+ * was refused with. The error waits here rather than being thrown by the parser so that a rule
+ * naming an unknown jar answers NOT_FOUND whatever else is wrong with it, as it always has.
+ */
+export interface AllocationRuleRequest {
+  jarId: JarId | null;
+  share: AllocationShare | DomainError;
 }
 
 /**
- * Validates a wallet's new rule set against its jars: each rule names an active jar of that
+ * Decides a wallet's new rule set against its jars: each rule names an active jar of that
  * wallet (another wallet's or user's jar is NOT_FOUND, like an unknown one), at most once, with
- * exactly one of a whole percent (1–100) or a positive fixed amount in the wallet's currency;
- * the percents add up to at most 100. An empty list clears the rules.
+ * a share (checked in that order, rule by rule); a fixed amount is in the wallet's currency; the
+ * percents add up to at most 100. An empty list clears the rules.
  */
-export function parseAllocationRules(
-  input: readonly AllocationRuleInputShape[],
+export function decideAllocationRules(
+  requests: readonly AllocationRuleRequest[],
   state: { walletCurrency: string; jars: readonly Pick<JarRow, 'id' | 'status'>[] },
 ): AllocationRule[] {
-  if (input.length > MAX_ALLOCATION_RULES) {
+  if (requests.length > MAX_ALLOCATION_RULES) {
     throw badInput('rules', `at most ${MAX_ALLOCATION_RULES} rules`);
   }
   const jars = new Map(state.jars.map((j) => [j.id, j]));
   const seen = new Set<string>();
   let percents = 0;
-  const rules = input.map((rule, i): AllocationRule => {
+  const rules = requests.map(({ jarId, share }, i): AllocationRule => {
     const field = `rules[${i}]`;
-    const jarId = isUuid(rule.jarId) ? rule.jarId.toLowerCase() : rule.jarId;
-    const jar = jars.get(jarId);
-    if (!jar)
+    const jar = jarId && jars.get(jarId);
+    if (!jarId || !jar)
       throw new DomainError('NOT_FOUND', `${field}.jarId: jar not found`, { field: `${field}.jarId` });
     if (jar.status !== 'ACTIVE') {
       throw new DomainError('JAR_ARCHIVED', `${field}.jarId: the jar is archived`, {
@@ -48,26 +54,19 @@ export function parseAllocationRules(
     }
     if (seen.has(jarId)) throw badInput(`${field}.jarId`, 'each jar takes at most one rule');
     seen.add(jarId);
-    const hasPercent = rule.percent != null;
-    if (hasPercent === (rule.fixed != null)) throw badInput(field, 'give exactly one of percent and fixed');
-    if (hasPercent) {
-      const percent = rule.percent!;
-      if (!Number.isInteger(percent) || percent < 1 || percent > 100) {
-        throw badInput(`${field}.percent`, 'must be a whole percent from 1 to 100');
-      }
-      percents += percent;
-      return { jarId, percent, fixedMinor: null };
+    if (share instanceof DomainError) throw share;
+    if ('percent' in share) {
+      percents += share.percent;
+      return { jarId, percent: share.percent, fixedMinor: null };
     }
-    const fixed = parseMoneyInput(rule.fixed!, `${field}.fixed`);
-    if (fixed.minor <= 0n) throw badInput(`${field}.fixed.amount`, 'must be greater than zero');
-    if (fixed.currency !== state.walletCurrency) {
+    if (share.fixed.currency !== state.walletCurrency) {
       throw new DomainError(
         'CURRENCY_MISMATCH',
-        `${field}.fixed.currency: the wallet holds ${state.walletCurrency}, not ${fixed.currency}`,
+        `${field}.fixed.currency: the wallet holds ${state.walletCurrency}, not ${share.fixed.currency}`,
         { field: `${field}.fixed.currency` },
       );
     }
-    return { jarId, percent: null, fixedMinor: fixed.minor };
+    return { jarId, percent: null, fixedMinor: share.fixed.minor };
   });
   if (percents > 100) throw badInput('rules', `the percents add up to ${percents}, more than 100`);
   return rules;

@@ -1,7 +1,6 @@
 import { badInput, DomainError } from '@walletgraph/platform/errors';
-import { isUuid } from '@walletgraph/platform/ids';
-import { type Money, parseMoneyInput } from '@walletgraph/platform/money';
-import { parseVisibleText } from '@walletgraph/platform/text';
+import type { WalletId } from '@walletgraph/platform/ids';
+import type { Money } from '@walletgraph/platform/money';
 import type { BudgetPeriod, JarKind, JarRow } from '../db/schema.ts';
 
 export const DEFAULT_JAR_NAME = 'Income';
@@ -54,26 +53,21 @@ const emptyJar = {
   archivedAt: null,
 };
 
-/** `CreateJarInput`, as GraphQL hands it over. */
-export interface CreateJarInputShape {
-  walletId: string;
-  name: string;
-  kind: JarKind;
-  goalTarget?: { amount: string; currency: string } | null;
-  goalDeadline?: Date | string | null;
-  budgetLimit?: { amount: string; currency: string } | null;
-  budgetPeriod?: BudgetPeriod | null;
-  thresholds?: readonly number[] | null;
-  rollsOver?: boolean | null;
-  blockOverspend?: boolean | null;
+/** A SAVINGS jar's goal: what it saves towards, and by when if the owner set a date. */
+export interface SavingsGoal {
+  target: Money;
+  deadline: Date | null;
 }
 
-/** A validated `createJar` request, before any state is read. */
+/**
+ * A validated `createJar` request (inputs.ts), before any state is read; `walletId` is null when
+ * the input could not name a wallet.
+ */
 export interface CreateJarRequest {
-  walletId: string;
+  walletId: WalletId | null;
   name: string;
   kind: JarKind;
-  goal: { target: Money; deadline: Date | null } | null;
+  goal: SavingsGoal | null;
   budget: {
     limit: Money;
     period: BudgetPeriod;
@@ -81,99 +75,6 @@ export interface CreateJarRequest {
     rollsOver: boolean;
     blocksOverspend: boolean;
   } | null;
-}
-
-/**
- * Checks a `createJar` input on its own: a name of 1 to 60 characters; a goal only (and always)
- * for SAVINGS; a budget only (and always) for EXPENSE, which alone may block overspending;
- * positive amounts; thresholds whole percents. INCOME jars are made with their wallet: there is
- * one per wallet, never another.
- */
-export function parseCreateJar(input: CreateJarInputShape, now: Date): CreateJarRequest {
-  const name = parseJarName(input.name, 'input.name');
-  const walletId = isUuid(input.walletId) ? input.walletId.toLowerCase() : input.walletId;
-  const base = { walletId, name, kind: input.kind };
-  const has = {
-    goal: input.goalTarget != null || input.goalDeadline != null,
-    budget:
-      input.budgetLimit != null ||
-      input.budgetPeriod != null ||
-      input.thresholds != null ||
-      input.rollsOver != null,
-  };
-  if (input.kind !== 'SAVINGS' && has.goal) {
-    throw badInput('input.goalTarget', 'only a SAVINGS jar has a goal');
-  }
-  if (input.kind !== 'EXPENSE' && has.budget) {
-    throw badInput('input.budgetLimit', 'only an EXPENSE jar has a budget');
-  }
-  // Refused even when false, as for rollsOver: the client asked about a budget the jar cannot have.
-  if (input.kind !== 'EXPENSE' && input.blockOverspend != null) {
-    throw badInput('input.blockOverspend', 'only an EXPENSE jar can block overspending');
-  }
-  switch (input.kind) {
-    case 'INCOME':
-      throw badInput('input.kind', 'every wallet has its one Income jar already; choose EXPENSE or SAVINGS');
-    case 'SAVINGS': {
-      if (!input.goalTarget) throw badInput('input.goalTarget', 'a SAVINGS jar needs a goal target');
-      const deadline = input.goalDeadline == null ? null : new Date(input.goalDeadline);
-      return { ...base, goal: parseGoal(input.goalTarget, deadline, now, 'input'), budget: null };
-    }
-    case 'EXPENSE': {
-      if (!input.budgetLimit) throw badInput('input.budgetLimit', 'an EXPENSE jar needs a budget limit');
-      const limit = parsePositive(input.budgetLimit, 'input.budgetLimit');
-      return {
-        ...base,
-        goal: null,
-        budget: {
-          limit,
-          period: input.budgetPeriod ?? 'MONTHLY',
-          thresholds: parseThresholds(input.thresholds ?? null),
-          rollsOver: input.rollsOver ?? false,
-          blocksOverspend: input.blockOverspend ?? false,
-        },
-      };
-    }
-  }
-}
-
-/** A savings goal: a positive target and, if given, a deadline still ahead. */
-export function parseGoal(
-  target: { amount: string; currency: string },
-  deadline: Date | null,
-  now: Date,
-  prefix: string,
-): { target: Money; deadline: Date | null } {
-  const money = parsePositive(target, `${prefix}.goalTarget`);
-  if (deadline && deadline.getTime() <= now.getTime()) {
-    throw badInput(`${prefix}.goalDeadline`, 'must be in the future');
-  }
-  return { target: money, deadline };
-}
-
-/** A jar's name as other people may see it (`parseVisibleText`), else BAD_USER_INPUT naming `field`. */
-export function parseJarName(raw: string, field: string): string {
-  return parseVisibleText(raw, field, MAX_JAR_NAME_LENGTH);
-}
-
-function parsePositive(input: { amount: string; currency: string }, field: string): Money {
-  const money = parseMoneyInput(input, field);
-  if (money.minor <= 0n) throw badInput(`${field}.amount`, 'must be greater than zero');
-  return money;
-}
-
-/** Thresholds: whole percents from 1 to 1000, at most ten, kept unique and ascending. */
-export function parseThresholds(raw: readonly number[] | null): number[] {
-  if (raw === null) return [...DEFAULT_THRESHOLDS];
-  if (raw.length === 0 || raw.length > MAX_THRESHOLDS) {
-    throw badInput('input.thresholds', `give 1 to ${MAX_THRESHOLDS} percents`);
-  }
-  for (const t of raw) {
-    if (!Number.isInteger(t) || t < 1 || t > MAX_THRESHOLD_PERCENT) {
-      throw badInput('input.thresholds', `each must be a whole percent from 1 to ${MAX_THRESHOLD_PERCENT}`);
-    }
-  }
-  return [...new Set(raw)].sort((a, b) => a - b);
 }
 
 /**

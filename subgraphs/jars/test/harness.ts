@@ -4,9 +4,10 @@ import {
   createSubgraphHarness,
   type SubgraphHarness,
 } from '@walletgraph/platform/test/support/subgraph-harness';
+import type { JarsServices } from '../context.ts';
 import type * as schema from '../db/schema.ts';
 import { jarsSubgraph } from '../server.ts';
-import { createJarsServices, type JarsServices } from '../services.ts';
+import { createJarsServices } from '../services.ts';
 
 export { onlyError } from '@walletgraph/platform/test/support/subgraph-harness';
 

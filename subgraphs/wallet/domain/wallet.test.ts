@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   counterpartiesOf,
   DEFAULT_WALLET_NAME,
-  DEFAULT_WALLET_PAGE,
   defaultWalletFor,
   isVisibleTo,
   refuseOpening,
   viewFor,
-  walletPageSize,
 } from './wallet.ts';
 
 describe('wallet rules', () => {
@@ -31,19 +29,6 @@ describe('wallet rules', () => {
     for (const owned of [3, 4]) {
       expect(refuseOpening(owned, 3)).toMatchObject({ code: 'WALLET_LIMIT_REACHED', details: { limit: 3 } });
     }
-  });
-
-  it('pages wallets 50 at a time unless asked, at most 100', () => {
-    expect(walletPageSize(undefined)).toBe(DEFAULT_WALLET_PAGE);
-    expect(walletPageSize(null)).toBe(50);
-    expect(walletPageSize(1)).toBe(1);
-    expect(walletPageSize(100)).toBe(100);
-  });
-
-  it.each([0, -1, 101, 2.5])('refuses first = %s as BAD_USER_INPUT on first', (first) => {
-    expect(() => walletPageSize(first)).toThrow(
-      expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'first' } }),
-    );
   });
 
   it('shows a wallet to its owner only', () => {

@@ -1,4 +1,4 @@
-import { badInput, DomainError } from '@walletgraph/platform/errors';
+import { DomainError } from '@walletgraph/platform/errors';
 import type { Currency } from '@walletgraph/platform/money';
 import type { WalletRow } from '../db/schema.ts';
 
@@ -33,20 +33,6 @@ export function refuseOpening(owned: number, limit: number): DomainError | null 
   return owned < limit
     ? null
     : new DomainError('WALLET_LIMIT_REACHED', `at most ${limit} wallets per user`, { limit });
-}
-
-/** Wallets per `User.wallets` page when the client does not say. */
-export const DEFAULT_WALLET_PAGE = 50;
-/** The most wallets one page may ask for. */
-export const MAX_WALLET_PAGE = 100;
-
-/** Validates `User.wallets(first:)`, naming the argument on failure. */
-export function walletPageSize(first: number | null | undefined): number {
-  const size = first ?? DEFAULT_WALLET_PAGE;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_WALLET_PAGE) {
-    throw badInput('first', `must be from 1 to ${MAX_WALLET_PAGE}`);
-  }
-  return size;
 }
 
 /** Whether a viewer may see a wallet: only its owner may; everyone else is told it does not exist. */

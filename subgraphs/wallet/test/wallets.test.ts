@@ -6,9 +6,9 @@ import {
 } from '@walletgraph/platform/test/support/subgraph-harness';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WalletServices } from '../context.ts';
 import { type WalletRow, wallets } from '../db/schema.ts';
 import { walletSubgraph } from '../server.ts';
-import type { WalletServices } from '../services.ts';
 
 /** The wallet subgraph over a real Postgres database, with at most five wallets per user. */
 let h: SubgraphHarness<typeof import('../db/schema.ts'), WalletServices>;

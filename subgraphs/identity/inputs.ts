@@ -1,7 +1,7 @@
 import { type Currency, parseCurrency } from '@walletgraph/platform/money';
 import { parseVisibleText } from '@walletgraph/platform/text';
-import { parseEmail } from './email.ts';
-import { assertStrongPassword } from './password-policy.ts';
+import { parseEmail } from './domain/email.ts';
+import { assertStrongPassword } from './domain/password-policy.ts';
 
 export const MAX_DISPLAY_NAME_LENGTH = 64;
 /** The default wallet's currency when the client sends none (the schema's default). */
@@ -39,4 +39,21 @@ export function parseRegistration(input: RegisterInput): Registration {
   const currency = parseCurrency(input.currency ?? DEFAULT_CURRENCY, 'input.currency');
   assertStrongPassword(input.password, 'input.password', { email, displayName });
   return { email, password: input.password, displayName, currency };
+}
+
+/** `UpdateProfileInput` as GraphQL delivers it: an omitted field stays as it is. */
+export interface UpdateProfileInput {
+  displayName?: string | null;
+  email?: string | null;
+}
+
+/** `updateProfile`'s input checked field by field; null for a field left out. */
+export function parseProfileUpdate(input: UpdateProfileInput): {
+  displayName: string | null;
+  email: string | null;
+} {
+  const displayName =
+    input.displayName == null ? null : parseDisplayName(input.displayName, 'input.displayName');
+  const email = input.email == null ? null : parseEmail(input.email, 'input.email');
+  return { displayName, email };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDisplayName, parseRegistration } from './registration.ts';
+import { parseDisplayName, parseProfileUpdate, parseRegistration } from './inputs.ts';
 
 const valid = {
   email: ' Ada@Example.com ',
@@ -60,5 +60,17 @@ describe('registration', () => {
     expect(() =>
       parseRegistration({ ...valid, email: 'babbage@example.com', password: 'Babbage-rules-1834' }),
     ).toThrow(failure('input.password', 'WEAK_PASSWORD'));
+  });
+});
+
+describe('profile update', () => {
+  it('leaves out what the client left out, and checks the rest as registration does', () => {
+    expect(parseProfileUpdate({})).toEqual({ displayName: null, email: null });
+    expect(parseProfileUpdate({ displayName: ' Ada ', email: ' Ada@Example.com' })).toEqual({
+      displayName: 'Ada',
+      email: 'ada@example.com',
+    });
+    expect(() => parseProfileUpdate({ email: 'ada-at-example' })).toThrow(failure('input.email'));
+    expect(() => parseProfileUpdate({ displayName: '  ' })).toThrow(failure('input.displayName'));
   });
 });
