@@ -46,7 +46,9 @@ const resolverOutputs = Object.fromEntries(
         federation: true,
         // No index signature: a resolver for a type or field the schema lacks fails tsc (Apollo would
         // silently ignore it).
-        contextType: '../server.ts#Context',
+        // The subgraph's request context, from the module that holds only types (context.ts), so
+        // the generated resolvers import no wiring and close no import circle through server.ts.
+        contextType: `../context.ts#${name[0]!.toUpperCase()}${name.slice(1)}Context`,
         mappers: typeMappers,
         scalars: resolverScalars,
         useTypeImports: true,

@@ -1,15 +1,11 @@
 import { singlePasswordField } from '@walletgraph/platform/graphql/root-fields';
 import { defineSubgraph } from '@walletgraph/platform/subgraph';
-import type { IdentityContext, IdentityServices } from './context.ts';
+import type { IdentityServices } from './context.ts';
 import * as schema from './db/schema.ts';
 import { mailerHandlers } from './mailer.ts';
 import { resolvers } from './resolvers.ts';
 import { createIdentityServices } from './services.ts';
 import { counterpartiesConsumer } from './users.ts';
-
-export type { IdentityContext, IdentityServices } from './context.ts';
-/** The context type codegen's typed resolvers name (`codegen.ts`: `../server.ts#Context`). */
-export type Context = IdentityContext;
 
 /** How long clients and proxies may cache the JWKS; a rotated-in key is published for longer than this before it signs. */
 const JWKS_MAX_AGE_SECONDS = 300;

@@ -1,13 +1,9 @@
 import { defineSubgraph } from '@walletgraph/platform/subgraph';
-import type { JarsContext, JarsServices } from './context.ts';
+import type { JarsServices } from './context.ts';
 import * as schema from './db/schema.ts';
 import { consumers } from './events.ts';
 import { resolvers } from './resolvers.ts';
 import { createJarsServices } from './services.ts';
-
-export type { JarsContext, JarsServices } from './context.ts';
-/** The context type codegen's typed resolvers name (`codegen.ts`: `../server.ts#Context`). */
-export type Context = JarsContext;
 
 /**
  * The jars subgraph (ARCHITECTURE.md §6): jars with goals and budgets, allocation rules, period

@@ -1,13 +1,9 @@
 import { defineSubgraph } from '@walletgraph/platform/subgraph';
-import type { LedgerContext, LedgerSchema, LedgerServices } from './context.ts';
+import type { LedgerSchema, LedgerServices } from './context.ts';
 import * as schema from './db/schema.ts';
 import { consumers } from './events.ts';
 import { resolvers } from './resolvers.ts';
 import { createLedgerServices } from './services.ts';
-
-export type { LedgerContext, LedgerServices } from './context.ts';
-/** The context type codegen's typed resolvers name (`codegen.ts`: `../server.ts#Context`). */
-export type Context = LedgerContext;
 
 /**
  * The ledger subgraph, the single source of truth for money: accounts, the append-only journal

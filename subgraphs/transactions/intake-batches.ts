@@ -5,27 +5,9 @@ import { groupCommit } from '@walletgraph/platform/group-commit';
 import type { Logger } from '@walletgraph/platform/logger';
 import { insertAnnounced } from '@walletgraph/platform/outbox/enqueue';
 import { sql } from 'drizzle-orm';
-import type { TransactionsSchema } from './context.ts';
+import type { IntakeBatches, TransactionsSchema } from './context.ts';
 import { type NewOperationRow, operations, type WalletProjectionRow } from './db/schema.ts';
 import { walletsByIds } from './projections.ts';
-
-/**
- * The statements every operation request makes, shared by the requests of the moment (group
- * commit, `groupCommit`): the wallets they name are read in one statement, and the operations
- * with the events that announce them are inserted in another. Under load a request waits for
- * the batch in flight and goes with the next, so the round trips, commits and NOTIFYs per
- * request fall as the load grows; a lone request goes at once. Each request decides between
- * the two on its own (`requestOperation`), so a batch holds no rules, only statements.
- */
-export interface IntakeBatches {
-  /** The wallets (of the transactions projection) with these ids that exist. */
-  wallets(ids: readonly string[]): Promise<WalletProjectionRow[]>;
-  /**
-   * Inserts the operation and its events unless its owner's idempotency key already made one
-   * (an earlier request, or one in the same batch); whether it was inserted.
-   */
-  insert(operation: NewOperationRow, events: Event | readonly Event[]): Promise<boolean>;
-}
 
 /** Requests per statement at most. */
 const BATCH_SIZE = 64;

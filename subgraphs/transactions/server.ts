@@ -1,13 +1,9 @@
 import { defineSubgraph } from '@walletgraph/platform/subgraph';
-import type { TransactionsContext, TransactionsServices } from './context.ts';
+import type { TransactionsServices } from './context.ts';
 import * as schema from './db/schema.ts';
 import { consumers } from './events.ts';
 import { resolvers } from './resolvers.ts';
 import { createTransactionsServices } from './services.ts';
-
-export type { TransactionsContext, TransactionsServices } from './context.ts';
-/** The context type codegen's typed resolvers name (`codegen.ts`: `../server.ts#Context`). */
-export type Context = TransactionsContext;
 
 /**
  * The transactions subgraph: money operations (deposit, withdraw, transfer, jar moves),

@@ -1,12 +1,9 @@
 import { defineSubgraph } from '@walletgraph/platform/subgraph';
-import type { WalletContext, WalletServices } from './context.ts';
+import type { WalletServices } from './context.ts';
 import * as schema from './db/schema.ts';
 import { consumers } from './events.ts';
 import { resolvers } from './resolvers.ts';
 import { createWalletServices } from './services.ts';
-
-/** The context type codegen's typed resolvers name (`codegen.ts`: `../server.ts#Context`). */
-export type Context = WalletContext;
 
 /**
  * The wallet subgraph: wallets, `User.wallets`, `User.defaultWallet`; opens default wallets and

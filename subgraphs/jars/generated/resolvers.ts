@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { JarParent } from '../domain/jar.ts';
 import type { MoneyView } from '@walletgraph/platform/money';
-import type { Context } from '../server.ts';
+import type { JarsContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -354,13 +354,13 @@ export type ResolversParentTypes = {
   Wallet: FederationReferenceTypes['Wallet'];
 };
 
-export type AllocationRuleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AllocationRule'] = ResolversParentTypes['AllocationRule']> = {
+export type AllocationRuleResolvers<ContextType = JarsContext, ParentType extends ResolversParentTypes['AllocationRule'] = ResolversParentTypes['AllocationRule']> = {
   fixed?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   jar?: Resolver<ResolversTypes['Jar'], ParentType, ContextType>;
   percent?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
-export type BudgetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Budget'] = ResolversParentTypes['Budget']> = {
+export type BudgetResolvers<ContextType = JarsContext, ParentType extends ResolversParentTypes['Budget'] = ResolversParentTypes['Budget']> = {
   blocksOverspend?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   limit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   period?: Resolver<ResolversTypes['BudgetPeriod'], ParentType, ContextType>;
@@ -380,14 +380,14 @@ export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
   name: 'Decimal';
 }
 
-export type GoalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Goal'] = ResolversParentTypes['Goal']> = {
+export type GoalResolvers<ContextType = JarsContext, ParentType extends ResolversParentTypes['Goal'] = ResolversParentTypes['Goal']> = {
   achievedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   deadline?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   progressPercent?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   target?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
-export type JarResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Jar'] = ResolversParentTypes['Jar'], FederationReferenceType extends FederationReferenceTypes['Jar'] = FederationReferenceTypes['Jar']> = {
+export type JarResolvers<ContextType = JarsContext, ParentType extends ResolversParentTypes['Jar'] = ResolversParentTypes['Jar'], FederationReferenceType extends FederationReferenceTypes['Jar'] = FederationReferenceTypes['Jar']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Jar']> | FederationReferenceType, FederationReferenceType, ContextType>;
   budget?: Resolver<Maybe<ResolversTypes['Budget']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -401,31 +401,31 @@ export type JarResolvers<ContextType = Context, ParentType extends ResolversPare
   wallet?: Resolver<ResolversTypes['Wallet'], ParentType, ContextType>;
 };
 
-export type MoneyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
+export type MoneyResolvers<ContextType = JarsContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   minorUnits?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+export type MutationResolvers<ContextType = JarsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   archiveJar?: Resolver<ResolversTypes['Jar'], ParentType, ContextType, RequireFields<MutationArchiveJarArgs, 'id'>>;
   createJar?: Resolver<ResolversTypes['Jar'], ParentType, ContextType, RequireFields<MutationCreateJarArgs, 'input'>>;
   setAllocationRules?: Resolver<Array<ResolversTypes['AllocationRule']>, ParentType, ContextType, RequireFields<MutationSetAllocationRulesArgs, 'rules' | 'walletId'>>;
   updateJarGoal?: Resolver<ResolversTypes['Jar'], ParentType, ContextType, RequireFields<MutationUpdateJarGoalArgs, 'input'>>;
 };
 
-export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+export type QueryResolvers<ContextType = JarsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   jar?: Resolver<Maybe<ResolversTypes['Jar']>, ParentType, ContextType, RequireFields<QueryJarArgs, 'id'>>;
 };
 
-export type WalletResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Wallet'] = ResolversParentTypes['Wallet'], FederationReferenceType extends FederationReferenceTypes['Wallet'] = FederationReferenceTypes['Wallet']> = {
+export type WalletResolvers<ContextType = JarsContext, ParentType extends ResolversParentTypes['Wallet'] = ResolversParentTypes['Wallet'], FederationReferenceType extends FederationReferenceTypes['Wallet'] = FederationReferenceTypes['Wallet']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Wallet']> | FederationReferenceType, FederationReferenceType, ContextType>;
   allocationRules?: Resolver<Array<ResolversTypes['AllocationRule']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   jars?: Resolver<Array<ResolversTypes['Jar']>, ParentType, ContextType>;
 };
 
-export type Resolvers<ContextType = Context> = {
+export type Resolvers<ContextType = JarsContext> = {
   AllocationRule?: AllocationRuleResolvers<ContextType>;
   Budget?: BudgetResolvers<ContextType>;
   DateTime?: GraphQLScalarType;

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { OperationView } from '../domain/view.ts';
 import type { MoneyView } from '@walletgraph/platform/money';
-import type { Context } from '../server.ts';
+import type { TransactionsContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -474,13 +474,13 @@ export type ResolversParentTypes = {
   WithdrawInput: WithdrawInput;
 };
 
-export type BalanceChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BalanceChange'] = ResolversParentTypes['BalanceChange']> = {
+export type BalanceChangeResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['BalanceChange'] = ResolversParentTypes['BalanceChange']> = {
   delta?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   operation?: Resolver<Maybe<ResolversTypes['Operation']>, ParentType, ContextType>;
   wallet?: Resolver<ResolversTypes['Wallet'], ParentType, ContextType>;
 };
 
-export type BudgetAlertResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BudgetAlert'] = ResolversParentTypes['BudgetAlert']> = {
+export type BudgetAlertResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['BudgetAlert'] = ResolversParentTypes['BudgetAlert']> = {
   jar?: Resolver<ResolversTypes['Jar'], ParentType, ContextType>;
   limit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   spent?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -495,22 +495,22 @@ export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
   name: 'Decimal';
 }
 
-export type GoalAchievementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GoalAchievement'] = ResolversParentTypes['GoalAchievement']> = {
+export type GoalAchievementResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['GoalAchievement'] = ResolversParentTypes['GoalAchievement']> = {
   achievedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   jar?: Resolver<ResolversTypes['Jar'], ParentType, ContextType>;
 };
 
-export type JarResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Jar'] = ResolversParentTypes['Jar']> = {
+export type JarResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Jar'] = ResolversParentTypes['Jar']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
-export type MoneyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
+export type MoneyResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   minorUnits?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+export type MutationResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   allocateToJar?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationAllocateToJarArgs, 'input' | 'waitMs'>>;
   deposit?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationDepositArgs, 'input' | 'waitMs'>>;
   moveBetweenJars?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationMoveBetweenJarsArgs, 'input' | 'waitMs'>>;
@@ -520,7 +520,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   withdraw?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationWithdrawArgs, 'input' | 'waitMs'>>;
 };
 
-export type OperationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Operation'] = ResolversParentTypes['Operation'], FederationReferenceType extends FederationReferenceTypes['Operation'] = FederationReferenceTypes['Operation']> = {
+export type OperationResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Operation'] = ResolversParentTypes['Operation'], FederationReferenceType extends FederationReferenceTypes['Operation'] = FederationReferenceTypes['Operation']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Operation']> | FederationReferenceType, FederationReferenceType, ContextType>;
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   counterpartyWallet?: Resolver<Maybe<ResolversTypes['Wallet']>, ParentType, ContextType>;
@@ -536,26 +536,26 @@ export type OperationResolvers<ContextType = Context, ParentType extends Resolve
   wallet?: Resolver<ResolversTypes['Wallet'], ParentType, ContextType>;
 };
 
-export type OperationConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OperationConnection'] = ResolversParentTypes['OperationConnection']> = {
+export type OperationConnectionResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['OperationConnection'] = ResolversParentTypes['OperationConnection']> = {
   edges?: Resolver<Array<ResolversTypes['OperationEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
-export type OperationEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OperationEdge'] = ResolversParentTypes['OperationEdge']> = {
+export type OperationEdgeResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['OperationEdge'] = ResolversParentTypes['OperationEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Operation'], ParentType, ContextType>;
 };
 
-export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+export type PageInfoResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
-export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+export type QueryResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   operation?: Resolver<Maybe<ResolversTypes['Operation']>, ParentType, ContextType, RequireFields<QueryOperationArgs, 'id'>>;
 };
 
-export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+export type SubscriptionResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   balanceChanged?: SubscriptionResolver<ResolversTypes['BalanceChange'], "balanceChanged", ParentType, ContextType, Partial<SubscriptionBalanceChangedArgs>>;
   budgetAlert?: SubscriptionResolver<ResolversTypes['BudgetAlert'], "budgetAlert", ParentType, ContextType>;
   goalAchieved?: SubscriptionResolver<ResolversTypes['GoalAchievement'], "goalAchieved", ParentType, ContextType>;
@@ -563,13 +563,13 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
   operationUpdated?: SubscriptionResolver<ResolversTypes['Operation'], "operationUpdated", ParentType, ContextType, Partial<SubscriptionOperationUpdatedArgs>>;
 };
 
-export type WalletResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Wallet'] = ResolversParentTypes['Wallet'], FederationReferenceType extends FederationReferenceTypes['Wallet'] = FederationReferenceTypes['Wallet']> = {
+export type WalletResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Wallet'] = ResolversParentTypes['Wallet'], FederationReferenceType extends FederationReferenceTypes['Wallet'] = FederationReferenceTypes['Wallet']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Wallet']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   operations?: Resolver<ResolversTypes['OperationConnection'], ParentType, ContextType, RequireFields<WalletOperationsArgs, 'first'>>;
 };
 
-export type Resolvers<ContextType = Context> = {
+export type Resolvers<ContextType = TransactionsContext> = {
   BalanceChange?: BalanceChangeResolvers<ContextType>;
   BudgetAlert?: BudgetAlertResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
