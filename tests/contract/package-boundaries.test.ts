@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../scripts/supergraph.ts';
 
@@ -41,6 +41,44 @@ describe.each(packages)('$folder', ({ folder, name, mayImport }) => {
     expect(offending).toEqual([]);
   });
 });
+
+// A module that imports, through any chain, a module that imports it loads half-initialised
+// on one of the two paths; type-only imports count too, since they say the two are one concern.
+describe('modules', () => {
+  it('import one another without circles', () => {
+    const folders = [
+      'contracts/events',
+      'platform',
+      'gateway',
+      'launcher',
+      ...subgraphs.map((n) => `subgraphs/${n}`),
+    ];
+    const files = folders.flatMap((folder) => sourceFiles(join(repoRoot, folder)));
+    const imports = new Map(files.map((file) => [file, relativeImports(file)]));
+    const circles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (file: string, path: string[]) => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'open') {
+        circles.push([...path.slice(path.indexOf(file)), file].map((f) => relative(repoRoot, f)).join(' → '));
+        return;
+      }
+      state.set(file, 'open');
+      for (const next of imports.get(file) ?? []) visit(next, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const file of files) visit(file, []);
+    expect(circles).toEqual([]);
+  });
+});
+
+/** The files a module imports by a relative path (`./x.ts`, `../y.ts`). */
+function relativeImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:from|import) '(\.{1,2}\/[^']+\.ts)'/g)].map(([, target]) =>
+    resolve(dirname(file), target!),
+  );
+}
 
 /** The package's TypeScript files, without dependencies and generated code. */
 function sourceFiles(dir: string): string[] {
