@@ -1,6 +1,6 @@
 /**
  * `pnpm reconcile`: rebuilds the projections derived from ledger events and reports the drift it
- * corrected (ARCHITECTURE.md §2: every balance or status outside the ledger can be rebuilt from its
+ * corrected (docs/architecture.md §2: every balance or status outside the ledger can be rebuilt from its
  * events).
  *
  * 1. transactions (its own database): which operations are PENDING now;

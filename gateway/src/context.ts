@@ -13,7 +13,7 @@ export interface GatewayContext {
   logger: Logger;
   /**
    * The only headers passed on to subgraphs: the caller's own bearer token (each subgraph
-   * verifies it again, ARCHITECTURE.md §9), the correlation id and the client's address as the
+   * verifies it again, docs/architecture.md §9), the correlation id and the client's address as the
    * gateway determined it. Nothing a client sends can reach a subgraph as a claimed user id.
    */
   forwardedHeaders: Readonly<Record<string, string>>;

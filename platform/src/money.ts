@@ -2,7 +2,7 @@ import { badInput } from './errors.ts';
 
 /**
  * ISO 4217 currencies walletgraph accepts, with their exponent (minor-unit digits).
- * Amounts are integer minor units (`bigint`) everywhere money flows (ARCHITECTURE.md §3).
+ * Amounts are integer minor units (`bigint`) everywhere money flows (docs/architecture.md §3).
  */
 export const currencyExponents = {
   AED: 2,

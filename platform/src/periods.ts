@@ -1,5 +1,5 @@
 /**
- * Budget periods (ARCHITECTURE.md §6), shared by the jars subgraph (period ends, spending shown
+ * Budget periods (docs/architecture.md §6), shared by the jars subgraph (period ends, spending shown
  * against a budget) and the transactions subgraph (refusing a spend past a blocking budget), so
  * both draw the same boundaries.
  */

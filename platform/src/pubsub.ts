@@ -9,7 +9,7 @@ export type LiveTopic = 'balanceChanged' | 'operationUpdated' | 'jarUpdated' | '
 
 /**
  * Channels are per user and chosen from the verified token only, never from client arguments
- * (ARCHITECTURE.md §8).
+ * (docs/architecture.md §8).
  */
 export function userChannel(userId: string, topic: LiveTopic): string {
   return `user:${userId}:${topic}`;

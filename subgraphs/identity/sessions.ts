@@ -124,7 +124,7 @@ type RefreshOutcome = { kind: 'rotated'; session: AuthSession } | { kind: 'refus
 /**
  * Exchanges a refresh token for a new session of the same family. The row is locked, so two
  * concurrent refreshes with one token cannot both rotate it: the second sees it rotated and is
- * treated as reuse, which revokes the family (ARCHITECTURE.md §9).
+ * treated as reuse, which revokes the family (docs/architecture.md §9).
  */
 export async function refreshSession(ctx: IdentityContext, token: string): Promise<AuthSession> {
   const svc = ctx.services;

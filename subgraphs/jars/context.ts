@@ -13,7 +13,7 @@ export type JarsExecutor = Executor<JarsSchema>;
 export interface JarsServices {
   clock: Clock;
   newId: () => string;
-  /** Period ends: Income resets, expense leftovers returned (ARCHITECTURE.md §6). */
+  /** Period ends: Income resets, expense leftovers returned (docs/architecture.md §6). */
   periods: PeriodProcessor;
   /** Live updates to users' subscriptions, published after commit. */
   publisher: Publisher;

@@ -20,7 +20,7 @@ type Schema = typeof schema;
  *   period leftovers; projection.ts).
  * - `jars.allocation`: completed deposits, split across the wallet's jars by its rules (rules.ts).
  * - `jars.live-updates`: its own announcements, published to their owner's subscriptions as
- *   id-only notices (ARCHITECTURE.md §8) once committed; a jar's balance changes are published
+ *   id-only notices (docs/architecture.md §8) once committed; a jar's balance changes are published
  *   from `jars.ledger` after its commit.
  */
 export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] => [

@@ -24,7 +24,7 @@ export interface PeriodProcessorOptions {
 const LOCK_NAME = 'jars:period-processor';
 
 /**
- * Period processing (ARCHITECTURE.md §6), run by one replica at a time (an advisory lock per
+ * Period processing (docs/architecture.md §6), run by one replica at a time (an advisory lock per
  * round). Each due move is decided in its own transaction, under the jar's row lock: a
  * `period_moves` row with a deterministic key and the ledger command carrying that key commit
  * together, so a second round, another replica or a rerun after a crash finds the row and sends

@@ -6,7 +6,7 @@ import { resolvers } from './resolvers.ts';
 import { createJarsServices } from './services.ts';
 
 /**
- * The jars subgraph (ARCHITECTURE.md §6): jars with goals and budgets, allocation rules, period
+ * The jars subgraph (docs/architecture.md §6): jars with goals and budgets, allocation rules, period
  * processing; creates every wallet's Income jar. Emits `jars.*` events and the ledger commands of
  * allocation rules and period moves; consumes wallets, the ledger's entries and completed deposits.
  */

@@ -25,7 +25,7 @@ import type {
 export const MAX_NOTE_LENGTH = 280;
 /** Idempotency keys are client-chosen opaque strings: a uuid, a request id, "rent-2026-11". */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 100;
-/** How long a mutation waits for settlement when the client does not say (ARCHITECTURE.md §5). */
+/** How long a mutation waits for settlement when the client does not say (docs/architecture.md §5). */
 export const DEFAULT_WAIT_MS = 2000;
 export const MAX_WAIT_MS = 10_000;
 const MAX_EMAIL_LENGTH = 254;
@@ -142,7 +142,7 @@ function sameId(a: string, b: string): boolean {
 // every registered address passes it.
 const emailSchema = z.email().max(MAX_EMAIL_LENGTH);
 
-/** Emails compare case-insensitively (ARCHITECTURE.md §9): trimmed and lower-cased, as identity stores them. */
+/** Emails compare case-insensitively (docs/architecture.md §9): trimmed and lower-cased, as identity stores them. */
 function parseEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
   if (!emailSchema.safeParse(email).success) {

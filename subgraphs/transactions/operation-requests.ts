@@ -30,7 +30,7 @@ import { announceSettled, operationSettledEvent } from './settlement.ts';
  */
 
 /**
- * Carries out a deposit, withdrawal, transfer or jar move request (ARCHITECTURE.md §5) and
+ * Carries out a deposit, withdrawal, transfer or jar move request (docs/architecture.md §5) and
  * returns the operation as its owner sees it, settled or, after `waitMs`, still PENDING.
  *
  * Shaped like the ledger's posting: everything the rules need is read at once (the wallets or

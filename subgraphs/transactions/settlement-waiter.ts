@@ -9,7 +9,7 @@ import { type OperationRow, operations } from './db/schema.ts';
 export const SETTLED_CHANNEL = 'operation_settled';
 
 /**
- * Lets a mutation wait, for a bounded time, until its operation settles (ARCHITECTURE.md §5):
+ * Lets a mutation wait, for a bounded time, until its operation settles (docs/architecture.md §5):
  * `waitFor` resolves with the operation once it is no longer PENDING, or null when the time ran
  * out. The platform's completion waiter, woken by the settlement's NOTIFY, with a polling fallback.
  */

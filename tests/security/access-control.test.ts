@@ -15,7 +15,7 @@ import {
 } from './support.ts';
 
 /**
- * Access control (ARCHITECTURE.md §9): Mallory, signed in with an account of her own, tries
+ * Access control (docs/architecture.md §9): Mallory, signed in with an account of her own, tries
  * every way to Alice's wallet, jar, operation and profile: through the gateway with Alice's
  * ids, and straight to each subgraph's port with federation `_entities` references. Another
  * user's object must be indistinguishable from one that does not exist.

@@ -32,7 +32,7 @@ import {
 } from './support.ts';
 
 /**
- * Authentication (ARCHITECTURE.md §9): forged, tampered and mis-claimed access tokens against
+ * Authentication (docs/architecture.md §9): forged, tampered and mis-claimed access tokens against
  * the gateway and every subgraph port, refresh-token rotation and revocation, sign-in throttling,
  * and the gateway's limits on oversized operations.
  */

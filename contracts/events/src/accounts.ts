@@ -3,7 +3,7 @@ export const externalPurposes = ['deposits', 'withdrawals', 'biller'] as const;
 export type ExternalPurpose = (typeof externalPurposes)[number];
 
 /**
- * Ledger account names (ARCHITECTURE.md §4), as `ledger.post.v1` and `ledger.sweep.v1` name the
+ * Ledger account names (docs/architecture.md §4), as `ledger.post.v1` and `ledger.sweep.v1` name the
  * accounts they move money between: the one way every service builds them.
  */
 export const ledgerAccount = {

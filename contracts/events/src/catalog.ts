@@ -5,7 +5,7 @@ const id = z.uuid();
 const currency = z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code');
 /** Integer minor units as a decimal string (JSON numbers cannot carry a bigint). */
 const minorUnits = z.string().regex(/^-?\d{1,30}$/, 'integer minor units as a string');
-/** A ledger account id (ARCHITECTURE.md §4), read by the one grammar of account names. */
+/** A ledger account id (docs/architecture.md §4), read by the one grammar of account names. */
 const accountId = z.string().refine(isAccountName, 'a ledger account id');
 const posting = z.object({ account: accountId, amount: minorUnits, currency });
 /**
@@ -181,7 +181,7 @@ export const eventCatalog = {
     }),
   },
   /**
-   * A jar was archived (ARCHITECTURE.md §6): it accepts no more moves. The ledger answers by
+   * A jar was archived (docs/architecture.md §6): it accepts no more moves. The ledger answers by
    * moving the jar's whole remaining balance back to the wallet's available account and closing
    * the jar's account, in one transaction (a `ledger.posted.v1` with key `jar-archive:<jarId>`
    * when there was money to move).
@@ -277,7 +277,7 @@ export const eventCatalog = {
     }),
   },
   /**
-   * A money operation reached its final state (ARCHITECTURE.md §5): COMPLETED once the ledger
+   * A money operation reached its final state (docs/architecture.md §5): COMPLETED once the ledger
    * posted its entry, FAILED with a stable code when the ledger refused it or it could not be
    * attempted (RECIPIENT_NOT_FOUND). Emitted once per operation, from the transaction that
    * settles it; again only if `pnpm reconcile` corrects the settlement to the ledger's decision. `amount` is the positive amount moved; for a transfer the counterparty is

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The envelope every integration event and command travels in (ARCHITECTURE.md §7).
+ * The envelope every integration event and command travels in (docs/architecture.md §7).
  * The JSON body is the whole envelope; the broker mirrors id, type and correlation into
  * AMQP properties and headers so tooling can route and trace without parsing the body.
  */

@@ -10,7 +10,7 @@ export const subscriptionOverHttpMessage =
  * Answers a `subscription` operation that arrived through Apollo Server with a clear
  * BAD_REQUEST, before the gateway's executor sees it: @apollo/gateway cannot execute
  * subscriptions and would otherwise fail with an internal error. Subscriptions
- * are served by the graphql-ws server on the same path (ARCHITECTURE.md §8).
+ * are served by the graphql-ws server on the same path (docs/architecture.md §8).
  */
 export function rejectSubscriptionsOverHttp<TContext extends object>(): ApolloServerPlugin<TContext> {
   return {

@@ -16,7 +16,7 @@ export type RunQuery = (
   variables: Record<string, unknown>,
 ) => Promise<{ data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] }>;
 
-/** The query fields an event's ids are looked up with (ARCHITECTURE.md §8: the subscription's query twin). */
+/** The query fields an event's ids are looked up with (docs/architecture.md §8: the subscription's query twin). */
 export type LookupField = 'wallet' | 'operation' | 'jar';
 
 const ID_VARIABLE = '__eventId';

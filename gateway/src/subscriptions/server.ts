@@ -62,7 +62,7 @@ export interface SubscriptionServer {
 }
 
 /**
- * graphql-ws on the gateway's own port and `/graphql` path (ARCHITECTURE.md §8). The token comes
+ * graphql-ws on the gateway's own port and `/graphql` path (docs/architecture.md §8). The token comes
  * in `connection_init` (`authorization`), is verified like an HTTP request's, and a bad one closes
  * the socket with 4401 before anything else; the socket closes with 4401 when the token expires.
  * Only subscriptions are served here (queries and mutations go over HTTP); each user may hold

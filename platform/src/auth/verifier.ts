@@ -39,7 +39,7 @@ export interface TokenVerifierOptions {
 }
 
 /**
- * The one access-token verifier, used by the gateway and by every subgraph (ARCHITECTURE.md §9):
+ * The one access-token verifier, used by the gateway and by every subgraph (docs/architecture.md §9):
  * EdDSA only (so `alg: none` and HMAC confusion are refused), issuer, audience, subject and
  * expiry required.
  *

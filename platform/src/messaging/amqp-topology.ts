@@ -1,7 +1,7 @@
 import type { Channel, ChannelModel } from 'amqplib';
 
 /**
- * The RabbitMQ topology of ARCHITECTURE.md §7, declared idempotently by whoever needs it first.
+ * The RabbitMQ topology of docs/architecture.md §7, declared idempotently by whoever needs it first.
  * Every declaration is durable so a broker restart keeps queues, bindings and messages.
  */
 

@@ -10,7 +10,7 @@ const emailSchema = z.email().max(MAX_EMAIL_LENGTH);
 
 /**
  * The form an email is stored and compared in: trimmed and lower-cased, so `Ada@Example.com `
- * and `ada@example.com` are one account (ARCHITECTURE.md §9).
+ * and `ada@example.com` are one account (docs/architecture.md §9).
  */
 export function normaliseEmail(raw: string): string {
   return raw.trim().toLowerCase();

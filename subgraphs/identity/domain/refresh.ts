@@ -12,7 +12,7 @@ export type InvalidRefreshReason = 'UNKNOWN' | 'REVOKED' | 'EXPIRED';
  * What to do with a presented refresh token:
  * - `rotate`: it is live; replace it with a new token of the same family.
  * - `reuse-detected`: it was already rotated, so two parties hold the family (a stolen token,
- *   ARCHITECTURE.md §9); revoke the whole family.
+ *   docs/architecture.md §9); revoke the whole family.
  * - `invalid`: unknown, revoked or expired; refuse it and change nothing.
  */
 export type RefreshDecision<T extends RefreshTokenState = RefreshTokenState> =

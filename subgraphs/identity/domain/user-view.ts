@@ -33,7 +33,7 @@ export function viewUser(user: UserRow, viewerId: string | null | undefined): Us
  * What a reference to `user` (federation `_entities`) resolves to for a viewer who selected
  * `selected` fields of it: null when they are not the user and ask for a private field, exactly
  * as for an id no user has. Another user's private data is indistinguishable from none, never a
- * FORBIDDEN that would confirm whose it is (ARCHITECTURE.md §9); the schema makes those fields
+ * FORBIDDEN that would confirm whose it is (docs/architecture.md §9); the schema makes those fields
  * non-null, so the whole user is what answers null.
  */
 export function viewReferencedUser(

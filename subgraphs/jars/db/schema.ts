@@ -31,7 +31,7 @@ export const walletProjection = pgTable('wallet_projection', {
 });
 
 /**
- * A jar (ARCHITECTURE.md §6). Its money lives in the ledger (`jar:<id>`); this row holds what the
+ * A jar (docs/architecture.md §6). Its money lives in the ledger (`jar:<id>`); this row holds what the
  * person configured: a SAVINGS jar's goal, an EXPENSE jar's budget. `goal_achieved_at` is set once,
  * when the balance first reaches the target; changing the goal clears it (re-arms the goal).
  */

@@ -1,7 +1,7 @@
 import { addDays, periodContaining } from '@walletgraph/platform/periods';
 import type { JarRow, PeriodAction } from '../db/schema.ts';
 
-/** How long an expense jar's leftover waits after its period ends before it returns (ARCHITECTURE.md §6). */
+/** How long an expense jar's leftover waits after its period ends before it returns (docs/architecture.md §6). */
 export const DEFAULT_GRACE_DAYS = 3;
 
 /** A period move that is due: what to do with which jar for the period that ended at `periodEnd`. */

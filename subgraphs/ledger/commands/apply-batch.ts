@@ -60,7 +60,7 @@ export async function applyCommands(
   const newId = options.newId ?? uuidv7;
   const parsed = requests.map((r) => r.command);
   const touched = new Set(parsed.flatMap(accountsNamed));
-  // External accounts are never locked and keep no balance row (ARCHITECTURE.md §4).
+  // External accounts are never locked and keep no balance row (docs/architecture.md §4).
   const accounts = await lockAccounts(
     tx,
     [...touched].filter((id) => !isExternalAccount(id)),

@@ -10,7 +10,7 @@ export type CommandResult =
   /** Not decided: an account it names is not open yet. Nothing written, no answer sent. */
   | { status: 'DEFERRED'; detail: string };
 
-/** An id-only live notice for a wallet's owner, published after commit (ARCHITECTURE.md §8). */
+/** An id-only live notice for a wallet's owner, published after commit (docs/architecture.md §8). */
 export interface BalanceNotice {
   ownerId: string;
   walletId: string;

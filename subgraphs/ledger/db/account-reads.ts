@@ -11,7 +11,7 @@ const accountLoader = oncePer((ctx: LedgerContext) => rowsByIdLoader(ctx.db, acc
 
 /**
  * The account, if the viewer owns it. Another user's account is indistinguishable from one that
- * does not exist (ARCHITECTURE.md §9).
+ * does not exist (docs/architecture.md §9).
  */
 export async function ownedAccount(ctx: LedgerContext, id: string): Promise<AccountRow | null> {
   if (!ctx.viewer) return null;

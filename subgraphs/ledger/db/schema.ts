@@ -21,7 +21,7 @@ export const accountKinds = ['WALLET_AVAILABLE', 'JAR', 'HOLD', 'EXTERNAL'] as c
 export type AccountKind = (typeof accountKinds)[number];
 
 /**
- * Ledger accounts, named by what they hold (ARCHITECTURE.md §4): `wallet:<walletId>:available`,
+ * Ledger accounts, named by what they hold (docs/architecture.md §4): `wallet:<walletId>:available`,
  * `jar:<jarId>`, `hold:<operationId>`, `external:<purpose>:<CUR>`. Wallet and jar accounts carry
  * their owner so the ledger checks ownership from its own data, never from a caller's claim.
  *

@@ -1,7 +1,7 @@
 import { jarOfAccount, ledgerAccount } from '@walletgraph/events';
 import type { AccountKind, AccountRow } from '../db/schema.ts';
 
-/** Ledger account names (ARCHITECTURE.md §4), built the one way every service builds them. */
+/** Ledger account names (docs/architecture.md §4), built the one way every service builds them. */
 export const accountId = ledgerAccount;
 
 /** The jar id inside a jar account's id. */

@@ -129,7 +129,7 @@ function decideCommand(
   }
 }
 
-/** Postings against the current balances: the rules of ARCHITECTURE.md §4, in a fixed order. */
+/** Postings against the current balances: the rules of docs/architecture.md §4, in a fixed order. */
 function decidePostings(postings: readonly Posting[], accounts: ReadonlyMap<string, LedgerAccount>): Outcome {
   if (postings.length < 2) return reject('UNBALANCED', 'an entry needs at least two postings');
   const totals = new Map<string, bigint>();

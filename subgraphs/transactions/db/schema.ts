@@ -25,7 +25,7 @@ export const jarStatuses = ['ACTIVE', 'ARCHIVED'] as const;
 export type JarStatus = (typeof jarStatuses)[number];
 
 /**
- * A money operation a user asked for (ARCHITECTURE.md §5). Inserted PENDING with its ledger
+ * A money operation a user asked for (docs/architecture.md §5). Inserted PENDING with its ledger
  * command in one transaction; settled COMPLETED or FAILED from the ledger's answer.
  * `idempotency_key` is unique per user; `request_hash` detects a key reused with other input.
  * A transfer is one row, owned by the sender; the recipient's side is `counterparty_*`, so the

@@ -159,7 +159,7 @@ export function replayOf(existing: OperationRow, requestHash: string): Operation
  * The postings that carry out an operation, as the ledger command (signed minor units, summing
  * to zero): a deposit comes from the external deposits account, a withdrawal goes to the
  * external withdrawals account, a transfer moves between the two wallets' available balances
- * (money in jars is not spendable this way). Jar moves (ARCHITECTURE.md §6): an allocation goes
+ * (money in jars is not spendable this way). Jar moves (docs/architecture.md §6): an allocation goes
  * from available to the jar, a release back, a move from jar to jar, a spend from the jar to the
  * external withdrawals account. The ledger refuses to take any non-external account below zero
  * (INSUFFICIENT_FUNDS). The key `op:<id>` makes the ledger apply it once however often it is

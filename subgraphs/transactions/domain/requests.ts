@@ -3,7 +3,7 @@ import type { OperationKind } from '@walletgraph/events';
 import type { JarId, WalletId } from '@walletgraph/platform/ids';
 import type { Money } from '@walletgraph/platform/money';
 
-/** The moves between a wallet's available balance, its jars and the outside (ARCHITECTURE.md §6). */
+/** The moves between a wallet's available balance, its jars and the outside (docs/architecture.md §6). */
 export type JarMoveKind = Extract<OperationKind, 'JAR_ALLOCATION' | 'JAR_RELEASE' | 'JAR_MOVE' | 'JAR_SPEND'>;
 
 /**

@@ -1,6 +1,6 @@
 -- The journal is append-only and balanced, enforced by the database itself, so that no code path
 -- (a bug, a hand-written fix, a future service) can rewrite history or book money out of nothing.
--- A mistake is corrected by a new entry (ARCHITECTURE.md §4).
+-- A mistake is corrected by a new entry (docs/architecture.md §4).
 
 CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
