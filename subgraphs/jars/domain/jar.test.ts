@@ -91,35 +91,33 @@ describe('jar rules', () => {
     expect(expense(true).blocksOverspend).toBe(true);
   });
 
-  it('refuses blockOverspend, even false, on a jar that is not EXPENSE, naming the field', () => {
-    for (const blockOverspend of [true, false]) {
-      const savings = domainErrorOf(() =>
-        parseCreateJar(
-          {
-            walletId: wallet.walletId,
-            name: 'Car',
-            kind: 'SAVINGS',
-            goalTarget: { amount: '5', currency: 'USD' },
-            blockOverspend,
-          },
-          now,
-        ),
-      );
-      expect([savings.code, savings.details.field]).toEqual(['BAD_USER_INPUT', 'input.blockOverspend']);
-      const income = domainErrorOf(() =>
-        parseCreateJar({ walletId: wallet.walletId, name: 'Pay', kind: 'INCOME', blockOverspend }, now),
-      );
-      expect([income.code, income.details.field]).toEqual(['BAD_USER_INPUT', 'input.blockOverspend']);
-    }
-  });
-
-  it('refuses empty and over-long names, naming the field', () => {
-    for (const name of ['', '   ', 'x'.repeat(61), 'Holiday\u202Eyadiloh', 'Holi\u200Bday']) {
+  it.each([
+    { kind: 'SAVINGS', blockOverspend: true },
+    { kind: 'SAVINGS', blockOverspend: false },
+    { kind: 'INCOME', blockOverspend: true },
+    { kind: 'INCOME', blockOverspend: false },
+  ] as const)(
+    'refuses blockOverspend: $blockOverspend on a jar of kind $kind, naming the field',
+    ({ kind, blockOverspend }) => {
+      const goalTarget = kind === 'SAVINGS' ? { goalTarget: { amount: '5', currency: 'USD' } } : {};
       const error = domainErrorOf(() =>
-        parseCreateJar({ walletId: wallet.walletId, name, kind: 'SAVINGS' }, now),
+        parseCreateJar({ walletId: wallet.walletId, name: 'Car', kind, ...goalTarget, blockOverspend }, now),
       );
-      expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', 'input.name']);
-    }
+      expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', 'input.blockOverspend']);
+    },
+  );
+
+  it.each([
+    ['an empty name', ''],
+    ['a blank name', '   '],
+    ['a name over 60 characters', 'x'.repeat(61)],
+    ['a name with a right-to-left override', 'Holiday\u202Eyadiloh'],
+    ['a name with a zero-width space', 'Holi\u200Bday'],
+  ])('refuses %s, naming the field', (_, name) => {
+    const error = domainErrorOf(() =>
+      parseCreateJar({ walletId: wallet.walletId, name, kind: 'SAVINGS' }, now),
+    );
+    expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', 'input.name']);
   });
 
   it('refuses a goal on a jar that is not SAVINGS, and a budget on one that is not EXPENSE', () => {
@@ -234,13 +232,17 @@ describe('jar rules', () => {
     expect([error.code, error.details.field]).toEqual(['CURRENCY_MISMATCH', 'input.goalTarget.currency']);
   });
 
-  it('keeps thresholds unique and ascending, and refuses ones outside 1–1000 %', () => {
+  it('keeps thresholds unique and ascending', () => {
     expect(parseThresholds([100, 50, 100])).toEqual([50, 100]);
     expect(parseThresholds(null)).toEqual([80, 100]);
-    for (const bad of [[0], [1001], [50.5], []]) {
-      expect(domainErrorOf(() => parseThresholds(bad)).details.field).toBe('input.thresholds');
-    }
   });
+
+  it.each([[[0]], [[1001]], [[50.5]], [[]]])(
+    'refuses thresholds %j: each a whole 1–1000 %, at least one',
+    (bad) => {
+      expect(domainErrorOf(() => parseThresholds(bad)).details.field).toBe('input.thresholds');
+    },
+  );
 
   it('lets the owner archive a jar but never the wallet’s Income jar; another user’s jar is NOT_FOUND', () => {
     const income = { ...defaultJarFor(wallet, deps), createdAt: now };

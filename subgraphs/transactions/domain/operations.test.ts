@@ -206,32 +206,26 @@ describe('operation decision', () => {
     expect(decision.ledgerPost).toBeNull();
   });
 
-  it('every command’s postings sum to zero', () => {
-    const kinds = [
-      'DEPOSIT',
-      'WITHDRAWAL',
-      'TRANSFER',
-      'JAR_ALLOCATION',
-      'JAR_RELEASE',
-      'JAR_MOVE',
-      'JAR_SPEND',
-    ];
-    for (const kind of kinds as OperationKind[]) {
-      const post = ledgerPostFor({
-        id: 'op',
-        kind,
-        walletId: aliceWallet.walletId,
-        counterpartyWalletId: bobWallet.walletId,
-        jarId: savingsJar,
-        counterpartyJarId: holidayJar,
-        amountMinor: 123_456_789_012_345n,
-        currency: 'JPY',
-      });
-      expect(
-        post.postings.reduce((sum, p) => sum + BigInt(p.amount), 0n),
-        kind,
-      ).toBe(0n);
-    }
+  it.each<OperationKind>([
+    'DEPOSIT',
+    'WITHDRAWAL',
+    'TRANSFER',
+    'JAR_ALLOCATION',
+    'JAR_RELEASE',
+    'JAR_MOVE',
+    'JAR_SPEND',
+  ])('a %s command’s postings sum to zero', (kind) => {
+    const post = ledgerPostFor({
+      id: 'op',
+      kind,
+      walletId: aliceWallet.walletId,
+      counterpartyWalletId: bobWallet.walletId,
+      jarId: savingsJar,
+      counterpartyJarId: holidayJar,
+      amountMinor: 123_456_789_012_345n,
+      currency: 'JPY',
+    });
+    expect(post.postings.reduce((sum, p) => sum + BigInt(p.amount), 0n)).toBe(0n);
   });
 });
 

@@ -21,24 +21,27 @@ describe('pages', () => {
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
   });
 
-  it('takes 20 by default and 1 to 100 when asked, naming `first` otherwise', () => {
+  it('takes 20 by default and 1 to 100 when asked', () => {
     expect(parsePageRequest({})).toEqual({ size: 20, after: null });
     expect(parsePageRequest({ first: 100, after: null }).size).toBe(100);
-    for (const first of [0, -1, 101]) expect(fieldOf(() => parsePageRequest({ first }))).toBe('first');
   });
 
-  it('refuses an `after` it did not hand out', () => {
-    const forged = [
-      'not-base64-json',
-      Buffer.from('[1]').toString('base64url'),
-      Buffer.from('[1.5,"x"]').toString('base64url'),
-      Buffer.from(`["1","${id(1)}"]`).toString('base64url'),
-      Buffer.from('[1,"not-a-uuid"]').toString('base64url'),
-      // A safe integer, but no Date: past ±8.64 × 10^15 ms.
-      Buffer.from(`[${Number.MAX_SAFE_INTEGER},"${id(1)}"]`).toString('base64url'),
-      Buffer.from(`[-8640000000000001,"${id(1)}"]`).toString('base64url'),
-    ];
-    for (const after of forged) expect(fieldOf(() => parsePageRequest({ after }))).toBe('after');
+  it.each([0, -1, 101])('refuses first = %s, naming `first`', (first) => {
+    expect(fieldOf(() => parsePageRequest({ first }))).toBe('first');
+  });
+
+  const encoded = (json: string) => Buffer.from(json).toString('base64url');
+  it.each([
+    ['text that is not base64 JSON', 'not-base64-json'],
+    ['a one-element array', encoded('[1]')],
+    ['a fractional time and no uuid', encoded('[1.5,"x"]')],
+    ['a time given as a string', encoded(`["1","${id(1)}"]`)],
+    ['an id that is no uuid', encoded('[1,"not-a-uuid"]')],
+    // A safe integer, but no Date: past ±8.64 × 10^15 ms.
+    ['a time past the last Date', encoded(`[${Number.MAX_SAFE_INTEGER},"${id(1)}"]`)],
+    ['a time before the first Date', encoded(`[-8640000000000001,"${id(1)}"]`)],
+  ])('refuses an `after` it did not hand out: %s', (_, after) => {
+    expect(fieldOf(() => parsePageRequest({ after }))).toBe('after');
   });
 
   it('orders newest first, the greater id first within a millisecond', () => {
