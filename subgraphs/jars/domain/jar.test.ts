@@ -1,3 +1,4 @@
+import { deciderSpecification } from '@walletgraph/platform/test/support/decider';
 import { domainErrorOf } from '@walletgraph/platform/test/support/errors';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,6 +13,11 @@ import {
 const now = new Date('2026-11-22T10:00:00Z');
 const wallet = { walletId: '0196f0a0-0000-7000-8000-000000000001', ownerId: 'u1', currency: 'USD' };
 const deps = { newId: () => 'j1', now };
+/** Given the caller's view of the wallet, when they ask for a jar (a parsed request). */
+const given = deciderSpecification(
+  (state: Parameters<typeof decideNewJar>[1], request: Parameters<typeof decideNewJar>[0]) =>
+    decideNewJar(request, state, deps),
+);
 
 describe('jar rules', () => {
   it('gives every new wallet an active Income jar in its currency, owned by the wallet owner', () => {
@@ -41,14 +47,17 @@ describe('jar rules', () => {
       },
       now,
     );
-    const jar = decideNewJar(request, { wallet, jarsInWallet: 1, viewerId: 'u1' }, deps);
-    expect(jar).toMatchObject({
-      name: 'Holiday',
-      kind: 'SAVINGS',
-      goalTargetMinor: 120050n,
-      goalDeadline: null,
-      isDefault: false,
-    });
+    given({ wallet, jarsInWallet: 1, viewerId: 'u1' })
+      .when(request)
+      .then(
+        expect.objectContaining({
+          name: 'Holiday',
+          kind: 'SAVINGS',
+          goalTargetMinor: 120050n,
+          goalDeadline: null,
+          isDefault: false,
+        }),
+      );
   });
 
   it('creates an expense jar with a monthly budget and the default thresholds', () => {
@@ -61,12 +70,16 @@ describe('jar rules', () => {
       },
       now,
     );
-    expect(decideNewJar(request, { wallet, jarsInWallet: 1, viewerId: 'u1' }, deps)).toMatchObject({
-      budgetLimitMinor: 40000n,
-      budgetPeriod: 'MONTHLY',
-      budgetThresholds: [80, 100],
-      rollsOver: false,
-    });
+    given({ wallet, jarsInWallet: 1, viewerId: 'u1' })
+      .when(request)
+      .then(
+        expect.objectContaining({
+          budgetLimitMinor: 40000n,
+          budgetPeriod: 'MONTHLY',
+          budgetThresholds: [80, 100],
+          rollsOver: false,
+        }),
+      );
   });
 
   it('creates an expense jar that only alerts by default, and one that blocks overspending when asked', () => {
@@ -226,10 +239,9 @@ describe('jar rules', () => {
       },
       now,
     );
-    const error = domainErrorOf(() =>
-      decideNewJar(request, { wallet, jarsInWallet: 0, viewerId: 'u1' }, deps),
-    );
-    expect([error.code, error.details.field]).toEqual(['CURRENCY_MISMATCH', 'input.goalTarget.currency']);
+    given({ wallet, jarsInWallet: 0, viewerId: 'u1' })
+      .when(request)
+      .thenThrows('CURRENCY_MISMATCH', 'input.goalTarget.currency');
   });
 
   it('keeps thresholds unique and ascending', () => {
