@@ -1,5 +1,5 @@
 import type { OperationFieldsFragment } from '@walletgraph/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   balanceOf,
   deposit,
@@ -12,7 +12,7 @@ import {
   settled,
   transfer,
 } from '../support/money.ts';
-import { startRealStack, type TestStack } from '../support/stack.ts';
+import { useRealStack } from '../support/use-stack.ts';
 
 /**
  * Jepsen's bank workload through the gateway, in real mode: accounts funded by deposits, then
@@ -54,17 +54,12 @@ interface PlannedTransfer {
   twice: boolean;
 }
 
-let stack: TestStack;
+const stack = useRealStack();
 let people: Person[];
 
 beforeAll(async () => {
-  stack = await startRealStack();
   people = await Promise.all(Array.from({ length: USERS }, (_, i) => person(stack, `bank${i}`)));
 }, 180_000);
-
-afterAll(async () => {
-  await stack?.[Symbol.asyncDispose]();
-}, 60_000);
 
 describe('bank workload through the gateway, real mode', () => {
   it('conserves money, never overdraws and moves each idempotency key at most once', async () => {

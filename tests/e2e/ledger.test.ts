@@ -4,9 +4,10 @@ import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { testServices } from '@walletgraph/platform/test/support/services';
 import { createClient, RegisterDocument } from '@walletgraph/sdk';
 import amqp from 'amqplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postGraphQL } from '../support/http.ts';
-import { startRealStack, type TestStack } from '../support/stack.ts';
+import type { TestStack } from '../support/stack.ts';
+import { useRealStack } from '../support/use-stack.ts';
 
 const WALLET = /* GraphQL */ `
   query {
@@ -60,13 +61,7 @@ function command(key: string, postings: [string, string][], description: string)
 }
 
 describe('the ledger through the gateway, real mode', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startRealStack();
-  }, 120_000);
-  afterAll(async () => {
-    await stack?.[Symbol.asyncDispose]();
-  }, 60_000);
+  const stack = useRealStack();
 
   it('shows a posted command in the wallet’s balance and statement', async () => {
     const email = `ledger.${randomBytes(4).toString('hex')}@example.com`;

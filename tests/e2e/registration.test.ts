@@ -5,8 +5,9 @@ import { testServices } from '@walletgraph/platform/test/support/services';
 import { createClient, LoginDocument, MeDocument, RegisterDocument } from '@walletgraph/sdk';
 import amqp from 'amqplib';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedStack, startRealStack, type TestStack } from '../support/stack.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestStack } from '../support/stack.ts';
+import { useEmbeddedStack, useRealStack } from '../support/use-stack.ts';
 
 const password = 'correct horse battery staple 42';
 
@@ -37,16 +38,8 @@ async function meWhenProvisioned(url: string, token: string) {
   );
 }
 
-/** The vertical slice, identical in both run modes. Returns the stack for mode-specific tests. */
-function registrationSlice(start: () => Promise<TestStack>): () => TestStack {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await start();
-  }, 120_000);
-  afterAll(async () => {
-    await stack?.[Symbol.asyncDispose]();
-  }, 60_000);
-
+/** The vertical slice, identical in both run modes. */
+function registrationSlice(stack: TestStack): void {
   it('gives a newly registered person a default wallet and an Income jar, with a zero balance from the ledger', async () => {
     const email = newEmail();
     const session = await register(stack.url, email, 'EUR');
@@ -83,19 +76,17 @@ function registrationSlice(start: () => Promise<TestStack>): () => TestStack {
     expect(res.errors).toBeUndefined();
     expect(res.data!.me).toBeNull();
   });
-
-  return () => stack;
 }
 
 describe('registration through the gateway, embedded mode (PGlite, in-process bus, one process)', () => {
-  registrationSlice(startEmbeddedStack);
+  registrationSlice(useEmbeddedStack());
 });
 
 describe('registration through the gateway, real mode (Postgres, RabbitMQ, Redis, six processes)', () => {
-  const real = registrationSlice(startRealStack);
+  const stack = useRealStack();
+  registrationSlice(stack);
 
   it('carries the request correlation id into every event it causes, each caused by the one before', async () => {
-    const stack = real();
     const correlationId = `e2e-${randomBytes(6).toString('hex')}`;
     const res = await createClient({
       url: stack.url,
@@ -126,7 +117,6 @@ describe('registration through the gateway, real mode (Postgres, RabbitMQ, Redis
   });
 
   it('changes nothing when every event of the slice is delivered again, with the same id or a new one', async () => {
-    const stack = real();
     const session = await register(stack.url, newEmail(), 'USD');
     const userId = session.user.id;
     const before = await meWhenProvisioned(stack.url, session.accessToken);
@@ -205,6 +195,6 @@ describe('registration through the gateway, real mode (Postgres, RabbitMQ, Redis
   });
 
   it('shuts every service down cleanly on SIGTERM: HTTP drained, relays and consumers stopped, exit 0', async () => {
-    await expect(real()[Symbol.asyncDispose]()).resolves.toBeUndefined();
+    await expect(stack[Symbol.asyncDispose]()).resolves.toBeUndefined();
   });
 });

@@ -17,6 +17,7 @@ import { register } from '../support/money.ts';
 let identity: TestIdentity;
 let replicas: BareGateway[];
 
+// Not useRealStack(): identity alone behind two gateway replicas is all this needs.
 beforeAll(async () => {
   identity = await startIdentity();
   const env = {

@@ -9,24 +9,16 @@ import {
   RegisterDocument,
 } from '@walletgraph/sdk';
 import type { ExecutionResult } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eur, eurAmount, newKey } from '../support/money.ts';
-import { startEmbeddedStack, type TestStack } from '../support/stack.ts';
+import { useEmbeddedStack } from '../support/use-stack.ts';
 
 /**
  * Embedded mode (one process, PGlite, in-process bus) serves the same subscriptions with an
  * in-memory pubsub in place of Redis.
  */
 
-let stack: TestStack;
-
-beforeAll(async () => {
-  stack = await startEmbeddedStack();
-}, 120_000);
-
-afterAll(async () => {
-  await stack?.[Symbol.asyncDispose]();
-}, 60_000);
+const stack = useEmbeddedStack();
 
 describe('subscriptions in embedded mode', () => {
   it('delivers a balance change with a payload read across subgraphs', async () => {

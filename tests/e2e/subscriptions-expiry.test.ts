@@ -14,6 +14,7 @@ import { register } from '../support/money.ts';
 let identity: TestIdentity;
 let gateway: BareGateway;
 
+// Not useRealStack(): identity alone, its tokens cut to 2 s, behind a bare gateway.
 beforeAll(async () => {
   identity = await startIdentity({ ACCESS_TOKEN_TTL_SECONDS: '2' });
   gateway = await startBareGateway({ IDENTITY_URL: identity.url, JWKS_URL: identity.jwksUrl });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connected, untilListening, userIdOf, watch } from '../support/live.ts';
 import { deposit, person } from '../support/money.ts';
 import { openTestRedis, type TestRedis } from '../support/redis.ts';
-import { startRealStack, type TestStack } from '../support/stack.ts';
+import { useRealStack } from '../support/use-stack.ts';
 
 /**
  * The local Redis restarts under an open subscription. Redis pub/sub keeps nothing: what is
@@ -53,22 +53,22 @@ async function ensureRedisRunning(): Promise<void> {
   await waitFor('redis to answer PONG', redisAnswers, { timeoutMs: 30_000, intervalMs: 100 });
 }
 
-let stack: TestStack;
+// Registered before the stack's hooks: Redis is up before the stack starts.
+beforeAll(ensureRedisRunning, 60_000);
+const stack = useRealStack();
 let redis: TestRedis;
 const clients: LiveClient[] = [];
 
 beforeAll(async () => {
-  await ensureRedisRunning();
-  stack = await startRealStack();
   redis = await openTestRedis('redis-restart');
-}, 180_000);
+});
 
+// Runs before the stack's own afterAll (hooks unwind in reverse order).
 afterAll(async () => {
   // Whatever happened, the machine's Redis is running again before anything else is cleaned up.
   await ensureRedisRunning();
   await Promise.all(clients.map((c) => c.dispose()));
   await redis?.[Symbol.asyncDispose]();
-  await stack?.[Symbol.asyncDispose]();
 }, 120_000);
 
 type BalanceEvent = {

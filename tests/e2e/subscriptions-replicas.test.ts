@@ -5,7 +5,7 @@ import { type BareGateway, startGatewayReplica } from '../support/gateway.ts';
 import { closed, untilListening, userIdOf, type Watch, watch } from '../support/live.ts';
 import { deposit, person } from '../support/money.ts';
 import { openTestRedis, type TestRedis } from '../support/redis.ts';
-import { startRealStack, type TestStack } from '../support/stack.ts';
+import { useRealStack } from '../support/use-stack.ts';
 
 /**
  * Two gateway processes in front of one supergraph, sharing Redis and nothing else: the stack's
@@ -13,13 +13,12 @@ import { startRealStack, type TestStack } from '../support/stack.ts';
  * sticky sessions.
  */
 
-let stack: TestStack;
+const stack = useRealStack();
 let replica: BareGateway;
 let redis: TestRedis;
 const clients: LiveClient[] = [];
 
 beforeAll(async () => {
-  stack = await startRealStack();
   [replica, redis] = await Promise.all([startGatewayReplica(stack.config), openTestRedis('replicas')]);
 }, 180_000);
 
@@ -27,7 +26,6 @@ afterAll(async () => {
   await Promise.all(clients.map((c) => c.dispose()));
   await replica?.[Symbol.asyncDispose]();
   await redis?.[Symbol.asyncDispose]();
-  await stack?.[Symbol.asyncDispose]();
 }, 60_000);
 
 type BalanceEvent = {

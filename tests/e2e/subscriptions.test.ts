@@ -16,7 +16,7 @@ import { postGraphQL } from '../support/http.ts';
 import { closed, connected, untilListening, userIdOf, watch } from '../support/live.ts';
 import { deposit, eur, newKey, type Person, person, settled } from '../support/money.ts';
 import { openTestRedis, type TestRedis } from '../support/redis.ts';
-import { startRealStack, type TestStack } from '../support/stack.ts';
+import { useRealStack } from '../support/use-stack.ts';
 
 /**
  * Live updates through the gateway's graphql-ws server, in real mode: each event read through the
@@ -24,21 +24,17 @@ import { startRealStack, type TestStack } from '../support/stack.ts';
  * user at most on this stack, so the cap is reached with little.
  */
 
-let stack: TestStack;
+const stack = useRealStack({ SUBSCRIPTIONS_PER_USER: '2' });
 let redis: TestRedis;
 const clients: LiveClient[] = [];
 
 beforeAll(async () => {
-  [stack, redis] = await Promise.all([
-    startRealStack({ SUBSCRIPTIONS_PER_USER: '2' }),
-    openTestRedis('subscriptions'),
-  ]);
-}, 180_000);
+  redis = await openTestRedis('subscriptions');
+});
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.dispose()));
   await redis?.[Symbol.asyncDispose]();
-  await stack?.[Symbol.asyncDispose]();
 }, 60_000);
 
 function live(p: Person): LiveClient {

@@ -1,6 +1,6 @@
 import type { SubgraphName } from '@walletgraph/platform/config';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRealStack, type TestStack } from '../support/stack.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useRealStack } from '../support/use-stack.ts';
 import {
   aliceView,
   attacker,
@@ -21,20 +21,15 @@ import {
  * user's object must be indistinguishable from one that does not exist.
  */
 
-let stack: TestStack;
+const stack = useRealStack();
 let alice: Victim;
 let mallory: Person & { walletId: string; jarId: string };
 let aliceBefore: unknown;
 
 beforeAll(async () => {
-  stack = await startRealStack();
   [alice, mallory] = await Promise.all([victim(stack), attacker(stack)]);
   aliceBefore = await aliceView(stack, alice);
 }, 120_000);
-
-afterAll(async () => {
-  await stack?.[Symbol.asyncDispose]();
-}, 60_000);
 
 const asMallory = (query: string, variables: Record<string, unknown> = {}) =>
   gql(stack.url, query, variables, { token: mallory.accessToken });

@@ -1,8 +1,8 @@
 import { type SubgraphName, subgraphNames } from '@walletgraph/platform/config';
 import { operationLimits } from '@walletgraph/platform/graphql/operation-limits';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type GraphQLAnswer, postGraphQL } from '../support/http.ts';
-import { startRealStack, type TestStack } from '../support/stack.ts';
+import { useRealStack } from '../support/use-stack.ts';
 import {
   attackerKeyPair,
   claims,
@@ -37,20 +37,15 @@ import {
  * and the gateway's limits on oversized operations.
  */
 
-let stack: TestStack;
+const stack = useRealStack();
 let alice: Victim;
 let mallory: Person;
 let key: IdentitySigningKey;
 
 beforeAll(async () => {
-  stack = await startRealStack();
   [alice, mallory] = await Promise.all([victim(stack), register(stack, 'Mallory')]);
   key = await readSigningKey(stack);
 }, 120_000);
-
-afterAll(async () => {
-  await stack?.[Symbol.asyncDispose]();
-}, 60_000);
 
 /**
  * On each endpoint, a query that returns Alice's data to a token that passes as hers: what she

@@ -43,6 +43,7 @@ describe('unexpected errors in production', () => {
   let identity: TestIdentity;
   let gateway: BareGateway;
   let ada: { email: string; token: string };
+  // Not useRealStack(): it breaks identity's database, so identity and a bare gateway get their own.
   beforeAll(async () => {
     identity = await startIdentity({ NODE_ENV: 'production' });
     gateway = await startBareGateway({

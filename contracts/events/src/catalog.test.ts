@@ -73,13 +73,16 @@ describe('jars.jar_created.v1', () => {
     expect(parseEvent(created({ budget: null })).data).toMatchObject({ budget: null });
   });
 
-  it('refuses a budget with a limit that is not a positive amount, or an unknown period', () => {
-    for (const budget of [
-      { limit: '0', period: 'MONTHLY', blocksOverspend: false },
-      { limit: '-5', period: 'MONTHLY', blocksOverspend: false },
-      { limit: '500', period: 'DAILY', blocksOverspend: false },
-    ]) {
-      expect(() => parseEvent(created({ budget }))).toThrow(InvalidEventError);
-    }
-  });
+  it.each([
+    { limit: '0', period: 'MONTHLY' },
+    { limit: '-5', period: 'MONTHLY' },
+    { limit: '500', period: 'DAILY' },
+  ])(
+    'refuses a budget with limit $limit and period $period: the limit must be a positive amount, the period known',
+    (budget) => {
+      expect(() => parseEvent(created({ budget: { ...budget, blocksOverspend: false } }))).toThrow(
+        InvalidEventError,
+      );
+    },
+  );
 });

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { deciderSpecification } from '@walletgraph/platform/test/support/decider';
+import { describe, it } from 'vitest';
 import { decideRefresh, type RefreshTokenState } from './refresh.ts';
 
 const now = new Date('2026-03-01T12:00:00Z');
@@ -8,25 +9,28 @@ const live: RefreshTokenState = {
   rotatedAt: null,
   revokedAt: null,
 };
+/** Given the presented token's stored row (or none), when it is presented at a time. */
+const given = deciderSpecification(decideRefresh);
 
 describe('decideRefresh', () => {
   it('rotates a live token', () => {
-    expect(decideRefresh(live, now)).toEqual({ kind: 'rotate', token: live });
+    given(live).when(now).then({ kind: 'rotate', token: live });
   });
 
   it('refuses a token it has never issued', () => {
-    expect(decideRefresh(null, now)).toEqual({ kind: 'invalid', reason: 'UNKNOWN' });
+    given(null).when(now).then({ kind: 'invalid', reason: 'UNKNOWN' });
   });
 
   it('refuses an expired token, exactly at its expiry too', () => {
-    expect(decideRefresh({ ...live, expiresAt: now }, now)).toEqual({ kind: 'invalid', reason: 'EXPIRED' });
+    given({ ...live, expiresAt: now })
+      .when(now)
+      .then({ kind: 'invalid', reason: 'EXPIRED' });
   });
 
   it('detects reuse of a rotated token and names the family to revoke', () => {
-    expect(decideRefresh({ ...live, rotatedAt: new Date('2026-03-01T11:00:00Z') }, now)).toEqual({
-      kind: 'reuse-detected',
-      familyId: live.familyId,
-    });
+    given({ ...live, rotatedAt: new Date('2026-03-01T11:00:00Z') })
+      .when(now)
+      .then({ kind: 'reuse-detected', familyId: live.familyId });
   });
 
   it('still treats a rotated token as reuse after it expired', () => {
@@ -35,7 +39,7 @@ describe('decideRefresh', () => {
       rotatedAt: new Date('2026-01-01T00:00:00Z'),
       expiresAt: new Date('2026-02-01T00:00:00Z'),
     };
-    expect(decideRefresh(rotated, now).kind).toBe('reuse-detected');
+    given(rotated).when(now).then({ kind: 'reuse-detected', familyId: live.familyId });
   });
 
   it('refuses a token of a revoked family without revoking anything again', () => {
@@ -44,6 +48,6 @@ describe('decideRefresh', () => {
       rotatedAt: new Date('2026-03-01T10:00:00Z'),
       revokedAt: new Date('2026-03-01T11:00:00Z'),
     };
-    expect(decideRefresh(revoked, now)).toEqual({ kind: 'invalid', reason: 'REVOKED' });
+    given(revoked).when(now).then({ kind: 'invalid', reason: 'REVOKED' });
   });
 });

@@ -1,3 +1,4 @@
+import { deciderSpecification } from '@walletgraph/platform/test/support/decider';
 import { describe, expect, it } from 'vitest';
 import {
   codeMatches,
@@ -35,24 +36,30 @@ describe('verification codes', () => {
 });
 
 describe('decideVerification', () => {
+  /** Given the user's pending verification (if any), when they enter a code. */
+  const given = deciderSpecification((state: PendingVerification | undefined, code: string) =>
+    decideVerification(state, code, now),
+  );
+
   it('proves the pending address with the right code', () => {
-    expect(decideVerification(pending(), '12345678', now)).toEqual({
-      kind: 'verified',
-      email: 'ada@example.com',
-    });
+    given(pending()).when('12345678').then({ kind: 'verified', email: 'ada@example.com' });
   });
 
-  it('counts a wrong code, and burns the code at the fifth', () => {
-    expect(decideVerification(pending(), '00000000', now)).toEqual({ kind: 'wrong', burn: false });
-    expect(decideVerification(pending({ attempts: 4 }), '00000000', now)).toEqual({
-      kind: 'wrong',
-      burn: true,
-    });
+  it('counts a wrong code', () => {
+    given(pending()).when('00000000').then({ kind: 'wrong', burn: false });
   });
 
-  it('knows no code once expired, burnt, or never issued — even the right one', () => {
-    expect(decideVerification(pending({ expiresAt: now }), '12345678', now)).toEqual({ kind: 'none' });
-    expect(decideVerification(pending({ attempts: 5 }), '12345678', now)).toEqual({ kind: 'none' });
-    expect(decideVerification(undefined, '12345678', now)).toEqual({ kind: 'none' });
+  it('burns the code at the fifth wrong one', () => {
+    given(pending({ attempts: 4 }))
+      .when('00000000')
+      .then({ kind: 'wrong', burn: true });
+  });
+
+  it.each([
+    ['expired', pending({ expiresAt: now })],
+    ['burnt', pending({ attempts: 5 })],
+    ['never issued', undefined],
+  ])('knows no code once %s — even the right one', (_, state) => {
+    given(state).when('12345678').then({ kind: 'none' });
   });
 });

@@ -37,6 +37,11 @@ export interface JarsHarness extends SubgraphHarness<typeof schema, JarsServices
   /** Opens a wallet (and so its Income jar) for a new user, through the wallet.opened consumer. */
   wallet(currency?: string): Promise<TestWallet>;
   /**
+   * A `wallet.opened.v1` for the wallet, as the wallet subgraph publishes it; each call is a new
+   * envelope (its own id), so the consumer's inbox does not drop it as a redelivery.
+   */
+  walletOpened(wallet: Pick<TestWallet, 'userId' | 'walletId'>, currency?: string): Event<'wallet.opened.v1'>;
+  /**
    * A ledger entry moving `amount` minor units between two accounts, as the ledger publishes it;
    * `balancesAfter` gives each account's balance after it, as the ledger books them.
    */
@@ -69,23 +74,24 @@ export async function createJarsHarness(start = '2026-11-10T12:00:00Z'): Promise
     ...jarsSubgraph,
     services: (deps) => createJarsServices(deps, { clock, periods: { intervalMs: 3_600_000 } }),
   });
+  const walletOpened: JarsHarness['walletOpened'] = ({ userId, walletId }, currency = 'USD') =>
+    createEvent(
+      'wallet.opened.v1',
+      {
+        aggregateId: walletId,
+        occurredAt: clock.now(),
+        data: { walletId, ownerId: userId, name: 'Main', currency, isDefault: true },
+      },
+      meta,
+    );
   return {
     ...harness,
     clock,
+    walletOpened,
     async wallet(currency = 'USD') {
       const userId = uuidv7();
       const walletId = uuidv7();
-      await harness.deliver(
-        createEvent(
-          'wallet.opened.v1',
-          {
-            aggregateId: walletId,
-            occurredAt: clock.now(),
-            data: { walletId, ownerId: userId, name: 'Main', currency, isDefault: true },
-          },
-          meta,
-        ),
-      );
+      await harness.deliver(walletOpened({ userId, walletId }, currency));
       return { userId, walletId, token: harness.tokenFor(userId) };
     },
     posted(from, to, amount, options = {}) {

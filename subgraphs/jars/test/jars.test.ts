@@ -1,3 +1,4 @@
+import type { EventData } from '@walletgraph/events';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocationRules, jars } from '../db/schema.ts';
@@ -73,12 +74,23 @@ const available = (w: TestWallet) => `wallet:${w.walletId}:available`;
 describe('jars', () => {
   it('gives every wallet exactly one Income jar, also when wallet.opened arrives twice', async () => {
     const w = await h.wallet();
-    const before = await h.count(jars);
-    const [opened] = await h.outboxData<{ jarId: string; kind: string }>('jars.jar_created.v1');
-    expect(opened).toBeDefined();
-    const list = await h.execute(WALLET_JARS, { id: w.walletId }, w.token);
-    expect(list.data._entities[0].jars).toEqual([{ id: expect.any(String), name: 'Income', kind: 'INCOME' }]);
-    expect(await h.count(jars)).toBe(before);
+    const walletState = async () => ({
+      jars: await h.count(jars),
+      announced: (await h.outboxData<EventData<'jars.jar_created.v1'>>('jars.jar_created.v1')).filter(
+        (e) => e.walletId === w.walletId,
+      ),
+      listed: (await h.execute(WALLET_JARS, { id: w.walletId }, w.token)).data._entities[0].jars,
+    });
+    const afterFirst = await walletState();
+    expect(afterFirst.announced).toEqual([expect.objectContaining({ kind: 'INCOME', name: 'Income' })]);
+    expect(afterFirst.listed).toEqual([
+      { id: afterFirst.announced[0]!.jarId, name: 'Income', kind: 'INCOME' },
+    ]);
+
+    // A second envelope, not a redelivery of the first: the inbox lets it through, so only the
+    // handler's own idempotency stands between it and a second Income jar.
+    await h.deliver(h.walletOpened(w));
+    expect(await walletState()).toEqual(afterFirst);
   });
 
   it('creates a savings jar, announces it, and shows it in the wallet', async () => {

@@ -1,3 +1,4 @@
+import { deciderSpecification } from '@walletgraph/platform/test/support/decider';
 import { describe, expect, it } from 'vitest';
 import type { LedgerAccount } from './accounts.ts';
 import { decideClose, decideJarArchive } from './close.ts';
@@ -36,31 +37,45 @@ describe('closing a wallet’s accounts', () => {
 
 describe('archiving a jar', () => {
   const ids = { jar: 'jar:a', available: `wallet:${wallet}:available` };
-  const decide = (...accounts: LedgerAccount[]) =>
-    decideJarArchive(ids, new Map(accounts.map((a) => [a.id, a])));
+  /** Given the accounts that exist (locked), when the jar's archive arrives. */
+  const given = deciderSpecification((accounts: LedgerAccount[], archived: typeof ids) =>
+    decideJarArchive(archived, new Map(accounts.map((a) => [a.id, a]))),
+  );
 
   it('sweeps a jar holding money, then closes it', () => {
-    expect(decide(account('jar:a', 250n), account(ids.available, 0n))).toEqual({ status: 'SWEEP_AND_CLOSE' });
+    given([account('jar:a', 250n), account(ids.available, 0n)])
+      .when(ids)
+      .then({ status: 'SWEEP_AND_CLOSE' });
   });
 
   it('closes a jar at zero without an entry', () => {
-    expect(decide(account('jar:a', 0n), account(ids.available, 10n))).toEqual({ status: 'CLOSE' });
+    given([account('jar:a', 0n), account(ids.available, 10n)])
+      .when(ids)
+      .then({ status: 'CLOSE' });
   });
 
   it('does nothing for a jar closed already (a repeated archive)', () => {
-    expect(decide(account('jar:a', 0n, true), account(ids.available, 10n))).toEqual({ status: 'CLOSED' });
+    given([account('jar:a', 0n, true), account(ids.available, 10n)])
+      .when(ids)
+      .then({ status: 'CLOSED' });
   });
 
-  it('waits for a jar or wallet account not open yet', () => {
-    expect(decide(account(ids.available, 0n))).toEqual({
-      status: 'NOT_OPEN_YET',
-      detail: 'account jar:a is not open yet',
-    });
-    expect(decide(account('jar:a', 0n))).toMatchObject({ status: 'NOT_OPEN_YET' });
+  it('waits for a jar account not open yet', () => {
+    given([account(ids.available, 0n)])
+      .when(ids)
+      .then({ status: 'NOT_OPEN_YET', detail: 'account jar:a is not open yet' });
+  });
+
+  it('waits for a wallet account not open yet', () => {
+    given([account('jar:a', 0n)])
+      .when(ids)
+      .then({ status: 'NOT_OPEN_YET', detail: `account ${ids.available} is not open yet` });
   });
 
   it('refuses a jar that belongs to another wallet', () => {
     const foreign = { ...account('jar:a', 5n), walletId: 'another' };
-    expect(decide(foreign, account(ids.available, 0n))).toMatchObject({ status: 'REFUSED' });
+    given([foreign, account(ids.available, 0n)])
+      .when(ids)
+      .then({ status: 'REFUSED', detail: `jar:a does not belong to ${ids.available}` });
   });
 });

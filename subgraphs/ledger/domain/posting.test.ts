@@ -1,4 +1,5 @@
 import { parseAmount } from '@walletgraph/platform/money';
+import { deciderSpecification } from '@walletgraph/platform/test/support/decider';
 import { describe, expect, it } from 'vitest';
 import type { LedgerAccount } from './accounts.ts';
 import { accountId } from './accounts.ts';
@@ -55,6 +56,11 @@ function decide(commands: PostCommand[], accounts: LedgerAccount[], stored: [str
   });
 }
 
+/** Given the accounts, when a batch of commands is decided. */
+const given = deciderSpecification((accounts: LedgerAccount[], commands: PostCommand[]) =>
+  decide(commands, accounts),
+);
+
 const statuses = (d: BatchDecision) =>
   d.decisions.map((x) => (x.status === 'REJECTED' ? `REJECTED ${x.reason}` : x.status));
 
@@ -76,13 +82,13 @@ describe('posting rules', () => {
   });
 
   it('rejects a transfer larger than the available balance, changing nothing', () => {
-    const d = decide(
-      [move('k1', wallet1, wallet2, 501n)],
-      [account(wallet1, 'EUR', 500n), account(wallet2, 'EUR', 0n)],
-    );
-    expect(statuses(d)).toEqual(['REJECTED INSUFFICIENT_FUNDS']);
-    expect(d.balances.size).toBe(0);
-    expect(d.opened).toEqual([]);
+    given([account(wallet1, 'EUR', 500n), account(wallet2, 'EUR', 0n)])
+      .when([move('k1', wallet1, wallet2, 501n)])
+      .then({
+        decisions: [expect.objectContaining({ status: 'REJECTED', reason: 'INSUFFICIENT_FUNDS' })],
+        balances: new Map(),
+        opened: [],
+      });
   });
 
   it('lets a non-external account reach exactly zero', () => {

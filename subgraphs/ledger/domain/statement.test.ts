@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, statementPageSize } from './statement.ts';
 
 describe('statement paging', () => {
-  it('round-trips a cursor, including sequences beyond 2^53', () => {
-    for (const sequence of [1n, 42n, 2n ** 62n + 7n, 2n ** 63n - 1n])
+  it.each([1n, 42n, 2n ** 62n + 7n, 2n ** 63n - 1n])(
+    'round-trips a cursor at sequence %s, including sequences beyond 2^53',
+    (sequence) => {
       expect(decodeCursor(encodeCursor(sequence))).toBe(sequence);
-  });
+    },
+  );
 
   it('keeps the cursor opaque', () => {
     expect(encodeCursor(42n)).not.toContain('42');

@@ -1,3 +1,4 @@
+import { deciderSpecification } from '@walletgraph/platform/test/support/decider';
 import { describe, expect, it } from 'vitest';
 import type { LedgerAccount } from './accounts.ts';
 import { accountId } from './accounts.ts';
@@ -57,41 +58,52 @@ function decide(
   });
 }
 
+/** Given the accounts, when a batch of commands is decided. */
+const given = deciderSpecification((accounts: LedgerAccount[], commands: (PostCommand | SweepCommand)[]) =>
+  decide(commands, accounts),
+);
+
 const statuses = (d: BatchDecision) =>
   d.decisions.map((x) => (x.status === 'REJECTED' ? `REJECTED ${x.reason}` : x.status));
 
 describe('sweeping a jar', () => {
   it('moves the jar’s whole balance to its wallet’s available account, as an entry like a post’s', () => {
-    const d = decide([sweep('s')], [account(jar1, 750n), account(wallet1, 100n)]);
-    expect(d.decisions).toEqual([
-      {
-        status: 'POSTED',
-        postings: [
-          { account: jar1, amount: -750n, currency: 'EUR', balanceAfter: 0n },
-          { account: wallet1, amount: 750n, currency: 'EUR', balanceAfter: 850n },
+    given([account(jar1, 750n), account(wallet1, 100n)])
+      .when([sweep('s')])
+      .then({
+        decisions: [
+          {
+            status: 'POSTED',
+            postings: [
+              { account: jar1, amount: -750n, currency: 'EUR', balanceAfter: 0n },
+              { account: wallet1, amount: 750n, currency: 'EUR', balanceAfter: 850n },
+            ],
+            walletIds: [W1],
+          },
         ],
-        walletIds: [W1],
-      },
-    ]);
-    expect(d.balances).toEqual(
-      new Map([
-        [jar1, 0n],
-        [wallet1, 850n],
-      ]),
-    );
+        balances: new Map([
+          [jar1, 0n],
+          [wallet1, 850n],
+        ]),
+        opened: [],
+      });
   });
 
   it('rejects NOTHING_TO_MOVE when the jar is at zero, and records it so a replay answers the same', () => {
-    const d = decide([sweep('s')], [account(jar1, 0n), account(wallet1, 100n)]);
-    expect(d.decisions).toEqual([
-      {
-        status: 'REJECTED',
-        reason: 'NOTHING_TO_MOVE',
-        detail: `account ${jar1} holds nothing`,
-        recorded: true,
-      },
-    ]);
-    expect(d.balances.size).toBe(0);
+    given([account(jar1, 0n), account(wallet1, 100n)])
+      .when([sweep('s')])
+      .then({
+        decisions: [
+          {
+            status: 'REJECTED',
+            reason: 'NOTHING_TO_MOVE',
+            detail: `account ${jar1} holds nothing`,
+            recorded: true,
+          },
+        ],
+        balances: new Map(),
+        opened: [],
+      });
   });
 
   it('sees the posts before it in the batch, and the posts after it see the jar empty', () => {

@@ -21,11 +21,12 @@ describe('which budget a request must stay within', () => {
     expect(blockingBudget({ kind: 'JAR_SPEND' }, null)).toBeNull();
   });
 
-  it('none for anything but a spend: allocations, releases and moves do not spend the budget', () => {
-    for (const kind of ['JAR_ALLOCATION', 'JAR_RELEASE', 'JAR_MOVE', 'WITHDRAWAL'] as const) {
+  it.each(['JAR_ALLOCATION', 'JAR_RELEASE', 'JAR_MOVE', 'WITHDRAWAL'] as const)(
+    'none for a %s: only a spend spends the budget',
+    (kind) => {
       expect(blockingBudget({ kind }, blocks)).toBeNull();
-    }
-  });
+    },
+  );
 });
 
 describe('what the period has spent', () => {

@@ -35,8 +35,9 @@ const found = (overrides: Partial<JarMoveState> = {}): JarMoveState => ({
 });
 
 describe('jar move authorisation', () => {
-  it('accepts the caller’s own active jar: the operation is on the jar’s wallet', () => {
-    for (const kind of ['JAR_ALLOCATION', 'JAR_RELEASE', 'JAR_SPEND'] as const) {
+  it.each(['JAR_ALLOCATION', 'JAR_RELEASE', 'JAR_SPEND'] as const)(
+    'accepts a %s on the caller’s own active jar: the operation is on the jar’s wallet',
+    (kind) => {
       const request = parseJarMove(kind, { jarId: jar.jarId, amount: money, idempotencyKey: 'k' });
       expect(authorizeJarMove(request, found(), alice)).toEqual({
         source: { walletId: wallet.walletId, ownerId: alice },
@@ -44,8 +45,8 @@ describe('jar move authorisation', () => {
         jarId: jar.jarId,
         counterpartyJarId: null,
       });
-    }
-  });
+    },
+  );
 
   it('accepts a move between two of the caller’s jars in one wallet, recording the target', () => {
     expect(authorizeJarMove(move(), found({ toJar: otherJar }), alice)).toEqual({

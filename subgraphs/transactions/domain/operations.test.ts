@@ -1,4 +1,5 @@
 import { operationKinds } from '@walletgraph/events';
+import { deciderSpecification } from '@walletgraph/platform/test/support/decider';
 import { refusalOf } from '@walletgraph/platform/test/support/errors';
 import { describe, expect, it } from 'vitest';
 import type { OperationRow } from '../db/schema.ts';
@@ -41,6 +42,11 @@ const holidayJar = '0196f0a0-0000-7000-8000-00000000001b';
 const now = new Date('2026-11-22T10:00:00Z');
 const deps = { newId: () => '0196f0a0-0000-7000-8000-0000000000op', now };
 const money = { amount: '12.50', currency: 'EUR' };
+/** Given what authorisation made of a request (its parties, its hash), when the request is decided. */
+const given = deciderSpecification(
+  (state: Parameters<typeof decideOperation>[1], request: Parameters<typeof decideOperation>[0]) =>
+    decideOperation(request, state, deps),
+);
 const depositOf = (walletId = aliceWallet.walletId, amount = money) =>
   parseDeposit({ walletId, amount, idempotencyKey: 'k1' });
 const transferTo = (to: { toWalletId?: string; toEmail?: string }) =>
@@ -136,36 +142,39 @@ describe('operation decision', () => {
   });
 
   it('a deposit is PENDING with a command moving the amount from external deposits to the wallet', () => {
-    const decision = decideOperation(depositOf(), onWallet(aliceWallet), deps);
-    expect(decision.operation).toEqual({
-      id: deps.newId(),
-      ownerId: alice,
-      walletId: aliceWallet.walletId,
-      kind: 'DEPOSIT',
-      status: 'PENDING',
-      failureCode: null,
-      amountMinor: 1250n,
-      currency: 'EUR',
-      counterpartyWalletId: null,
-      counterpartyOwnerId: null,
-      jarId: null,
-      counterpartyJarId: null,
-      note: null,
-      idempotencyKey: 'k1',
-      requestHash: hash,
-      ledgerEntryId: null,
-      createdAt: now,
-      settledAt: null,
-    });
-    expect(decision.ledgerPost).toEqual({
-      idempotencyKey: `op:${deps.newId()}`,
-      operationId: deps.newId(),
-      description: 'Deposit',
-      postings: [
-        { account: 'external:deposits:EUR', amount: '-1250', currency: 'EUR' },
-        { account: `wallet:${aliceWallet.walletId}:available`, amount: '1250', currency: 'EUR' },
-      ],
-    });
+    given(onWallet(aliceWallet))
+      .when(depositOf())
+      .then({
+        operation: {
+          id: deps.newId(),
+          ownerId: alice,
+          walletId: aliceWallet.walletId,
+          kind: 'DEPOSIT',
+          status: 'PENDING',
+          failureCode: null,
+          amountMinor: 1250n,
+          currency: 'EUR',
+          counterpartyWalletId: null,
+          counterpartyOwnerId: null,
+          jarId: null,
+          counterpartyJarId: null,
+          note: null,
+          idempotencyKey: 'k1',
+          requestHash: hash,
+          ledgerEntryId: null,
+          createdAt: now,
+          settledAt: null,
+        },
+        ledgerPost: {
+          idempotencyKey: `op:${deps.newId()}`,
+          operationId: deps.newId(),
+          description: 'Deposit',
+          postings: [
+            { account: 'external:deposits:EUR', amount: '-1250', currency: 'EUR' },
+            { account: `wallet:${aliceWallet.walletId}:available`, amount: '1250', currency: 'EUR' },
+          ],
+        },
+      });
   });
 
   it('a withdrawal moves the amount from the wallet’s available balance to external withdrawals', () => {
@@ -193,24 +202,23 @@ describe('operation decision', () => {
   });
 
   it('a transfer whose recipient cannot receive is FAILED at once, settled now, with no command', () => {
-    const decision = decideOperation(
-      transferTo({ toEmail: 'nobody@example.com' }),
-      onWallet(aliceWallet, { ok: false, failureCode: 'RECIPIENT_NOT_FOUND' }),
-      deps,
-    );
-    expect(decision.operation).toMatchObject({
-      status: 'FAILED',
-      failureCode: 'RECIPIENT_NOT_FOUND',
-      counterpartyWalletId: null,
-      settledAt: now,
-    });
-    expect(decision.ledgerPost).toBeNull();
+    given(onWallet(aliceWallet, { ok: false, failureCode: 'RECIPIENT_NOT_FOUND' }))
+      .when(transferTo({ toEmail: 'nobody@example.com' }))
+      .then({
+        operation: expect.objectContaining({
+          status: 'FAILED',
+          failureCode: 'RECIPIENT_NOT_FOUND',
+          counterpartyWalletId: null,
+          settledAt: now,
+        }),
+        ledgerPost: null,
+      });
   });
 
-  it('every command’s postings sum to zero', () => {
-    // Bill payments have no posting rule yet (ledgerPostFor refuses them).
-    const kinds = operationKinds.filter((kind) => kind !== 'BILL_PAYMENT');
-    for (const kind of kinds) {
+  // Bill payments have no posting rule yet (ledgerPostFor refuses them).
+  it.each(operationKinds.filter((kind) => kind !== 'BILL_PAYMENT'))(
+    'a %s command’s postings sum to zero',
+    (kind) => {
       const post = ledgerPostFor({
         id: 'op',
         kind,
@@ -221,12 +229,9 @@ describe('operation decision', () => {
         amountMinor: 123_456_789_012_345n,
         currency: 'JPY',
       });
-      expect(
-        post.postings.reduce((sum, p) => sum + BigInt(p.amount), 0n),
-        kind,
-      ).toBe(0n);
-    }
-  });
+      expect(post.postings.reduce((sum, p) => sum + BigInt(p.amount), 0n)).toBe(0n);
+    },
+  );
 });
 
 describe('jar move decision', () => {
@@ -317,19 +322,18 @@ describe('jar move decision', () => {
   });
 
   it('a spend past a budget that blocks overspending is FAILED at once, settled now, with no command', () => {
-    const decision = decideOperation(
-      jarMove('JAR_SPEND'),
-      { ...onJars(), budget: { ok: false, failureCode: 'BUDGET_EXCEEDED' } },
-      deps,
-    );
-    expect(decision.operation).toMatchObject({
-      kind: 'JAR_SPEND',
-      status: 'FAILED',
-      failureCode: 'BUDGET_EXCEEDED',
-      jarId: savingsJar,
-      settledAt: now,
-    });
-    expect(decision.ledgerPost).toBeNull();
+    given({ ...onJars(), budget: { ok: false, failureCode: 'BUDGET_EXCEEDED' } })
+      .when(jarMove('JAR_SPEND'))
+      .then({
+        operation: expect.objectContaining({
+          kind: 'JAR_SPEND',
+          status: 'FAILED',
+          failureCode: 'BUDGET_EXCEEDED',
+          jarId: savingsJar,
+          settledAt: now,
+        }),
+        ledgerPost: null,
+      });
   });
 
   it('a spend within its budget is PENDING with its command, as one without a budget', () => {

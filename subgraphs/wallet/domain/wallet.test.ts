@@ -23,12 +23,12 @@ describe('wallet rules', () => {
     });
   });
 
-  it('lets a user open wallets up to the limit and refuses the next with WALLET_LIMIT_REACHED', () => {
-    expect(refuseOpening(0, 3)).toBeNull();
-    expect(refuseOpening(2, 3)).toBeNull();
-    for (const owned of [3, 4]) {
-      expect(refuseOpening(owned, 3)).toMatchObject({ code: 'WALLET_LIMIT_REACHED', details: { limit: 3 } });
-    }
+  it.each([0, 2])('lets a user who owns %s of 3 wallets open another', (owned) => {
+    expect(refuseOpening(owned, 3)).toBeNull();
+  });
+
+  it.each([3, 4])('refuses a user who owns %s of 3 wallets with WALLET_LIMIT_REACHED', (owned) => {
+    expect(refuseOpening(owned, 3)).toMatchObject({ code: 'WALLET_LIMIT_REACHED', details: { limit: 3 } });
   });
 
   it('shows a wallet to its owner only', () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type GraphQLAnswer, postGraphQL } from '../../support/http.ts';
-import { startEmbeddedStack, type TestStack } from '../../support/stack.ts';
+import { useEmbeddedStack } from '../../support/use-stack.ts';
 
 const password = 'correct horse battery staple 42';
 const newEmail = () => `limits.${randomBytes(4).toString('hex')}@example.com`;
@@ -25,17 +25,11 @@ const meQuery = /* GraphQL */ '{ me { id } }';
  * attempt refused by the gateway ever reached identity.
  */
 describe('gateway limits through the whole supergraph', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startEmbeddedStack({
-      RATE_LIMIT_PER_ADDRESS: '1000',
-      RATE_LIMIT_PER_USER: '4',
-      LOGIN_FAILURES_PER_ADDRESS: '3',
-      LOGIN_FAILURES_PER_ACCOUNT: '5',
-    });
-  }, 120_000);
-  afterAll(async () => {
-    await stack?.[Symbol.asyncDispose]();
+  const stack = useEmbeddedStack({
+    RATE_LIMIT_PER_ADDRESS: '1000',
+    RATE_LIMIT_PER_USER: '4',
+    LOGIN_FAILURES_PER_ADDRESS: '3',
+    LOGIN_FAILURES_PER_ACCOUNT: '5',
   });
 
   async function register(from = '127.0.3.250') {
