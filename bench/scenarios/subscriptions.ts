@@ -1,17 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { deleteAmqpObjects, holdRabbitLock } from '@walletgraph/platform/test/support/infra';
-import {
-  type Client,
-  createClient,
-  createLiveClient,
-  DepositDocument,
-  type LiveClient,
-  MeDocument,
-  RegisterDocument,
-} from '@walletgraph/sdk';
+import { createLiveClient, type LiveClient } from '@walletgraph/sdk';
+import { deposit, newKey, type Person, person, pool } from '@walletgraph/tests/support/money';
 import { startRealStack, type TestStack } from '@walletgraph/tests/support/stack';
 import { percentile, rate } from '../stats.ts';
-import { abba, ms, num, type Scenario, sleep, stopwatch, until } from '../support.ts';
+import { abba, fulfilled, ms, num, type Scenario, sleep, stopwatch, until } from '../support.ts';
 
 /**
  * Live updates fanned out by the gateway: USERS people, each with several sockets holding one
@@ -27,7 +19,6 @@ const DEPOSITS = 200;
 const CONCURRENCY = 8;
 const REGISTER_CONCURRENCY = 4;
 const DELIVERY_TIMEOUT_MS = 120_000;
-const password = 'correct horse battery staple 42';
 /** Measured deposits are this many minor units and more; warm-up deposits less. */
 const MEASURED = 100_000;
 
@@ -36,12 +27,6 @@ const LOCAL_PAYLOAD = 'subscription { balanceChanged { delta { minorUnits } } }'
 /** One more field read through the supergraph (ledger balance) for every event and subscriber. */
 const LOOKUP_PAYLOAD =
   'subscription { balanceChanged { delta { minorUnits } wallet { balance { total { minorUnits } } } } }';
-
-interface Person {
-  client: Client;
-  token: string;
-  walletId: string;
-}
 
 interface Config {
   label: string;
@@ -82,7 +67,13 @@ export const scenario: Scenario = {
     const stack = await startRealStack({ SUBSCRIPTIONS_PER_USER: '100' });
     if (stack.exchange) cleanup.defer(() => deleteAmqpObjects(stack.exchange));
     cleanup.use(stack);
-    const people = await registerMany(stack, USERS);
+    const people = fulfilled(
+      await pool(
+        Array.from({ length: USERS }, (_, i) => i),
+        REGISTER_CONCURRENCY,
+        (i) => person(stack, `live${i}`),
+      ),
+    );
     let sequence = 0;
     const next = () => ++sequence;
     const [[s1, s2], [l1, l2]] = await abba(
@@ -283,57 +274,7 @@ async function measure(
   };
 }
 
-async function depositMinor(person: Person, minor: number): Promise<void> {
-  const res = await person.client.request(DepositDocument, {
-    input: {
-      walletId: person.walletId,
-      amount: {
-        amount: `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`,
-        currency: 'EUR',
-      },
-      idempotencyKey: `bench-${randomBytes(8).toString('hex')}`,
-    },
-    waitMs: 0,
-  });
-  if (res.errors) throw new Error(`deposit failed: ${JSON.stringify(res.errors)}`);
-}
-
-/** Registers `count` people, a few at a time, each ready for deposits. */
-async function registerMany(stack: TestStack, count: number): Promise<Person[]> {
-  const people: Person[] = [];
-  let started = 0;
-  const worker = async () => {
-    while (started < count) {
-      started++;
-      people.push(await register(stack.url));
-    }
-  };
-  await Promise.all(Array.from({ length: REGISTER_CONCURRENCY }, worker));
-  return people;
-}
-
-async function register(url: string): Promise<Person> {
-  const res = await createClient({ url }).request(RegisterDocument, {
-    input: {
-      email: `bench.live.${randomBytes(6).toString('hex')}@example.com`,
-      password,
-      displayName: 'Bench',
-      currency: 'EUR',
-    },
-  });
-  const session = res.data?.register;
-  if (res.errors || !session) throw new Error(`register failed: ${JSON.stringify(res.errors)}`);
-  const client = createClient({ url, token: session.accessToken });
-  let walletId: string | undefined;
-  await until(
-    'a provisioned wallet',
-    async () => {
-      const me = await client.request(MeDocument);
-      const wallet = me.data?.me?.defaultWallet;
-      walletId = wallet && wallet.jars.length > 0 ? wallet.id : undefined;
-      return walletId !== undefined;
-    },
-    { timeoutMs: 30_000, intervalMs: 50 },
-  );
-  return { client, token: session.accessToken, walletId: walletId! };
+/** A deposit of `minor` cents that does not wait for its settlement: the event is what is timed. */
+async function depositMinor(someone: Person, minor: number): Promise<void> {
+  await deposit(someone, BigInt(minor), newKey('bench-live'), 0);
 }
