@@ -80,10 +80,52 @@ export interface LoopRun {
 }
 
 /**
+ * `clients` closed-loop clients for `seconds`: each sends its next request as soon as the last
+ * one is answered. `attempt(client, n)` makes client's nth request and answers null when it was
+ * answered correctly (its latency is kept) or the kind of failure (counted). Seconds run from
+ * the first request to the last answer; clients still busy `graceMs` past the end fail the run.
+ */
+export async function loadLoop(options: {
+  clients: number;
+  seconds: number;
+  graceMs: number;
+  attempt: (client: number, n: number) => Promise<string | null>;
+  label?: string;
+}): Promise<LoopRun> {
+  const { clients, seconds, graceMs, attempt } = options;
+  const latencies: number[] = [];
+  const failures = new Map<string, number>();
+  let sent = 0;
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  const client = async (i: number) => {
+    for (let n = 0; n < MAX_REQUESTS_PER_CLIENT && performance.now() < end; n++) {
+      sent++;
+      const before = performance.now();
+      const failure = await attempt(i, n);
+      if (failure === null) latencies.push(performance.now() - before);
+      else failures.set(failure, (failures.get(failure) ?? 0) + 1);
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const limitMs = seconds * 1000 + graceMs;
+  const late = new Promise<never>((_, reject) => {
+    const prefix = options.label ? `${options.label}: ` : '';
+    timer = setTimeout(() => reject(new Error(`${prefix}clients still busy after ${limitMs} ms`)), limitMs);
+  });
+  try {
+    await Promise.race([Promise.all(Array.from({ length: clients }, (_, i) => client(i))), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+  return { seconds: (performance.now() - t0) / 1000, sent, latencies, failures };
+}
+
+/**
  * `clients` closed-loop clients POSTing `body` to `url` for `seconds`. Each request carries the
  * next token in turn (round-robin over all of them, shared by the clients), so no two requests
  * in a row, and none of those in flight together while there are more tokens than clients, are
- * the same user's. Seconds run from the first request to the last answer.
+ * the same user's.
  */
 export async function closedLoop(options: {
   url: string;
@@ -96,34 +138,21 @@ export async function closedLoop(options: {
 }): Promise<LoopRun> {
   const { url, body, tokens, clients, seconds, check } = options;
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
-  const latencies: number[] = [];
-  const failures = new Map<string, number>();
-  let sent = 0;
   let turn = 0;
-  const t0 = performance.now();
-  const end = t0 + seconds * 1000;
-  const client = async () => {
-    for (let n = 0; n < MAX_REQUESTS_PER_CLIENT && performance.now() < end; n++) {
-      const user = turn++ % tokens.length;
-      sent++;
-      const before = performance.now();
-      const answer = await post(agent, url, body, tokens[user]!, (data) => check(data, user));
-      if ('data' in answer) latencies.push(performance.now() - before);
-      else failures.set(answer.failure, (failures.get(answer.failure) ?? 0) + 1);
-    }
-  };
-  let timer: NodeJS.Timeout | undefined;
-  const limitMs = seconds * 1000 + REQUEST_TIMEOUT_MS + 10_000;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`clients still busy after ${limitMs} ms`)), limitMs);
-  });
   try {
-    await Promise.race([Promise.all(Array.from({ length: clients }, client)), late]);
+    return await loadLoop({
+      clients,
+      seconds,
+      graceMs: REQUEST_TIMEOUT_MS + 10_000,
+      async attempt() {
+        const user = turn++ % tokens.length;
+        const answer = await post(agent, url, body, tokens[user]!, (data) => check(data, user));
+        return 'data' in answer ? null : answer.failure;
+      },
+    });
   } finally {
-    clearTimeout(timer);
     agent.destroy();
   }
-  return { seconds: (performance.now() - t0) / 1000, sent, latencies, failures };
 }
 
 /**

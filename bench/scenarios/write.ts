@@ -5,7 +5,7 @@ import { deleteAmqpObjects, holdRabbitLock } from '@walletgraph/platform/test/su
 import type { TransferMutationVariables } from '@walletgraph/sdk';
 import { deposit, newKey, type Person, person, pool, withSql } from '@walletgraph/tests/support/money';
 import { startRealStack, type TestStack } from '@walletgraph/tests/support/stack';
-import { post } from '../closed-loop.ts';
+import { loadLoop, post } from '../closed-loop.ts';
 import { type CpuReading, cpuBetween, infrastructure, type ProcessGroup, readCpu } from '../cpu.ts';
 import { MAX_PGBENCH_CLIENTS, type RawSqlRun, rawSqlReference } from '../rawsql.ts';
 import { percentile, rate } from '../stats.ts';
@@ -31,8 +31,6 @@ const LEVELS = [1, 32, 128];
 const defaultSeconds = (clients: number) => (clients === 1 ? 10 : 15);
 /** Uncounted, before the first level (JIT, pools, caches). */
 const WARM_UP = { clients: 32, seconds: 3 };
-/** A bound on each client's loop besides its duration. */
-const MAX_REQUESTS_PER_CLIENT = 100_000;
 const services = ['gateway', 'identity', 'wallet', 'jars', 'transactions', 'ledger'] as const;
 
 /** Only what the scenario reads of the operation. */
@@ -243,42 +241,32 @@ async function drive(
   seen: Seen,
   label: string,
 ): Promise<Omit<Phase, 'cpu'>> {
-  const latencies: number[] = [];
-  const failures = new Map<string, number>();
-  let sent = 0;
   // Plain HTTP over keep-alive connections (closed-loop.ts): the load generator shares the
   // machine with what it measures, so it spends as little CPU per request as it can.
   const agent = new Agent({ keepAlive: true, maxSockets: level.clients });
-  const t0 = performance.now();
-  const end = t0 + level.seconds * 1000;
-  const client = async (i: number) => {
-    const from = people[i]!;
-    const to = people[(i + 1) % Math.max(level.clients, 2)]!;
-    for (let n = 0; n < MAX_REQUESTS_PER_CLIENT && performance.now() < end; n++) {
-      const key = `bench-write-${label}-${i}-${n}`;
-      sent++;
-      const before = performance.now();
-      const outcome = await transferOnce(agent, url, from, to, key);
-      if (outcome === 'COMPLETED') {
-        latencies.push(performance.now() - before);
-        seen.completed.add(key);
-      } else {
-        (outcome.startsWith('status FAILED') ? seen.failed : seen.unsettled).add(key);
-        failures.set(outcome, (failures.get(outcome) ?? 0) + 1);
-      }
-    }
-  };
-  let timer: NodeJS.Timeout | undefined;
-  const limitMs = level.seconds * 1000 + WAIT_MS + 30_000;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${label}: clients still busy after ${limitMs} ms`)), limitMs);
-  });
   try {
-    await Promise.race([Promise.all(Array.from({ length: level.clients }, (_, i) => client(i))), late]);
+    const run = await loadLoop({
+      clients: level.clients,
+      seconds: level.seconds,
+      graceMs: WAIT_MS + 30_000,
+      label,
+      async attempt(i, n) {
+        const from = people[i]!;
+        const to = people[(i + 1) % Math.max(level.clients, 2)]!;
+        const key = `bench-write-${label}-${i}-${n}`;
+        const outcome = await transferOnce(agent, url, from, to, key);
+        if (outcome === 'COMPLETED') {
+          seen.completed.add(key);
+          return null;
+        }
+        (outcome.startsWith('status FAILED') ? seen.failed : seen.unsettled).add(key);
+        return outcome;
+      },
+    });
+    return { clients: level.clients, ...run };
   } finally {
-    clearTimeout(timer);
+    agent.destroy();
   }
-  return { clients: level.clients, seconds: (performance.now() - t0) / 1000, sent, latencies, failures };
 }
 
 /** One transfer: `COMPLETED`, or what went wrong (`status FAILED` with its code, errors, no answer). */
