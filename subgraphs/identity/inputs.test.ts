@@ -22,55 +22,76 @@ describe('registration', () => {
     });
   });
 
-  it('defaults the currency to USD when none is given', () => {
-    expect(parseRegistration({ ...valid, currency: null }).currency).toBe('USD');
-    expect(parseRegistration({ ...valid, currency: undefined }).currency).toBe('USD');
+  it.each([null, undefined])('defaults the currency to USD when it is %s', (currency) => {
+    expect(parseRegistration({ ...valid, currency }).currency).toBe('USD');
   });
 
-  it('rejects a malformed email naming input.email', () => {
-    expect(() => parseRegistration({ ...valid, email: 'ada-at-example' })).toThrow(failure('input.email'));
+  it.each([
+    {
+      name: 'a malformed email',
+      input: { email: 'ada-at-example' },
+      code: 'BAD_USER_INPUT',
+      field: 'input.email',
+    },
+    {
+      name: 'a blank display name',
+      input: { displayName: '   ' },
+      code: 'BAD_USER_INPUT',
+      field: 'input.displayName',
+    },
+    {
+      name: 'a display name of 65 characters',
+      input: { displayName: 'x'.repeat(65) },
+      code: 'BAD_USER_INPUT',
+      field: 'input.displayName',
+    },
+    {
+      name: 'an unknown currency',
+      input: { currency: 'XYZ' },
+      code: 'BAD_USER_INPUT',
+      field: 'input.currency',
+    },
+    {
+      name: 'a currency in lower case',
+      input: { currency: 'usd' },
+      code: 'BAD_USER_INPUT',
+      field: 'input.currency',
+    },
+    { name: 'a weak password', input: { password: 'short' }, code: 'WEAK_PASSWORD', field: 'input.password' },
+    {
+      name: 'a password built on the email',
+      input: { email: 'babbage@example.com', password: 'Babbage-rules-1834' },
+      code: 'WEAK_PASSWORD',
+      field: 'input.password',
+    },
+  ])('rejects $name with $code naming $field', ({ input, code, field }) => {
+    expect(() => parseRegistration({ ...valid, ...input })).toThrow(failure(field, code));
   });
 
-  it('rejects an empty or over-long display name naming input.displayName', () => {
-    expect(() => parseRegistration({ ...valid, displayName: '   ' })).toThrow(failure('input.displayName'));
-    expect(() => parseRegistration({ ...valid, displayName: 'x'.repeat(65) })).toThrow(
-      failure('input.displayName'),
-    );
-  });
-
-  it('rejects control characters and bidi overrides in a display name', () => {
-    expect(() => parseDisplayName('Ada\u0000', 'input.displayName')).toThrow(failure('input.displayName'));
-    expect(() => parseDisplayName('Ada\u202Eecalevol', 'input.displayName')).toThrow(
-      failure('input.displayName'),
-    );
-  });
-
-  it('rejects an unknown currency naming input.currency', () => {
-    expect(() => parseRegistration({ ...valid, currency: 'XYZ' })).toThrow(failure('input.currency'));
-    expect(() => parseRegistration({ ...valid, currency: 'usd' })).toThrow(failure('input.currency'));
-  });
-
-  it('rejects a weak password with WEAK_PASSWORD naming input.password', () => {
-    expect(() => parseRegistration({ ...valid, password: 'short' })).toThrow(
-      failure('input.password', 'WEAK_PASSWORD'),
-    );
-  });
-
-  it('rejects a password built on the email being registered', () => {
-    expect(() =>
-      parseRegistration({ ...valid, email: 'babbage@example.com', password: 'Babbage-rules-1834' }),
-    ).toThrow(failure('input.password', 'WEAK_PASSWORD'));
+  it.each([
+    { name: 'a control character', displayName: 'Ada\u0000' },
+    { name: 'a bidi override', displayName: 'Ada\u202Eecalevol' },
+  ])('rejects a display name with $name', ({ displayName }) => {
+    expect(() => parseDisplayName(displayName, 'input.displayName')).toThrow(failure('input.displayName'));
   });
 });
 
 describe('profile update', () => {
-  it('leaves out what the client left out, and checks the rest as registration does', () => {
-    expect(parseProfileUpdate({})).toEqual({ displayName: null, email: null });
-    expect(parseProfileUpdate({ displayName: ' Ada ', email: ' Ada@Example.com' })).toEqual({
-      displayName: 'Ada',
-      email: 'ada@example.com',
-    });
-    expect(() => parseProfileUpdate({ email: 'ada-at-example' })).toThrow(failure('input.email'));
-    expect(() => parseProfileUpdate({ displayName: '  ' })).toThrow(failure('input.displayName'));
+  it.each([
+    { name: 'leaves out what the client left out', input: {}, update: { displayName: null, email: null } },
+    {
+      name: 'reads what it gives as registration does',
+      input: { displayName: ' Ada ', email: ' Ada@Example.com' },
+      update: { displayName: 'Ada', email: 'ada@example.com' },
+    },
+  ])('$name', ({ input, update }) => {
+    expect(parseProfileUpdate(input)).toEqual(update);
+  });
+
+  it.each([
+    { name: 'a malformed email', input: { email: 'ada-at-example' }, field: 'input.email' },
+    { name: 'a blank display name', input: { displayName: '  ' }, field: 'input.displayName' },
+  ])('rejects $name as registration does, naming $field', ({ input, field }) => {
+    expect(() => parseProfileUpdate(input)).toThrow(failure(field));
   });
 });

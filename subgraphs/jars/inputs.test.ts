@@ -6,6 +6,7 @@ import { parseAllocationRules, parseCreateJar, parseThresholds, parseUpdateJarGo
 const now = new Date('2026-11-22T10:00:00Z');
 const walletId = '0196f0a0-0000-7000-8000-000000000001';
 const jarId = '0196f0a0-0000-7000-8000-00000000000a';
+const car = { walletId, name: 'Car', kind: 'SAVINGS', goalTarget: { amount: '5', currency: 'USD' } } as const;
 
 describe('parsing a createJar input', () => {
   it('reads a savings jar’s goal in minor units, its name trimmed', () => {
@@ -36,9 +37,15 @@ describe('parsing a createJar input', () => {
     });
   });
 
-  it('makes an expense jar that only alerts by default, and one that blocks overspending when asked', () => {
-    const expense = (blockOverspend?: boolean | null) =>
-      parseCreateJar(
+  it.each([
+    [undefined, false],
+    [null, false],
+    [false, false],
+    [true, true],
+  ])(
+    'makes an expense jar that only alerts by default: blockOverspend %s blocks overspending: %s',
+    (blockOverspend, blocks) => {
+      const request = parseCreateJar(
         {
           walletId,
           name: 'Groceries',
@@ -47,122 +54,78 @@ describe('parsing a createJar input', () => {
           blockOverspend,
         },
         now,
-      ).budget?.blocksOverspend;
-    expect(expense()).toBe(false);
-    expect(expense(null)).toBe(false);
-    expect(expense(false)).toBe(false);
-    expect(expense(true)).toBe(true);
+      );
+      expect(request.budget?.blocksOverspend).toBe(blocks);
+    },
+  );
+
+  it.each([
+    { name: 'in the form the database stores', typed: walletId.toUpperCase(), stored: walletId },
+    { name: 'as none for text that names none', typed: 'no-such-wallet', stored: null },
+  ])('keeps the wallet id $name', ({ typed, stored }) => {
+    expect(parseCreateJar({ ...car, walletId: typed }, now).walletId).toBe(stored);
   });
 
-  it('keeps the wallet id in the form the database stores, and no id for text that names none', () => {
-    const upper = parseCreateJar(
-      {
-        walletId: walletId.toUpperCase(),
-        name: 'Car',
-        kind: 'SAVINGS',
+  it.each([
+    { blockOverspend: true, jar: 'a savings jar', input: car },
+    { blockOverspend: false, jar: 'a savings jar', input: car },
+    { blockOverspend: true, jar: 'an Income jar', input: { walletId, name: 'Pay', kind: 'INCOME' } as const },
+    {
+      blockOverspend: false,
+      jar: 'an Income jar',
+      input: { walletId, name: 'Pay', kind: 'INCOME' } as const,
+    },
+  ])('refuses blockOverspend: $blockOverspend on $jar, naming the field', ({ blockOverspend, input }) => {
+    const error = domainErrorOf(() => parseCreateJar({ ...input, blockOverspend }, now));
+    expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', 'input.blockOverspend']);
+  });
+
+  it.each([
+    { name: 'empty', value: '' },
+    { name: 'blank', value: '   ' },
+    { name: 'of 61 characters', value: 'x'.repeat(61) },
+    { name: 'with a right-to-left override', value: 'Holiday\u202Eyadiloh' },
+    { name: 'with a zero-width space', value: 'Holi\u200Bday' },
+  ])('refuses a name $name, naming the field', ({ value }) => {
+    const error = domainErrorOf(() => parseCreateJar({ walletId, name: value, kind: 'SAVINGS' }, now));
+    expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', 'input.name']);
+  });
+
+  it.each([
+    {
+      name: 'a goal on a jar that is not SAVINGS',
+      input: {
+        walletId,
+        name: 'Food',
+        kind: 'EXPENSE',
+        budgetLimit: { amount: '1', currency: 'USD' },
         goalTarget: { amount: '5', currency: 'USD' },
       },
-      now,
-    );
-    expect(upper.walletId).toBe(walletId);
-    const unknown = parseCreateJar(
-      {
-        walletId: 'no-such-wallet',
-        name: 'Car',
-        kind: 'SAVINGS',
-        goalTarget: { amount: '5', currency: 'USD' },
-      },
-      now,
-    );
-    expect(unknown.walletId).toBeNull();
-  });
-
-  it('refuses blockOverspend, even false, on a jar that is not EXPENSE, naming the field', () => {
-    for (const blockOverspend of [true, false]) {
-      const savings = domainErrorOf(() =>
-        parseCreateJar(
-          {
-            walletId,
-            name: 'Car',
-            kind: 'SAVINGS',
-            goalTarget: { amount: '5', currency: 'USD' },
-            blockOverspend,
-          },
-          now,
-        ),
-      );
-      expect([savings.code, savings.details.field]).toEqual(['BAD_USER_INPUT', 'input.blockOverspend']);
-      const income = domainErrorOf(() =>
-        parseCreateJar({ walletId, name: 'Pay', kind: 'INCOME', blockOverspend }, now),
-      );
-      expect([income.code, income.details.field]).toEqual(['BAD_USER_INPUT', 'input.blockOverspend']);
-    }
-  });
-
-  it('refuses empty and over-long names, naming the field', () => {
-    for (const name of ['', '   ', 'x'.repeat(61), 'Holiday\u202Eyadiloh', 'Holi\u200Bday']) {
-      const error = domainErrorOf(() => parseCreateJar({ walletId, name, kind: 'SAVINGS' }, now));
-      expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', 'input.name']);
-    }
-  });
-
-  it('refuses a goal on a jar that is not SAVINGS, and a budget on one that is not EXPENSE', () => {
-    const goal = domainErrorOf(() =>
-      parseCreateJar(
-        {
-          walletId,
-          name: 'Food',
-          kind: 'EXPENSE',
-          budgetLimit: { amount: '1', currency: 'USD' },
-          goalTarget: { amount: '5', currency: 'USD' },
-        },
-        now,
-      ),
-    );
-    expect([goal.code, goal.details.field]).toEqual(['BAD_USER_INPUT', 'input.goalTarget']);
-    const budget = domainErrorOf(() =>
-      parseCreateJar(
-        {
-          walletId,
-          name: 'Car',
-          kind: 'SAVINGS',
-          goalTarget: { amount: '5', currency: 'USD' },
-          budgetPeriod: 'WEEKLY',
-        },
-        now,
-      ),
-    );
-    expect([budget.code, budget.details.field]).toEqual(['BAD_USER_INPUT', 'input.budgetLimit']);
-  });
-
-  it('refuses a goal or budget that is not positive, and a deadline in the past', () => {
-    const zero = domainErrorOf(() =>
-      parseCreateJar(
-        { walletId, name: 'Car', kind: 'SAVINGS', goalTarget: { amount: '0', currency: 'USD' } },
-        now,
-      ),
-    );
-    expect([zero.code, zero.details.field]).toEqual(['BAD_USER_INPUT', 'input.goalTarget.amount']);
-    const negative = domainErrorOf(() =>
-      parseCreateJar(
-        { walletId, name: 'Rent', kind: 'EXPENSE', budgetLimit: { amount: '-5', currency: 'USD' } },
-        now,
-      ),
-    );
-    expect([negative.code, negative.details.field]).toEqual(['BAD_USER_INPUT', 'input.budgetLimit.amount']);
-    const past = domainErrorOf(() =>
-      parseCreateJar(
-        {
-          walletId,
-          name: 'Car',
-          kind: 'SAVINGS',
-          goalTarget: { amount: '5', currency: 'USD' },
-          goalDeadline: '2026-01-01T00:00:00Z',
-        },
-        now,
-      ),
-    );
-    expect([past.code, past.details.field]).toEqual(['BAD_USER_INPUT', 'input.goalDeadline']);
+      field: 'input.goalTarget',
+    },
+    {
+      name: 'a budget on a jar that is not EXPENSE',
+      input: { ...car, budgetPeriod: 'WEEKLY' },
+      field: 'input.budgetLimit',
+    },
+    {
+      name: 'a goal of zero',
+      input: { ...car, goalTarget: { amount: '0', currency: 'USD' } },
+      field: 'input.goalTarget.amount',
+    },
+    {
+      name: 'a negative budget',
+      input: { walletId, name: 'Rent', kind: 'EXPENSE', budgetLimit: { amount: '-5', currency: 'USD' } },
+      field: 'input.budgetLimit.amount',
+    },
+    {
+      name: 'a deadline in the past',
+      input: { ...car, goalDeadline: '2026-01-01T00:00:00Z' },
+      field: 'input.goalDeadline',
+    },
+  ] as const)('refuses $name, naming $field', ({ input, field }) => {
+    const error = domainErrorOf(() => parseCreateJar(input, now));
+    expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', field]);
   });
 
   it('refuses a second Income jar: every wallet has exactly one', () => {
@@ -170,12 +133,18 @@ describe('parsing a createJar input', () => {
     expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', 'input.kind']);
   });
 
-  it('keeps thresholds unique and ascending, and refuses ones outside 1–1000 %', () => {
-    expect(parseThresholds([100, 50, 100])).toEqual([50, 100]);
-    expect(parseThresholds(null)).toEqual([80, 100]);
-    for (const bad of [[0], [1001], [50.5], []]) {
-      expect(domainErrorOf(() => parseThresholds(bad)).details.field).toBe('input.thresholds');
-    }
+  it.each([
+    [
+      [100, 50, 100],
+      [50, 100],
+    ],
+    [null, [80, 100]],
+  ])('keeps thresholds unique and ascending, %j as %j', (thresholds, kept) => {
+    expect(parseThresholds(thresholds)).toEqual(kept);
+  });
+
+  it.each([[[0]], [[1001]], [[50.5]], [[]]])('refuses the thresholds %j, outside 1–1000 %', (bad) => {
+    expect(domainErrorOf(() => parseThresholds(bad)).details.field).toBe('input.thresholds');
   });
 });
 
@@ -187,20 +156,27 @@ describe('parsing an updateJarGoal input', () => {
       now,
     );
     expect(update).toEqual({ jarId, goal: { target: { minor: 1000n, currency: 'EUR' }, deadline } });
+  });
+
+  it('reads no jar id from text that names none', () => {
     expect(
       parseUpdateJarGoal({ jarId: 'nope', target: { amount: '1', currency: 'EUR' } }, now).jarId,
     ).toBeNull();
   });
 
-  it('refuses a target that is not positive, and a deadline in the past', () => {
-    const zero = domainErrorOf(() =>
-      parseUpdateJarGoal({ jarId, target: { amount: '0', currency: 'EUR' } }, now),
-    );
-    expect(zero.details.field).toBe('input.goalTarget.amount');
-    const past = domainErrorOf(() =>
-      parseUpdateJarGoal({ jarId, target: { amount: '1', currency: 'EUR' }, deadline: now }, now),
-    );
-    expect(past.details.field).toBe('input.goalDeadline');
+  it.each([
+    {
+      name: 'a target that is not positive',
+      input: { jarId, target: { amount: '0', currency: 'EUR' } },
+      field: 'input.goalTarget.amount',
+    },
+    {
+      name: 'a deadline in the past',
+      input: { jarId, target: { amount: '1', currency: 'EUR' }, deadline: now },
+      field: 'input.goalDeadline',
+    },
+  ])('refuses $name, naming $field', ({ input, field }) => {
+    expect(domainErrorOf(() => parseUpdateJarGoal(input, now)).details.field).toBe(field);
   });
 });
 
@@ -224,19 +200,33 @@ describe('parsing setAllocationRules’ rules', () => {
     ]);
   });
 
-  it('keeps, as the rule’s share, the error of both or neither of percent and fixed, a percent outside 1–100, and an amount out of range', () => {
-    const [neither, both, zero, huge, negative] = parseAllocationRules([
-      { jarId },
-      { jarId, percent: 5, fixed: { amount: '1', currency: 'USD' } },
-      { jarId, percent: 0 },
+  // One list, so that each error names its rule's place in it.
+  const refusedRules = [
+    { name: 'neither percent nor fixed', rule: { jarId }, field: 'rules[0]' },
+    {
+      name: 'both percent and fixed',
+      rule: { jarId, percent: 5, fixed: { amount: '1', currency: 'USD' } },
+      field: 'rules[1]',
+    },
+    { name: 'a percent outside 1–100', rule: { jarId, percent: 0 }, field: 'rules[2].percent' },
+    {
       // 10^22 minor units: past the largest amount any input may name (and past Postgres' bigint).
-      { jarId, fixed: { amount: '100000000000000000000', currency: 'USD' } },
-      { jarId, fixed: { amount: '-1', currency: 'USD' } },
-    ]).map((rule) => rule.share);
-    expect(fieldOf(neither)).toBe('rules[0]');
-    expect(fieldOf(both)).toBe('rules[1]');
-    expect(fieldOf(zero)).toBe('rules[2].percent');
-    expect(fieldOf(huge)).toBe('rules[3].fixed.amount');
-    expect(fieldOf(negative)).toBe('rules[4].fixed.amount');
-  });
+      name: 'an amount past any limit',
+      rule: { jarId, fixed: { amount: '100000000000000000000', currency: 'USD' } },
+      field: 'rules[3].fixed.amount',
+    },
+    {
+      name: 'a negative amount',
+      rule: { jarId, fixed: { amount: '-1', currency: 'USD' } },
+      field: 'rules[4].fixed.amount',
+    },
+  ];
+
+  it.each(refusedRules.map((refused, index) => ({ ...refused, index })))(
+    'keeps, as the rule’s share, the error of $name, naming $field',
+    ({ index, field }) => {
+      const shares = parseAllocationRules(refusedRules.map(({ rule }) => rule)).map((rule) => rule.share);
+      expect(fieldOf(shares[index])).toBe(field);
+    },
+  );
 });

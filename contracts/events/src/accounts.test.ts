@@ -4,46 +4,54 @@ import { isAccountName, isExternalAccount, jarOfAccount, ledgerAccount, parseAcc
 const id = '0190f5d2-7c1e-7000-8000-000000000001';
 
 describe('ledger account names', () => {
-  it('reads back what every builder names', () => {
-    expect(parseAccount(ledgerAccount.walletAvailable(id))).toEqual({ kind: 'wallet', walletId: id });
-    expect(parseAccount(ledgerAccount.jar(id))).toEqual({ kind: 'jar', jarId: id });
-    expect(parseAccount(ledgerAccount.hold(id))).toEqual({ kind: 'hold', operationId: id });
-    expect(parseAccount(ledgerAccount.external('biller', 'KWD'))).toEqual({
-      kind: 'external',
-      purpose: 'biller',
-      currency: 'KWD',
-    });
+  it.each([
+    {
+      builder: 'walletAvailable',
+      name: ledgerAccount.walletAvailable(id),
+      account: { kind: 'wallet', walletId: id },
+    },
+    { builder: 'jar', name: ledgerAccount.jar(id), account: { kind: 'jar', jarId: id } },
+    { builder: 'hold', name: ledgerAccount.hold(id), account: { kind: 'hold', operationId: id } },
+    {
+      builder: 'external',
+      name: ledgerAccount.external('biller', 'KWD'),
+      account: { kind: 'external', purpose: 'biller', currency: 'KWD' },
+    },
+  ])('reads back what $builder names', ({ name, account }) => {
+    expect(parseAccount(name)).toEqual(account);
   });
 
-  it('reads nothing from a name it does not know', () => {
-    for (const bad of [
-      '',
-      'someone-else:1',
-      'wallet:x:available',
-      `wallet:${id}`,
-      `wallet:${id}:available:x`,
-      `jar:${id}:x`,
-      `jar:${id.toUpperCase()}`,
-      // 36 characters of a UUID's alphabet are not a UUID.
-      `hold:${id.replaceAll('-', '')}----`,
-      'external:casino:EUR',
-      'external:deposits:eur',
-      'external:deposits:EURO',
-    ]) {
-      expect(parseAccount(bad)).toBeNull();
-      expect(isAccountName(bad)).toBe(false);
-    }
+  it.each([
+    '',
+    'someone-else:1',
+    'wallet:x:available',
+    `wallet:${id}`,
+    `wallet:${id}:available:x`,
+    `jar:${id}:x`,
+    `jar:${id.toUpperCase()}`,
+    // 36 characters of a UUID's alphabet are not a UUID.
+    `hold:${id.replaceAll('-', '')}----`,
+    'external:casino:EUR',
+    'external:deposits:eur',
+    'external:deposits:EURO',
+  ])('reads nothing from %j, a name it does not know', (bad) => {
+    expect(parseAccount(bad)).toBeNull();
+    expect(isAccountName(bad)).toBe(false);
   });
 
-  it('tells external accounts from the others', () => {
-    expect(isExternalAccount('external:deposits:EUR')).toBe(true);
-    expect(isExternalAccount(ledgerAccount.hold(id))).toBe(false);
-    expect(isExternalAccount('external:casino:EUR')).toBe(false);
+  it.each([
+    ['external:deposits:EUR', true],
+    [ledgerAccount.hold(id), false],
+    ['external:casino:EUR', false],
+  ])('tells external accounts from the others: %j is external: %s', (name, external) => {
+    expect(isExternalAccount(name)).toBe(external);
   });
 
-  it('finds the jar of a jar account, and none in any other', () => {
-    expect(jarOfAccount(ledgerAccount.jar(id))).toBe(id);
-    expect(jarOfAccount(ledgerAccount.walletAvailable(id))).toBeNull();
-    expect(jarOfAccount(ledgerAccount.hold(id))).toBeNull();
+  it.each([
+    { builder: 'jar', name: ledgerAccount.jar(id), jarId: id },
+    { builder: 'walletAvailable', name: ledgerAccount.walletAvailable(id), jarId: null },
+    { builder: 'hold', name: ledgerAccount.hold(id), jarId: null },
+  ])('finds the jar of a jar account, and none in any other: $builder → $jarId', ({ name, jarId }) => {
+    expect(jarOfAccount(name)).toBe(jarId);
   });
 });

@@ -1,6 +1,7 @@
 import { badInput } from '@walletgraph/platform/errors';
 import type { JarId } from '@walletgraph/platform/ids';
 import type { Money } from '@walletgraph/platform/money';
+import { deciderSpecification } from '@walletgraph/platform/test/support/decider';
 import { domainErrorOf } from '@walletgraph/platform/test/support/errors';
 import { describe, expect, it } from 'vitest';
 import {
@@ -27,13 +28,12 @@ describe('splitting a deposit by allocation rules', () => {
     expect(1001n - parts.reduce((s, p) => s + p.minor, 0n)).toBe(11n);
   });
 
-  it('never creates or loses a minor unit, whatever the amount', () => {
-    for (let amount = 0n; amount < 500n; amount += 7n) {
-      const parts = splitDeposit(amount, [pct(1, 50), fixed(2, 99n), pct(3, 49)]);
-      const total = parts.reduce((s, p) => s + p.minor, 0n);
-      expect(total <= amount).toBe(true);
-      expect(parts.every((p) => p.minor > 0n)).toBe(true);
-    }
+  const amountsUpTo500 = Array.from({ length: Math.ceil(500 / 7) }, (_, i) => BigInt(i * 7));
+  it.each(amountsUpTo500)('never creates or loses a minor unit splitting %s', (amount) => {
+    const parts = splitDeposit(amount, [pct(1, 50), fixed(2, 99n), pct(3, 49)]);
+    const total = parts.reduce((s, p) => s + p.minor, 0n);
+    expect(total <= amount).toBe(true);
+    expect(parts.every((p) => p.minor > 0n)).toBe(true);
   });
 
   it('takes percents first, then fixed amounts in order, capped by what is left', () => {
@@ -44,11 +44,11 @@ describe('splitting a deposit by allocation rules', () => {
     ]);
   });
 
-  it('splits nothing without rules, and leaves out zero parts of a tiny deposit', () => {
-    expect(splitDeposit(500n, [])).toEqual([]);
-    expect(splitDeposit(1n, [pct(1, 10), pct(2, 90)])).toEqual(
-      [{ jarId: jar(2), minor: 0n }].filter((p) => p.minor > 0n),
-    );
+  it.each([
+    { name: 'nothing without rules', amount: 500n, rules: [] },
+    { name: 'no zero parts of a tiny deposit', amount: 1n, rules: [pct(1, 10), pct(2, 90)] },
+  ])('splits $name', ({ amount, rules }) => {
+    expect(splitDeposit(amount, rules)).toEqual([]);
   });
 });
 
@@ -60,49 +60,75 @@ describe('deciding a wallet’s allocation rules', () => {
     share: { percent },
   });
 
+  /** Given the wallet's currency and jars, when a new rule set is asked for. */
+  const given = deciderSpecification(
+    (walletState: typeof state, requests: readonly AllocationRuleRequest[]) =>
+      decideAllocationRules(requests, walletState),
+  );
+
   it('accepts percents and fixed amounts in the wallet’s currency', () => {
-    expect(
-      decideAllocationRules([percentOf(1, 60), { jarId: jar(2), share: { fixed: usd(2500n) } }], state),
-    ).toEqual([pct(1, 60), fixed(2, 2500n)]);
+    given(state)
+      .when([percentOf(1, 60), { jarId: jar(2), share: { fixed: usd(2500n) } }])
+      .then([pct(1, 60), fixed(2, 2500n)]);
   });
 
   it('refuses percents adding up to more than 100', () => {
-    const error = domainErrorOf(() => decideAllocationRules([percentOf(1, 60), percentOf(2, 41)], state));
-    expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', 'rules']);
+    given(state)
+      .when([percentOf(1, 60), percentOf(2, 41)])
+      .thenThrows('BAD_USER_INPUT', 'rules');
   });
 
   it('refuses more rules than MAX_ALLOCATION_RULES', () => {
     const many = Array.from({ length: MAX_ALLOCATION_RULES + 1 }, () => percentOf(1, 1));
-    const error = domainErrorOf(() => decideAllocationRules(many, state));
-    expect([error.code, error.details.field]).toEqual(['BAD_USER_INPUT', 'rules']);
+    given(state).when(many).thenThrows('BAD_USER_INPUT', 'rules');
   });
 
-  it('answers NOT_FOUND for a jar outside the wallet or no jar at all, and refuses a jar named twice', () => {
-    const foreign = domainErrorOf(() => decideAllocationRules([percentOf(9, 5)], state));
-    expect([foreign.code, foreign.details.field]).toEqual(['NOT_FOUND', 'rules[0].jarId']);
-    const none = domainErrorOf(() => decideAllocationRules([{ jarId: null, share: { percent: 5 } }], state));
-    expect([none.code, none.details.field]).toEqual(['NOT_FOUND', 'rules[0].jarId']);
-    const twice = domainErrorOf(() => decideAllocationRules([percentOf(1, 5), percentOf(1, 5)], state));
-    expect([twice.code, twice.details.field]).toEqual(['BAD_USER_INPUT', 'rules[1].jarId']);
+  it.each([
+    {
+      name: 'a jar outside the wallet',
+      rules: [percentOf(9, 5)],
+      code: 'NOT_FOUND',
+      field: 'rules[0].jarId',
+    },
+    {
+      name: 'a rule naming no jar',
+      rules: [{ jarId: null, share: { percent: 5 } }],
+      code: 'NOT_FOUND',
+      field: 'rules[0].jarId',
+    },
+    {
+      name: 'a jar named twice',
+      rules: [percentOf(1, 5), percentOf(1, 5)],
+      code: 'BAD_USER_INPUT',
+      field: 'rules[1].jarId',
+    },
+  ])('refuses $name with $code on $field', ({ rules, code, field }) => {
+    given(state).when(rules).thenThrows(code, field);
   });
 
-  it('raises a refused share only after the rule’s jar checks, rule by rule', () => {
+  describe('a share refused while parsing', () => {
     const refused = badInput('rules[0].percent', 'must be a whole percent from 1 to 100');
-    const unknownJar = domainErrorOf(() => decideAllocationRules([{ jarId: jar(9), share: refused }], state));
-    expect(unknownJar.code).toBe('NOT_FOUND');
-    expect(domainErrorOf(() => decideAllocationRules([{ jarId: jar(1), share: refused }], state))).toBe(
-      refused,
-    );
-    const later = domainErrorOf(() =>
-      decideAllocationRules([{ jarId: jar(1), share: refused }, percentOf(9, 5)], state),
-    );
-    expect(later).toBe(refused);
+
+    it('waits behind the rule’s jar check: an unknown jar is still NOT_FOUND', () => {
+      given(state)
+        .when([{ jarId: jar(9), share: refused }])
+        .thenThrows('NOT_FOUND', 'rules[0].jarId');
+    });
+
+    it.each([
+      { name: 'for a known jar', rules: [{ jarId: jar(1), share: refused }] },
+      {
+        name: 'before a later rule’s unknown jar',
+        rules: [{ jarId: jar(1), share: refused }, percentOf(9, 5)],
+      },
+    ])('is thrown as it was refused $name', ({ rules }) => {
+      expect(domainErrorOf(() => decideAllocationRules(rules, state))).toBe(refused);
+    });
   });
 
   it('refuses a fixed amount in another currency', () => {
-    const error = domainErrorOf(() =>
-      decideAllocationRules([{ jarId: jar(1), share: { fixed: { minor: 100n, currency: 'EUR' } } }], state),
-    );
-    expect([error.code, error.details.field]).toEqual(['CURRENCY_MISMATCH', 'rules[0].fixed.currency']);
+    given(state)
+      .when([{ jarId: jar(1), share: { fixed: { minor: 100n, currency: 'EUR' } } }])
+      .thenThrows('CURRENCY_MISMATCH', 'rules[0].fixed.currency');
   });
 });

@@ -34,9 +34,11 @@ describe('jars.jar_created.v1 payload', () => {
     });
   });
 
-  it('announces any other jar with budget null', () => {
-    expect(jarCreatedData(income)).toMatchObject({ kind: 'INCOME', budget: null });
-    const savings: JarRow = { ...income, kind: 'SAVINGS', isDefault: false, goalTargetMinor: 500n };
-    expect(jarCreatedData(savings)).toMatchObject({ kind: 'SAVINGS', budget: null });
+  const savings: JarRow = { ...income, kind: 'SAVINGS', isDefault: false, goalTargetMinor: 500n };
+  it.each([
+    { name: 'the Income jar', jar: income, kind: 'INCOME' },
+    { name: 'a savings jar', jar: savings, kind: 'SAVINGS' },
+  ])('announces $name with budget null', ({ jar, kind }) => {
+    expect(jarCreatedData(jar)).toMatchObject({ kind, budget: null });
   });
 });

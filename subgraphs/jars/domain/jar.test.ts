@@ -1,4 +1,5 @@
 import type { Money } from '@walletgraph/platform/money';
+import { deciderSpecification } from '@walletgraph/platform/test/support/decider';
 import { domainErrorOf } from '@walletgraph/platform/test/support/errors';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,6 +14,11 @@ const now = new Date('2026-11-22T10:00:00Z');
 const wallet = { walletId: '0196f0a0-0000-7000-8000-000000000001', ownerId: 'u1', currency: 'USD' };
 const deps = { newId: () => 'j1', now };
 const usd = (minor: bigint): Money => ({ minor, currency: 'USD' });
+type NewJarState = Parameters<typeof decideNewJar>[1];
+const newJar = (state: NewJarState, request: CreateJarRequest) => decideNewJar(request, state, deps);
+/** Given the wallet the request names (if any) and who asks, when a jar is requested in it. */
+const given = deciderSpecification(newJar);
+const owner: NewJarState = { wallet, jarsInWallet: 1, viewerId: 'u1' };
 
 /** A request as inputs.ts parses it from a createJar input. */
 function savingsRequest(amount: Money): CreateJarRequest {
@@ -60,56 +66,63 @@ describe('jar rules', () => {
   });
 
   it('creates a savings jar with its goal in minor units', () => {
-    const jar = decideNewJar(savingsRequest(usd(120050n)), { wallet, jarsInWallet: 1, viewerId: 'u1' }, deps);
-    expect(jar).toMatchObject({
-      name: 'Holiday',
-      kind: 'SAVINGS',
-      goalTargetMinor: 120050n,
-      goalDeadline: null,
-      isDefault: false,
-    });
+    given(owner)
+      .when(savingsRequest(usd(120050n)))
+      .then(
+        expect.objectContaining({
+          name: 'Holiday',
+          kind: 'SAVINGS',
+          goalTargetMinor: 120050n,
+          goalDeadline: null,
+          isDefault: false,
+        }),
+      );
   });
 
-  it('creates an expense jar with its budget, blocking overspending only when asked', () => {
-    const state = { wallet, jarsInWallet: 1, viewerId: 'u1' };
-    expect(decideNewJar(expenseRequest(false), state, deps)).toMatchObject({
-      budgetLimitMinor: 40000n,
-      budgetPeriod: 'MONTHLY',
-      budgetThresholds: [80, 100],
-      rollsOver: false,
-      blocksOverspend: false,
-    });
-    expect(decideNewJar(expenseRequest(true), state, deps).blocksOverspend).toBe(true);
-  });
+  it.each([false, true])(
+    'creates an expense jar with its budget, blocksOverspend %s as asked',
+    (blocksOverspend) => {
+      given(owner)
+        .when(expenseRequest(blocksOverspend))
+        .then(
+          expect.objectContaining({
+            budgetLimitMinor: 40000n,
+            budgetPeriod: 'MONTHLY',
+            budgetThresholds: [80, 100],
+            rollsOver: false,
+            blocksOverspend,
+          }),
+        );
+    },
+  );
 
-  it('answers NOT_FOUND for another user’s wallet exactly as for an unknown one', () => {
-    const request = savingsRequest(usd(500n));
-    const foreign = domainErrorOf(() =>
-      decideNewJar(request, { wallet, jarsInWallet: 0, viewerId: 'u2' }, deps),
-    );
-    const unknown = domainErrorOf(() =>
-      decideNewJar(request, { wallet: null, jarsInWallet: 0, viewerId: 'u2' }, deps),
-    );
-    expect([foreign.code, foreign.message]).toEqual(['NOT_FOUND', 'input.walletId: wallet not found']);
-    expect([unknown.code, unknown.message]).toEqual([foreign.code, foreign.message]);
+  it.each([
+    ['another user’s wallet', { wallet, jarsInWallet: 0, viewerId: 'u2' }],
+    ['an unknown wallet', { wallet: null, jarsInWallet: 0, viewerId: 'u2' }],
+  ])('answers NOT_FOUND for %s, in the same words', (_, state) => {
+    const error = domainErrorOf(() => newJar(state, savingsRequest(usd(500n))));
+    expect([error.code, error.message]).toEqual(['NOT_FOUND', 'input.walletId: wallet not found']);
   });
 
   it('refuses a goal in another currency than the wallet’s', () => {
-    const error = domainErrorOf(() =>
-      decideNewJar(
-        savingsRequest({ minor: 500n, currency: 'EUR' }),
-        { wallet, jarsInWallet: 0, viewerId: 'u1' },
-        deps,
-      ),
-    );
-    expect([error.code, error.details.field]).toEqual(['CURRENCY_MISMATCH', 'input.goalTarget.currency']);
+    given({ ...owner, jarsInWallet: 0 })
+      .when(savingsRequest({ minor: 500n, currency: 'EUR' }))
+      .thenThrows('CURRENCY_MISMATCH', 'input.goalTarget.currency');
+  });
+});
+
+describe('archiving a jar', () => {
+  const income = { ...defaultJarFor(wallet, deps), createdAt: now };
+  const savings = { ...income, id: 'j2', isDefault: false, kind: 'SAVINGS' as const };
+
+  it('lets the owner archive a jar', () => {
+    expect(checkArchivable(savings, 'u1')).toBe(savings);
   });
 
-  it('lets the owner archive a jar but never the wallet’s Income jar; another user’s jar is NOT_FOUND', () => {
-    const income = { ...defaultJarFor(wallet, deps), createdAt: now };
-    expect(domainErrorOf(() => checkArchivable(income, 'u1')).code).toBe('BAD_USER_INPUT');
-    const savings = { ...income, id: 'j2', isDefault: false, kind: 'SAVINGS' as const };
-    expect(checkArchivable(savings, 'u1')).toBe(savings);
-    expect(domainErrorOf(() => checkArchivable(savings, 'u2')).code).toBe('NOT_FOUND');
+  it.each([
+    { name: 'the owner their Income jar', jar: income, viewerId: 'u1', code: 'BAD_USER_INPUT' },
+    { name: 'another user the owner’s jar', jar: savings, viewerId: 'u2', code: 'NOT_FOUND' },
+  ])('refuses $name with $code', ({ jar, viewerId, code }) => {
+    expect(domainErrorOf(() => checkArchivable(jar, viewerId)).code).toBe(code);
   });
 });

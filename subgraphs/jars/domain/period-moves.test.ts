@@ -22,22 +22,32 @@ describe('period moves', () => {
     );
   });
 
-  it('returns an expense jar’s leftover only once the 3-day grace period has passed', () => {
-    expect(dueMove(jar, new Date('2026-11-03T23:59:59Z'))).toBeNull();
-    expect(dueMove(jar, new Date('2026-11-04T00:00:00Z'))).toMatchObject({
-      action: 'LEFTOVER_RETURN',
-      periodEnd: new Date('2026-11-01T00:00:00Z'),
-    });
-  });
+  it.each([
+    { name: 'none in its last second', at: '2026-11-03T23:59:59Z', due: null },
+    {
+      name: 'due at its end',
+      at: '2026-11-04T00:00:00Z',
+      due: expect.objectContaining({
+        action: 'LEFTOVER_RETURN',
+        periodEnd: new Date('2026-11-01T00:00:00Z'),
+      }),
+    },
+  ])(
+    'returns an expense jar’s leftover only once the 3-day grace period has passed: $name',
+    ({ at, due }) => {
+      expect(dueMove(jar, new Date(at))).toEqual(due);
+    },
+  );
 
   it('has nothing due for a period that ended before the jar existed', () => {
     expect(dueMove(jar, new Date('2026-11-03T00:00:00Z'))).toBeNull();
   });
 
-  it('has nothing due for a jar that rolls over, a savings jar or an archived jar', () => {
-    const later = new Date('2027-01-10T00:00:00Z');
-    expect(dueMove({ ...jar, rollsOver: true }, later)).toBeNull();
-    expect(dueMove({ ...jar, kind: 'SAVINGS' }, later)).toBeNull();
-    expect(dueMove({ ...jar, status: 'ARCHIVED' }, later)).toBeNull();
+  it.each([
+    { name: 'rolls over', quiet: { ...jar, rollsOver: true } },
+    { name: 'saves', quiet: { ...jar, kind: 'SAVINGS' as const } },
+    { name: 'is archived', quiet: { ...jar, status: 'ARCHIVED' as const } },
+  ])('has nothing due for a jar that $name', ({ quiet }) => {
+    expect(dueMove(quiet, new Date('2027-01-10T00:00:00Z'))).toBeNull();
   });
 });

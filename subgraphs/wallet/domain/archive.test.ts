@@ -13,15 +13,22 @@ const wallet: WalletRow = {
 };
 
 describe('archiving a wallet', () => {
-  it('asks the ledger only for a wallet that is not archived yet', () => {
-    expect(needsArchiveRequest(wallet)).toBe(true);
-    expect(needsArchiveRequest({ status: 'ARCHIVED' })).toBe(false);
-  });
+  it.each([
+    { status: 'ACTIVE', asks: true },
+    { status: 'ARCHIVED', asks: false },
+  ] as const)(
+    'asks the ledger only for a wallet that is not archived yet: $status → $asks',
+    ({ status, asks }) => {
+      expect(needsArchiveRequest({ ...wallet, status })).toBe(asks);
+    },
+  );
 
-  it('returns the wallet once closed, or as it is while the answer is pending', () => {
-    const archived = { ...wallet, status: 'ARCHIVED' as const };
-    expect(archiveResult(archived, { status: 'CLOSED', reason: null })).toBe(archived);
-    expect(archiveResult(wallet, { status: 'PENDING', reason: null })).toBe(wallet);
+  const archived = { ...wallet, status: 'ARCHIVED' as const };
+  it.each([
+    { name: 'once closed', answer: 'CLOSED', wallet: archived },
+    { name: 'as it is while the answer is pending', answer: 'PENDING', wallet },
+  ] as const)('returns the wallet $name', ({ answer, wallet }) => {
+    expect(archiveResult(wallet, { status: answer, reason: null })).toBe(wallet);
   });
 
   it('turns the ledger’s refusal into WALLET_NOT_EMPTY', () => {

@@ -31,10 +31,12 @@ describe('wallet rules', () => {
     expect(refuseOpening(owned, 3)).toMatchObject({ code: 'WALLET_LIMIT_REACHED', details: { limit: 3 } });
   });
 
-  it('shows a wallet to its owner only', () => {
-    expect(isVisibleTo({ ownerId: 'u1' }, 'u1')).toBe(true);
-    expect(isVisibleTo({ ownerId: 'u1' }, 'u2')).toBe(false);
-    expect(isVisibleTo({ ownerId: 'u1' }, undefined)).toBe(false);
+  it.each([
+    { name: 'its owner', viewerId: 'u1', visible: true },
+    { name: 'another user', viewerId: 'u2', visible: false },
+    { name: 'an anonymous caller', viewerId: undefined, visible: false },
+  ])('shows a wallet to its owner only: to $name, $visible', ({ viewerId, visible }) => {
+    expect(isVisibleTo({ ownerId: 'u1' }, viewerId)).toBe(visible);
   });
 
   const wallet = {
@@ -47,34 +49,44 @@ describe('wallet rules', () => {
     createdAt: new Date('2026-11-22T10:00:00Z'),
   };
 
-  it('shows a counterparty of a completed transfer a restricted view, and anyone else nothing', () => {
+  it('shows the owner their wallet as it is', () => {
     expect(viewFor(wallet, 'u1', false)).toBe(wallet);
-    expect(viewFor(wallet, 'u2', true)).toEqual({ ...wallet, restricted: true });
-    expect(viewFor(wallet, 'u2', false)).toBeNull();
-    expect(viewFor(wallet, undefined, true)).toBeNull();
   });
 
-  it('makes each side of a completed transfer a counterparty of the other’s wallet, and nothing else', () => {
-    const settled = {
-      kind: 'TRANSFER',
-      status: 'COMPLETED',
-      ownerId: 'sender',
-      walletId: 'ws',
-      counterpartyWalletId: 'wr',
-      counterpartyOwnerId: 'recipient',
-    };
+  it.each([
+    { viewer: 'a counterparty', viewerId: 'u2', counterparty: true, view: { ...wallet, restricted: true } },
+    { viewer: 'another user', viewerId: 'u2', counterparty: false, view: null },
+    { viewer: 'an anonymous caller', viewerId: undefined, counterparty: true, view: null },
+  ])(
+    'shows a counterparty of a completed transfer a restricted view, and anyone else nothing: $viewer',
+    ({ viewerId, counterparty, view }) => {
+      expect(viewFor(wallet, viewerId, counterparty)).toEqual(view);
+    },
+  );
+
+  const settled = {
+    kind: 'TRANSFER',
+    status: 'COMPLETED',
+    ownerId: 'sender',
+    walletId: 'ws',
+    counterpartyWalletId: 'wr',
+    counterpartyOwnerId: 'recipient',
+  };
+
+  it('makes each side of a completed transfer a counterparty of the other’s wallet', () => {
     expect(counterpartiesOf(settled)).toEqual([
       { viewerId: 'sender', walletId: 'wr', ownerId: 'recipient' },
       { viewerId: 'recipient', walletId: 'ws', ownerId: 'sender' },
     ]);
-    expect(counterpartiesOf({ ...settled, status: 'FAILED' })).toEqual([]);
-    expect(
-      counterpartiesOf({
-        ...settled,
-        kind: 'DEPOSIT',
-        counterpartyWalletId: null,
-        counterpartyOwnerId: null,
-      }),
-    ).toEqual([]);
+  });
+
+  it.each([
+    { name: 'a failed transfer', operation: { ...settled, status: 'FAILED' } },
+    {
+      name: 'a deposit',
+      operation: { ...settled, kind: 'DEPOSIT', counterpartyWalletId: null, counterpartyOwnerId: null },
+    },
+  ])('makes no counterparties of $name', ({ operation }) => {
+    expect(counterpartiesOf(operation)).toEqual([]);
   });
 });
