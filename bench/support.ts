@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '@walletgraph/platform/db/database';
+import { type AmqpBroker, createAmqpBroker } from '@walletgraph/platform/messaging/amqp-broker';
 import type { Broker, ConsumerSpec, OutgoingMessage } from '@walletgraph/platform/messaging/broker';
+import {
+  AMQP_URL,
+  deleteAmqpObjects,
+  holdRabbitLock,
+  testLogger,
+} from '@walletgraph/platform/test/support/infra';
+import { fastest } from './stats.ts';
 
 /** A table of one scenario's measurements, already formatted. */
 export interface Table {
@@ -13,6 +21,27 @@ export interface Table {
 export interface Ratio {
   label: string;
   value: number;
+}
+
+/**
+ * The columns of a table with one column per configuration, each measured over one run or more:
+ * `header` for `Table.columns`; `row(label, cell)`, whose cells `cell` makes from each column's
+ * fastest run and all its runs; and the two rows every such table has, `seconds` (each run's, in
+ * the order they ran) and `cpu` (the fastest run's).
+ */
+export function columnsOfRuns<R extends { seconds: number; cpuPercent: number }>(
+  columns: readonly [string, R[]][],
+) {
+  const row = (label: string, cell: (best: R, runs: R[]) => string) => [
+    label,
+    ...columns.map(([, runs]) => cell(fastest(runs), runs)),
+  ];
+  return {
+    header: ['', ...columns.map(([label]) => label)],
+    row,
+    seconds: (label: string) => row(label, (_, runs) => runs.map((r) => num(r.seconds, 2)).join(' / ')),
+    cpu: () => row('bench process CPU, % of a core', (best) => num(best.cpuPercent)),
+  };
 }
 
 export interface ScenarioResult {
@@ -70,6 +99,33 @@ export function namespace(label: string): { prefix: string; next(): string } {
   const prefix = `wgbench_${label}_${randomBytes(4).toString('hex')}`;
   let runs = 0;
   return { prefix, next: () => `${prefix}_${++runs}` };
+}
+
+/**
+ * The shared RabbitMQ lock and a namespace for a scenario's runs, both held until `cleanup` is
+ * disposed: then every exchange and queue under the namespace's prefix is deleted, and the lock
+ * released.
+ */
+export async function rabbitNamespace(
+  cleanup: AsyncDisposableStack,
+  label: string,
+): Promise<ReturnType<typeof namespace>> {
+  cleanup.use(await holdRabbitLock('shared'));
+  const names = namespace(label);
+  cleanup.defer(() => deleteAmqpObjects(names.prefix));
+  return names;
+}
+
+/** A broker on the local RabbitMQ publishing to `exchange`; a broker that gives up is reported, not thrown. */
+export function benchBroker(exchange: string): Promise<AmqpBroker> {
+  return createAmqpBroker({
+    url: AMQP_URL,
+    exchange,
+    deliveryLimit: 5,
+    maxReconnectAttempts: 3,
+    logger: testLogger('amqp'),
+    onFatal: (error) => console.error('bench: message broker gave up', error),
+  });
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,21 +1,15 @@
 import { createConsumer, type EventHandlers } from '@walletgraph/platform/consumer';
-import { createAmqpBroker } from '@walletgraph/platform/messaging/amqp-broker';
 import { messageOf, walletOpened } from '@walletgraph/platform/test/support/brokers';
-import {
-  AMQP_URL,
-  createTestDatabase,
-  deleteAmqpObjects,
-  holdRabbitLock,
-  type TestSchema,
-  testLogger,
-} from '@walletgraph/platform/test/support/infra';
+import { createTestDatabase, type TestSchema, testLogger } from '@walletgraph/platform/test/support/infra';
 import { fastest, rate } from '../stats.ts';
 import {
   abba,
+  benchBroker,
+  columnsOfRuns,
   countDeliveries,
   countOf,
-  namespace,
   num,
+  rabbitNamespace,
   type Scenario,
   stopwatch,
   until,
@@ -68,32 +62,24 @@ export const scenario: Scenario = {
   title: 'Consumer throughput with the inbox transaction',
   async run() {
     await using cleanup = new AsyncDisposableStack();
-    cleanup.use(await holdRabbitLock('shared'));
-    const names = namespace('consumer');
-    cleanup.defer(() => deleteAmqpObjects(names.prefix));
+    const names = await rabbitNamespace(cleanup, 'consumer');
     const [ones, many] = await abba(
       () => measure(names.next(), FEW, MESSAGES),
       () => measure(names.next(), MANY, MESSAGES),
     );
-    const columns: [string, Run[]][] = [
+    const { header, row, seconds, cpu } = columnsOfRuns<Run>([
       [`prefetch ${FEW}`, ones],
       [`prefetch ${MANY}`, many],
-    ];
-    const row = (label: string, cell: (best: Run, runs: Run[]) => string) => [
-      label,
-      ...columns.map(([, runs]) => cell(fastest(runs), runs)),
-    ];
+    ]);
     return {
       tables: [
         {
           title: `${num(MESSAGES)} wallet.opened.v1 messages waiting in the consumer's queue`,
-          columns: ['', ...columns.map(([label]) => label)],
+          columns: header,
           rows: [
-            row('seconds until all handled, each run', (_, runs) =>
-              runs.map((r) => num(r.seconds, 2)).join(' / '),
-            ),
+            seconds('seconds until all handled, each run'),
             row('handled/s (faster run)', (best) => num(rate(MESSAGES, best.seconds))),
-            row('bench process CPU, % of a core', (best) => num(best.cpuPercent)),
+            cpu(),
             row('inbox rows / projection rows', (best) => `${num(best.inbox)} / ${num(best.projected)}`),
             row('left in queue / dead-lettered', (best) => `${best.left} / ${best.deadLettered}`),
           ],
@@ -125,14 +111,7 @@ async function measure(run: string, prefetch: number, messages: number): Promise
   const db = cleanup.use(await createTestDatabase());
   const name = `${run}.projection`;
   await db.handle.db.execute(projectionTable);
-  const broker = await createAmqpBroker({
-    url: AMQP_URL,
-    exchange: `${run}.events`,
-    deliveryLimit: 5,
-    maxReconnectAttempts: 3,
-    logger: testLogger('amqp'),
-    onFatal: (error) => console.error('bench: message broker gave up', error),
-  });
+  const broker = await benchBroker(`${run}.events`);
   cleanup.defer(() => broker.close());
   const counter = countDeliveries(broker);
   const consumer = () =>

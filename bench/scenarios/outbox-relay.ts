@@ -1,15 +1,11 @@
 import { type DatabaseHandle, openDatabase } from '@walletgraph/platform/db/database';
-import { createAmqpBroker } from '@walletgraph/platform/messaging/amqp-broker';
 import type { Broker } from '@walletgraph/platform/messaging/broker';
 import { createInProcessBroker } from '@walletgraph/platform/messaging/in-process-broker';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { createOutboxRelay } from '@walletgraph/platform/outbox/relay';
 import { walletOpened } from '@walletgraph/platform/test/support/brokers';
 import {
-  AMQP_URL,
   createTestDatabase,
-  deleteAmqpObjects,
-  holdRabbitLock,
   migrationsFolder,
   type TestSchema,
   testLogger,
@@ -18,10 +14,12 @@ import {
 import { fastest, rate } from '../stats.ts';
 import {
   abba,
+  benchBroker,
+  columnsOfRuns,
   countOf,
   countPublishes,
-  namespace,
   num,
+  rabbitNamespace,
   type Scenario,
   stopwatch,
   until,
@@ -54,9 +52,7 @@ export const scenario: Scenario = {
   title: 'Outbox relay throughput',
   async run() {
     await using cleanup = new AsyncDisposableStack();
-    cleanup.use(await holdRabbitLock('shared'));
-    const names = namespace('relay');
-    cleanup.defer(() => deleteAmqpObjects(names.prefix));
+    const names = await rabbitNamespace(cleanup, 'relay');
     await onRabbit(names.next(), 200, WARMUP_ROWS);
     const [ones, batches] = await abba(
       () => onRabbit(names.next(), 1, ROWS),
@@ -65,26 +61,20 @@ export const scenario: Scenario = {
     const inProcess = await inProcessOnPglite(200, ROWS);
     const one = fastest(ones);
     const batched = fastest(batches);
-    const columns: [string, Run[]][] = [
+    const { header, row, seconds, cpu } = columnsOfRuns<Run>([
       ['RabbitMQ + Postgres, batch 1', ones],
       ['RabbitMQ + Postgres, batch 200', batches],
       ['in-process + PGlite, batch 200', [inProcess]],
-    ];
-    const row = (label: string, cell: (best: Run, runs: Run[]) => string) => [
-      label,
-      ...columns.map(([, runs]) => cell(fastest(runs), runs)),
-    ];
+    ]);
     return {
       tables: [
         {
           title: `${num(ROWS)} rows of wallet.opened.v1 waiting when the relay starts`,
-          columns: ['', ...columns.map(([label]) => label)],
+          columns: header,
           rows: [
-            row('seconds until all marked, each run', (_, runs) =>
-              runs.map((r) => num(r.seconds, 2)).join(' / '),
-            ),
+            seconds('seconds until all marked, each run'),
             row('rows/s (faster run)', (best) => num(rate(ROWS, best.seconds))),
-            row('bench process CPU, % of a core', (best) => num(best.cpuPercent)),
+            cpu(),
             row('rows marked published', (best) => num(best.marked)),
             row('ids confirmed / confirms', (best) => `${num(best.confirmedIds)} / ${num(best.confirms)}`),
             row('messages on the bound queue', (best) => num(best.received)),
@@ -121,14 +111,7 @@ async function onRabbit(run: string, batchSize: number, rows: number): Promise<R
   const db = cleanup.use(await createTestDatabase());
   const exchange = `${run}.events`;
   const ids = await fill(db.handle, rows);
-  const broker = await createAmqpBroker({
-    url: AMQP_URL,
-    exchange,
-    deliveryLimit: 5,
-    maxReconnectAttempts: 3,
-    logger: testLogger('amqp'),
-    onFatal: (error) => console.error('bench: message broker gave up', error),
-  });
+  const broker = await benchBroker(exchange);
   cleanup.defer(() => broker.close());
   const channel = await broker.openChannel();
   const queue = `${run}.received`;

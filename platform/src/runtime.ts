@@ -39,6 +39,21 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
   });
+  return runtimeOver({ config, logger, broker, pubsub, verifier }, () =>
+    Promise.allSettled([broker.close(), pubsub.close()]),
+  );
+}
+
+/** What a process brings to its runtime: the rest (session revocations) is built over them. */
+export type RuntimeParts = Omit<Runtime, 'revocations' | 'close'>;
+
+/**
+ * The runtime over `parts`, whichever broker, pub/sub and verifier they are (real, in memory, or
+ * a test's): session revocations follow `parts.pubsub` under the events exchange's name. Closing
+ * it stops the revocations, then runs `closeParts`.
+ */
+export function runtimeOver(parts: RuntimeParts, closeParts: () => Promise<unknown>): Runtime {
+  const { config, logger, pubsub } = parts;
   const revocations = createRevocations({
     pubsub,
     prefix: config.EVENTS_EXCHANGE,
@@ -46,15 +61,11 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     logger,
   });
   return {
-    config,
-    logger,
-    broker,
-    pubsub,
-    verifier,
+    ...parts,
     revocations,
     async close() {
       await revocations.close();
-      await Promise.allSettled([broker.close(), pubsub.close()]);
+      await closeParts();
     },
   };
 }

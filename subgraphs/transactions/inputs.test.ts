@@ -11,38 +11,7 @@ import {
   parseWaitMs,
   parseWithdrawal,
 } from './inputs.ts';
-
-const wallet = '0196f0a0-0000-7000-8000-000000000001';
-const other = '0196f0a0-0000-7000-8000-000000000002';
-const deposit = (overrides: Record<string, unknown> = {}) => ({
-  walletId: wallet,
-  amount: { amount: '12.50', currency: 'EUR' },
-  idempotencyKey: 'k1',
-  ...overrides,
-});
-const transfer = (overrides: Record<string, unknown> = {}) => ({
-  fromWalletId: wallet,
-  toWalletId: other,
-  amount: { amount: '5', currency: 'EUR' },
-  idempotencyKey: 'k1',
-  ...overrides,
-});
-
-const jar = '0196f0a0-0000-7000-8000-00000000001a';
-const otherJar = '0196f0a0-0000-7000-8000-00000000001b';
-const jarMove = (overrides: Record<string, unknown> = {}) => ({
-  jarId: jar,
-  amount: { amount: '12.50', currency: 'EUR' },
-  idempotencyKey: 'k1',
-  ...overrides,
-});
-const betweenJars = (overrides: Record<string, unknown> = {}) => ({
-  fromJarId: jar,
-  toJarId: otherJar,
-  amount: { amount: '12.50', currency: 'EUR' },
-  idempotencyKey: 'k1',
-  ...overrides,
-});
+import { betweenJars, deposit, jar, jarMove, other, otherJar, transfer, wallet } from './test/fixtures.ts';
 
 describe('money request validation', () => {
   it('parses a deposit into minor units in the currency, with a trimmed note', () => {

@@ -2,7 +2,7 @@ import { buildSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { contractViolations } from './contract.ts';
 
-const contract = buildSchema(/* GraphQL */ `
+const sdl = /* GraphQL */ `
   scalar Decimal
   enum Status { ACTIVE ARCHIVED }
   type Money { amount: Decimal! currency: String! }
@@ -17,26 +17,11 @@ const contract = buildSchema(/* GraphQL */ `
     owned: [Owned!]!
   }
   type Mutation { deposit(input: DepositInput!, waitMs: Int = 2000): Money! }
-`);
+`;
+const contract = buildSchema(sdl);
 
 /** The contract with one edit applied, so each test names exactly what it breaks. */
 function served(edit: (sdl: string) => string) {
-  const sdl = /* GraphQL */ `
-    scalar Decimal
-    enum Status { ACTIVE ARCHIVED }
-    type Money { amount: Decimal! currency: String! }
-    input DepositInput { walletId: ID! amount: String! note: String }
-    interface Node { id: ID! }
-    type Wallet implements Node { id: ID! name: String! status: Status! }
-    type Jar implements Node { id: ID! }
-    union Owned = Wallet | Jar
-    type Query {
-      wallet(id: ID!): Wallet
-      wallets(first: Int = 20, after: String): [Wallet!]!
-      owned: [Owned!]!
-    }
-    type Mutation { deposit(input: DepositInput!, waitMs: Int = 2000): Money! }
-  `;
   const edited = edit(sdl);
   if (edited === sdl) throw new Error('the edit changed nothing');
   return buildSchema(edited);

@@ -12,7 +12,14 @@ import {
 } from '@walletgraph/sdk';
 import { describe, expect, it } from 'vitest';
 import { gql } from '../security/support.ts';
-import { type Person, register, person as registerPerson, verifyEmail, withSql } from '../support/money.ts';
+import {
+  type Person,
+  register,
+  person as registerPerson,
+  settled as settledOperation,
+  verifyEmail,
+  withSql,
+} from '../support/money.ts';
 import { useRealStack } from '../support/use-stack.ts';
 
 /**
@@ -29,18 +36,7 @@ const eur = (amount: string) => ({ amount, currency: 'EUR' });
 const person = (name: string) => registerPerson(stack, name);
 
 /** The operation once settled: the mutation waits for it, and a client follows `operation(id)` if it did not. */
-async function settled(client: Client, op: OperationFieldsFragment): Promise<OperationFieldsFragment> {
-  if (op.status !== 'PENDING') return op;
-  return waitFor(
-    `operation ${op.id} to settle`,
-    async () => {
-      const res = await client.request(OperationDocument, { id: op.id });
-      const current = res.data?.operation;
-      return current && current.status !== 'PENDING' ? current : undefined;
-    },
-    { timeoutMs: 20_000 },
-  );
-}
+const settled = (client: Client, op: OperationFieldsFragment) => settledOperation(client, op, 20_000);
 
 async function walletView(p: Person) {
   const res = await p.client.request(WalletOperationsDocument, { id: p.walletId, first: 20 });

@@ -1,12 +1,11 @@
 import { uuidv7 } from '@walletgraph/events';
 import { operationLimits } from '@walletgraph/platform/graphql/operation-limits';
 import { createLiveClient } from '@walletgraph/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BareGateway, startBareGateway } from '../support/gateway.ts';
+import { describe, expect, it } from 'vitest';
 import { postGraphQL } from '../support/http.ts';
-import { startIdentity, type TestIdentity } from '../support/identity.ts';
 import { watch } from '../support/live.ts';
 import { register } from '../support/money.ts';
+import { useProductionAndDevelopment } from '../support/use-gateways.ts';
 
 /**
  * The query cost limit counts page sizes passed as variables, over HTTP and over graphql-ws,
@@ -15,24 +14,7 @@ import { register } from '../support/money.ts';
  * (here a closed port, so it fails there, with another error).
  */
 
-let identity: TestIdentity;
-let production: BareGateway;
-let development: BareGateway;
-
-beforeAll(async () => {
-  identity = await startIdentity();
-  const env = { IDENTITY_URL: identity.url, JWKS_URL: identity.jwksUrl };
-  [production, development] = await Promise.all([
-    startBareGateway({ ...env, NODE_ENV: 'production' }),
-    startBareGateway(env),
-  ]);
-}, 120_000);
-
-afterAll(async () => {
-  await production?.[Symbol.asyncDispose]();
-  await development?.[Symbol.asyncDispose]();
-  await identity?.[Symbol.asyncDispose]();
-}, 60_000);
+const { production, development } = useProductionAndDevelopment();
 
 /** A page of operations inside a page of operations, both `$n` long: about 3·n² values. */
 const nestedPages = /* GraphQL */ `

@@ -1,9 +1,9 @@
 import { createLiveClient } from '@walletgraph/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BareGateway, startBareGateway } from '../support/gateway.ts';
-import { startIdentity, type TestIdentity } from '../support/identity.ts';
+import { describe, expect, it } from 'vitest';
+import type { BareGateway } from '../support/gateway.ts';
 import { watch } from '../support/live.ts';
 import { register } from '../support/money.ts';
+import { useProductionAndDevelopment } from '../support/use-gateways.ts';
 
 /**
  * Field suggestions ("Did you mean …?") map a schema whose introspection is off. Over HTTP the
@@ -11,24 +11,7 @@ import { register } from '../support/money.ts';
  * gateway's own WebSocket server, which must mask them the same way.
  */
 
-let identity: TestIdentity;
-let production: BareGateway;
-let development: BareGateway;
-
-beforeAll(async () => {
-  identity = await startIdentity();
-  const env = { IDENTITY_URL: identity.url, JWKS_URL: identity.jwksUrl };
-  [production, development] = await Promise.all([
-    startBareGateway({ ...env, NODE_ENV: 'production' }),
-    startBareGateway(env),
-  ]);
-}, 120_000);
-
-afterAll(async () => {
-  await production?.[Symbol.asyncDispose]();
-  await development?.[Symbol.asyncDispose]();
-  await identity?.[Symbol.asyncDispose]();
-}, 60_000);
+const { production, development } = useProductionAndDevelopment();
 
 async function refusalOfTypo(gateway: BareGateway): Promise<string> {
   const { accessToken } = await register(gateway.url, 'typo');

@@ -340,19 +340,26 @@ function entity(name: SubgraphName, typename: string, id: string, selection: str
   return gql(subgraphUrl(stack, name), ENTITIES(selection), { r: [{ __typename: typename, id }] }, options);
 }
 
-const ok = (entities: unknown[]) => ({ status: 200, data: { _entities: entities }, errors: undefined });
-const nullEntity = ok([null]);
+/** What `_entities` answers for one reference: the entity (`__typename`, `id` and `fields`), or null without `fields`. */
+function answer(typename: string, id: string, fields?: Record<string, unknown>) {
+  const entity = fields ? { __typename: typename, id, ...fields } : null;
+  return { status: 200, data: { _entities: [entity] }, errors: undefined };
+}
 
 interface EntityCase {
   title: string;
   subgraph: SubgraphName;
   typename: 'Wallet' | 'Jar' | 'User' | 'Operation';
-  selection: string;
+  /** What is selected on the type besides `id`. */
+  fields: string;
   id: (alice: Victim) => string;
-  /** What Alice herself gets: proves the reference is right, so a null elsewhere means refused. */
-  owner: (alice: Victim) => unknown;
-  /** What each caller gets for Alice's id and for an unknown uuid (`id` is the id sent). */
-  outsider: (caller: Caller, id: string, isAlices: boolean) => unknown;
+  /** What Alice herself gets besides `__typename` and `id`: proves the reference is right, so a null elsewhere means refused. */
+  owner: (alice: Victim) => Record<string, unknown>;
+  /**
+   * What each other caller gets besides `__typename` and `id`, for Alice's id and for an unknown
+   * uuid alike; unset, no entity (null).
+   */
+  outsider?: Record<string, unknown>;
 }
 
 const entityCases: EntityCase[] = [
@@ -360,180 +367,120 @@ const entityCases: EntityCase[] = [
     title: 'wallet port, Alice’s Wallet (name, currency, owner)',
     subgraph: 'wallet',
     typename: 'Wallet',
-    selection: '... on Wallet { id name currency status createdAt owner { id } }',
+    fields: 'name currency status createdAt owner { id }',
     id: (a) => a.walletId,
-    owner: (a) =>
-      ok([
-        {
-          __typename: 'Wallet',
-          id: a.walletId,
-          name: 'Main',
-          currency: 'EUR',
-          status: 'ACTIVE',
-          createdAt: expect.any(String),
-          owner: { id: a.userId },
-        },
-      ]),
-    outsider: () => nullEntity,
+    owner: (a) => ({
+      name: 'Main',
+      currency: 'EUR',
+      status: 'ACTIVE',
+      createdAt: expect.any(String),
+      owner: { id: a.userId },
+    }),
   },
   {
     title: 'ledger port, Alice’s Wallet (balance)',
     subgraph: 'ledger',
     typename: 'Wallet',
-    selection: '... on Wallet { id balance { total { amount currency } available { amount } } }',
+    fields: 'balance { total { amount currency } available { amount } }',
     id: (a) => a.walletId,
-    owner: (a) =>
-      ok([
-        {
-          __typename: 'Wallet',
-          id: a.walletId,
-          balance: { total: { amount: '0.00', currency: 'EUR' }, available: { amount: '0.00' } },
-        },
-      ]),
-    outsider: () => nullEntity,
+    owner: () => ({
+      balance: { total: { amount: '0.00', currency: 'EUR' }, available: { amount: '0.00' } },
+    }),
   },
   {
     title: 'jars port, Alice’s Wallet (jars, allocationRules): the reference resolves, its lists are empty',
     subgraph: 'jars',
     typename: 'Wallet',
-    selection: '... on Wallet { id jars { id name kind } allocationRules { percent jar { id } } }',
+    fields: 'jars { id name kind } allocationRules { percent jar { id } }',
     id: (a) => a.walletId,
-    owner: (a) =>
-      ok([
-        {
-          __typename: 'Wallet',
-          id: a.walletId,
-          jars: [{ id: a.jarId, name: 'Income', kind: 'INCOME' }],
-          allocationRules: [],
-        },
-      ]),
-    outsider: (_caller, id) => ok([{ __typename: 'Wallet', id, jars: [], allocationRules: [] }]),
+    owner: (a) => ({ jars: [{ id: a.jarId, name: 'Income', kind: 'INCOME' }], allocationRules: [] }),
+    outsider: { jars: [], allocationRules: [] },
   },
   {
     title: 'transactions port, Alice’s Wallet (operations): the reference resolves, its list is empty',
     subgraph: 'transactions',
     typename: 'Wallet',
-    selection: '... on Wallet { id operations { edges { node { id } } } }',
+    fields: 'operations { edges { node { id } } }',
     id: (a) => a.walletId,
-    owner: (a) =>
-      ok([
-        { __typename: 'Wallet', id: a.walletId, operations: { edges: [{ node: { id: a.operationId } }] } },
-      ]),
-    outsider: (_caller, id) => ok([{ __typename: 'Wallet', id, operations: { edges: [] } }]),
+    owner: (a) => ({ operations: { edges: [{ node: { id: a.operationId } }] } }),
+    outsider: { operations: { edges: [] } },
   },
   {
     title: 'jars port, Alice’s Jar (name, kind)',
     subgraph: 'jars',
     typename: 'Jar',
-    selection: '... on Jar { id name kind status wallet { id } }',
+    fields: 'name kind status wallet { id }',
     id: (a) => a.jarId,
-    owner: (a) =>
-      ok([
-        {
-          __typename: 'Jar',
-          id: a.jarId,
-          name: 'Income',
-          kind: 'INCOME',
-          status: 'ACTIVE',
-          wallet: { id: a.walletId },
-        },
-      ]),
-    outsider: () => nullEntity,
+    owner: (a) => ({ name: 'Income', kind: 'INCOME', status: 'ACTIVE', wallet: { id: a.walletId } }),
   },
   {
     title: 'ledger port, Alice’s Jar (balance)',
     subgraph: 'ledger',
     typename: 'Jar',
-    selection: '... on Jar { id balance { amount currency } }',
+    fields: 'balance { amount currency }',
     id: (a) => a.jarId,
-    owner: (a) => ok([{ __typename: 'Jar', id: a.jarId, balance: { amount: '0.00', currency: 'EUR' } }]),
-    outsider: () => nullEntity,
+    owner: () => ({ balance: { amount: '0.00', currency: 'EUR' } }),
   },
   {
     title: 'transactions port, Alice’s Operation (kind, amount, wallet)',
     subgraph: 'transactions',
     typename: 'Operation',
-    selection:
-      '... on Operation { id kind status amount { amount currency } wallet { id } note idempotencyKey }',
+    fields: 'kind status amount { amount currency } wallet { id } note idempotencyKey',
     id: (a) => a.operationId,
-    owner: (a) =>
-      ok([
-        {
-          __typename: 'Operation',
-          id: a.operationId,
-          kind: 'DEPOSIT',
-          status: 'COMPLETED',
-          amount: { amount: '12.50', currency: 'EUR' },
-          wallet: { id: a.walletId },
-          note: 'salary',
-          idempotencyKey: `seed-${a.operationId}`,
-        },
-      ]),
-    outsider: () => nullEntity,
+    owner: (a) => ({
+      kind: 'DEPOSIT',
+      status: 'COMPLETED',
+      amount: { amount: '12.50', currency: 'EUR' },
+      wallet: { id: a.walletId },
+      note: 'salary',
+      idempotencyKey: `seed-${a.operationId}`,
+    }),
   },
   {
     title: 'identity port, Alice’s User (email, displayName, createdAt)',
     subgraph: 'identity',
     typename: 'User',
-    selection: '... on User { id email displayName createdAt }',
+    fields: 'email displayName createdAt',
     id: (a) => a.userId,
-    owner: (a) =>
-      ok([
-        {
-          __typename: 'User',
-          id: a.userId,
-          email: a.email,
-          displayName: 'Alice',
-          createdAt: expect.any(String),
-        },
-      ]),
+    owner: (a) => ({ email: a.email, displayName: 'Alice', createdAt: expect.any(String) }),
     // Her email and creation date are hers alone: asking for them, anyone else finds no user at
     // all, exactly as for an unknown id (never a FORBIDDEN confirming whose they are).
-    outsider: () => nullEntity,
   },
   {
     title: 'identity port, Alice’s User (public profile only)',
     subgraph: 'identity',
     typename: 'User',
-    selection: '... on User { id displayName }',
+    fields: 'displayName',
     id: (a) => a.userId,
-    owner: (a) => ok([{ __typename: 'User', id: a.userId, displayName: 'Alice' }]),
+    owner: () => ({ displayName: 'Alice' }),
     // Only a counterparty (someone Alice completed a transfer with) sees her name; Mallory never
     // did. Regression: any signed-in caller mapped any user id to a name here.
-    outsider: () => nullEntity,
   },
   {
     title: 'wallet port, Alice’s User (wallets, defaultWallet): the reference resolves, empty',
     subgraph: 'wallet',
     typename: 'User',
-    selection: '... on User { id wallets { id } defaultWallet { id } }',
+    fields: 'wallets { id } defaultWallet { id }',
     id: (a) => a.userId,
-    owner: (a) =>
-      ok([
-        {
-          __typename: 'User',
-          id: a.userId,
-          wallets: [{ id: a.walletId }],
-          defaultWallet: { id: a.walletId },
-        },
-      ]),
-    outsider: (_caller, id) => ok([{ __typename: 'User', id, wallets: [], defaultWallet: null }]),
+    owner: (a) => ({ wallets: [{ id: a.walletId }], defaultWallet: { id: a.walletId } }),
+    outsider: { wallets: [], defaultWallet: null },
   },
 ];
 
 describe('straight to each subgraph port, bypassing the gateway: _entities references to Alice’s data', () => {
   it.each(entityCases)('$title', async (c) => {
+    const selection = `... on ${c.typename} { id ${c.fields} }`;
     const id = c.id(alice);
     expect(
-      outcome(await entity(c.subgraph, c.typename, id, c.selection, { token: alice.accessToken })),
-    ).toEqual(c.owner(alice));
+      outcome(await entity(c.subgraph, c.typename, id, selection, { token: alice.accessToken })),
+    ).toEqual(answer(c.typename, id, c.owner(alice)));
     for (const caller of ['mallory', 'anonymous', 'forged'] as const) {
       const options = callerOptions(caller, alice.userId);
-      const got = outcome(await entity(c.subgraph, c.typename, id, c.selection, options));
-      expect(got, `${caller}, Alice's id`).toEqual(c.outsider(caller, id, true));
+      const got = outcome(await entity(c.subgraph, c.typename, id, selection, options));
+      expect(got, `${caller}, Alice's id`).toEqual(answer(c.typename, id, c.outsider));
       const unknown = randomUuid();
-      const other = outcome(await entity(c.subgraph, c.typename, unknown, c.selection, options));
-      expect(other, `${caller}, unknown id`).toEqual(c.outsider(caller, unknown, false));
+      const other = outcome(await entity(c.subgraph, c.typename, unknown, selection, options));
+      expect(other, `${caller}, unknown id`).toEqual(answer(c.typename, unknown, c.outsider));
     }
   });
 

@@ -4,7 +4,7 @@ import type { CounterStore } from '@walletgraph/gateway/limits/store';
 import { type GatewayServer, serveGateway } from '@walletgraph/gateway/server';
 import { type Config, loadConfig, subgraphNames } from '@walletgraph/platform/config';
 import { createLogger } from '@walletgraph/platform/logger';
-import { createRuntime } from '@walletgraph/platform/runtime';
+import { createRuntime, type Runtime } from '@walletgraph/platform/runtime';
 import { freePort } from './ports.ts';
 
 export interface BareGateway extends AsyncDisposable {
@@ -41,17 +41,7 @@ export async function startBareGateway(
   );
   const gateway = await createGateway({ config, runtime, subgraphs: { kind: 'remote' } });
   const http = await serveGateway({ config, runtime, gateway, ...options });
-  return {
-    url: http.url,
-    http,
-    async [Symbol.asyncDispose]() {
-      try {
-        await http.stop();
-      } finally {
-        await runtime.close();
-      }
-    },
-  };
+  return served(http.url, http, runtime);
 }
 
 /**
@@ -66,19 +56,24 @@ export async function startGatewayReplica(config: Config): Promise<BareGateway> 
   try {
     const gateway = await createGateway({ config, runtime, subgraphs: { kind: 'remote' } });
     const http = await serveGateway({ config, runtime, gateway, port: 0, host: '127.0.0.1' });
-    return {
-      url: http.url.replace('localhost', '127.0.0.1'),
-      http,
-      async [Symbol.asyncDispose]() {
-        try {
-          await http.stop();
-        } finally {
-          await runtime.close();
-        }
-      },
-    };
+    return served(http.url.replace('localhost', '127.0.0.1'), http, runtime);
   } catch (error) {
     await runtime.close();
     throw error;
   }
+}
+
+/** A gateway serving at `url` as tests hold it: disposing it stops the server, then closes its runtime. */
+function served(url: string, http: GatewayServer, runtime: Runtime): BareGateway {
+  return {
+    url,
+    http,
+    async [Symbol.asyncDispose]() {
+      try {
+        await http.stop();
+      } finally {
+        await runtime.close();
+      }
+    },
+  };
 }

@@ -88,29 +88,23 @@ export async function startRealStack(overrides: Record<string, string> = {}): Pr
   }
   const config = loadConfig(env);
   const logger = createLogger('e2e', env.LOG_LEVEL);
-  const stack = await startProcesses(config, logger, { env }).catch(async (error: unknown) => {
-    await mail.close();
-    throw error;
-  });
-  return {
-    url: stack.url.replace('localhost', '127.0.0.1'),
+  const stack = await closingMailOnFailure(mail, startProcesses(config, logger, { env }));
+  return testStack(
+    stack,
     mail,
-    config,
-    databases,
-    exchange: run,
-    kill: (name, signal) => stack.kill(name, signal),
-    restart: (name) => stack.restart(name),
-    pids: () => stack.pids(),
-    async [Symbol.asyncDispose]() {
-      try {
-        await stack.stop();
-      } finally {
-        await mail.close();
-        await dropDatabases(Object.values(databases));
-        await deleteAmqpObjects(run);
-      }
+    {
+      config,
+      databases,
+      exchange: run,
+      kill: (name, signal) => stack.kill(name, signal),
+      restart: (name) => stack.restart(name),
+      pids: () => stack.pids(),
     },
-  };
+    async () => {
+      await dropDatabases(Object.values(databases));
+      await deleteAmqpObjects(run);
+    },
+  );
 }
 
 /**
@@ -129,26 +123,50 @@ export async function startEmbeddedStack(overrides: Record<string, string> = {})
     ...overrides,
   };
   const config = loadConfig(env);
-  const stack = await startEmbedded(config, createLogger('e2e-embedded', env.LOG_LEVEL)).catch(
-    async (error: unknown) => {
-      await mail.close();
-      throw error;
-    },
-  );
-  return {
-    url: stack.url.replace('localhost', '127.0.0.1'),
+  const stack = await closingMailOnFailure(
     mail,
+    startEmbedded(config, createLogger('e2e-embedded', env.LOG_LEVEL)),
+  );
+  return testStack(stack, mail, {
     config,
     databases: {},
     exchange: '',
     kill: () => Promise.reject(new Error('an embedded stack runs in one process: nothing to kill')),
     restart: () => Promise.reject(new Error('an embedded stack runs in one process: nothing to restart')),
     pids: () => ({}),
+  });
+}
+
+/** The stack `starting` resolves to; when it fails to start, the mail catcher started for it is closed. */
+async function closingMailOnFailure<T>(mail: MailCatcher, starting: Promise<T>): Promise<T> {
+  try {
+    return await starting;
+  } catch (error) {
+    await mail.close();
+    throw error;
+  }
+}
+
+/**
+ * A started stack as tests hold it: its gateway dialled at 127.0.0.1, and disposed by stopping it,
+ * then closing its mail catcher and running `cleanUp`, whether or not the stop succeeded.
+ */
+function testStack(
+  started: { url: string; stop(): Promise<void> },
+  mail: MailCatcher,
+  fields: Omit<TestStack, 'url' | 'mail' | typeof Symbol.asyncDispose>,
+  cleanUp: () => Promise<void> = async () => {},
+): TestStack {
+  return {
+    url: started.url.replace('localhost', '127.0.0.1'),
+    mail,
+    ...fields,
     async [Symbol.asyncDispose]() {
       try {
-        await stack.stop();
+        await started.stop();
       } finally {
         await mail.close();
+        await cleanUp();
       }
     },
   };

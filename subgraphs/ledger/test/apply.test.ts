@@ -2,28 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Event } from '@walletgraph/events';
 import { outbox } from '@walletgraph/platform/db/tables';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accounts, journalEntries, ledgerCommands, postings } from '../db/schema.ts';
 import { accountId } from '../domain/accounts.ts';
 import { checkLedger } from '../operator/invariants.ts';
-import {
-  createLedgerHarness,
-  deposit,
-  failureOf,
-  type LedgerHarness,
-  newKey,
-  postCommand,
-  transfer,
-} from './harness.ts';
+import { deposit, failureOf, newKey, postCommand, transfer } from './harness.ts';
+import { useLedgerHarness } from './use-harness.ts';
 
 describe('applying ledger commands (real Postgres)', () => {
-  let h: LedgerHarness;
-  beforeAll(async () => {
-    h = await createLedgerHarness();
-  });
-  afterAll(async () => {
-    await h?.[Symbol.asyncDispose]();
-  });
+  const h = useLedgerHarness();
 
   const db = () => h.db.handle.db;
   const balanceOf = async (id: string) =>

@@ -2,28 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Event } from '@walletgraph/events';
 import { outbox } from '@walletgraph/platform/db/tables';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closeArchivedWallet, requestWalletClose } from '../commands/close-wallet.ts';
 import { accounts } from '../db/schema.ts';
 import { checkLedger } from '../operator/invariants.ts';
-import {
-  createLedgerHarness,
-  deposit,
-  type LedgerHarness,
-  newKey,
-  type TestWallet,
-  transfer,
-} from './harness.ts';
+import { deposit, newKey, type TestWallet, transfer } from './harness.ts';
+import { useLedgerHarness } from './use-harness.ts';
 
-let h: LedgerHarness;
-
-beforeAll(async () => {
-  h = await createLedgerHarness();
-}, 60_000);
-
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
-});
+const h = useLedgerHarness();
 
 const db = () => h.db.handle.db;
 

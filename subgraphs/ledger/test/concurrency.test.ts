@@ -1,16 +1,10 @@
 import { rowsOf } from '@walletgraph/platform/db/rows';
 import { count, ne, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accounts, ledgerCommands } from '../db/schema.ts';
 import { checkLedger } from '../operator/invariants.ts';
-import {
-  createLedgerHarness,
-  deposit,
-  type LedgerHarness,
-  newKey,
-  type TestWallet,
-  transfer,
-} from './harness.ts';
+import { deposit, newKey, type TestWallet, transfer } from './harness.ts';
+import { useLedgerHarness } from './use-harness.ts';
 
 /** A seeded generator, so a failing run can be repeated exactly. */
 function random(seed: number) {
@@ -22,13 +16,7 @@ function random(seed: number) {
 }
 
 describe('concurrent batches over overlapping accounts (real Postgres)', () => {
-  let h: LedgerHarness;
-  beforeAll(async () => {
-    h = await createLedgerHarness();
-  });
-  afterAll(async () => {
-    await h?.[Symbol.asyncDispose]();
-  });
+  const h = useLedgerHarness();
 
   it('never deadlocks, never overdraws, and conserves money', async () => {
     const wallets: TestWallet[] = [];

@@ -2,27 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Event } from '@walletgraph/events';
 import { outbox } from '@walletgraph/platform/db/tables';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accounts, journalEntries, ledgerCommands } from '../db/schema.ts';
 import { checkLedger } from '../operator/invariants.ts';
-import {
-  createLedgerHarness,
-  deposit,
-  jarArchived,
-  type LedgerHarness,
-  newKey,
-  type TestWallet,
-  transfer,
-} from './harness.ts';
+import { deposit, jarArchived, newKey, type TestWallet, transfer } from './harness.ts';
+import { useLedgerHarness } from './use-harness.ts';
 
 describe('archiving a jar (real Postgres)', () => {
-  let h: LedgerHarness;
-  beforeAll(async () => {
-    h = await createLedgerHarness();
-  });
-  afterAll(async () => {
-    await h?.[Symbol.asyncDispose]();
-  });
+  const h = useLedgerHarness();
 
   const db = () => h.db.handle.db;
   const accountsOf = async (w: TestWallet) => {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accountId } from '../domain/accounts.ts';
-import { createLedgerHarness, deposit, type LedgerHarness, newKey, transfer } from './harness.ts';
+import { deposit, newKey, transfer } from './harness.ts';
+import { useLedgerHarness } from './use-harness.ts';
 
 const WALLETS = /* GraphQL */ `
   query Wallets($reps: [_Any!]!) {
@@ -45,13 +46,7 @@ const wallet = (id: string) => ({ __typename: 'Wallet', id });
 const jar = (id: string) => ({ __typename: 'Jar', id });
 
 describe('ledger fields (real Postgres)', () => {
-  let h: LedgerHarness;
-  beforeAll(async () => {
-    h = await createLedgerHarness();
-  });
-  afterAll(async () => {
-    await h?.[Symbol.asyncDispose]();
-  });
+  const h = useLedgerHarness();
 
   it('answers balances of several wallets and jars, total = available + allocated, in two queries', async () => {
     const a = await h.openWallet('USD');

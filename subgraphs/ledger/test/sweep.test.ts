@@ -2,28 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Event } from '@walletgraph/events';
 import { outbox } from '@walletgraph/platform/db/tables';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accounts, ledgerCommands } from '../db/schema.ts';
 import { checkLedger } from '../operator/invariants.ts';
 import { replayLedgerResults } from '../operator/replay-results.ts';
-import {
-  createLedgerHarness,
-  deposit,
-  type LedgerHarness,
-  newKey,
-  sweepCommand,
-  type TestWallet,
-  transfer,
-} from './harness.ts';
+import { deposit, newKey, sweepCommand, type TestWallet, transfer } from './harness.ts';
+import { useLedgerHarness } from './use-harness.ts';
 
 describe('sweeping a jar back to available (real Postgres)', () => {
-  let h: LedgerHarness;
-  beforeAll(async () => {
-    h = await createLedgerHarness();
-  });
-  afterAll(async () => {
-    await h?.[Symbol.asyncDispose]();
-  });
+  const h = useLedgerHarness();
 
   const db = () => h.db.handle.db;
   const balancesOf = async (w: TestWallet) => {

@@ -10,6 +10,7 @@ import {
   parseTransfer,
   parseWithdrawal,
 } from '../inputs.ts';
+import { operationRow } from '../test/fixtures.ts';
 import {
   authorizeSource,
   checkRecipient,
@@ -56,6 +57,17 @@ const transferTo = (to: { toWalletId?: string; toEmail?: string }) =>
     idempotencyKey: 'k1',
     ...to,
   }) as WalletRequest & { kind: 'TRANSFER' };
+/** The row a decision makes of Alice's 12.50 EUR request with key `k1`: PENDING, created now. */
+const pendingOf = (fields: Pick<OperationRow, 'kind' | 'requestHash'> & Partial<OperationRow>) =>
+  operationRow({
+    id: deps.newId(),
+    ownerId: alice,
+    walletId: aliceWallet.walletId,
+    amountMinor: 1250n,
+    idempotencyKey: 'k1',
+    createdAt: now,
+    ...fields,
+  });
 
 describe('source wallet', () => {
   it('accepts the caller’s own active wallet in the request’s currency', () => {
@@ -145,26 +157,7 @@ describe('operation decision', () => {
     given(onWallet(aliceWallet))
       .when(depositOf())
       .then({
-        operation: {
-          id: deps.newId(),
-          ownerId: alice,
-          walletId: aliceWallet.walletId,
-          kind: 'DEPOSIT',
-          status: 'PENDING',
-          failureCode: null,
-          amountMinor: 1250n,
-          currency: 'EUR',
-          counterpartyWalletId: null,
-          counterpartyOwnerId: null,
-          jarId: null,
-          counterpartyJarId: null,
-          note: null,
-          idempotencyKey: 'k1',
-          requestHash: hash,
-          ledgerEntryId: null,
-          createdAt: now,
-          settledAt: null,
-        },
+        operation: pendingOf({ kind: 'DEPOSIT', requestHash: hash }),
         ledgerPost: {
           idempotencyKey: `op:${deps.newId()}`,
           operationId: deps.newId(),
@@ -256,26 +249,9 @@ describe('jar move decision', () => {
 
   it('an allocation is PENDING on the jar’s wallet, records the jar, and moves available → jar', () => {
     const decision = decideOperation(jarMove('JAR_ALLOCATION'), onJars(), deps);
-    expect(decision.operation).toEqual({
-      id: deps.newId(),
-      ownerId: alice,
-      walletId: aliceWallet.walletId,
-      kind: 'JAR_ALLOCATION',
-      status: 'PENDING',
-      failureCode: null,
-      amountMinor: 1250n,
-      currency: 'EUR',
-      counterpartyWalletId: null,
-      counterpartyOwnerId: null,
-      jarId: savingsJar,
-      counterpartyJarId: null,
-      note: null,
-      idempotencyKey: 'k1',
-      requestHash: hash,
-      ledgerEntryId: null,
-      createdAt: now,
-      settledAt: null,
-    });
+    expect(decision.operation).toEqual(
+      pendingOf({ kind: 'JAR_ALLOCATION', requestHash: hash, jarId: savingsJar }),
+    );
     expect(decision.ledgerPost).toEqual({
       idempotencyKey: `op:${deps.newId()}`,
       operationId: deps.newId(),

@@ -236,6 +236,9 @@ export function walletOperations(
 /** A fresh idempotency key. */
 export const newKey = () => `key-${randomBytes(6).toString('hex')}`;
 
+/** A `MoneyInput` in euros. */
+export const eur = (amount: string) => ({ amount, currency: 'EUR' });
+
 /** Rows of `operations` of one owner and key. */
 export async function operationsWithKey(h: TransactionsHarness, ownerId: string, key: string) {
   return h.service.db.db

@@ -1,33 +1,15 @@
 import { createEvent, uuidv7 } from '@walletgraph/events';
 import type { Logger } from '@walletgraph/platform/logger';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type NewOperationRow, operations, outbox } from '../db/schema.ts';
 import { createIntakeBatches } from '../intake-batches.ts';
-import {
-  createTransactionsHarness,
-  DEPOSIT,
-  newKey,
-  onlyError,
-  operationsWithKey,
-  type TestUser,
-  TRANSFER,
-  type TransactionsHarness,
-} from './harness.ts';
+import { operationRow } from './fixtures.ts';
+import { DEPOSIT, eur, newKey, onlyError, operationsWithKey, TRANSFER } from './harness.ts';
+import { useTransactionsHarness, useUser } from './use-harness.ts';
 
-let h: TransactionsHarness;
-let alice: TestUser;
-let bob: TestUser;
-
-beforeAll(async () => {
-  h = await createTransactionsHarness();
-  [alice, bob] = [await h.user(), await h.user()];
-}, 60_000);
-
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
-});
-
-const eur = (amount: string) => ({ amount, currency: 'EUR' });
+const h = useTransactionsHarness();
+const alice = useUser(h);
+const bob = useUser(h);
 
 describe('concurrent requests share the intake’s statements', () => {
   it('each request gets its own operation and command, whatever else its batch held', async () => {
@@ -126,26 +108,17 @@ describe('concurrent requests share the intake’s statements', () => {
     logger.warn = ((fields: unknown, msg: string) =>
       void warnings.push({ ...(fields as object), msg })) as Logger['warn'];
     const intake = createIntakeBatches(db, logger);
-    const row = (ownerId: string): NewOperationRow => ({
-      id: uuidv7(),
-      ownerId,
-      walletId: alice.walletId,
-      kind: 'DEPOSIT',
-      status: 'PENDING',
-      failureCode: null,
-      amountMinor: 100n,
-      currency: 'EUR',
-      counterpartyWalletId: null,
-      counterpartyOwnerId: null,
-      jarId: null,
-      counterpartyJarId: null,
-      note: null,
-      idempotencyKey: newKey(),
-      requestHash: 'h',
-      ledgerEntryId: null,
-      createdAt: new Date(),
-      settledAt: null,
-    });
+    const row = (ownerId: string): NewOperationRow =>
+      operationRow({
+        id: uuidv7(),
+        ownerId,
+        walletId: alice.walletId,
+        kind: 'DEPOSIT',
+        amountMinor: 100n,
+        idempotencyKey: newKey(),
+        requestHash: 'h',
+        createdAt: new Date(),
+      });
     const announce = (op: NewOperationRow) =>
       createEvent(
         'ledger.post.v1',

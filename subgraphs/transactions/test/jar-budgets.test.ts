@@ -1,29 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { operations, outbox } from '../db/schema.ts';
-import {
-  type AnnouncedBudget,
-  createTransactionsHarness,
-  newKey,
-  OPERATION,
-  SPEND_FROM_JAR,
-  type TestUser,
-  type TransactionsHarness,
-} from './harness.ts';
+import { type AnnouncedBudget, newKey, OPERATION, SPEND_FROM_JAR } from './harness.ts';
+import { useTransactionsHarness, useUser } from './use-harness.ts';
 
-let h: TransactionsHarness;
-let alice: TestUser;
 /** The subgraph's clock: operations are created, and budget periods drawn, at its time. */
 let now = new Date('2026-11-10T12:00:00Z');
-
-beforeAll(async () => {
-  h = await createTransactionsHarness({ clock: { now: () => new Date(now) } });
-  alice = await h.user();
-}, 60_000);
-
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
-});
+const h = useTransactionsHarness({ clock: { now: () => new Date(now) } });
+const alice = useUser(h);
 
 /** 10.00 EUR a month, refusing spends past it. */
 const blocking: AnnouncedBudget = { limit: '1000', period: 'MONTHLY', blocksOverspend: true };

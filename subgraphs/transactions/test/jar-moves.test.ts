@@ -1,11 +1,11 @@
 import { uuidv7 } from '@walletgraph/events';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type OperationRow, operations, outbox } from '../db/schema.ts';
 import {
   ALLOCATE_TO_JAR,
-  createTransactionsHarness,
+  eur,
   MOVE_BETWEEN_JARS,
   newKey,
   OPERATION,
@@ -13,14 +13,13 @@ import {
   operationsWithKey,
   RELEASE_FROM_JAR,
   SPEND_FROM_JAR,
-  type TestUser,
-  type TransactionsHarness,
   walletOperations,
 } from './harness.ts';
+import { useTransactionsHarness, useUser } from './use-harness.ts';
 
-let h: TransactionsHarness;
-let alice: TestUser;
-let bob: TestUser;
+const h = useTransactionsHarness();
+const alice = useUser(h);
+const bob = useUser(h);
 /** Alice's jars in her default wallet. */
 let savings: string;
 let holiday: string;
@@ -28,18 +27,10 @@ let holiday: string;
 let bobsJar: string;
 
 beforeAll(async () => {
-  h = await createTransactionsHarness();
-  [alice, bob] = [await h.user(), await h.user()];
   savings = await h.createJar(alice.userId, alice.walletId);
   holiday = await h.createJar(alice.userId, alice.walletId);
   bobsJar = await h.createJar(bob.userId, bob.walletId);
-}, 60_000);
-
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
 });
-
-const eur = (amount: string) => ({ amount, currency: 'EUR' });
 const jarInput = (jarId: string, amount = '2.50', idempotencyKey = newKey()) => ({
   jarId,
   amount: eur(amount),

@@ -1,33 +1,13 @@
 import { uuidv7 } from '@walletgraph/events';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type OperationRow, operations, outbox } from '../db/schema.ts';
-import {
-  createTransactionsHarness,
-  DEPOSIT,
-  newKey,
-  onlyError,
-  operationsWithKey,
-  type TestUser,
-  TRANSFER,
-  type TransactionsHarness,
-  WITHDRAW,
-} from './harness.ts';
+import { DEPOSIT, eur, newKey, onlyError, operationsWithKey, TRANSFER, WITHDRAW } from './harness.ts';
+import { useTransactionsHarness, useUser } from './use-harness.ts';
 
-let h: TransactionsHarness;
-let alice: TestUser;
-let bob: TestUser;
-
-beforeAll(async () => {
-  h = await createTransactionsHarness();
-  [alice, bob] = [await h.user(), await h.user()];
-}, 60_000);
-
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
-});
-
-const eur = (amount: string) => ({ amount, currency: 'EUR' });
+const h = useTransactionsHarness();
+const alice = useUser(h);
+const bob = useUser(h);
 
 describe('deposit, withdraw, transfer', () => {
   it('a deposit is PENDING with its ledger command, both committed together', async () => {

@@ -1,19 +1,11 @@
 import { createEvent, uuidv7 } from '@walletgraph/events';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jarProjection, userEmails, walletProjection } from '../db/schema.ts';
-import { createTransactionsHarness, type TransactionsHarness } from './harness.ts';
+import { useTransactionsHarness } from './use-harness.ts';
 
-let h: TransactionsHarness;
+const h = useTransactionsHarness();
 const meta = { correlationId: 'projection-test' };
-
-beforeAll(async () => {
-  h = await createTransactionsHarness();
-}, 60_000);
-
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
-});
 
 const walletRow = async (walletId: string) =>
   (await h.service.db.db.select().from(walletProjection).where(eq(walletProjection.walletId, walletId)))[0];

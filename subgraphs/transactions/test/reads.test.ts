@@ -1,32 +1,27 @@
 import { uuidv7 } from '@walletgraph/events';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  createTransactionsHarness,
   DEPOSIT,
+  eur,
   newKey,
   OPERATION,
   onlyError,
-  type TestUser,
   TRANSFER,
-  type TransactionsHarness,
   WALLET_OPERATIONS,
   walletOperations,
 } from './harness.ts';
+import { useTransactionsHarness, useUser } from './use-harness.ts';
 
-let h: TransactionsHarness;
-let alice: TestUser;
-let bob: TestUser;
-let mallory: TestUser;
+const h = useTransactionsHarness();
+const alice = useUser(h);
+const bob = useUser(h);
+const mallory = useUser(h);
 /** Alice's deposits, oldest first. */
 const deposits: string[] = [];
 let completedTransfer: string;
 let pendingTransfer: string;
 
-const eur = (amount: string) => ({ amount, currency: 'EUR' });
-
 beforeAll(async () => {
-  h = await createTransactionsHarness();
-  [alice, bob, mallory] = [await h.user(), await h.user(), await h.user()];
   for (let i = 1; i <= 5; i++) {
     const res = await h.execute(
       DEPOSIT,
@@ -55,10 +50,6 @@ beforeAll(async () => {
   pendingTransfer = await transfer();
   await h.deliver(h.ledgerAnswer(completedTransfer, { posted: true }));
 }, 60_000);
-
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
-});
 
 describe('operation(id)', () => {
   it('the owner sees their operation; anyone else, anonymous callers and unknown ids get null alike', async () => {

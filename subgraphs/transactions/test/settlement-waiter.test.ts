@@ -1,21 +1,13 @@
 import { uuidv7 } from '@walletgraph/events';
 import { createLogger } from '@walletgraph/platform/logger';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { operations } from '../db/schema.ts';
 import { createSettlementWaiter, SETTLED_CHANNEL, type SettlementWaiter } from '../settlement-waiter.ts';
-import { createTransactionsHarness, type TransactionsHarness } from './harness.ts';
+import { useTransactionsHarness } from './use-harness.ts';
 
-let h: TransactionsHarness;
+const h = useTransactionsHarness();
 const logger = createLogger('waiter-test', process.env.TEST_LOG_LEVEL ?? 'silent');
-
-beforeAll(async () => {
-  h = await createTransactionsHarness();
-}, 60_000);
-
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
-});
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

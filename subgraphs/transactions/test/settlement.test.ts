@@ -1,33 +1,14 @@
 import { createEvent, uuidv7 } from '@walletgraph/events';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { operations } from '../db/schema.ts';
-import {
-  createTransactionsHarness,
-  DEPOSIT,
-  newKey,
-  OPERATION,
-  type TestUser,
-  TRANSFER,
-  type TransactionsHarness,
-  WITHDRAW,
-} from './harness.ts';
+import { DEPOSIT, eur, newKey, OPERATION, type TestUser, TRANSFER, WITHDRAW } from './harness.ts';
+import { useTransactionsHarness, useUser } from './use-harness.ts';
 
-let h: TransactionsHarness;
-let alice: TestUser;
-let bob: TestUser;
-
-beforeAll(async () => {
-  h = await createTransactionsHarness();
-  [alice, bob] = [await h.user(), await h.user()];
-}, 60_000);
-
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
-});
-
-const eur = (amount: string) => ({ amount, currency: 'EUR' });
+const h = useTransactionsHarness();
+const alice = useUser(h);
+const bob = useUser(h);
 
 async function pendingDeposit(user: TestUser, amount = '5.00'): Promise<string> {
   const res = await h.execute(
