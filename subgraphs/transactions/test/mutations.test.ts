@@ -112,37 +112,44 @@ describe('deposit, withdraw, transfer', () => {
     expect(res.data.transfer).toMatchObject({ status: 'PENDING', counterpartyWallet: null });
   });
 
-  it('a recipient that cannot receive makes the transfer FAILED at once, with no ledger command', async () => {
-    const usd = await h.openWallet(bob.userId, 'USD');
-    const archived = await h.openWallet(bob.userId, 'EUR');
-    await h.archiveWallet(bob.userId, archived);
-    const cases: [Record<string, string>, string][] = [
-      [{ toEmail: 'nobody@example.com' }, 'RECIPIENT_NOT_FOUND'],
-      [{ toWalletId: uuidv7() }, 'RECIPIENT_NOT_FOUND'],
-      [{ toWalletId: 'not-a-wallet-id' }, 'RECIPIENT_NOT_FOUND'],
-      [{ toWalletId: usd }, 'CURRENCY_MISMATCH'],
-      [{ toWalletId: archived }, 'WALLET_ARCHIVED'],
-    ];
-    for (const [to, failureCode] of cases) {
-      const commandsBefore = (await h.ledgerCommands()).length;
-      const input = { fromWalletId: alice.walletId, amount: eur('1'), idempotencyKey: newKey(), ...to };
-      const res = await h.execute(TRANSFER, { input }, alice.token);
-      expect(res.errors, JSON.stringify(to)).toEqual([]);
-      expect(res.data.transfer, JSON.stringify(to)).toMatchObject({
-        status: 'FAILED',
-        failureCode,
-        counterpartyWallet: null,
-        settledAt: expect.any(String),
-      });
-      expect((await h.ledgerCommands()).length).toBe(commandsBefore);
-      expect((await h.settledEvents()).find((e) => e.operationId === res.data.transfer.id)).toMatchObject({
-        status: 'FAILED',
-        failureCode,
-      });
-      // The key keeps its answer.
-      const again = await h.execute(TRANSFER, { input }, alice.token);
-      expect(again.data.transfer).toEqual(res.data.transfer);
-    }
+  it.each<[string, () => Promise<Record<string, string>>, string]>([
+    ['an unknown email', async () => ({ toEmail: 'nobody@example.com' }), 'RECIPIENT_NOT_FOUND'],
+    ['an unknown wallet', async () => ({ toWalletId: uuidv7() }), 'RECIPIENT_NOT_FOUND'],
+    ['an id that is no wallet id', async () => ({ toWalletId: 'not-a-wallet-id' }), 'RECIPIENT_NOT_FOUND'],
+    [
+      'a wallet in another currency',
+      async () => ({ toWalletId: await h.openWallet(bob.userId, 'USD') }),
+      'CURRENCY_MISMATCH',
+    ],
+    [
+      'an archived wallet',
+      async () => {
+        const archived = await h.openWallet(bob.userId, 'EUR');
+        await h.archiveWallet(bob.userId, archived);
+        return { toWalletId: archived };
+      },
+      'WALLET_ARCHIVED',
+    ],
+  ])('a transfer to %s is FAILED at once, with no ledger command', async (_, recipient, failureCode) => {
+    const to = await recipient();
+    const commandsBefore = (await h.ledgerCommands()).length;
+    const input = { fromWalletId: alice.walletId, amount: eur('1'), idempotencyKey: newKey(), ...to };
+    const res = await h.execute(TRANSFER, { input }, alice.token);
+    expect(res.errors).toEqual([]);
+    expect(res.data.transfer).toMatchObject({
+      status: 'FAILED',
+      failureCode,
+      counterpartyWallet: null,
+      settledAt: expect.any(String),
+    });
+    expect((await h.ledgerCommands()).length).toBe(commandsBefore);
+    expect((await h.settledEvents()).find((e) => e.operationId === res.data.transfer.id)).toMatchObject({
+      status: 'FAILED',
+      failureCode,
+    });
+    // The key keeps its answer.
+    const again = await h.execute(TRANSFER, { input }, alice.token);
+    expect(again.data.transfer).toEqual(res.data.transfer);
   });
 });
 

@@ -52,7 +52,7 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('operation(id)', () => {
-  it('the owner sees their operation; anyone else, anonymous callers and unknown ids get null alike', async () => {
+  it('the owner sees their operation', async () => {
     const own = await h.execute(OPERATION, { id: deposits[0] }, alice.token);
     expect(own.errors).toEqual([]);
     expect(own.data.operation).toMatchObject({
@@ -60,15 +60,16 @@ describe('operation(id)', () => {
       kind: 'DEPOSIT',
       wallet: { id: alice.walletId },
     });
-    for (const [id, token] of [
-      [deposits[0], mallory.token],
-      [deposits[0], undefined],
-      [uuidv7(), alice.token],
-      ['not-a-uuid', alice.token],
-    ] as const) {
-      const res = await h.execute(OPERATION, { id }, token);
-      expect(res, `${id} as ${token}`).toEqual({ data: { operation: null }, errors: [] });
-    }
+  });
+
+  it.each<[string, () => string, () => string | undefined]>([
+    ['another user', () => deposits[0]!, () => mallory.token],
+    ['an anonymous caller', () => deposits[0]!, () => undefined],
+    ['the owner asking for an unknown id', () => uuidv7(), () => alice.token],
+    ['the owner asking for an id that is no uuid', () => 'not-a-uuid', () => alice.token],
+  ])('%s gets null for an operation, as for one that does not exist', async (_, id, token) => {
+    const res = await h.execute(OPERATION, { id: id() }, token());
+    expect(res).toEqual({ data: { operation: null }, errors: [] });
   });
 
   it('resolves many references in one go, each as the viewer may see it', async () => {
@@ -127,18 +128,18 @@ describe('Wallet.operations', () => {
     });
   });
 
-  it('is empty for anyone but the owner, as for a wallet that does not exist', async () => {
-    const empty = { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
-    for (const [walletId, token] of [
-      [alice.walletId, mallory.token],
-      [alice.walletId, undefined],
-      [uuidv7(), alice.token],
-      ['not-a-uuid', alice.token],
-    ] as const) {
-      const res = await walletOperations(h, token, walletId);
-      expect(res.errors).toEqual([]);
-      expect(res.data._entities[0].operations).toEqual(empty);
-    }
+  it.each<[string, () => string, () => string | undefined]>([
+    ['another user', () => alice.walletId, () => mallory.token],
+    ['an anonymous caller', () => alice.walletId, () => undefined],
+    ['the owner of an unknown wallet', () => uuidv7(), () => alice.token],
+    ['the owner of an id that is no uuid', () => 'not-a-uuid', () => alice.token],
+  ])('is empty for %s, as for a wallet that does not exist', async (_, walletId, token) => {
+    const res = await walletOperations(h, token(), walletId());
+    expect(res.errors).toEqual([]);
+    expect(res.data._entities[0].operations).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, endCursor: null },
+    });
   });
 
   it('refuses a bad `first` or `after`, naming it', async () => {
