@@ -2,14 +2,6 @@ import { randomUUID } from 'node:crypto';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/**
- * Whether a client-supplied id is a UUID. Ids that are not are unknown ids: callers answer
- * "not found" without querying (Postgres would reject the cast).
- */
-export function isUuid(id: string): boolean {
-  return uuid.test(id);
-}
-
 declare const idKind: unique symbol;
 
 /**
@@ -23,9 +15,10 @@ export type JarId = Id<'Jar'>;
 export type OperationId = Id<'Operation'>;
 
 /**
- * A client-supplied id as the database stores it, or null when it cannot name anything of ours
- * (the caller answers "not found" without querying). Clients may send ids in upper case: every
- * table keys on the lower-case form, so an id is parsed once here and compared as parsed.
+ * A client-supplied id as the database stores it, or null when it cannot name anything of ours:
+ * the caller answers "not found" without querying (Postgres would refuse the cast to uuid).
+ * Clients may send ids in upper case; every table keys on the lower-case form, so an id is
+ * parsed once here and compared as parsed.
  */
 export function parseId<Kind extends string>(text: string | null | undefined): Id<Kind> | null {
   return typeof text === 'string' && uuid.test(text) ? (text.toLowerCase() as Id<Kind>) : null;

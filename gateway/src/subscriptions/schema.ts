@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseId } from '@walletgraph/platform/ids';
 import { moneyView } from '@walletgraph/platform/money';
 import { type LiveNotice, type LiveTopic, userChannel } from '@walletgraph/platform/pubsub';
 import { buildSchema, type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
@@ -82,11 +83,13 @@ export function createSubscriptionSchema(sdl = readFileSync(apiSchemaFile, 'utf8
     if (!field) throw new Error(`the API schema has no Subscription.${topic}`);
     field.subscribe = async (_: unknown, args: Record<string, unknown>, ctx: SubscriptionContext) => {
       const wanted = spec.arg ? (args[spec.arg] as string | null | undefined) : null;
+      // An argument that names no id of ours matches no notice, as an id of someone else's does.
+      const wantedId = wanted ? parseId(wanted) : null;
       const feed = await openFeed({
         engine: ctx.engine,
         channel: userChannel(ctx.userId, topic),
         accept: (notice) =>
-          !wanted || (spec.noticeId !== null && notice[spec.noticeId] === wanted.toLowerCase()),
+          !wanted || (spec.noticeId !== null && wantedId !== null && notice[spec.noticeId] === wantedId),
         capacity: ctx.queueSize,
         ...(spec.coalesce && spec.noticeId
           ? { coalesceKey: (n: LiveNotice) => n[spec.noticeId!] ?? null }
