@@ -6,17 +6,8 @@ import {
   WithdrawDocument,
 } from '@walletgraph/sdk';
 import { describe, expect, it } from 'vitest';
-import {
-  deposit,
-  eur,
-  expectBooksAgree,
-  expectLedgerInvariants,
-  newKey,
-  type Person,
-  person,
-  settled,
-  transfer,
-} from '../support/money.ts';
+import { expectBooksAgree, expectLedgerInvariants } from '../support/books.ts';
+import { deposit, eur, newKey, type Person, person, settled, transfer } from '../support/money.ts';
 import { useRealStack } from '../support/use-stack.ts';
 
 /**

@@ -1,10 +1,9 @@
 import type { OperationFieldsFragment } from '@walletgraph/sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectBooksAgree, expectLedgerInvariants } from '../support/books.ts';
 import {
   balanceOf,
   deposit,
-  expectBooksAgree,
-  expectLedgerInvariants,
   newKey,
   type Person,
   person,

@@ -3,18 +3,8 @@ import { DepositDocument, type OperationFieldsFragment } from '@walletgraph/sdk'
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { accountId } from '../../subgraphs/ledger/domain/accounts.ts';
-import {
-  deposit,
-  eur,
-  expectBooksAgree,
-  expectLedgerInvariants,
-  newKey,
-  person,
-  pool,
-  settled,
-  storedOperations,
-  transfer,
-} from '../support/money.ts';
+import { expectBooksAgree, expectLedgerInvariants, storedOperations } from '../support/books.ts';
+import { deposit, eur, newKey, person, pool, settled, transfer } from '../support/money.ts';
 import type { TestStack } from '../support/stack.ts';
 import { useRealStack } from '../support/use-stack.ts';
 

@@ -12,17 +12,8 @@ import {
   WalletJarsDocument,
 } from '@walletgraph/sdk';
 import { describe, expect, it } from 'vitest';
-import {
-  deposit,
-  eur,
-  expectBooksAgree,
-  expectLedgerInvariants,
-  newKey,
-  type Person,
-  person,
-  settled,
-  withSql,
-} from '../support/money.ts';
+import { expectBooksAgree, expectLedgerInvariants } from '../support/books.ts';
+import { deposit, eur, newKey, type Person, person, settled, withSql } from '../support/money.ts';
 import { useRealStack } from '../support/use-stack.ts';
 
 /**
