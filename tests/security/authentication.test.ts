@@ -4,15 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type GraphQLAnswer, postGraphQL } from '../support/http.ts';
 import { useRealStack } from '../support/use-stack.ts';
 import {
-  attackerKeyPair,
-  claims,
   codes,
-  decodeJwt,
   endpoints,
   gql,
-  type IdentitySigningKey,
   LOGIN,
-  mintWithIdentityKey,
   newEmail,
   outcome,
   type Person,
@@ -20,16 +15,23 @@ import {
   postRaw,
   type RawResponse,
   REFRESH,
-  readSigningKey,
   refusedToken,
   register,
-  signEdDSA,
-  signHS256,
   subgraphUrl,
-  unsigned,
   type Victim,
   victim,
 } from './support.ts';
+import {
+  attackerKeyPair,
+  claims,
+  decodeJwt,
+  type IdentitySigningKey,
+  mintWithIdentityKey,
+  readSigningKey,
+  signEdDSA,
+  signHS256,
+  unsigned,
+} from './tokens.ts';
 
 /**
  * Authentication (docs/architecture.md §9): forged, tampered and mis-claimed access tokens against
