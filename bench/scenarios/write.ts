@@ -1,16 +1,15 @@
 import { mkdirSync } from 'node:fs';
-import { Agent } from 'node:http';
 import { resolve } from 'node:path';
 import { deleteAmqpObjects, holdRabbitLock } from '@walletgraph/platform/test/support/infra';
-import type { TransferMutationVariables } from '@walletgraph/sdk';
-import { deposit, newKey, type Person, person, pool, withSql } from '@walletgraph/tests/support/money';
+import { deposit, newKey, person, pool, withSql } from '@walletgraph/tests/support/money';
 import { startRealStack, type TestStack } from '@walletgraph/tests/support/stack';
-import { loadLoop, post } from '../closed-loop.ts';
+import type { LoopRun } from '../closed-loop.ts';
 import { type CpuReading, cpuBetween, infrastructure, type ProcessGroup, readCpu } from '../cpu.ts';
 import { MAX_PGBENCH_CLIENTS, type RawSqlRun, rawSqlReference } from '../rawsql.ts';
 import { percentile, rate } from '../stats.ts';
 import { fulfilled, ms, num, type Scenario, type Table } from '../support.ts';
 import { checkBooks, type Seen } from '../write-books.ts';
+import { drive, type Level, WAIT_MS } from '../write-load.ts';
 
 /**
  * Transfers through the gateway under load: `c` clients, each owning one wallet, send 0.01 EUR to
@@ -26,30 +25,14 @@ const REGISTER_CONCURRENCY = 4;
 const DEPOSIT_CONCURRENCY = 8;
 /** 1,000.00 EUR per wallet: far more than any run moves out of one. */
 const DEPOSIT_MINOR = 100_000n;
-const WAIT_MS = 10_000;
 const LEVELS = [1, 32, 128];
 const defaultSeconds = (clients: number) => (clients === 1 ? 10 : 15);
 /** Uncounted, before the first level (JIT, pools, caches). */
 const WARM_UP = { clients: 32, seconds: 3 };
 const services = ['gateway', 'identity', 'wallet', 'jars', 'transactions', 'ledger'] as const;
 
-/** Only what the scenario reads of the operation. */
-const TRANSFER_QUERY = `mutation Transfer($input: TransferInput!, $waitMs: Int) {
-  transfer(input: $input, waitMs: $waitMs) { id status failureCode }
-}`;
-
-interface Level {
+interface Phase extends LoopRun {
   clients: number;
-  seconds: number;
-}
-
-interface Phase {
-  clients: number;
-  seconds: number;
-  sent: number;
-  latencies: number[];
-  /** Count per kind of failure: a status other than COMPLETED, GraphQL errors, or no answer. */
-  failures: Map<string, number>;
   cpu: CpuReading;
 }
 
@@ -231,65 +214,4 @@ function processGroups(stack: TestStack): ProcessGroup[] {
     ...infrastructure,
     { label: 'bench', pids: [process.pid], count: 'own' as const },
   ];
-}
-
-/** Runs `level.clients` closed-loop clients for `level.seconds`; every answer lands in `seen`. */
-async function drive(
-  url: string,
-  people: readonly Person[],
-  level: Level,
-  seen: Seen,
-  label: string,
-): Promise<Omit<Phase, 'cpu'>> {
-  // Plain HTTP over keep-alive connections (closed-loop.ts): the load generator shares the
-  // machine with what it measures, so it spends as little CPU per request as it can.
-  const agent = new Agent({ keepAlive: true, maxSockets: level.clients });
-  try {
-    const run = await loadLoop({
-      clients: level.clients,
-      seconds: level.seconds,
-      graceMs: WAIT_MS + 30_000,
-      label,
-      async attempt(i, n) {
-        const from = people[i]!;
-        const to = people[(i + 1) % Math.max(level.clients, 2)]!;
-        const key = `bench-write-${label}-${i}-${n}`;
-        const outcome = await transferOnce(agent, url, from, to, key);
-        if (outcome === 'COMPLETED') {
-          seen.completed.add(key);
-          return null;
-        }
-        (outcome.startsWith('status FAILED') ? seen.failed : seen.unsettled).add(key);
-        return outcome;
-      },
-    });
-    return { clients: level.clients, ...run };
-  } finally {
-    agent.destroy();
-  }
-}
-
-/** One transfer: `COMPLETED`, or what went wrong (`status FAILED` with its code, errors, no answer). */
-async function transferOnce(
-  agent: Agent,
-  url: string,
-  from: Person,
-  to: Person,
-  idempotencyKey: string,
-): Promise<string> {
-  const variables: TransferMutationVariables = {
-    input: {
-      fromWalletId: from.walletId,
-      toWalletId: to.walletId,
-      amount: { amount: '0.01', currency: 'EUR' },
-      idempotencyKey,
-    },
-    waitMs: WAIT_MS,
-  };
-  const answer = await post(agent, url, JSON.stringify({ query: TRANSFER_QUERY, variables }), from.token);
-  if ('failure' in answer) return answer.failure;
-  const op = (answer.data as { transfer?: { status: string; failureCode: string | null } | null }).transfer;
-  if (!op) return 'answer without the transfer';
-  if (op.status === 'COMPLETED') return 'COMPLETED';
-  return op.failureCode ? `status ${op.status} (${op.failureCode})` : `status ${op.status}`;
 }
