@@ -20,6 +20,7 @@ const replayCli = fileURLToPath(new URL('../src/messaging/replay-dlq.ts', import
 describe('RabbitMQ broker topology', { timeout: 30_000 }, () => {
   const prefix = uniqueName('amqp');
   const exchange = `${prefix}.events`;
+  // By hand, not useForSuite: the lock outlives the broker until its AMQP objects are deleted.
   let lock: AsyncDisposable;
   let broker: AmqpBroker;
   let admin: ChannelModel;

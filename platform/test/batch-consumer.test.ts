@@ -1,77 +1,45 @@
-import { causedBy, createEvent, type Event } from '@walletgraph/events';
+import type { Event } from '@walletgraph/events';
 import { eq, inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BatchEventHandlers, type Consumer, createConsumer } from '../src/consumer.ts';
-import { inbox, outbox } from '../src/db/tables.ts';
+import { describe, expect, it } from 'vitest';
+import { type BatchEventHandlers, createConsumer } from '../src/consumer.ts';
+import { inbox } from '../src/db/tables.ts';
 import { enqueue } from '../src/outbox/enqueue.ts';
-import {
-  type BrokerHarness,
-  type BrokerKind,
-  createHarness,
-  messageOf,
-  walletOpened,
-} from './support/brokers.ts';
-import {
-  createTestDatabase,
-  type TestDatabase,
-  type TestSchema,
-  testLogger,
-  waitFor,
-} from './support/infra.ts';
+import { type BrokerKind, createHarness, messageOf, walletOpened } from './support/brokers.ts';
+import { archivedFor, effectsOf, startTestConsumer } from './support/consumers.ts';
+import { createTestDatabase, type TestSchema, testLogger, waitFor } from './support/infra.ts';
+import { useForSuite } from './support/use-for-suite.ts';
 
 const kinds: BrokerKind[] = ['amqp', 'in-process'];
 
-/** The event a handler writes for each event it handles, so a test can count the effects. */
-function archivedFor(event: Event<'wallet.opened.v1'>) {
-  const { walletId, ownerId } = event.data;
-  return createEvent(
-    'wallet.archived.v1',
-    { aggregateId: walletId, data: { walletId, ownerId } },
-    causedBy(event),
-  );
-}
-
 describe.each(kinds)('batched consumer over the %s broker', { timeout: 60_000 }, (kind) => {
-  let db: TestDatabase;
-  let harness: BrokerHarness;
+  const db = useForSuite(() => createTestDatabase(), { startMs: 120_000, stopMs: 60_000 });
+  const harness = useForSuite(() => createHarness(kind), { startMs: 120_000, stopMs: 60_000 });
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    harness = await createHarness(kind);
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.[Symbol.asyncDispose]();
-    await db?.[Symbol.asyncDispose]();
-  }, 60_000);
-
-  async function startConsumer(
+  const startConsumer = (
     label: string,
     batchHandlers: BatchEventHandlers<TestSchema>,
     options: { prefetch?: number; lingerMs?: number; size?: number } = {},
-  ): Promise<Consumer & AsyncDisposable & { name: string }> {
-    const name = harness.consumerName(label);
-    const consumer = createConsumer({
-      name,
+  ) =>
+    startTestConsumer(harness, label, {
       db: db.handle,
-      broker: harness.broker,
-      logger: testLogger(name),
       batchHandlers,
       batch: { lingerMs: options.lingerMs ?? 20, ...(options.size ? { size: options.size } : {}) },
       prefetch: options.prefetch ?? 16,
       retryDelaysMs: [50, 100],
     });
-    await consumer.start();
-    return { ...consumer, name, [Symbol.asyncDispose]: () => consumer.stop() };
-  }
 
   const publish = (...events: Event[]) => harness.broker.publish(events.map(messageOf));
-  /** How many outbox rows each event caused. */
-  const effects = async (events: Event[]) => {
-    const rows = await db.handle.db.select().from(outbox);
-    const caused = rows.map((r) => (r.envelope as Event).causationId);
-    return events.map((e) => caused.filter((id) => id === e.id).length);
-  };
+  /** The inbox rows of these events, whichever consumer wrote them. */
+  const inboxRowsOf = (events: readonly Event[]) =>
+    db.handle.db
+      .select()
+      .from(inbox)
+      .where(
+        inArray(
+          inbox.messageId,
+          events.map((e) => e.id),
+        ),
+      );
 
   it('handles messages that arrive together in shared transactions, each exactly once', async () => {
     const batches: string[][] = [];
@@ -93,7 +61,7 @@ describe.each(kinds)('batched consumer over the %s broker', { timeout: 60_000 },
     expect(Math.max(...batches.map((b) => b.length))).toBeGreaterThan(1);
     expect(batches.every((b) => b.length <= 16)).toBe(true);
     expect(batches.flat().sort()).toEqual(events.map((e) => e.id).sort());
-    expect(await effects(events)).toEqual(events.map(() => 1));
+    expect(await effectsOf(db, events)).toEqual(events.map(() => 1));
     const rows = await db.handle.db.select().from(inbox).where(eq(inbox.consumer, c.name));
     expect(rows).toHaveLength(events.length);
   });
@@ -140,17 +108,9 @@ describe.each(kinds)('batched consumer over the %s broker', { timeout: 60_000 },
       error: expect.stringContaining('poison command'),
     });
     expect(sizes[0]).toBeGreaterThan(1);
-    expect(await effects(good)).toEqual(good.map(() => 1));
-    expect(await effects([poison])).toEqual([0]);
-    const rows = await db.handle.db
-      .select()
-      .from(inbox)
-      .where(
-        inArray(
-          inbox.messageId,
-          [...good, poison].map((e) => e.id),
-        ),
-      );
+    expect(await effectsOf(db, good)).toEqual(good.map(() => 1));
+    expect(await effectsOf(db, [poison])).toEqual([0]);
+    const rows = await inboxRowsOf([...good, poison]);
     expect(rows.map((r) => r.messageId).sort()).toEqual(good.map((e) => e.id).sort());
   });
 
@@ -179,23 +139,15 @@ describe.each(kinds)('batched consumer over the %s broker', { timeout: 60_000 },
     await publish(good[0]!, good[1]!, early, good[2]!, good[3]!, good[4]!);
 
     await waitFor('every message handled', async () =>
-      (await effects([...good, early])).every((n) => n === 1),
+      (await effectsOf(db, [...good, early])).every((n) => n === 1),
     );
     expect(deferrals).toBe(1);
     // The batch that deferred it committed its neighbours; the retry came alone, later.
     expect(sizes[0]).toBeGreaterThan(1);
     expect(sizes.at(-1)).toBe(1);
-    expect(await effects([...good, early])).toEqual([...good, early].map(() => 1));
+    expect(await effectsOf(db, [...good, early])).toEqual([...good, early].map(() => 1));
     expect(await harness.deadLetters(c.name)).toEqual([]);
-    const rows = await db.handle.db
-      .select()
-      .from(inbox)
-      .where(
-        inArray(
-          inbox.messageId,
-          [...good, early].map((e) => e.id),
-        ),
-      );
+    const rows = await inboxRowsOf([...good, early]);
     expect(rows).toHaveLength(good.length + 1);
   });
 
@@ -206,15 +158,7 @@ describe.each(kinds)('batched consumer over the %s broker', { timeout: 60_000 },
       'wallet.opened.v1': async (events, _tx, ctx) => {
         ctx.afterCommit(async () => {
           // Another connection sees the inbox rows: the transaction has committed.
-          const other = await db.handle.db
-            .select()
-            .from(inbox)
-            .where(
-              inArray(
-                inbox.messageId,
-                events.map((e) => e.id),
-              ),
-            );
+          const other = await inboxRowsOf(events);
           seenCommitted.push(other.length === events.length);
         });
         if (failNext) {

@@ -1,49 +1,22 @@
-import { causedBy, createEvent, type Event } from '@walletgraph/events';
+import { createEvent, type Event } from '@walletgraph/events';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type BatchOptions,
-  type Consumer,
-  createConsumer,
-  type EffectHandlers,
-  type EventHandlers,
-  type EventTopics,
-} from '../src/consumer.ts';
+import { describe, expect, it } from 'vitest';
+import type { BatchOptions, EffectHandlers, EventHandlers, EventTopics } from '../src/consumer.ts';
 import type { Transaction } from '../src/db/database.ts';
 import { rowsOf } from '../src/db/rows.ts';
 import { inbox, outbox } from '../src/db/tables.ts';
 import { currentTrace } from '../src/logger.ts';
 import { type Broker, type Delivery, PermanentError } from '../src/messaging/broker.ts';
 import { enqueue } from '../src/outbox/enqueue.ts';
-import {
-  type BrokerHarness,
-  type BrokerKind,
-  createHarness,
-  messageOf,
-  walletOpened,
-} from './support/brokers.ts';
-import {
-  createTestDatabase,
-  type TestDatabase,
-  type TestSchema,
-  testLogger,
-  waitFor,
-} from './support/infra.ts';
+import { type BrokerKind, createHarness, messageOf, walletOpened } from './support/brokers.ts';
+import { archivedFor, effectsOf, startTestConsumer } from './support/consumers.ts';
+import { createTestDatabase, type TestDatabase, type TestSchema, waitFor } from './support/infra.ts';
+import { useForSuite } from './support/use-for-suite.ts';
 
 const kinds: BrokerKind[] = ['amqp', 'in-process'];
 
 /** Batches of one consumer committing at once before arrivals wait (MAX_COMMITTING in consumer-batch.ts). */
 const COMMITTING_AT_ONCE = 4;
-
-/** The event a handler writes for each event it handles, so a test can count the effects. */
-function archivedFor(event: Event<'wallet.opened.v1'>) {
-  const { walletId, ownerId } = event.data;
-  return createEvent(
-    'wallet.archived.v1',
-    { aggregateId: walletId, data: { walletId, ownerId } },
-    causedBy(event),
-  );
-}
 
 /** A ledger entry moving 1.00 EUR between a wallet and another wallet or a jar. */
 function ledgerPosted(operationId: string | null, [from, to]: ['wallet', 'wallet' | 'jar']) {
@@ -85,20 +58,10 @@ async function transactionOf(tx: Transaction<TestSchema>): Promise<{ id: string;
 }
 
 describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) => {
-  let db: TestDatabase;
-  let harness: BrokerHarness;
+  const db = useForSuite(() => createTestDatabase(), { startMs: 120_000, stopMs: 60_000 });
+  const harness = useForSuite(() => createHarness(kind), { startMs: 120_000, stopMs: 60_000 });
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    harness = await createHarness(kind);
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.[Symbol.asyncDispose]();
-    await db?.[Symbol.asyncDispose]();
-  }, 60_000);
-
-  async function startConsumer(
+  const startConsumer = (
     label: string,
     handlers: EventHandlers<TestSchema>,
     options: {
@@ -110,13 +73,10 @@ describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) 
       db?: TestDatabase['handle'];
       broker?: Broker;
     } = {},
-  ): Promise<Consumer & AsyncDisposable & { name: string }> {
-    const name = harness.consumerName(label);
-    const consumer = createConsumer({
-      name,
+  ) =>
+    startTestConsumer(harness, label, {
       db: options.db ?? db.handle,
-      broker: options.broker ?? harness.broker,
-      logger: testLogger(name),
+      broker: options.broker,
       handlers,
       ...(options.effectHandlers ? { effectHandlers: options.effectHandlers } : {}),
       ...(options.topics ? { topics: options.topics } : {}),
@@ -124,9 +84,6 @@ describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) 
       prefetch: options.prefetch ?? 4,
       retryDelaysMs: options.retryDelaysMs ?? [50, 100],
     });
-    await consumer.start();
-    return { ...consumer, name, [Symbol.asyncDispose]: () => consumer.stop() };
-  }
 
   /** A raw broker subscription (no inbox), to see every delivery as the broker makes it. */
   async function subscribe(label: string, handle: (d: Delivery) => Promise<void>) {
@@ -142,13 +99,6 @@ describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) 
   }
 
   const publish = (...events: Event[]) => harness.broker.publish(events.map(messageOf));
-
-  /** How many outbox rows each event caused. */
-  const effects = async (events: Event[]) => {
-    const rows = await db.handle.db.select().from(outbox);
-    const caused = rows.map((r) => (r.envelope as Event).causationId);
-    return events.map((e) => caused.filter((id) => id === e.id).length);
-  };
 
   /** The message ids of the consumer's inbox rows, sorted. */
   const inboxOf = async (consumer: string) =>
@@ -210,15 +160,7 @@ describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) 
       {
         'wallet.opened.v1': async (event, tx) => {
           handled.push(event.id);
-          const archived = createEvent(
-            'wallet.archived.v1',
-            {
-              aggregateId: event.data.walletId,
-              data: { walletId: event.data.walletId, ownerId: event.data.ownerId },
-            },
-            causedBy(event),
-          );
-          await enqueue(tx, archived);
+          await enqueue(tx, archivedFor(event));
         },
       },
       { prefetch: 1 },
@@ -246,15 +188,7 @@ describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) 
       'wallet.opened.v1': async (event, tx) => {
         calls++;
         traces.push(currentTrace());
-        const archived = createEvent(
-          'wallet.archived.v1',
-          {
-            aggregateId: event.data.walletId,
-            data: { walletId: event.data.walletId, ownerId: event.data.ownerId },
-          },
-          causedBy(event),
-        );
-        await enqueue(tx, archived);
+        await enqueue(tx, archivedFor(event));
         if (calls === 1) throw new Error('transient failure after writing');
       },
     });
@@ -331,7 +265,7 @@ describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) 
 
     await waitFor('every message handled', async () => (await inboxOf(c.name)).length === events.length);
     expect(calls.map((call) => call.id).sort()).toEqual(events.map((e) => e.id).sort());
-    expect(await effects(events)).toEqual(events.map(() => 1));
+    expect(await effectsOf(db, events)).toEqual(events.map(() => 1));
     expect(await inboxOf(c.name)).toEqual(events.map((e) => e.id).sort());
 
     const byTransaction = Map.groupBy(calls, (call) => call.tx);
@@ -411,8 +345,8 @@ describe.each(kinds)('consumer over the %s broker', { timeout: 30_000 }, (kind) 
     // The rest of the batch went again together, without the poison, and committed once.
     const committed = new Set(good.map((g) => calls.findLast((call) => call.id === g.id)!.tx));
     expect(committed.size).toBe(1);
-    expect(await effects(good)).toEqual(good.map(() => 1));
-    expect(await effects([poison])).toEqual([0]);
+    expect(await effectsOf(db, good)).toEqual(good.map(() => 1));
+    expect(await effectsOf(db, [poison])).toEqual([0]);
     await waitFor(
       'the blockers and the neighbours committed',
       async () => (await inboxOf(c.name)).length === blockers.length + good.length,

@@ -28,6 +28,7 @@ const relayChild = fileURLToPath(new URL('./fixtures/relay-child.ts', import.met
 describe('outbox relay over RabbitMQ and Postgres', { timeout: 30_000 }, () => {
   const prefix = uniqueName('outbox');
   const exchange = `${prefix}.events`;
+  // By hand, not useForSuite: the lock outlives the broker until its AMQP objects are deleted.
   let lock: AsyncDisposable;
   let broker: Broker;
 

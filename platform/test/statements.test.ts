@@ -5,16 +5,16 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../src/db/rows.ts';
 import { MAX_NAMED_PARAMETERS, namedStatements } from '../src/db/statements.ts';
-import { createTestDatabase, type TestDatabase } from './support/infra.ts';
+import { createTestDatabase } from './support/infra.ts';
+import { useForSuite } from './support/use-for-suite.ts';
 
 const things = pgTable('things', { id: integer('id').primaryKey(), name: text('name').notNull() });
 
-let scratch: TestDatabase;
+const scratch = useForSuite(() => createTestDatabase());
 let client: postgres.Sql;
 let db: ReturnType<typeof drizzle>;
 
 beforeAll(async () => {
-  scratch = await createTestDatabase();
   // One connection: every query below runs on the session whose prepared statements are read.
   client = postgres(scratch.url, { max: 1, onnotice: () => {} });
   db = drizzle(namedStatements(client));
@@ -24,7 +24,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client?.end({ timeout: 5 });
-  await scratch?.[Symbol.asyncDispose]();
 });
 
 /** How often this session prepared a statement whose text contains `fragment`. */

@@ -23,6 +23,7 @@ function verifierFor(keys: SigningKeyStore) {
   });
 }
 
+// By hand, not useForSuite: a database handle closes with close(), it is not AsyncDisposable.
 let db: DatabaseHandle<typeof schema>;
 let clock: MovableClock;
 let keys: SigningKeyStore;

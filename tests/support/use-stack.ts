@@ -1,28 +1,17 @@
-import { afterAll, beforeAll } from 'vitest';
+import { useForSuite } from '@walletgraph/platform/test/support/use-for-suite';
 import { startEmbeddedStack, startRealStack, type TestStack } from './stack.ts';
 
+const stackTimeouts = { startMs: 180_000, stopMs: 60_000 };
+
 /**
- * The test file's real stack (stack.ts): started before the file's tests, disposed after them.
- * The object is filled in once the stack has started, so a file can name it at its top. Hooks a
- * file registers after this call run after the stack has started, and their afterAll before it
- * is disposed.
+ * The test file's real stack (stack.ts), as useForSuite gives it: started before the file's tests,
+ * disposed after them, and filled in once it has started, so a file can name it at its top.
  */
 export function useRealStack(overrides: Record<string, string> = {}): TestStack {
-  return useStack(() => startRealStack(overrides));
+  return useForSuite(() => startRealStack(overrides), stackTimeouts);
 }
 
 /** As useRealStack, for the embedded stack (one process: PGlite, in-process bus). */
 export function useEmbeddedStack(overrides: Record<string, string> = {}): TestStack {
-  return useStack(() => startEmbeddedStack(overrides));
-}
-
-function useStack(start: () => Promise<TestStack>): TestStack {
-  const stack = {} as TestStack;
-  beforeAll(async () => {
-    Object.assign(stack, await start());
-  }, 180_000);
-  afterAll(async () => {
-    await stack[Symbol.asyncDispose]?.();
-  }, 60_000);
-  return stack;
+  return useForSuite(() => startEmbeddedStack(overrides), stackTimeouts);
 }

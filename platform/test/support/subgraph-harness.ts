@@ -2,19 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { type Event, routingKeyOf, topicMatches } from '@walletgraph/events';
 import { asc, count, eq } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { type GraphQLFormattedError, graphql } from 'graphql';
+import { type GraphQLFormattedError, type GraphQLSchema, graphql } from 'graphql';
 import type { TokenVerifier } from '../../src/auth/verifier.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { Schema } from '../../src/db/database.ts';
 import { outbox } from '../../src/db/tables.ts';
 import { unauthenticated } from '../../src/errors.ts';
 import { createErrorFormatter } from '../../src/graphql/format-error.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, type Logger } from '../../src/logger.ts';
 import { type Broker, eventMessage } from '../../src/messaging/broker.ts';
 import { createInProcessBroker } from '../../src/messaging/in-process-broker.ts';
 import { createPubSub, type LiveNotice, type LiveTopic, type PubSubHandle } from '../../src/pubsub.ts';
-import { createRevocations } from '../../src/revocations.ts';
-import type { Runtime } from '../../src/runtime.ts';
+import { runtimeOver } from '../../src/runtime.ts';
 import { type SubgraphService, startSubgraph } from '../../src/service.ts';
 import type { SubgraphDefinition } from '../../src/subgraph.ts';
 import { dropTestDatabase, waitFor } from './infra.ts';
@@ -114,37 +113,20 @@ export async function createSubgraphHarness<S extends Schema, Svc>(
       });
     },
   };
-  const revocations = createRevocations({
-    pubsub,
-    prefix: config.EVENTS_EXCHANGE,
-    tokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-    logger,
-  });
-  const runtime: Runtime = {
-    config,
-    logger,
-    broker,
-    pubsub,
-    verifier,
-    revocations,
-    close: () => bus.close(),
-  };
+  const runtime = runtimeOver({ config, logger, broker, pubsub, verifier }, () => bus.close());
   const service = await startSubgraph(definition, runtime);
   const db = service.db.db;
-  const format = createErrorFormatter({ logger, isProduction: false });
+  const run = operationRunner(service.schema, logger);
 
   return {
     service,
     published,
     async execute(query, variables = {}, token) {
-      const contextValue = await service.contextFor(token ? { authorization: `Bearer ${token}` } : {});
-      const result = await graphql({
-        schema: service.schema,
-        source: query,
-        variableValues: variables,
-        contextValue,
-      });
-      return { data: result.data, errors: (result.errors ?? []).map((e) => format(e.toJSON(), e)) };
+      return run(
+        query,
+        variables,
+        await service.contextFor(token ? { authorization: `Bearer ${token}` } : {}),
+      );
     },
     async deliver(...events) {
       await broker.publish(events.map(eventMessage));
@@ -174,9 +156,26 @@ export async function createSubgraphHarness<S extends Schema, Svc>(
     },
     async [Symbol.asyncDispose]() {
       await service.stop();
-      await broker.close();
+      await runtime.close();
       await dropTestDatabase(name);
     },
+  };
+}
+
+/**
+ * Runs operations through `schema` with the context given, as a client would see them: errors
+ * pass through the platform's one formatter (outside production), which logs unexpected ones to
+ * `logger`.
+ */
+export function operationRunner(schema: GraphQLSchema, logger: Logger) {
+  const format = createErrorFormatter({ logger, isProduction: false });
+  return async (
+    query: string,
+    variables: Record<string, unknown>,
+    contextValue: unknown,
+  ): Promise<ExecutionResult> => {
+    const result = await graphql({ schema, source: query, variableValues: variables, contextValue });
+    return { data: result.data, errors: (result.errors ?? []).map((e) => format(e.toJSON(), e)) };
   };
 }
 

@@ -4,15 +4,14 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { createTokenVerifier } from '@walletgraph/platform/auth/verifier';
 import type { Clock } from '@walletgraph/platform/clock';
 import { type DatabaseHandle, openDatabase } from '@walletgraph/platform/db/database';
-import { createErrorFormatter } from '@walletgraph/platform/graphql/format-error';
 import { createLogger } from '@walletgraph/platform/logger';
 import { createPubSub } from '@walletgraph/platform/pubsub';
 import { createRevocations } from '@walletgraph/platform/revocations';
 import { dropTestDatabase } from '@walletgraph/platform/test/support/infra';
 import { testServices } from '@walletgraph/platform/test/support/services';
+import { type ExecutionResult, operationRunner } from '@walletgraph/platform/test/support/subgraph-harness';
 import { count } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { type GraphQLFormattedError, graphql } from 'graphql';
 import { createLocalJWKSet } from 'jose';
 import type { IdentityContext, IdentityServices } from '../context.ts';
 import * as schema from '../db/schema.ts';
@@ -56,12 +55,6 @@ export function movableClock(): MovableClock {
       offsetMs = 0;
     },
   };
-}
-
-export interface ExecutionResult {
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the operation selected.
-  data: any;
-  errors: GraphQLFormattedError[];
 }
 
 export interface IdentityHarness extends AsyncDisposable {
@@ -124,7 +117,7 @@ export async function createIdentityHarness(
     // Read at each verification, so a rotation is seen at once.
     keys: (header, token) => createLocalJWKSet(services.keys.jwks())(header, token),
   });
-  const format = createErrorFormatter({ logger, isProduction: false });
+  const run = operationRunner(gqlSchema, logger);
 
   return {
     db,
@@ -139,13 +132,7 @@ export async function createIdentityHarness(
         ...(from ? { clientAddress: from } : {}),
         services,
       };
-      const result = await graphql({
-        schema: gqlSchema,
-        source: query,
-        variableValues: variables,
-        contextValue,
-      });
-      return { data: result.data, errors: (result.errors ?? []).map((e) => format(e.toJSON(), e)) };
+      return run(query, variables, contextValue);
     },
     async count(table) {
       const [row] = await db.db.select({ n: count() }).from(table);
@@ -159,7 +146,7 @@ export async function createIdentityHarness(
   };
 }
 
-export { onlyError } from '@walletgraph/platform/test/support/subgraph-harness';
+export { type ExecutionResult, onlyError } from '@walletgraph/platform/test/support/subgraph-harness';
 
 export const REGISTER = /* GraphQL */ `
   mutation Register($input: RegisterInput!) {

@@ -2,18 +2,12 @@ import { createEvent, uuidv7 } from '@walletgraph/events';
 import { developmentSealer } from '@walletgraph/platform/auth/key-sealing';
 import { createLogger } from '@walletgraph/platform/logger';
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { outbox, signingKeys } from '../db/schema.ts';
 import { createSigningKeyStore } from '../signing-keys.ts';
 import { counterpartiesConsumer } from '../users.ts';
-import {
-  createIdentityHarness,
-  type IdentityHarness,
-  LOGIN,
-  onlyError,
-  REFRESH,
-  registerUser,
-} from './harness.ts';
+import { LOGIN, onlyError, REFRESH, registerUser } from './harness.ts';
+import { useIdentityHarness } from './use-harness.ts';
 
 /** What identity's counterparties consumer does once `from` and `to` completed a transfer. */
 async function completedTransfer(from: string, to: string) {
@@ -34,15 +28,7 @@ async function completedTransfer(from: string, to: string) {
   );
 }
 
-let h: IdentityHarness;
-
-beforeAll(async () => {
-  h = await createIdentityHarness();
-}, 30_000);
-
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
-});
+const h = useIdentityHarness();
 
 const UPDATE_PROFILE = /* GraphQL */ `
   mutation Update($input: UpdateProfileInput!) { updateProfile(input: $input) { id displayName email } }

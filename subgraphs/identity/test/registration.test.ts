@@ -1,24 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { credentials, outbox, refreshTokens, users } from '../db/schema.ts';
-import {
-  createIdentityHarness,
-  type IdentityHarness,
-  LOGIN,
-  onlyError,
-  REGISTER,
-  registerUser,
-} from './harness.ts';
+import { LOGIN, onlyError, REGISTER, registerUser } from './harness.ts';
+import { useIdentityHarness } from './use-harness.ts';
 
-let h: IdentityHarness;
-
-beforeAll(async () => {
-  h = await createIdentityHarness();
-}, 30_000);
-
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
-});
+const h = useIdentityHarness();
 
 /** Row counts of every table a registration writes. */
 async function rows() {

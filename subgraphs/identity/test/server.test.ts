@@ -1,18 +1,10 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { identitySubgraph } from '../server.ts';
-import { createIdentityHarness, type IdentityHarness } from './harness.ts';
+import { useIdentityHarness } from './use-harness.ts';
 
-let h: IdentityHarness;
-
-beforeAll(async () => {
-  h = await createIdentityHarness();
-}, 30_000);
-
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
-});
+const h = useIdentityHarness();
 
 type Router = Parameters<NonNullable<typeof identitySubgraph.routes>>[0];
 type Handler = (req: unknown, res: FakeResponse) => void;

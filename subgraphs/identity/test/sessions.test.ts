@@ -1,27 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { credentials, refreshTokens } from '../db/schema.ts';
 import { createPasswordHasher } from '../passwords.ts';
 import { refreshTokenHash } from '../tokens.ts';
-import {
-  createIdentityHarness,
-  fastScrypt,
-  type IdentityHarness,
-  LOGIN,
-  onlyError,
-  REFRESH,
-  registerUser,
-} from './harness.ts';
+import { fastScrypt, LOGIN, onlyError, REFRESH, registerUser } from './harness.ts';
+import { useIdentityHarness } from './use-harness.ts';
 
-let h: IdentityHarness;
-
-beforeAll(async () => {
-  h = await createIdentityHarness();
-}, 30_000);
-
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
-});
+const h = useIdentityHarness();
 
 afterEach(() => {
   h.clock.reset();

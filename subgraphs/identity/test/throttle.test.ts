@@ -1,10 +1,11 @@
 import { DomainError } from '@walletgraph/platform/errors';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loginFailures, refreshTokens, signInAddresses } from '../db/schema.ts';
 import { signInThrottles } from '../domain/throttle.ts';
 import { pruneSignInRecords } from '../prune-sign-in-records.ts';
-import { createIdentityHarness, type IdentityHarness, LOGIN, onlyError, registerUser } from './harness.ts';
+import { LOGIN, onlyError, registerUser } from './harness.ts';
+import { useIdentityHarness } from './use-harness.ts';
 
 /**
  * Who can slow whom down (issue: five wrong guesses from anyone used to refuse the owner's right
@@ -14,13 +15,7 @@ import { createIdentityHarness, type IdentityHarness, LOGIN, onlyError, register
 const throttles = { ...signInThrottles, account: { limit: 8, windowSeconds: 15 * 60 } };
 const password = 'analytical engine 1843';
 
-let h: IdentityHarness;
-beforeAll(async () => {
-  h = await createIdentityHarness({ throttles });
-}, 30_000);
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
-});
+const h = useIdentityHarness({ throttles });
 afterEach(() => {
   h.clock.reset();
 });

@@ -2,18 +2,13 @@ import { createEvent } from '@walletgraph/events';
 import { createLogger } from '@walletgraph/platform/logger';
 import { startMailCatcher } from '@walletgraph/platform/mail-catcher';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { emailVerifications, outbox } from '../db/schema.ts';
 import { createMailer, mailerHandlers } from '../mailer.ts';
-import { createIdentityHarness, type IdentityHarness, LOGIN, onlyError, registerUser } from './harness.ts';
+import { LOGIN, onlyError, registerUser } from './harness.ts';
+import { useIdentityHarness } from './use-harness.ts';
 
-let h: IdentityHarness;
-beforeAll(async () => {
-  h = await createIdentityHarness();
-}, 30_000);
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
-});
+const h = useIdentityHarness();
 afterEach(() => {
   h.clock.reset();
 });

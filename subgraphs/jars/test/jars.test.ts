@@ -1,18 +1,11 @@
 import type { EventData } from '@walletgraph/events';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allocationRules, jars } from '../db/schema.ts';
-import { createJarsHarness, JAR_FIELDS, type JarsHarness, onlyError, type TestWallet } from './harness.ts';
+import { createJarsHarness, JAR_FIELDS, onlyError, type TestWallet } from './harness.ts';
+import { useJarsHarness } from './use-harness.ts';
 
-let h: JarsHarness;
-
-beforeAll(async () => {
-  h = await createJarsHarness();
-}, 60_000);
-
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
-});
+const h = useJarsHarness();
 
 const CREATE_JAR = /* GraphQL */ `
   mutation CreateJar($input: CreateJarInput!) { createJar(input: $input) { ${JAR_FIELDS} } }

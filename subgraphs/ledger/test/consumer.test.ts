@@ -1,59 +1,46 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, type Event } from '@walletgraph/events';
-import { createConsumer } from '@walletgraph/platform/consumer';
 import { outbox } from '@walletgraph/platform/db/tables';
-import { type BrokerHarness, createHarness, messageOf } from '@walletgraph/platform/test/support/brokers';
-import { testLogger, waitFor } from '@walletgraph/platform/test/support/infra';
+import { createHarness, messageOf } from '@walletgraph/platform/test/support/brokers';
+import { startTestConsumer } from '@walletgraph/platform/test/support/consumers';
+import { waitFor } from '@walletgraph/platform/test/support/infra';
+import { useForSuite } from '@walletgraph/platform/test/support/use-for-suite';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts, inbox, journalEntries } from '../db/schema.ts';
 import { accountId } from '../domain/accounts.ts';
 import { consumers } from '../events.ts';
 import { checkLedger } from '../operator/invariants.ts';
-import {
-  createLedgerHarness,
-  deposit,
-  jarArchived,
-  type LedgerHarness,
-  newKey,
-  sweepCommand,
-  transfer,
-} from './harness.ts';
+import { deposit, jarArchived, newKey, sweepCommand, transfer } from './harness.ts';
+import { useLedgerHarness } from './use-harness.ts';
 
 describe('the ledger consumers over RabbitMQ', { timeout: 60_000 }, () => {
-  let h: LedgerHarness;
-  let broker: BrokerHarness;
+  const h = useLedgerHarness();
+  const broker = useForSuite(() => createHarness('amqp'), { stopMs: 60_000 });
   let name: string;
   let accountsName: string;
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    h = await createLedgerHarness();
-    broker = await createHarness('amqp');
-    name = broker.consumerName('ledger-commands');
     const definition = consumers(h.services).find((c) => c.name === 'ledger.commands')!;
-    const consumer = createConsumer({
-      name,
-      db: h.db.handle,
-      broker: broker.broker,
-      logger: testLogger(name),
-      batchHandlers: definition.batchHandlers!,
-      // Smaller batches than production, so several are in flight at once.
-      batch: { size: 8, lingerMs: 5 },
-      prefetch: definition.prefetch!,
-      // Enough backoff (3 s in all) for a deferred command to see its wallet open.
-      retryDelaysMs: [50, 100, 200, 400, 800, 1600],
-    });
-    accountsName = broker.consumerName('ledger-accounts');
-    const accountsConsumer = createConsumer({
-      name: accountsName,
-      db: h.db.handle,
-      broker: broker.broker,
-      logger: testLogger(accountsName),
-      handlers: consumers(h.services).find((c) => c.name === 'ledger.accounts')!.handlers!,
-      retryDelaysMs: [50, 100],
-    });
-    await Promise.all([consumer.start(), accountsConsumer.start()]);
+    const [consumer, accountsConsumer] = await Promise.all([
+      startTestConsumer(broker, 'ledger-commands', {
+        db: h.db.handle,
+        batchHandlers: definition.batchHandlers!,
+        // Smaller batches than production, so several are in flight at once.
+        batch: { size: 8, lingerMs: 5 },
+        prefetch: definition.prefetch!,
+        // Enough backoff (3 s in all) for a deferred command to see its wallet open.
+        retryDelaysMs: [50, 100, 200, 400, 800, 1600],
+      }),
+      startTestConsumer(broker, 'ledger-accounts', {
+        db: h.db.handle,
+        handlers: consumers(h.services).find((c) => c.name === 'ledger.accounts')!.handlers!,
+        retryDelaysMs: [50, 100],
+      }),
+    ]);
+    name = consumer.name;
+    accountsName = accountsConsumer.name;
     stop = async () => {
       await Promise.all([consumer.stop(), accountsConsumer.stop()]);
     };
@@ -61,8 +48,6 @@ describe('the ledger consumers over RabbitMQ', { timeout: 60_000 }, () => {
 
   afterAll(async () => {
     await stop?.();
-    await broker?.[Symbol.asyncDispose]();
-    await h?.[Symbol.asyncDispose]();
   }, 60_000);
 
   const publish = (...events: Event[]) => broker.broker.publish(events.map(messageOf));
@@ -253,21 +238,16 @@ describe('the ledger consumers over RabbitMQ', { timeout: 60_000 }, () => {
   it('decides commands in the order they were delivered, with the production batching', async () => {
     // Each withdrawal spends the deposit published just before it: decided out of order, one
     // would find the money not there yet and be refused.
-    const ordered = broker.consumerName('ledger-commands-ordered');
     const definition = consumers(h.services).find((c) => c.name === 'ledger.commands')!;
-    const consumer = createConsumer({
-      name: ordered,
+    // Last in the file: the suite's own command consumer stops, so only this one decides.
+    await stop();
+    const consumer = await startTestConsumer(broker, 'ledger-commands-ordered', {
       db: h.db.handle,
-      broker: broker.broker,
-      logger: testLogger(ordered),
       batchHandlers: definition.batchHandlers!,
       batch: definition.batch!,
       prefetch: definition.prefetch!,
       retryDelaysMs: [50, 100],
     });
-    // Last in the file: the suite's own command consumer stops, so only this one decides.
-    await stop();
-    await consumer.start();
     try {
       const w = await h.openWallet();
       const withdrawals = accountId.external('withdrawals', w.currency);

@@ -11,6 +11,7 @@ import { checkLedger } from '../operator/invariants.ts';
 import { failureOf, newKey, transfer } from './harness.ts';
 
 describe('the ledger in embedded mode (PGlite: same schema, migrations and SQL)', () => {
+  // By hand, not useForSuite: a database handle closes with close(), it is not AsyncDisposable.
   let db: DatabaseHandle<typeof schema>;
   beforeAll(async () => {
     db = await openDatabase({

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { createEvent, type Event, type EventType } from '@walletgraph/events';
 import type { HandlerContext } from '@walletgraph/platform/consumer';
-import { createErrorFormatter } from '@walletgraph/platform/graphql/format-error';
 import type { LiveNotice, LiveTopic } from '@walletgraph/platform/pubsub';
 import { createTestDatabase, type TestDatabase, testLogger } from '@walletgraph/platform/test/support/infra';
-import { type GraphQLFormattedError, graphql } from 'graphql';
+import {
+  operationRunner,
+  type ExecutionResult as SubgraphExecutionResult,
+} from '@walletgraph/platform/test/support/subgraph-harness';
 import { type AppliedBatch, applyBatch } from '../commands/apply-batch.ts';
 import type { LedgerContext, LedgerSchema, LedgerServices } from '../context.ts';
 import * as schema from '../db/schema.ts';
@@ -20,10 +22,7 @@ export interface PublishedNotice {
   notice: LiveNotice;
 }
 
-export interface ExecutionResult {
-  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the operation selected.
-  data: any;
-  errors: GraphQLFormattedError[];
+export interface ExecutionResult extends SubgraphExecutionResult {
   /** Statements the resolvers sent to the database. */
   queries: number;
 }
@@ -87,7 +86,7 @@ export async function createLedgerHarness(): Promise<LedgerHarness> {
   const gqlSchema = buildSubgraphSchema([
     { typeDefs: ledgerSubgraph.typeDefs, resolvers: ledgerSubgraph.resolvers },
   ]);
-  const format = createErrorFormatter({ logger, isProduction: false });
+  const run = operationRunner(gqlSchema, logger);
 
   return {
     db,
@@ -162,13 +161,7 @@ export async function createLedgerHarness(): Promise<LedgerHarness> {
         correlationId: randomUUID(),
         services,
       };
-      const result = await graphql({
-        schema: gqlSchema,
-        source: query,
-        variableValues: variables,
-        contextValue,
-      });
-      return { data: result.data, errors: (result.errors ?? []).map((e) => format(e.toJSON(), e)), queries };
+      return { ...(await run(query, variables, contextValue)), queries };
     },
     [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
   };

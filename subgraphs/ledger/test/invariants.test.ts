@@ -25,6 +25,7 @@ async function runCheck(env: Record<string, string>): Promise<{ code: number; ou
 }
 
 describe('the ledger invariant check (real Postgres)', () => {
+  // By hand, not useLedgerHarness: each test tampers with the books, so each gets a fresh ledger.
   let h: LedgerHarness;
   beforeEach(async () => {
     h = await createLedgerHarness();

@@ -1,17 +1,7 @@
-import { afterAll, beforeAll } from 'vitest';
+import { useForSuite } from '@walletgraph/platform/test/support/use-for-suite';
 import { createLedgerHarness, type LedgerHarness } from './harness.ts';
 
-/**
- * The ledger harness (harness.ts) of the enclosing suite: created before its tests, disposed after
- * them. The object is filled in once the harness is up, so a suite can name it where it begins.
- */
+/** The ledger harness (harness.ts) of the enclosing suite, as useForSuite gives it. */
 export function useLedgerHarness(): LedgerHarness {
-  const harness = {} as LedgerHarness;
-  beforeAll(async () => {
-    Object.assign(harness, await createLedgerHarness());
-  });
-  afterAll(async () => {
-    await harness[Symbol.asyncDispose]?.();
-  });
-  return harness;
+  return useForSuite(createLedgerHarness);
 }

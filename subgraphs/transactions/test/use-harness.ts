@@ -1,20 +1,11 @@
 import type { Clock } from '@walletgraph/platform/clock';
-import { afterAll, beforeAll } from 'vitest';
+import { useForSuite } from '@walletgraph/platform/test/support/use-for-suite';
+import { beforeAll } from 'vitest';
 import { createTransactionsHarness, type TestUser, type TransactionsHarness } from './harness.ts';
 
-/**
- * The test file's transactions harness (harness.ts): created before the file's tests, disposed
- * after them. The object is filled in once the harness is up, so a file can name it at its top.
- */
+/** The test file's transactions harness (harness.ts), as useForSuite gives it. */
 export function useTransactionsHarness(options: { clock?: Clock } = {}): TransactionsHarness {
-  const harness = {} as TransactionsHarness;
-  beforeAll(async () => {
-    Object.assign(harness, await createTransactionsHarness(options));
-  }, 60_000);
-  afterAll(async () => {
-    await harness[Symbol.asyncDispose]?.();
-  });
-  return harness;
+  return useForSuite(() => createTransactionsHarness(options), { startMs: 60_000 });
 }
 
 /**

@@ -1,24 +1,14 @@
 import { createEvent, uuidv7 } from '@walletgraph/events';
-import {
-  createSubgraphHarness,
-  onlyError,
-  type SubgraphHarness,
-} from '@walletgraph/platform/test/support/subgraph-harness';
+import { createSubgraphHarness, onlyError } from '@walletgraph/platform/test/support/subgraph-harness';
+import { useForSuite } from '@walletgraph/platform/test/support/use-for-suite';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WalletServices } from '../context.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type WalletRow, wallets } from '../db/schema.ts';
 import { walletSubgraph } from '../server.ts';
 
 /** The wallet subgraph over a real Postgres database, with at most five wallets per user. */
-let h: SubgraphHarness<typeof import('../db/schema.ts'), WalletServices>;
-
-beforeAll(async () => {
-  h = await createSubgraphHarness(walletSubgraph, { env: { WALLETS_PER_USER: '5' } });
-}, 60_000);
-
-afterAll(async () => {
-  await h?.[Symbol.asyncDispose]();
+const h = useForSuite(() => createSubgraphHarness(walletSubgraph, { env: { WALLETS_PER_USER: '5' } }), {
+  startMs: 60_000,
 });
 
 const OPEN = /* GraphQL */ `
