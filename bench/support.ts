@@ -8,6 +8,8 @@ import {
   holdRabbitLock,
   testLogger,
 } from '@walletgraph/platform/test/support/infra';
+import { type Person, person, pool } from '@walletgraph/tests/support/money';
+import type { TestStack } from '@walletgraph/tests/support/stack';
 import { fastest } from './stats.ts';
 
 /** A table of one scenario's measurements, already formatted. */
@@ -235,4 +237,20 @@ export function num(value: number, digits = 0): string {
 /** Milliseconds, one decimal. */
 export function ms(value: number): string {
   return num(value, 1);
+}
+
+/** `count` people (tests/support/money's person), registered `concurrency` at a time, named `<label><n>`. */
+export async function registerPeople(
+  stack: TestStack,
+  count: number,
+  label: string,
+  concurrency: number,
+): Promise<Person[]> {
+  return fulfilled(
+    await pool(
+      Array.from({ length: count }, (_, i) => i),
+      concurrency,
+      (i) => person(stack, `${label}${i}`),
+    ),
+  );
 }

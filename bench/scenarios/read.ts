@@ -3,7 +3,7 @@ import { Agent } from 'node:http';
 import { resolve } from 'node:path';
 import { subgraphUrl } from '@walletgraph/platform/config';
 import { holdRabbitLock } from '@walletgraph/platform/test/support/infra';
-import { deposit, newKey, type Person, person, pool, transfer } from '@walletgraph/tests/support/money';
+import { deposit, newKey, type Person, pool, transfer } from '@walletgraph/tests/support/money';
 import { startRealStack, type TestStack } from '@walletgraph/tests/support/stack';
 import { closedLoop, mirrored, post } from '../closed-loop.ts';
 import { cpuBetween, infrastructure, type ProcessGroup, readCpu } from '../cpu.ts';
@@ -11,7 +11,7 @@ import { gatewayVersions, startHiveGateway } from '../hive.ts';
 import { untilQuiet } from '../quiet.ts';
 import { meQuery, overviewQuery, type ReadQuery } from '../read-queries.ts';
 import { gatewayCpu, type Measured, merged, type Run, readTable, rps, type Target } from '../read-results.ts';
-import { fulfilled, num, type Ratio, type Scenario, until } from '../support.ts';
+import { fulfilled, num, type Ratio, registerPeople, type Scenario, until } from '../support.ts';
 
 /**
  * Reads through walletgraph's gateway (Apollo Gateway) beside Hive Gateway over the same
@@ -184,13 +184,7 @@ function chosenLoad(): { clients: number; seconds: number } {
 
 /** Registers the users and funds their wallets: a deposit, then TRANSFERS rounds around the ring. */
 async function fundedPeople(stack: TestStack): Promise<Person[]> {
-  const people = fulfilled(
-    await pool(
-      Array.from({ length: USERS }, (_, i) => i),
-      REGISTER_CONCURRENCY,
-      (i) => person(stack, `reader${i}`),
-    ),
-  );
+  const people = await registerPeople(stack, USERS, 'reader', REGISTER_CONCURRENCY);
   const settled = (what: string, op: { id: string; status: string; failureCode?: string | null }) => {
     if (op.status !== 'COMPLETED') throw new Error(`${what} ${op.id} is ${op.status} (${op.failureCode})`);
   };

@@ -1,9 +1,9 @@
 import { deleteAmqpObjects, holdRabbitLock } from '@walletgraph/platform/test/support/infra';
 import { createLiveClient, type LiveClient } from '@walletgraph/sdk';
-import { deposit, newKey, type Person, person, pool } from '@walletgraph/tests/support/money';
+import { deposit, newKey, type Person } from '@walletgraph/tests/support/money';
 import { startRealStack, type TestStack } from '@walletgraph/tests/support/stack';
 import { percentile, rate } from '../stats.ts';
-import { abba, fulfilled, ms, num, type Scenario, sleep, stopwatch, until } from '../support.ts';
+import { abba, ms, num, registerPeople, type Scenario, sleep, stopwatch, until } from '../support.ts';
 
 /**
  * Live updates fanned out by the gateway: USERS people, each with several sockets holding one
@@ -67,13 +67,7 @@ export const scenario: Scenario = {
     const stack = await startRealStack({ SUBSCRIPTIONS_PER_USER: '100' });
     if (stack.exchange) cleanup.defer(() => deleteAmqpObjects(stack.exchange));
     cleanup.use(stack);
-    const people = fulfilled(
-      await pool(
-        Array.from({ length: USERS }, (_, i) => i),
-        REGISTER_CONCURRENCY,
-        (i) => person(stack, `live${i}`),
-      ),
-    );
+    const people = await registerPeople(stack, USERS, 'live', REGISTER_CONCURRENCY);
     let sequence = 0;
     const next = () => ++sequence;
     const [[s1, s2], [l1, l2]] = await abba(

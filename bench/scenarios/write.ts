@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { deleteAmqpObjects, holdRabbitLock } from '@walletgraph/platform/test/support/infra';
-import { deposit, newKey, person, pool, withSql } from '@walletgraph/tests/support/money';
+import { deposit, newKey, pool, withSql } from '@walletgraph/tests/support/money';
 import { startRealStack, type TestStack } from '@walletgraph/tests/support/stack';
 import type { LoopRun } from '../closed-loop.ts';
 import { type CpuReading, cpuBetween, infrastructure, type ProcessGroup, readCpu } from '../cpu.ts';
 import { MAX_PGBENCH_CLIENTS, type RawSqlRun, rawSqlReference } from '../rawsql.ts';
 import { percentile, rate } from '../stats.ts';
-import { fulfilled, ms, num, type Scenario, type Table } from '../support.ts';
+import { fulfilled, ms, num, registerPeople, type Scenario, type Table } from '../support.ts';
 import { checkBooks, type Seen } from '../write-books.ts';
 import { drive, type Level, WAIT_MS } from '../write-load.ts';
 
@@ -165,13 +165,7 @@ async function measureWalletgraph(levels: readonly Level[]): Promise<{ phases: P
   if (stack.exchange) cleanup.defer(() => deleteAmqpObjects(stack.exchange));
   cleanup.use(stack);
 
-  const people = fulfilled(
-    await pool(
-      Array.from({ length: USERS }, (_, i) => i),
-      REGISTER_CONCURRENCY,
-      (i) => person(stack, `writer${i}`),
-    ),
-  );
+  const people = await registerPeople(stack, USERS, 'writer', REGISTER_CONCURRENCY);
   fulfilled(
     await pool(people, DEPOSIT_CONCURRENCY, async (p) => {
       const op = await deposit(p, DEPOSIT_MINOR, newKey('bench-deposit'), WAIT_MS);
