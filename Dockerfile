@@ -1,4 +1,4 @@
-# One image for the gateway and all five subgraphs; docker-compose.yml picks the service with
+# One image for the gateway, all five subgraphs and the simulated biller; docker-compose.yml picks the service with
 # `command: ["node", "scripts/serve.ts", "<service>"]`. There is no build step: Node 24 runs the
 # TypeScript sources directly (type stripping), so the image holds sources and production
 # dependencies only.
@@ -17,6 +17,7 @@ COPY pnpm-lock.yaml pnpm-workspace.yaml ./
 COPY platform/package.json platform/
 COPY gateway/package.json gateway/
 COPY launcher/package.json launcher/
+COPY biller/package.json biller/
 COPY subgraphs/identity/package.json subgraphs/identity/
 COPY subgraphs/wallet/package.json subgraphs/wallet/
 COPY subgraphs/jars/package.json subgraphs/jars/
@@ -36,5 +37,5 @@ WORKDIR /app
 COPY --from=deps /app ./
 COPY . .
 USER node
-EXPOSE 4000 4001 4002 4003 4004 4005
+EXPOSE 4000 4001 4002 4003 4004 4005 4010
 CMD ["node", "scripts/serve.ts", "gateway"]

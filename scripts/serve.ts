@@ -1,4 +1,7 @@
-/** `node scripts/serve.ts <service>`: runs one service (gateway, identity, wallet, jars, transactions, ledger) in real mode. */
+/**
+ * `node scripts/serve.ts <service>`: runs one service (gateway, identity, wallet, jars, transactions,
+ * ledger, biller) in real mode.
+ */
 import { isServiceName, serveService } from '@walletgraph/launcher/serve';
 import { loadConfig } from '@walletgraph/platform/config';
 import { createLogger } from '@walletgraph/platform/logger';
@@ -6,12 +9,13 @@ import { onShutdown } from '@walletgraph/platform/shutdown';
 
 const name = process.argv[2];
 if (!isServiceName(name)) {
-  console.error('usage: node scripts/serve.ts <gateway|identity|wallet|jars|transactions|ledger>');
+  console.error('usage: node scripts/serve.ts <gateway|identity|wallet|jars|transactions|ledger|biller>');
   process.exit(2);
 }
 const config = loadConfig();
 const logger = createLogger(name, config.LOG_LEVEL);
-if (config.mode !== 'real') {
+// The simulated biller uses none of the real services, so it runs without them too.
+if (config.mode !== 'real' && name !== 'biller') {
   logger.fatal(
     'scripts/serve.ts runs one service against real services: set DATABASE_URL, AMQP_URL and REDIS_URL',
   );

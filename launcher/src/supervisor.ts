@@ -33,8 +33,8 @@ export interface SupervisedStack extends RunningStack {
 }
 
 /**
- * Real mode from one command: the five subgraphs and then the gateway, each as its own
- * process (`node scripts/serve.ts <name>`), each awaited on `/readyz` before the next step.
+ * Real mode from one command: the five subgraphs and the simulated biller, and then the gateway,
+ * each as its own process (`node scripts/serve.ts <name>`), each awaited on `/readyz` before the next step.
  * If one exits, the others are stopped: a half-running supergraph is worse than none.
  */
 export async function startProcesses(
@@ -97,8 +97,9 @@ export async function startProcesses(
   process.once('exit', orphanGuard);
 
   try {
-    for (const name of subgraphNames) launch(name);
-    await Promise.all(subgraphNames.map((name) => waitReady(name, config, options.readyTimeoutMs)));
+    const backends: ServiceName[] = [...subgraphNames, 'biller'];
+    for (const name of backends) launch(name);
+    await Promise.all(backends.map((name) => waitReady(name, config, options.readyTimeoutMs)));
     launch('gateway');
     await waitReady('gateway', config, options.readyTimeoutMs);
   } catch (error) {

@@ -4,13 +4,17 @@ import { KEK_FORMAT, parseKek } from './auth/key-sealing.ts';
 export const subgraphNames = ['identity', 'wallet', 'jars', 'transactions', 'ledger'] as const;
 export type SubgraphName = (typeof subgraphNames)[number];
 
-export const defaultPorts: Record<SubgraphName | 'gateway', number> = {
+/** The processes that listen on a port of their own: the gateway, each subgraph and the simulated biller. */
+export type ListenerName = SubgraphName | 'gateway' | 'biller';
+
+export const defaultPorts: Record<ListenerName, number> = {
   gateway: 4000,
   identity: 4001,
   wallet: 4002,
   jars: 4003,
   transactions: 4004,
   ledger: 4005,
+  biller: 4010,
 };
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -56,11 +60,20 @@ const schema = z.object({
   JARS_PORT: port.default(defaultPorts.jars),
   TRANSACTIONS_PORT: port.default(defaultPorts.transactions),
   LEDGER_PORT: port.default(defaultPorts.ledger),
+  BILLER_PORT: port.default(defaultPorts.biller),
   IDENTITY_URL: url.optional(),
   WALLET_URL: url.optional(),
   JARS_URL: url.optional(),
   TRANSACTIONS_URL: url.optional(),
   LEDGER_URL: url.optional(),
+  /** Where the payment path reaches the biller; defaults to the simulated one on BILLER_PORT. */
+  BILLER_URL: url.optional(),
+  /** Simulated biller (docs/biller.md): delay added to every API answer. */
+  BILLER_LATENCY_MS: z.coerce.number().int().min(0).default(0),
+  /** Simulated biller: share (0..1) of payments answered 503 without charging. */
+  BILLER_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+  /** Simulated biller: how long its hanging references hang; longer than any client's timeout. */
+  BILLER_HANG_MS: z.coerce.number().int().min(0).default(30_000),
 
   JWT_ISSUER: z.string().default('walletgraph-identity'),
   JWT_AUDIENCE: z.string().default('walletgraph'),
@@ -243,8 +256,13 @@ export function databaseUrl(config: Config, name: SubgraphName): string {
   return u.toString();
 }
 
-export function portOf(config: Config, name: SubgraphName | 'gateway'): number {
-  return config[`${name.toUpperCase()}_PORT` as `${Uppercase<SubgraphName | 'gateway'>}_PORT`];
+export function portOf(config: Config, name: ListenerName): number {
+  return config[`${name.toUpperCase()}_PORT` as `${Uppercase<ListenerName>}_PORT`];
+}
+
+/** The biller's base URL as the payment path reaches it. */
+export function billerUrl(config: Config): string {
+  return config.BILLER_URL ?? `http://127.0.0.1:${portOf(config, 'biller')}`;
 }
 
 /** The GraphQL URL of a subgraph as the gateway reaches it. */

@@ -48,6 +48,7 @@ const roomyRateLimits = {
 async function ports(): Promise<Record<string, string>> {
   const env: Record<string, string> = { GATEWAY_PORT: String(await freePort()) };
   for (const name of subgraphNames) env[`${name.toUpperCase()}_PORT`] = String(await freePort());
+  env.BILLER_PORT = String(await freePort());
   return env;
 }
 
