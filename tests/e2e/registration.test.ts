@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { uuidv7 } from '@walletgraph/events';
+import { billerUrl } from '@walletgraph/platform/config';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { testServices } from '@walletgraph/platform/test/support/services';
 import { createClient, LoginDocument, MeDocument, RegisterDocument } from '@walletgraph/sdk';
@@ -78,13 +79,30 @@ function registrationSlice(stack: TestStack): void {
   });
 }
 
+/**
+ * Bill payments will call the simulated biller over HTTP in every mode; each mode must start it.
+ * Here, beside the slice, so no extra stack is started for it.
+ */
+function servesTheBiller(stack: TestStack): void {
+  it('serves the simulated biller on its own port, beside the gateway', async () => {
+    const res = await fetch(`${billerUrl(stack.config)}/billers`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toContainEqual(
+      expect.objectContaining({ id: 'metro-power', category: 'ELECTRICITY' }),
+    );
+  });
+}
+
 describe('registration through the gateway, embedded mode (PGlite, in-process bus, one process)', () => {
-  registrationSlice(useEmbeddedStack());
+  const stack = useEmbeddedStack();
+  registrationSlice(stack);
+  servesTheBiller(stack);
 });
 
 describe('registration through the gateway, real mode (Postgres, RabbitMQ, Redis, six processes)', () => {
   const stack = useRealStack();
   registrationSlice(stack);
+  servesTheBiller(stack);
 
   it('carries the request correlation id into every event it causes, each caused by the one before', async () => {
     const correlationId = `e2e-${randomBytes(6).toString('hex')}`;
