@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
 import { type Behaviour, behaviourChange, seededRandom } from './behaviour.ts';
 import { billers, findBiller } from './catalog.ts';
 import { customerNameOf, scenarioOf } from './outcomes.ts';
@@ -48,11 +49,11 @@ export async function startBillerServer(options: BillerServerOptions): Promise<B
     if (method === 'GET' && path === '/billers') return { status: 200, body: billers };
     const validation = path.match(/^\/billers\/([^/]+)\/validations$/);
     if (method === 'POST' && validation) {
-      const biller = findBiller(decodeURIComponent(validation[1]!));
+      const biller = findBiller(pathParam(validation[1]!));
       if (!biller) return { status: 404, body: { code: 'UNKNOWN_BILLER', message: 'no such biller' } };
-      const body = (await readBody()) as { reference?: unknown } | null;
-      const reference = typeof body?.reference === 'string' ? body.reference : null;
-      if (reference === null) return badRequest('reference: a string is required');
+      const parsed = validationRequest.safeParse(await readBody());
+      if (!parsed.success) return badRequest(issues(parsed.error.issues));
+      const { reference } = parsed.data;
       if (scenarioOf(biller, reference) === 'INVALID_REFERENCE') {
         const message = `not a ${biller.reference.label.toLowerCase()} ${biller.name} knows`;
         return { status: 422, body: { code: 'INVALID_REFERENCE', message } };
@@ -65,7 +66,7 @@ export async function startBillerServer(options: BillerServerOptions): Promise<B
       return desk.pay(parsed.data);
     }
     const status = path.match(/^\/payments\/([^/]+)$/);
-    if (method === 'GET' && status) return { status: 200, body: desk.status(decodeURIComponent(status[1]!)) };
+    if (method === 'GET' && status) return { status: 200, body: desk.status(pathParam(status[1]!)) };
     return { status: 404, body: { code: 'NOT_FOUND', message: `${method} ${path} is not a biller route` } };
   }
 
@@ -124,6 +125,16 @@ export async function startBillerServer(options: BillerServerOptions): Promise<B
 }
 
 class BadRequest extends Error {}
+
+const validationRequest = z.object({ reference: z.string().min(1).max(100) });
+
+function pathParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new BadRequest(`path: ${raw} is not URL-encoded`);
+  }
+}
 
 function badRequest(message: string): Answer {
   return { status: 400, body: { code: 'BAD_REQUEST', message } };

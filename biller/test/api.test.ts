@@ -42,6 +42,13 @@ describe('the biller catalog and validation', () => {
     expect(body.code).toBe('UNKNOWN_BILLER');
   });
 
+  it('names the field a malformed validation lacks', async () => {
+    await using biller = await startTestBiller();
+    const { status, body } = await biller.call('POST', '/billers/metro-power/validations', {});
+    expect(status).toBe(400);
+    expect(body.message).toMatch(/^reference: /);
+  });
+
   it('names the field of a malformed payment', async () => {
     await using biller = await startTestBiller();
     const { status, body } = await biller.call('POST', '/payments', {
@@ -52,6 +59,11 @@ describe('the biller catalog and validation', () => {
     });
     expect(status).toBe(400);
     expect(body.message).toMatch(/^amount\.minorUnits: /);
+  });
+
+  it('refuses a path that is not URL-encoded', async () => {
+    await using biller = await startTestBiller();
+    expect((await biller.call('GET', '/payments/%E0')).status).toBe(400);
   });
 
   it('answers its probes', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { billerUrl, ConfigError, loadConfig } from './config.ts';
 
 const real = {
   DATABASE_URL: 'postgres://walletgraph:s3cret@db:5432/postgres',
@@ -73,6 +73,20 @@ describe('SIGNING_KEY_ENCRYPTION_KEY', () => {
     expect(loadConfig({ SIGNING_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') })).toBeTruthy();
     expect(refusal(() => loadConfig({ SIGNING_KEY_ENCRYPTION_KEY: 'hunter2' })).message).toMatch(
       /SIGNING_KEY_ENCRYPTION_KEY: must be 32 bytes/,
+    );
+  });
+});
+
+describe('the biller', () => {
+  it('is reached on BILLER_PORT unless BILLER_URL says otherwise', () => {
+    expect(billerUrl(loadConfig({}))).toBe('http://127.0.0.1:4010');
+    expect(billerUrl(loadConfig({ BILLER_PORT: '4710' }))).toBe('http://127.0.0.1:4710');
+    expect(billerUrl(loadConfig({ BILLER_URL: 'https://biller.example' }))).toBe('https://biller.example');
+  });
+
+  it('names a failure rate outside 0..1', () => {
+    expect(refusal(() => loadConfig({ BILLER_FAILURE_RATE: '1.5' })).message).toMatch(
+      /BILLER_FAILURE_RATE: /,
     );
   });
 });
