@@ -8,7 +8,7 @@ const graphqlAlias = { find: /^graphql$/, replacement: createRequire(import.meta
 // One run covers unit, integration and end-to-end tests. Integration and end-to-end tests talk
 // to the real local Postgres, RabbitMQ and Redis; each isolates itself (own databases, exchange,
 // queues and ports). Unit and integration files run in parallel first; then the end-to-end and
-// security files, each of which runs the whole stack (six processes with their connection pools
+// security files, each of which runs the whole stack (seven processes with their connection pools
 // and relays), one file at a time, so two stacks under load never exhaust the local Postgres's
 // 100 connections; then tests that disrupt a shared service (stopping the broker or Redis),
 // alone. Timeouts bound waiting for eventual consistency, never performance: speed lives in

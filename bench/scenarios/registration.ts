@@ -47,7 +47,7 @@ interface Measured {
 }
 
 const modes: Mode[] = [
-  { label: 'real (6 processes, Postgres, RabbitMQ)', rabbit: true, start: startRealStack },
+  { label: 'real (7 processes, Postgres, RabbitMQ)', rabbit: true, start: startRealStack },
   { label: 'embedded (1 process, PGlite, in-process bus)', rabbit: false, start: startEmbeddedStack },
 ];
 

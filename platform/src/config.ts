@@ -158,7 +158,7 @@ const schema = z.object({
   EVENTS_EXCHANGE: z.string().min(1).default('walletgraph'),
   /**
    * Connections in each subgraph's pool (real mode). Each process also holds a few dedicated
-   * sessions (relay lease, LISTEN), so six processes need about 6 × (pool + 3) server slots.
+   * sessions (relay lease, LISTEN), so the six database-holding processes need about 6 × (pool + 3) server slots.
    */
   DATABASE_POOL_MAX: positiveInt.default(10),
   OUTBOX_BATCH_SIZE: positiveInt.default(200),

@@ -23,7 +23,7 @@ import {
 import { useRealStack } from '../support/use-stack.ts';
 
 /**
- * Money through the gateway, in real mode (Postgres, RabbitMQ, Redis, six processes): the
+ * Money through the gateway, in real mode (Postgres, RabbitMQ, Redis, seven processes): the
  * transactions subgraph takes the request and sends the ledger command, the ledger posts or
  * refuses it, and the answer settles the operation while the mutation waits.
  */

@@ -99,7 +99,7 @@ describe('registration through the gateway, embedded mode (PGlite, in-process bu
   servesTheBiller(stack);
 });
 
-describe('registration through the gateway, real mode (Postgres, RabbitMQ, Redis, six processes)', () => {
+describe('registration through the gateway, real mode (Postgres, RabbitMQ, Redis, seven processes)', () => {
   const stack = useRealStack();
   registrationSlice(stack);
   servesTheBiller(stack);
