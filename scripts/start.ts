@@ -5,7 +5,7 @@
  */
 import { startEmbedded } from '@walletgraph/launcher/embedded';
 import { startProcesses } from '@walletgraph/launcher/supervisor';
-import { ConfigError, loadConfig } from '@walletgraph/platform/config';
+import { billerUrl, ConfigError, loadConfig } from '@walletgraph/platform/config';
 import { createLogger } from '@walletgraph/platform/logger';
 import { onShutdown } from '@walletgraph/platform/shutdown';
 
@@ -28,7 +28,8 @@ try {
       : await startProcesses(config, logger, { onCrash: () => process.exit(1) });
   onShutdown(logger, [() => stack.stop()]);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`\nwalletgraph is ready (${config.mode} mode, ${seconds} s): ${stack.url}\n`);
+  console.log(`\nwalletgraph is ready (${config.mode} mode, ${seconds} s): ${stack.url}`);
+  console.log(`the simulated biller answers at ${billerUrl(config)} (docs/biller.md)\n`);
 } catch (err) {
   logger.fatal({ err }, 'walletgraph failed to start');
   process.exit(1);
