@@ -1,6 +1,6 @@
 /** The billers the simulator plays, and what a customer must give each of them. */
 
-export type BillerCategory = 'ELECTRICITY' | 'AIRTIME' | 'WATER' | 'INTERNET';
+export type BillerCategory = 'ELECTRICITY' | 'AIRTIME' | 'WATER' | 'INTERNET' | 'TV';
 
 export interface Biller {
   id: string;
@@ -42,6 +42,13 @@ export const billers: readonly Biller[] = [
     category: 'INTERNET',
     currency: 'ZAR',
     reference: { label: 'Customer ID', pattern: '^\\d{9}$', example: '731234567' },
+  },
+  {
+    id: 'starview-tv',
+    name: 'StarView satellite TV',
+    category: 'TV',
+    currency: 'ZAR',
+    reference: { label: 'Smartcard number', pattern: '^\\d{10}$', example: '4101234567' },
   },
   {
     id: 'nordlicht-energie',

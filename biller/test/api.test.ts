@@ -8,7 +8,7 @@ describe('the biller catalog and validation', () => {
     const { status, body } = await biller.call<Biller[]>('GET', '/billers');
     expect(status).toBe(200);
     expect(new Set(body.map((b) => b.category))).toEqual(
-      new Set(['ELECTRICITY', 'AIRTIME', 'WATER', 'INTERNET']),
+      new Set(['ELECTRICITY', 'AIRTIME', 'WATER', 'INTERNET', 'TV']),
     );
     for (const entry of body) expect(entry.reference.example).toMatch(new RegExp(entry.reference.pattern));
     expect(body[0]).toEqual({

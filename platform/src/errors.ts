@@ -20,6 +20,8 @@ export const errorCodes = [
   'RATE_LIMITED',
   'INVALID_VERIFICATION_CODE',
   'NOT_IMPLEMENTED',
+  'INVALID_REFERENCE',
+  'BILLER_UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

@@ -4,6 +4,7 @@ import type { Executor } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { Publisher } from '@walletgraph/platform/pubsub';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
+import type { BillerClient } from './bills/biller-client.ts';
 import type * as schema from './db/schema.ts';
 import type { NewOperationRow, WalletProjectionRow } from './db/schema.ts';
 import type { SettlementWaiter } from './settlement-waiter.ts';
@@ -40,6 +41,8 @@ export interface TransactionsServices {
   settlements: SettlementWaiter;
   /** Live updates to users' subscriptions, published after commit. */
   publisher: Publisher;
+  /** The biller's catalog and reference checks, over HTTP behind timeout, retry and breaker. */
+  biller: BillerClient;
   /** For the consumers' own warnings (resolvers log through their request's logger). */
   logger: Logger;
 }

@@ -150,3 +150,19 @@ function parseEmail(raw: string): string {
   }
   return email;
 }
+
+/** Longer than any biller's reference (meter, phone, account numbers); bounds the pattern's work. */
+export const MAX_BILL_REFERENCE_LENGTH = 100;
+
+/**
+ * `validateBillReference`'s arguments. Only the length is checked here: whether a reference is
+ * well formed is the biller's pattern's say (INVALID_REFERENCE, bills/bills.ts).
+ */
+export function parseBillReference(args: { billerId: string; reference: string }): {
+  billerId: string;
+  reference: string;
+} {
+  if (args.reference.length > MAX_BILL_REFERENCE_LENGTH)
+    throw badInput('reference', `at most ${MAX_BILL_REFERENCE_LENGTH} characters`);
+  return { billerId: args.billerId, reference: args.reference };
+}

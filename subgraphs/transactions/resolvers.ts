@@ -1,8 +1,10 @@
 import { DateTime, Decimal } from '@walletgraph/platform/graphql/scalars';
 import { moneyView } from '@walletgraph/platform/money';
+import { listBillers, validateBillReference } from './bills/bills.ts';
 import { counterpartyWalletId, directionOf, idempotencyKeyFor, ownWalletId } from './domain/view.ts';
 import type { Resolvers } from './generated/resolvers.ts';
 import {
+  parseBillReference,
   parseDeposit,
   parseJarMove,
   parseMoveBetweenJars,
@@ -22,6 +24,8 @@ export const resolvers: Resolvers = {
   Decimal,
   Query: {
     operation: (_, args, ctx) => findVisibleOperation(ctx, args.id),
+    billers: (_, args, ctx) => listBillers(ctx, args.category ?? null),
+    validateBillReference: (_, args, ctx) => validateBillReference(ctx, parseBillReference(args)),
   },
   Mutation: {
     // waitMs is parsed first: a bad one must not leave an operation behind.

@@ -9,14 +9,15 @@ import { createTransactionsServices } from './services.ts';
  * The transactions subgraph: money operations (deposit, withdraw, transfer, jar moves),
  * `Query.operation` and `Wallet.operations`. Sends `ledger.post.v1` commands and emits
  * `transactions.operation_settled.v1`; consumes wallets, jars and users' emails (projections)
- * and the ledger's answers.
+ * and the ledger's answers. Serves the bill catalog and reference checks from the biller over HTTP.
  */
 export const transactionsSubgraph = defineSubgraph<typeof schema, TransactionsServices>({
   name: 'transactions',
   dir: import.meta.dirname,
   resolvers,
   dbSchema: schema,
-  services: ({ db, logger, publisher }) => createTransactionsServices({ db, logger, publisher }),
+  services: ({ config, db, logger, publisher }) =>
+    createTransactionsServices({ config, db, logger, publisher }),
   consumers,
   // Its settlement notices are sent by the settlement consumer after its commit now.
   retiredConsumers: ['transactions.live-updates'],

@@ -1,13 +1,17 @@
 import { uuidv7 } from '@walletgraph/events';
 import { type Clock, systemClock } from '@walletgraph/platform/clock';
+import { billerUrl, type Config } from '@walletgraph/platform/config';
 import type { DatabaseHandle } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { Publisher } from '@walletgraph/platform/pubsub';
+import { createBillerClient } from './bills/biller-client.ts';
+import type { BillerPolicy } from './bills/biller-policy.ts';
 import type { TransactionsSchema, TransactionsServices } from './context.ts';
 import { createIntakeBatches } from './intake-batches.ts';
 import { createSettlementWaiter } from './settlement-waiter.ts';
 
 export interface TransactionsServicesDeps {
+  config: Config;
   db: DatabaseHandle<TransactionsSchema>;
   logger: Logger;
   publisher: Publisher;
@@ -19,6 +23,8 @@ export interface TransactionsServicesOptions {
   clock?: Clock;
   /** Settlement re-read interval while a mutation waits; default 250 ms. */
   settlementPollMs?: number;
+  /** Shorter biller timings for tests; default `defaultBillerPolicy` (bills/biller-policy.ts). */
+  billerPolicy?: Partial<BillerPolicy>;
 }
 
 /** Builds the services the resolvers and consumers share (`TransactionsServices`, context.ts). */
@@ -26,8 +32,9 @@ export async function createTransactionsServices(
   deps: TransactionsServicesDeps,
   options: TransactionsServicesOptions = {},
 ): Promise<TransactionsServices> {
+  const clock = options.clock ?? systemClock;
   return {
-    clock: options.clock ?? systemClock,
+    clock,
     newId: uuidv7,
     intake: createIntakeBatches(deps.db, deps.logger),
     settlements: await createSettlementWaiter({
@@ -36,6 +43,11 @@ export async function createTransactionsServices(
       ...(options.settlementPollMs ? { pollIntervalMs: options.settlementPollMs } : {}),
     }),
     publisher: deps.publisher,
+    biller: createBillerClient({
+      baseUrl: billerUrl(deps.config),
+      clock,
+      ...(options.billerPolicy ? { policy: options.billerPolicy } : {}),
+    }),
     logger: deps.logger,
   };
 }

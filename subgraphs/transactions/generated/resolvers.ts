@@ -26,6 +26,36 @@ export type BalanceChange = {
   wallet: Wallet;
 };
 
+/** A reference the biller knows, and whose it is. */
+export type BillCustomer = {
+  __typename?: 'BillCustomer';
+  biller: Biller;
+  /** The customer's name as the biller knows the reference. */
+  customerName: Scalars['String']['output'];
+  reference: Scalars['String']['output'];
+};
+
+/** A company a bill can be paid to. */
+export type Biller = {
+  __typename?: 'Biller';
+  category: BillerCategory;
+  /** The currency the biller is paid in. */
+  currency: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** What the customer must give, e.g. "Meter number". */
+  referenceLabel: Scalars['String']['output'];
+  /** A regular expression a reference must match. */
+  referencePattern: Scalars['String']['output'];
+};
+
+export type BillerCategory =
+  | 'AIRTIME'
+  | 'ELECTRICITY'
+  | 'INTERNET'
+  | 'TV'
+  | 'WATER';
+
 export type BudgetAlert = {
   __typename?: 'BudgetAlert';
   jar: Jar;
@@ -232,15 +262,38 @@ export type PageInfo = {
 export type Query = {
   __typename?: 'Query';
   /**
+   * The billers the caller can pay, optionally of one category. Read from the biller and kept for
+   * a minute: the catalog changes rarely.
+   */
+  billers: Array<Biller>;
+  /**
    * One of the caller's operations, or a transfer the caller received once it has COMPLETED; null
    * for an unknown id or anyone else's operation.
    */
   operation?: Maybe<Operation>;
+  /**
+   * Who the biller knows by this reference. INVALID_REFERENCE when the reference does not match
+   * the biller's pattern (checked without asking the biller) or the biller does not know it;
+   * NOT_FOUND for an unknown biller; BILLER_UNAVAILABLE (with retryAfterSeconds) when the biller
+   * cannot be reached.
+   */
+  validateBillReference: BillCustomer;
+};
+
+
+export type QueryBillersArgs = {
+  category?: InputMaybe<BillerCategory>;
 };
 
 
 export type QueryOperationArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryValidateBillReferenceArgs = {
+  billerId: Scalars['ID']['input'];
+  reference: Scalars['String']['input'];
 };
 
 /**
@@ -416,13 +469,16 @@ export type FederationReferenceTypes = {
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   BalanceChange: ResolverTypeWrapper<Omit<BalanceChange, 'delta' | 'operation' | 'wallet'> & { delta: ResolversTypes['Money'], operation?: Maybe<ResolversTypes['Operation']>, wallet: ResolversTypes['Wallet'] }>;
+  BillCustomer: ResolverTypeWrapper<BillCustomer>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Biller: ResolverTypeWrapper<Biller>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  BillerCategory: BillerCategory;
   BudgetAlert: ResolverTypeWrapper<Omit<BudgetAlert, 'limit' | 'spent'> & { limit: ResolversTypes['Money'], spent: ResolversTypes['Money'] }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DepositInput: DepositInput;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   GoalAchievement: ResolverTypeWrapper<GoalAchievement>;
   Jar: ResolverTypeWrapper<Jar>;
   JarMoveInput: JarMoveInput;
@@ -448,13 +504,15 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   BalanceChange: Omit<BalanceChange, 'delta' | 'operation' | 'wallet'> & { delta: ResolversParentTypes['Money'], operation?: Maybe<ResolversParentTypes['Operation']>, wallet: ResolversParentTypes['Wallet'] };
+  BillCustomer: BillCustomer;
+  String: Scalars['String']['output'];
+  Biller: Biller;
+  ID: Scalars['ID']['output'];
   BudgetAlert: Omit<BudgetAlert, 'limit' | 'spent'> & { limit: ResolversParentTypes['Money'], spent: ResolversParentTypes['Money'] };
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
   DepositInput: DepositInput;
-  String: Scalars['String']['output'];
-  ID: Scalars['ID']['output'];
   GoalAchievement: GoalAchievement;
   Jar: Jar;
   JarMoveInput: JarMoveInput;
@@ -478,6 +536,21 @@ export type BalanceChangeResolvers<ContextType = TransactionsContext, ParentType
   delta?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   operation?: Resolver<Maybe<ResolversTypes['Operation']>, ParentType, ContextType>;
   wallet?: Resolver<ResolversTypes['Wallet'], ParentType, ContextType>;
+};
+
+export type BillCustomerResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['BillCustomer'] = ResolversParentTypes['BillCustomer']> = {
+  biller?: Resolver<ResolversTypes['Biller'], ParentType, ContextType>;
+  customerName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BillerResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Biller'] = ResolversParentTypes['Biller']> = {
+  category?: Resolver<ResolversTypes['BillerCategory'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  referenceLabel?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  referencePattern?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type BudgetAlertResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['BudgetAlert'] = ResolversParentTypes['BudgetAlert']> = {
@@ -552,7 +625,9 @@ export type PageInfoResolvers<ContextType = TransactionsContext, ParentType exte
 };
 
 export type QueryResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  billers?: Resolver<Array<ResolversTypes['Biller']>, ParentType, ContextType, Partial<QueryBillersArgs>>;
   operation?: Resolver<Maybe<ResolversTypes['Operation']>, ParentType, ContextType, RequireFields<QueryOperationArgs, 'id'>>;
+  validateBillReference?: Resolver<ResolversTypes['BillCustomer'], ParentType, ContextType, RequireFields<QueryValidateBillReferenceArgs, 'billerId' | 'reference'>>;
 };
 
 export type SubscriptionResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -571,6 +646,8 @@ export type WalletResolvers<ContextType = TransactionsContext, ParentType extend
 
 export type Resolvers<ContextType = TransactionsContext> = {
   BalanceChange?: BalanceChangeResolvers<ContextType>;
+  BillCustomer?: BillCustomerResolvers<ContextType>;
+  Biller?: BillerResolvers<ContextType>;
   BudgetAlert?: BudgetAlertResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;

@@ -7,6 +7,7 @@ import {
   type SubgraphHarness,
 } from '@walletgraph/platform/test/support/subgraph-harness';
 import { and, eq } from 'drizzle-orm';
+import type { BillerPolicy } from '../bills/biller-policy.ts';
 import type { TransactionsServices } from '../context.ts';
 import * as schema from '../db/schema.ts';
 import { transactionsSubgraph } from '../server.ts';
@@ -52,20 +53,30 @@ export interface TransactionsHarness extends SubgraphHarness<Schema, Transaction
   ): Event;
 }
 
+export interface TransactionsHarnessOptions {
+  /** Replaces the system clock (operations are created at its time). */
+  clock?: Clock;
+  /** Configuration on top of the harness's own, e.g. `BILLER_URL`. */
+  env?: Record<string, string>;
+  /** Shorter biller timeouts and breaker delays than production's. */
+  billerPolicy?: Partial<BillerPolicy>;
+}
+
 /**
  * The transactions subgraph as `pnpm start` runs it (server.ts's definition: services,
  * consumers, outbox relay, schema) in the shared subgraph harness (a throwaway real Postgres
  * database, an in-process bus, a recording publisher), with the projections' events at hand.
- * `clock`, when given, replaces the system clock (operations are created at its time).
  */
 export async function createTransactionsHarness(
-  options: { clock?: Clock } = {},
+  options: TransactionsHarnessOptions = {},
 ): Promise<TransactionsHarness> {
-  const { clock } = options;
+  const { clock, env, billerPolicy } = options;
+  const overrides = { ...(clock ? { clock } : {}), ...(billerPolicy ? { billerPolicy } : {}) };
   const harness = await createSubgraphHarness(
-    clock
-      ? { ...transactionsSubgraph, services: (deps) => createTransactionsServices(deps, { clock }) }
+    clock || billerPolicy
+      ? { ...transactionsSubgraph, services: (deps) => createTransactionsServices(deps, overrides) }
       : transactionsSubgraph,
+    env ? { env } : {},
   );
   const { deliver, tokenFor, outboxData } = harness;
   const jarCreated = async (data: Omit<EventData<'jars.jar_created.v1'>, 'jarId'>) => {

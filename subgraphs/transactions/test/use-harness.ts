@@ -1,10 +1,14 @@
-import type { Clock } from '@walletgraph/platform/clock';
 import { useForSuite } from '@walletgraph/platform/test/support/use-for-suite';
 import { beforeAll } from 'vitest';
-import { createTransactionsHarness, type TestUser, type TransactionsHarness } from './harness.ts';
+import {
+  createTransactionsHarness,
+  type TestUser,
+  type TransactionsHarness,
+  type TransactionsHarnessOptions,
+} from './harness.ts';
 
 /** The test file's transactions harness (harness.ts), as useForSuite gives it. */
-export function useTransactionsHarness(options: { clock?: Clock } = {}): TransactionsHarness {
+export function useTransactionsHarness(options: TransactionsHarnessOptions = {}): TransactionsHarness {
   return useForSuite(() => createTransactionsHarness(options), { startMs: 60_000 });
 }
 
