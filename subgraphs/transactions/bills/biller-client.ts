@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '@walletgraph/platform/clock';
 import { DomainError } from '@walletgraph/platform/errors';
+import { sharedResult } from '@walletgraph/platform/shared-result';
 import {
   ConsecutiveBreaker,
   circuitBreaker,
@@ -17,7 +18,6 @@ import {
   BillerServerError,
   defaultBillerPolicy,
   isBillerUnavailable,
-  isCatalogFresh,
   isTransientBillerFailure,
   retryAfterSecondsFor,
 } from './biller-policy.ts';
@@ -127,17 +127,19 @@ export function createBillerClient(options: BillerClientOptions): BillerClient {
     }
   }
 
-  let cached: { fetchedAtMs: number; billers: readonly BillerEntry[] } | null = null;
-
-  return {
-    async catalog() {
-      const nowMs = clock.now().getTime();
-      if (cached && isCatalogFresh(cached.fetchedAtMs, nowMs, policy.catalogTtlMs)) return cached.billers;
+  // One fetch serves every caller for `catalogTtlMs`, and the callers of a cold cache share one
+  // fetch rather than each calling the biller.
+  const catalog = sharedResult(
+    async (): Promise<readonly BillerEntry[]> => {
       const answer = await call('GET', '/billers');
       if (answer.status !== 200) throw new Error(`biller catalog answered ${answer.status}`);
-      cached = { fetchedAtMs: nowMs, billers: catalogAnswer.parse(answer.body) };
-      return cached.billers;
+      return catalogAnswer.parse(answer.body);
     },
+    { reuseMs: policy.catalogTtlMs, now: () => clock.now().getTime() },
+  );
+
+  return {
+    catalog,
     async validate(billerId, reference) {
       const answer = await call('POST', `/billers/${encodeURIComponent(billerId)}/validations`, {
         reference,

@@ -66,8 +66,3 @@ export function retryAfterSecondsFor(error: unknown, policy: Pick<BillerPolicy, 
   if (isBrokenCircuitError(error)) return Math.max(1, Math.ceil(policy.halfOpenAfterMs / 1000));
   return 1;
 }
-
-/** Whether the cached catalog, fetched at `fetchedAtMs`, may still be served at `nowMs`. */
-export function isCatalogFresh(fetchedAtMs: number, nowMs: number, ttlMs: number): boolean {
-  return nowMs - fetchedAtMs < ttlMs;
-}
