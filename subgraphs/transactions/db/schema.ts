@@ -6,6 +6,8 @@ import {
   boolean,
   check,
   index,
+  integer,
+  jsonb,
   pgTable,
   text,
   timestamp,
@@ -23,6 +25,17 @@ export const jarKinds = ['INCOME', 'EXPENSE', 'SAVINGS'] as const;
 export type JarKind = (typeof jarKinds)[number];
 export const jarStatuses = ['ACTIVE', 'ARCHIVED'] as const;
 export type JarStatus = (typeof jarStatuses)[number];
+export const holdStatuses = ['OPEN', 'CAPTURED', 'RELEASED'] as const;
+export type HoldStatus = (typeof holdStatuses)[number];
+
+/** What a biller issued for a payment (`Operation.receipt`). */
+export interface BillReceipt {
+  billerReference: string;
+  token: string | null;
+  units: string | null;
+  /** ISO 8601. */
+  issuedAt: string;
+}
 
 /**
  * A money operation a user asked for (docs/architecture.md §5). Inserted PENDING with its ledger
@@ -52,8 +65,19 @@ export const operations = pgTable(
     note: text('note'),
     idempotencyKey: text('idempotency_key').notNull(),
     requestHash: text('request_hash').notNull(),
-    /** The journal entry of a COMPLETED operation. */
+    /** The journal entry of a COMPLETED operation (a bill payment's: the capture). */
     ledgerEntryId: uuid('ledger_entry_id'),
+    /** BILL_PAYMENT: the biller's id in its catalog and the customer's reference there. */
+    billerId: text('biller_id'),
+    billReference: text('bill_reference'),
+    /** BILL_PAYMENT: null until the ledger placed the hold, then OPEN, CAPTURED or RELEASED. */
+    holdStatus: text('hold_status', { enum: holdStatuses }),
+    /** BILL_PAYMENT: after this, an open hold is settled by asking the biller (never by guessing). */
+    holdExpiresAt: timestamp('hold_expires_at', { withTimezone: true }),
+    /** BILL_PAYMENT, once the biller was paid. */
+    receipt: jsonb('receipt').$type<BillReceipt>(),
+    /** The scheduled payment this operation is a run of. */
+    scheduleId: uuid('schedule_id'),
     // Millisecond precision, like a JavaScript Date: a page cursor carries it exactly.
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     settledAt: timestamp('settled_at', { withTimezone: true }),
@@ -66,7 +90,13 @@ export const operations = pgTable(
       .on(t.counterpartyWalletId, t.createdAt, t.id)
       .where(sql`${t.counterpartyWalletId} is not null`),
     // A spend from a jar that blocks overspending sums its jar's spends in the current period.
-    index('operations_jar_spend_idx').on(t.jarId, t.createdAt).where(sql`${t.kind} = 'JAR_SPEND'`),
+    index('operations_jar_spend_idx')
+      .on(t.jarId, t.createdAt)
+      .where(sql`${t.kind} in ('JAR_SPEND', 'BILL_PAYMENT')`),
+    // ScheduledPayment.runs pages newest first.
+    index('operations_schedule_page_idx')
+      .on(t.scheduleId, t.createdAt, t.id)
+      .where(sql`${t.scheduleId} is not null`),
   ],
 );
 
@@ -141,3 +171,82 @@ export const userEmails = pgTable(
   // Not unique: an email moving between accounts may be seen on both for a moment.
   (t) => [index('user_emails_email_idx').on(t.email)],
 );
+
+export const billPaymentSteps = ['HOLD', 'PAY', 'SETTLE', 'DONE'] as const;
+export type BillPaymentStep = (typeof billPaymentSteps)[number];
+
+/**
+ * The payment worker's work on one BILL_PAYMENT operation (docs/architecture.md §5), inserted with
+ * the operation. `step`: HOLD while the ledger places the hold; PAY while the biller is to be paid
+ * or asked; SETTLE once its answer is recorded and the capture or release is on its way to the
+ * ledger; DONE once the operation settled. `calls` counts the payment calls made (each claimed
+ * and committed before the call goes out), so a claim after a crash knows the biller may have
+ * been paid and asks it first. `next_attempt_at` is when the row may be claimed again: a claim
+ * pushes it past the longest a call can take, so a worker killed mid-call leaves it to another.
+ */
+export const billPayments = pgTable(
+  'bill_payments',
+  {
+    operationId: uuid('operation_id').primaryKey(),
+    step: text('step', { enum: billPaymentSteps }).notNull().default('HOLD'),
+    calls: integer('calls').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The code of a definite failure (BILLER_REJECTED, ...): the release settles the operation with it. */
+    failureCode: text('failure_code'),
+    /** The last transient failure, for operators. */
+    lastError: text('last_error'),
+  },
+  (t) => [index('bill_payments_due_idx').on(t.nextAttemptAt).where(sql`${t.step} = 'PAY'`)],
+);
+
+export type BillPaymentRow = typeof billPayments.$inferSelect;
+
+export const scheduleFrequencies = ['ONCE', 'WEEKLY', 'MONTHLY'] as const;
+export type ScheduleFrequency = (typeof scheduleFrequencies)[number];
+export const scheduleStatuses = ['ACTIVE', 'PAUSED', 'CANCELLED', 'FINISHED'] as const;
+export type ScheduleStatus = (typeof scheduleStatuses)[number];
+export const scheduleKinds = ['TRANSFER', 'BILL_PAYMENT'] as const;
+export type ScheduleKind = (typeof scheduleKinds)[number];
+
+/**
+ * Scheduled payments: a transfer or bill payment made once at a time or on a weekly or monthly
+ * rhythm. Each run is an ordinary operation (`operations.schedule_id`) whose idempotency key is
+ * the schedule id and the run's date, so a run is made once whichever replica makes it.
+ * `next_run_at` is null once nothing is left to run.
+ */
+export const scheduledPayments = pgTable(
+  'scheduled_payments',
+  {
+    id: uuid('id').primaryKey(),
+    ownerId: uuid('owner_id').notNull(),
+    walletId: uuid('wallet_id').notNull(),
+    jarId: uuid('jar_id'),
+    kind: text('kind', { enum: scheduleKinds }).notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'bigint' }).notNull(),
+    currency: text('currency').notNull(),
+    frequency: text('frequency', { enum: scheduleFrequencies }).notNull(),
+    startsAt: timestamp('starts_at', { withTimezone: true, precision: 3 }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true, precision: 3 }),
+    dayOfMonth: integer('day_of_month'),
+    nextRunAt: timestamp('next_run_at', { withTimezone: true, precision: 3 }),
+    status: text('status', { enum: scheduleStatuses }).notNull().default('ACTIVE'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    /** TRANSFER: the recipient as given (a wallet id, or an email read at each run). */
+    toWalletId: uuid('to_wallet_id'),
+    toEmail: text('to_email'),
+    /** BILL_PAYMENT. */
+    billerId: text('biller_id'),
+    billReference: text('bill_reference'),
+    note: text('note'),
+    idempotencyKey: text('idempotency_key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('scheduled_payments_owner_key_idx').on(t.ownerId, t.idempotencyKey),
+    index('scheduled_payments_wallet_idx').on(t.walletId, t.createdAt),
+    index('scheduled_payments_due_idx').on(t.nextRunAt).where(sql`${t.status} = 'ACTIVE'`),
+  ],
+);
+
+export type ScheduledPaymentRow = typeof scheduledPayments.$inferSelect;

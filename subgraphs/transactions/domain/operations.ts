@@ -134,6 +134,12 @@ export function decideOperation(
     idempotencyKey: request.idempotencyKey,
     requestHash: state.requestHash,
     ledgerEntryId: null,
+    billerId: null,
+    billReference: null,
+    holdStatus: null,
+    holdExpiresAt: null,
+    receipt: null,
+    scheduleId: request.scheduleId ?? null,
     createdAt: deps.now,
     settledAt: failureCode ? deps.now : null,
   };

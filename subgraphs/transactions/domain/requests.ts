@@ -17,6 +17,8 @@ export interface Requested {
   /** Positive, in the currency's exponent. */
   amount: Money;
   idempotencyKey: string;
+  /** Set by the scheduler on a run of a scheduled payment (never by a client). */
+  scheduleId?: string;
 }
 
 export interface WalletRequestBase extends Requested {

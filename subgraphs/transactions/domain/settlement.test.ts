@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { OperationRow } from '../db/schema.ts';
+import { operationRow } from '../test/fixtures.ts';
 import { contradicts, operationSettledData, settlementAudience, settlementFor } from './settlement.ts';
 
 const at = new Date('2026-11-22T10:00:01Z');
 const alice = '0196f0a0-0000-7000-8000-00000000a11c';
 const bob = '0196f0a0-0000-7000-8000-000000000b0b';
-const row: OperationRow = {
+const row = operationRow({
   id: '0196f0a0-0000-7000-8000-0000000000aa',
   ownerId: alice,
   walletId: '0196f0a0-0000-7000-8000-000000000001',
@@ -24,7 +24,7 @@ const row: OperationRow = {
   ledgerEntryId: '0196f0a0-0000-7000-8000-0000000000ee',
   createdAt: new Date('2026-11-22T10:00:00Z'),
   settledAt: at,
-};
+});
 
 describe('settlement', () => {
   it('posted completes the operation with its ledger entry', () => {

@@ -35,6 +35,18 @@ export type BillCustomer = {
   reference: Scalars['String']['output'];
 };
 
+/** What the biller issued for a payment. */
+export type BillReceipt = {
+  __typename?: 'BillReceipt';
+  /** The biller's own id for the payment. */
+  billerReference: Scalars['String']['output'];
+  issuedAt: Scalars['DateTime']['output'];
+  /** E.g. an electricity vending token (20 digits); null when the biller issues none. */
+  token?: Maybe<Scalars['String']['output']>;
+  /** E.g. "12.5 kWh"; null when the biller sells no units. */
+  units?: Maybe<Scalars['String']['output']>;
+};
+
 /** A company a bill can be paid to. */
 export type Biller = {
   __typename?: 'Biller';
@@ -77,6 +89,25 @@ export type GoalAchievement = {
   jar: Jar;
 };
 
+/**
+ * Money set aside for a bill payment while the biller answers. An open hold is never resolved by
+ * guessing: once past `expiresAt` the biller is asked whether the payment happened.
+ */
+export type Hold = {
+  __typename?: 'Hold';
+  amount: Money;
+  expiresAt: Scalars['DateTime']['output'];
+  status: HoldStatus;
+};
+
+export type HoldStatus =
+  /** The biller was paid: the money left for the biller. */
+  | 'CAPTURED'
+  /** The money is set aside; the biller has not answered yet. */
+  | 'OPEN'
+  /** The biller refused or could not be reached before anything was charged: the money went back. */
+  | 'RELEASED';
+
 export type Jar = {
   __typename?: 'Jar';
   id: Scalars['ID']['output'];
@@ -110,6 +141,8 @@ export type MoveBetweenJarsInput = {
 export type Mutation = {
   __typename?: 'Mutation';
   allocateToJar: Operation;
+  /** Ends a schedule for good; runs already made stay. */
+  cancelSchedule: ScheduledPayment;
   /**
    * Money in from outside, into one of the caller's active wallets, in its currency.
    *
@@ -120,7 +153,23 @@ export type Mutation = {
    */
   deposit: Operation;
   moveBetweenJars: Operation;
+  /** Stops an ACTIVE schedule from running until it is resumed. */
+  pauseSchedule: ScheduledPayment;
+  /**
+   * Pays a bill from the wallet's available balance or from a jar. The amount is first held
+   * (`hold`, announced by `operationUpdated`), then the biller is paid: COMPLETED with a `receipt`,
+   * or FAILED with the hold released (BILLER_REJECTED, INVALID_REFERENCE, BILLER_UNAVAILABLE,
+   * INSUFFICIENT_FUNDS, BUDGET_EXCEEDED, ...). A biller slow to answer leaves it PENDING until it does.
+   */
+  payBill: Operation;
   releaseFromJar: Operation;
+  /** Starts a PAUSED schedule again, from its next due run after now, with its failures forgotten. */
+  resumeSchedule: ScheduledPayment;
+  /**
+   * Schedules a transfer or a bill payment, once or recurring. The same idempotencyKey returns the
+   * same schedule.
+   */
+  schedulePayment: ScheduledPayment;
   /**
    * Money out of a jar to the outside. From an EXPENSE jar whose budget blocks overspending, a spend
    * that would take the current period's spending (its COMPLETED and PENDING spends) past the limit
@@ -145,6 +194,11 @@ export type MutationAllocateToJarArgs = {
 };
 
 
+export type MutationCancelScheduleArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationDepositArgs = {
   input: DepositInput;
   waitMs?: InputMaybe<Scalars['Int']['input']>;
@@ -157,9 +211,30 @@ export type MutationMoveBetweenJarsArgs = {
 };
 
 
+export type MutationPauseScheduleArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationPayBillArgs = {
+  input: PayBillInput;
+  waitMs?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type MutationReleaseFromJarArgs = {
   input: JarMoveInput;
   waitMs?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type MutationResumeScheduleArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSchedulePaymentArgs = {
+  input: SchedulePaymentInput;
 };
 
 
@@ -192,6 +267,10 @@ export type Operation = {
    * the caller's wallet. A ledger entry's amount, by contrast, is signed.
    */
   amount: Money;
+  /** BILL_PAYMENT: the customer's reference at the biller, e.g. a meter number. */
+  billReference?: Maybe<Scalars['String']['output']>;
+  /** BILL_PAYMENT: who is paid (null if the biller has left the catalog since). */
+  biller?: Maybe<Biller>;
   /** Transfer: the other side's wallet (another user's wallet shows only its id); null otherwise. */
   counterpartyWallet?: Maybe<Wallet>;
   createdAt: Scalars['DateTime']['output'];
@@ -202,12 +281,21 @@ export type Operation = {
    * CURRENCY_MISMATCH, ACCOUNT_NOT_FOUND, BUDGET_EXCEEDED, ... Null unless FAILED.
    */
   failureCode?: Maybe<Scalars['String']['output']>;
+  /**
+   * BILL_PAYMENT: the money set aside while the biller answers. Null until the ledger has placed it
+   * (or when it could not be: the operation then FAILED, e.g. INSUFFICIENT_FUNDS).
+   */
+  hold?: Maybe<Hold>;
   id: Scalars['ID']['output'];
   /** The key the caller made the operation with; empty for a transfer's recipient, who supplied none. */
   idempotencyKey: Scalars['String']['output'];
   kind: OperationKind;
   /** The sender's note; a transfer's recipient sees it too. */
   note?: Maybe<Scalars['String']['output']>;
+  /** BILL_PAYMENT, once COMPLETED: what the biller issued. Its owner's only. */
+  receipt?: Maybe<BillReceipt>;
+  /** The schedule that made this operation, if any. Its owner's only. */
+  schedule?: Maybe<ScheduledPayment>;
   settledAt?: Maybe<Scalars['DateTime']['output']>;
   status: OperationStatus;
   /** The caller's wallet: the sender's for the sender of a transfer, the recipient's for its recipient. */
@@ -259,6 +347,17 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+export type PayBillInput = {
+  amount: MoneyInput;
+  billerId: Scalars['ID']['input'];
+  idempotencyKey: Scalars['String']['input'];
+  jarId?: InputMaybe<Scalars['ID']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  reference: Scalars['String']['input'];
+  /** One of walletId / jarId. From a jar, an EXPENSE jar's budget counts the payment as a spend. */
+  walletId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 export type Query = {
   __typename?: 'Query';
   /**
@@ -271,6 +370,8 @@ export type Query = {
    * for an unknown id or anyone else's operation.
    */
   operation?: Maybe<Operation>;
+  /** One of the caller's scheduled payments; null for an unknown id or anyone else's. */
+  scheduledPayment?: Maybe<ScheduledPayment>;
   /**
    * Who the biller knows by this reference. INVALID_REFERENCE when the reference does not match
    * the biller's pattern (checked without asking the biller) or the biller does not know it;
@@ -291,9 +392,103 @@ export type QueryOperationArgs = {
 };
 
 
+export type QueryScheduledPaymentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryValidateBillReferenceArgs = {
   billerId: Scalars['ID']['input'];
   reference: Scalars['String']['input'];
+};
+
+export type ScheduleFrequency =
+  | 'MONTHLY'
+  | 'ONCE'
+  | 'WEEKLY';
+
+export type SchedulePaymentInput = {
+  amount: MoneyInput;
+  bill?: InputMaybe<ScheduledBillInput>;
+  /** MONTHLY: 1..31, clamped to the month's last day. */
+  dayOfMonth?: InputMaybe<Scalars['Int']['input']>;
+  /** No run after this moment. */
+  endsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  frequency: ScheduleFrequency;
+  idempotencyKey: Scalars['String']['input'];
+  jarId?: InputMaybe<Scalars['ID']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** The first run (ONCE: the only one); WEEKLY runs on its weekday, MONTHLY on `dayOfMonth`. */
+  startsAt: Scalars['DateTime']['input'];
+  /** One of transfer / bill. */
+  transfer?: InputMaybe<ScheduledTransferInput>;
+  /** One of walletId / jarId. */
+  walletId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type ScheduleStatus =
+  /** Runs when due. */
+  | 'ACTIVE'
+  /** Cancelled by its owner; it never runs again. */
+  | 'CANCELLED'
+  /** Past its end or its one run: nothing is left to run. */
+  | 'FINISHED'
+  /** Paused by its owner, or after too many failed runs in a row; resumeSchedule starts it again. */
+  | 'PAUSED';
+
+export type ScheduledBillInput = {
+  billerId: Scalars['ID']['input'];
+  reference: Scalars['String']['input'];
+};
+
+/**
+ * A transfer or a bill payment made on a schedule. Each run is an ordinary operation (see `runs`)
+ * made with a key of the schedule and the run's date, so no run is ever made twice.
+ */
+export type ScheduledPayment = {
+  __typename?: 'ScheduledPayment';
+  amount: Money;
+  billReference?: Maybe<Scalars['String']['output']>;
+  /** BILL_PAYMENT: who is paid. */
+  biller?: Maybe<Biller>;
+  /** Runs that FAILED since the last that COMPLETED. */
+  consecutiveFailures: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** MONTHLY: the day of the month it runs, clamped to the month's last day. */
+  dayOfMonth?: Maybe<Scalars['Int']['output']>;
+  endsAt?: Maybe<Scalars['DateTime']['output']>;
+  frequency: ScheduleFrequency;
+  id: Scalars['ID']['output'];
+  /** Paid from this jar instead of the wallet's available balance. */
+  jar?: Maybe<Jar>;
+  /** TRANSFER or BILL_PAYMENT. */
+  kind: OperationKind;
+  /** When it runs next; null once it will not run again. */
+  nextRunAt?: Maybe<Scalars['DateTime']['output']>;
+  note?: Maybe<Scalars['String']['output']>;
+  /** The operations it made, newest first. `first` is 1 to 100. */
+  runs: OperationConnection;
+  startsAt: Scalars['DateTime']['output'];
+  status: ScheduleStatus;
+  /** TRANSFER: the recipient's wallet. */
+  toWallet?: Maybe<Wallet>;
+  wallet: Wallet;
+};
+
+
+/**
+ * A transfer or a bill payment made on a schedule. Each run is an ordinary operation (see `runs`)
+ * made with a key of the schedule and the run's date, so no run is ever made twice.
+ */
+export type ScheduledPaymentRunsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ScheduledTransferInput = {
+  toEmail?: InputMaybe<Scalars['String']['input']>;
+  /** One of toWalletId / toEmail. */
+  toWalletId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /**
@@ -355,6 +550,8 @@ export type Wallet = {
    * side. Empty for anyone but the wallet's owner. `first` is 1 to 100.
    */
   operations: OperationConnection;
+  /** The wallet's scheduled payments, newest first. Empty for anyone but the wallet's owner. */
+  scheduledPayments: Array<ScheduledPayment>;
 };
 
 
@@ -471,6 +668,7 @@ export type ResolversTypes = {
   BalanceChange: ResolverTypeWrapper<Omit<BalanceChange, 'delta' | 'operation' | 'wallet'> & { delta: ResolversTypes['Money'], operation?: Maybe<ResolversTypes['Operation']>, wallet: ResolversTypes['Wallet'] }>;
   BillCustomer: ResolverTypeWrapper<BillCustomer>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  BillReceipt: ResolverTypeWrapper<BillReceipt>;
   Biller: ResolverTypeWrapper<Biller>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   BillerCategory: BillerCategory;
@@ -480,6 +678,8 @@ export type ResolversTypes = {
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DepositInput: DepositInput;
   GoalAchievement: ResolverTypeWrapper<GoalAchievement>;
+  Hold: ResolverTypeWrapper<Omit<Hold, 'amount'> & { amount: ResolversTypes['Money'] }>;
+  HoldStatus: HoldStatus;
   Jar: ResolverTypeWrapper<Jar>;
   JarMoveInput: JarMoveInput;
   Money: ResolverTypeWrapper<MoneyView>;
@@ -494,7 +694,14 @@ export type ResolversTypes = {
   OperationStatus: OperationStatus;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  PayBillInput: PayBillInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ScheduleFrequency: ScheduleFrequency;
+  SchedulePaymentInput: SchedulePaymentInput;
+  ScheduleStatus: ScheduleStatus;
+  ScheduledBillInput: ScheduledBillInput;
+  ScheduledPayment: ResolverTypeWrapper<Omit<ScheduledPayment, 'amount' | 'runs' | 'toWallet' | 'wallet'> & { amount: ResolversTypes['Money'], runs: ResolversTypes['OperationConnection'], toWallet?: Maybe<ResolversTypes['Wallet']>, wallet: ResolversTypes['Wallet'] }>;
+  ScheduledTransferInput: ScheduledTransferInput;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TransferInput: TransferInput;
   Wallet: ResolverTypeWrapper<FederationReferenceTypes['Wallet']>;
@@ -506,6 +713,7 @@ export type ResolversParentTypes = {
   BalanceChange: Omit<BalanceChange, 'delta' | 'operation' | 'wallet'> & { delta: ResolversParentTypes['Money'], operation?: Maybe<ResolversParentTypes['Operation']>, wallet: ResolversParentTypes['Wallet'] };
   BillCustomer: BillCustomer;
   String: Scalars['String']['output'];
+  BillReceipt: BillReceipt;
   Biller: Biller;
   ID: Scalars['ID']['output'];
   BudgetAlert: Omit<BudgetAlert, 'limit' | 'spent'> & { limit: ResolversParentTypes['Money'], spent: ResolversParentTypes['Money'] };
@@ -514,6 +722,7 @@ export type ResolversParentTypes = {
   Decimal: Scalars['Decimal']['output'];
   DepositInput: DepositInput;
   GoalAchievement: GoalAchievement;
+  Hold: Omit<Hold, 'amount'> & { amount: ResolversParentTypes['Money'] };
   Jar: Jar;
   JarMoveInput: JarMoveInput;
   Money: MoneyView;
@@ -525,7 +734,12 @@ export type ResolversParentTypes = {
   OperationEdge: Omit<OperationEdge, 'node'> & { node: ResolversParentTypes['Operation'] };
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
+  PayBillInput: PayBillInput;
   Query: Record<PropertyKey, never>;
+  SchedulePaymentInput: SchedulePaymentInput;
+  ScheduledBillInput: ScheduledBillInput;
+  ScheduledPayment: Omit<ScheduledPayment, 'amount' | 'runs' | 'toWallet' | 'wallet'> & { amount: ResolversParentTypes['Money'], runs: ResolversParentTypes['OperationConnection'], toWallet?: Maybe<ResolversParentTypes['Wallet']>, wallet: ResolversParentTypes['Wallet'] };
+  ScheduledTransferInput: ScheduledTransferInput;
   Subscription: Record<PropertyKey, never>;
   TransferInput: TransferInput;
   Wallet: FederationReferenceTypes['Wallet'];
@@ -542,6 +756,13 @@ export type BillCustomerResolvers<ContextType = TransactionsContext, ParentType 
   biller?: Resolver<ResolversTypes['Biller'], ParentType, ContextType>;
   customerName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BillReceiptResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['BillReceipt'] = ResolversParentTypes['BillReceipt']> = {
+  billerReference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  token?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  units?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type BillerResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Biller'] = ResolversParentTypes['Biller']> = {
@@ -573,6 +794,12 @@ export type GoalAchievementResolvers<ContextType = TransactionsContext, ParentTy
   jar?: Resolver<ResolversTypes['Jar'], ParentType, ContextType>;
 };
 
+export type HoldResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Hold'] = ResolversParentTypes['Hold']> = {
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['HoldStatus'], ParentType, ContextType>;
+};
+
 export type JarResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Jar'] = ResolversParentTypes['Jar']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
@@ -585,9 +812,14 @@ export type MoneyResolvers<ContextType = TransactionsContext, ParentType extends
 
 export type MutationResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   allocateToJar?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationAllocateToJarArgs, 'input' | 'waitMs'>>;
+  cancelSchedule?: Resolver<ResolversTypes['ScheduledPayment'], ParentType, ContextType, RequireFields<MutationCancelScheduleArgs, 'id'>>;
   deposit?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationDepositArgs, 'input' | 'waitMs'>>;
   moveBetweenJars?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationMoveBetweenJarsArgs, 'input' | 'waitMs'>>;
+  pauseSchedule?: Resolver<ResolversTypes['ScheduledPayment'], ParentType, ContextType, RequireFields<MutationPauseScheduleArgs, 'id'>>;
+  payBill?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationPayBillArgs, 'input' | 'waitMs'>>;
   releaseFromJar?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationReleaseFromJarArgs, 'input' | 'waitMs'>>;
+  resumeSchedule?: Resolver<ResolversTypes['ScheduledPayment'], ParentType, ContextType, RequireFields<MutationResumeScheduleArgs, 'id'>>;
+  schedulePayment?: Resolver<ResolversTypes['ScheduledPayment'], ParentType, ContextType, RequireFields<MutationSchedulePaymentArgs, 'input'>>;
   spendFromJar?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationSpendFromJarArgs, 'input' | 'waitMs'>>;
   transfer?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationTransferArgs, 'input' | 'waitMs'>>;
   withdraw?: Resolver<ResolversTypes['Operation'], ParentType, ContextType, RequireFields<MutationWithdrawArgs, 'input' | 'waitMs'>>;
@@ -596,14 +828,19 @@ export type MutationResolvers<ContextType = TransactionsContext, ParentType exte
 export type OperationResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Operation'] = ResolversParentTypes['Operation'], FederationReferenceType extends FederationReferenceTypes['Operation'] = FederationReferenceTypes['Operation']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Operation']> | FederationReferenceType, FederationReferenceType, ContextType>;
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  billReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  biller?: Resolver<Maybe<ResolversTypes['Biller']>, ParentType, ContextType>;
   counterpartyWallet?: Resolver<Maybe<ResolversTypes['Wallet']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   direction?: Resolver<ResolversTypes['OperationDirection'], ParentType, ContextType>;
   failureCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hold?: Resolver<Maybe<ResolversTypes['Hold']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   idempotencyKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['OperationKind'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  receipt?: Resolver<Maybe<ResolversTypes['BillReceipt']>, ParentType, ContextType>;
+  schedule?: Resolver<Maybe<ResolversTypes['ScheduledPayment']>, ParentType, ContextType>;
   settledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OperationStatus'], ParentType, ContextType>;
   wallet?: Resolver<ResolversTypes['Wallet'], ParentType, ContextType>;
@@ -627,7 +864,29 @@ export type PageInfoResolvers<ContextType = TransactionsContext, ParentType exte
 export type QueryResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   billers?: Resolver<Array<ResolversTypes['Biller']>, ParentType, ContextType, Partial<QueryBillersArgs>>;
   operation?: Resolver<Maybe<ResolversTypes['Operation']>, ParentType, ContextType, RequireFields<QueryOperationArgs, 'id'>>;
+  scheduledPayment?: Resolver<Maybe<ResolversTypes['ScheduledPayment']>, ParentType, ContextType, RequireFields<QueryScheduledPaymentArgs, 'id'>>;
   validateBillReference?: Resolver<ResolversTypes['BillCustomer'], ParentType, ContextType, RequireFields<QueryValidateBillReferenceArgs, 'billerId' | 'reference'>>;
+};
+
+export type ScheduledPaymentResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['ScheduledPayment'] = ResolversParentTypes['ScheduledPayment']> = {
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  billReference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  biller?: Resolver<Maybe<ResolversTypes['Biller']>, ParentType, ContextType>;
+  consecutiveFailures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dayOfMonth?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  endsAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  frequency?: Resolver<ResolversTypes['ScheduleFrequency'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  jar?: Resolver<Maybe<ResolversTypes['Jar']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['OperationKind'], ParentType, ContextType>;
+  nextRunAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  runs?: Resolver<ResolversTypes['OperationConnection'], ParentType, ContextType, RequireFields<ScheduledPaymentRunsArgs, 'first'>>;
+  startsAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ScheduleStatus'], ParentType, ContextType>;
+  toWallet?: Resolver<Maybe<ResolversTypes['Wallet']>, ParentType, ContextType>;
+  wallet?: Resolver<ResolversTypes['Wallet'], ParentType, ContextType>;
 };
 
 export type SubscriptionResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
@@ -642,16 +901,19 @@ export type WalletResolvers<ContextType = TransactionsContext, ParentType extend
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Wallet']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   operations?: Resolver<ResolversTypes['OperationConnection'], ParentType, ContextType, RequireFields<WalletOperationsArgs, 'first'>>;
+  scheduledPayments?: Resolver<Array<ResolversTypes['ScheduledPayment']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = TransactionsContext> = {
   BalanceChange?: BalanceChangeResolvers<ContextType>;
   BillCustomer?: BillCustomerResolvers<ContextType>;
+  BillReceipt?: BillReceiptResolvers<ContextType>;
   Biller?: BillerResolvers<ContextType>;
   BudgetAlert?: BudgetAlertResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
   GoalAchievement?: GoalAchievementResolvers<ContextType>;
+  Hold?: HoldResolvers<ContextType>;
   Jar?: JarResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -660,6 +922,7 @@ export type Resolvers<ContextType = TransactionsContext> = {
   OperationEdge?: OperationEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ScheduledPayment?: ScheduledPaymentResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Wallet?: WalletResolvers<ContextType>;
 };

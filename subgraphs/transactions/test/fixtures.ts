@@ -63,6 +63,12 @@ export function operationRow(fields: OperationIdentity & Partial<OperationRow>):
     note: null,
     ledgerEntryId: null,
     settledAt: null,
+    billerId: null,
+    billReference: null,
+    holdStatus: null,
+    holdExpiresAt: null,
+    receipt: null,
+    scheduleId: null,
     ...fields,
   };
 }

@@ -47,7 +47,8 @@ export const ledgerEvents = {
   /**
    * A command to the ledger: apply these postings atomically, or refuse. Debited non-external
    * accounts must not go below zero. The idempotency key makes a redelivered or retried command
-   * return the original result.
+   * return the original result. `holdExpiresAt`: when a hold account this command opens should
+   * be settled by; `pnpm ledger:check` reports a hold still holding money after it.
    */
   'ledger.post.v1': {
     aggregateType: 'LedgerEntry',
@@ -56,6 +57,7 @@ export const ledgerEvents = {
       operationId: id.nullable(),
       description: z.string().min(1).max(200),
       postings: z.array(posting).min(2),
+      holdExpiresAt: z.iso.datetime({ offset: true }).optional(),
     }),
   },
   'ledger.posted.v1': {
