@@ -45,6 +45,20 @@ export type JarRequest =
 /** A validated money-operation request: what the caller asked for, before any state is read. */
 export type OperationRequest = WalletRequest | JarRequest;
 
+/**
+ * A bill payment (`payBill`): from the caller's wallet's available balance or from one of their
+ * jars, to a biller of the catalog. An id is null when the one sent names nothing.
+ */
+export interface BillRequest extends Requested {
+  kind: 'BILL_PAYMENT';
+  source: { by: 'wallet'; walletId: WalletId | null } | { by: 'jar'; jarId: JarId | null };
+  billerId: string;
+  /** Trimmed, as the biller is asked for it. */
+  reference: string;
+  /** Trimmed; null when absent or blank. */
+  note: string | null;
+}
+
 /** The input field that names an operation's own wallet: what NOT_FOUND and WALLET_ARCHIVED point at. */
 export function sourceField(kind: WalletRequest['kind']): string {
   return kind === 'TRANSFER' ? 'input.fromWalletId' : 'input.walletId';
@@ -77,7 +91,7 @@ export function isJarRequest(request: OperationRequest): request is JarRequest {
  * for another jar is another request); the idempotency key itself and `waitMs` (how long to wait,
  * not what to do) are left out.
  */
-export function requestHash(request: OperationRequest): string {
+export function requestHash(request: OperationRequest | BillRequest): string {
   const { idempotencyKey: _key, amount, ...rest } = request;
   const subject = { ...rest, amount: { minor: amount.minor.toString(), currency: amount.currency } };
   return createHash('sha256').update(canonicalJson(subject)).digest('hex');
