@@ -28,6 +28,7 @@ const mappers: Record<string, Record<string, string>> = {
     Operation: '../domain/view.ts#OperationView',
     Wallet: entityReference('Wallet'),
     Money: moneyView,
+    ScheduledPayment: '../db/schema.ts#ScheduledPaymentRow',
   },
   ledger: {
     Wallet: '../domain/wallet.ts#LedgerWallet',

@@ -137,6 +137,13 @@ const schema = z.object({
    * refused with WALLET_LIMIT_REACHED.
    */
   WALLETS_PER_USER: positiveInt.default(20),
+  /**
+   * How often each transactions replica tries a round of scheduled payments; one replica at a
+   * time runs it (an advisory lock), so more replicas only stand by.
+   */
+  SCHEDULES_INTERVAL_MS: positiveInt.default(60_000),
+  /** Failed runs in a row that pause a scheduled payment (its owner resumes it). */
+  SCHEDULE_MAX_FAILURES: positiveInt.default(3),
   /** Open subscriptions one user may hold on one gateway process. */
   SUBSCRIPTIONS_PER_USER: positiveInt.default(20),
   /**

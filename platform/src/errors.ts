@@ -22,6 +22,9 @@ export const errorCodes = [
   'NOT_IMPLEMENTED',
   'INVALID_REFERENCE',
   'BILLER_UNAVAILABLE',
+  'SCHEDULE_NOT_ACTIVE',
+  'SCHEDULE_NOT_PAUSED',
+  'SCHEDULE_ENDED',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

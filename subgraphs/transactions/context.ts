@@ -6,7 +6,7 @@ import type { Publisher } from '@walletgraph/platform/pubsub';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
 import type { BillerClient } from './bills/biller-client.ts';
 import type * as schema from './db/schema.ts';
-import type { NewOperationRow, WalletProjectionRow } from './db/schema.ts';
+import type { NewOperationRow, OperationStatus, WalletProjectionRow } from './db/schema.ts';
 import type { SettlementWaiter } from './settlement-waiter.ts';
 
 export type TransactionsSchema = typeof schema;
@@ -45,7 +45,43 @@ export interface TransactionsServices {
   biller: BillerClient;
   /** For the consumers' own warnings (resolvers log through their request's logger). */
   logger: Logger;
+  /** Makes scheduled payments' runs, a round every SCHEDULES_INTERVAL_MS (scheduler.ts). */
+  scheduler: Scheduler;
+  /** Failed runs in a row that pause a scheduled payment (SCHEDULE_MAX_FAILURES). */
+  scheduleMaxFailures: number;
 }
 
 /** What every transactions resolver receives. */
 export type TransactionsContext = RequestContext<TransactionsSchema, TransactionsServices>;
+
+/** A run the round made (or found refused): what `pnpm schedules:run` prints. */
+export interface RunMade {
+  scheduleId: string;
+  runDate: Date;
+  idempotencyKey: string;
+  /** Null when the run was refused outright (no operation: `failureCode` says why). */
+  operationId: string | null;
+  status: OperationStatus;
+  failureCode: string | null;
+}
+
+export interface ScheduleRound {
+  /** False when another replica held the scheduler's lock: this one did nothing. */
+  leader: boolean;
+  runs: RunMade[];
+}
+
+/**
+ * The scheduled-payments scheduler as the rest of the subgraph sees it (scheduler.ts; server.ts
+ * starts it). Declared here, not beside its implementation: scheduler.ts makes runs through
+ * operation-requests.ts, which takes this context, so an interface there would make the imports
+ * run in a circle.
+ */
+export interface Scheduler {
+  /** Runs one round as of `at` (default: the clock's now): what the timer does, and `pnpm schedules:run`. */
+  runOnce(at?: Date): Promise<ScheduleRound>;
+  /** Starts a round every `intervalMs`. Idempotent. */
+  start(): void;
+  /** Stops the timer, waiting for a running round. */
+  stop(): Promise<void>;
+}

@@ -10,6 +10,7 @@ import {
   projectWalletArchived,
   projectWalletOpened,
 } from './projections.ts';
+import { recordScheduleRuns } from './schedule-runs.ts';
 import { announceSettled, type LedgerAnswer, settleOperations } from './settlement.ts';
 
 type Schema = typeof schema;
@@ -33,6 +34,7 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
     ctx: BatchHandlerContext,
   ) => {
     const settled = await settleOperations(tx, answers, services.logger);
+    await recordScheduleRuns(tx, settled, services.scheduleMaxFailures);
     ctx.afterCommit(() => services.settlements.decided(settled));
     ctx.afterCommit(() => announceSettled(services.publisher, settled));
   };

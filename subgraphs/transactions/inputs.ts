@@ -111,16 +111,19 @@ function parseCommon(
   walletId: string,
 ): WalletRequestBase {
   const requested = parseAmountAndKey(input);
-  // The recipient sees the note: a visible text like a name, or none when blank.
-  const note = input.note?.trim() ? parseVisibleText(input.note, 'input.note', MAX_NOTE_LENGTH) : null;
-  return { walletId: parseId<'Wallet'>(walletId), ...requested, note };
+  return { walletId: parseId<'Wallet'>(walletId), ...requested, note: parseNote(input.note) };
+}
+
+/** The recipient sees the note: a visible text like a name, or none when blank. */
+export function parseNote(note: string | null | undefined): string | null {
+  return note?.trim() ? parseVisibleText(note, 'input.note', MAX_NOTE_LENGTH) : null;
 }
 
 /**
  * The amount (positive, within the currency's decimals and the largest amount any input may
  * name, `maxMinorUnits`) and the key's length.
  */
-function parseAmountAndKey(input: { amount: MoneyInput; idempotencyKey: string }): Requested {
+export function parseAmountAndKey(input: { amount: MoneyInput; idempotencyKey: string }): Requested {
   const amount = parseMoneyInput(input.amount, 'input.amount');
   if (amount.minor <= 0n) throw badInput('input.amount.amount', 'must be greater than zero');
   const keyLength = [...input.idempotencyKey].length;
@@ -134,7 +137,7 @@ function parseAmountAndKey(input: { amount: MoneyInput; idempotencyKey: string }
  * Whether two ids the client sent are one: UUIDs whatever their letter case, anything else
  * exactly as sent (two ids that name nothing are still one id repeated, a client mistake).
  */
-function sameId(a: string, b: string): boolean {
+export function sameId(a: string, b: string): boolean {
   return (parseId(a) ?? a) === (parseId(b) ?? b);
 }
 
@@ -143,10 +146,10 @@ function sameId(a: string, b: string): boolean {
 const emailSchema = z.email().max(MAX_EMAIL_LENGTH);
 
 /** Emails compare case-insensitively (docs/architecture.md §9): trimmed and lower-cased, as identity stores them. */
-function parseEmail(raw: string): string {
+export function parseEmail(raw: string, field = 'input.toEmail'): string {
   const email = raw.trim().toLowerCase();
   if (!emailSchema.safeParse(email).success) {
-    throw badInput('input.toEmail', 'must be an email address such as ada@example.com');
+    throw badInput(field, 'must be an email address such as ada@example.com');
   }
   return email;
 }

@@ -15,8 +15,12 @@ import {
 } from './inputs.ts';
 import { findVisibleOperation, walletOperations } from './operation-reads.ts';
 import { requestOperation } from './operation-requests.ts';
+import { parseSchedulePayment } from './schedule-inputs.ts';
+import { findOwnSchedule, scheduleBiller, scheduleRuns, walletSchedules } from './schedule-reads.ts';
+import { cancelSchedule, pauseSchedule, resumeSchedule, schedulePayment } from './schedules.ts';
 
 const walletRef = (id: string) => ({ __typename: 'Wallet' as const, id });
+const jarRef = (id: string) => ({ __typename: 'Jar' as const, id });
 
 /** The GraphQL adapter: each resolver parses its arguments, calls one use case and maps the result. */
 export const resolvers: Resolvers = {
@@ -26,6 +30,7 @@ export const resolvers: Resolvers = {
     operation: (_, args, ctx) => findVisibleOperation(ctx, args.id),
     billers: (_, args, ctx) => listBillers(ctx, args.category ?? null),
     validateBillReference: (_, args, ctx) => validateBillReference(ctx, parseBillReference(args)),
+    scheduledPayment: (_, args, ctx) => findOwnSchedule(ctx, args.id),
   },
   Mutation: {
     // waitMs is parsed first: a bad one must not leave an operation behind.
@@ -57,6 +62,10 @@ export const resolvers: Resolvers = {
       const waitMs = parseWaitMs(args.waitMs);
       return requestOperation(ctx, parseJarMove('JAR_SPEND', args.input), waitMs);
     },
+    schedulePayment: (_, args, ctx) => schedulePayment(ctx, parseSchedulePayment(args.input)),
+    pauseSchedule: (_, args, ctx) => pauseSchedule(ctx, args.id),
+    resumeSchedule: (_, args, ctx) => resumeSchedule(ctx, args.id),
+    cancelSchedule: (_, args, ctx) => cancelSchedule(ctx, args.id),
   },
   Operation: {
     __resolveReference: (ref, ctx) => findVisibleOperation(ctx, ref.id),
@@ -75,9 +84,20 @@ export const resolvers: Resolvers = {
     idempotencyKey: (op) => idempotencyKeyFor(op),
     createdAt: (op) => op.row.createdAt,
     settledAt: (op) => op.row.settledAt,
+    // The schedule is its owner's business: a transfer's recipient sees no schedule.
+    schedule: (op, _, ctx) => (op.side === 'SOURCE' ? findOwnSchedule(ctx, op.row.scheduleId) : null),
   },
   Wallet: {
     __resolveReference: (ref) => ref,
     operations: (wallet, args, ctx) => walletOperations(ctx, wallet.id, parsePageRequest(args)),
+    scheduledPayments: (wallet, _, ctx) => walletSchedules(ctx, wallet.id),
+  },
+  ScheduledPayment: {
+    wallet: (s) => walletRef(s.walletId),
+    jar: (s) => (s.jarId ? jarRef(s.jarId) : null),
+    amount: (s) => moneyView(s.amountMinor, s.currency),
+    toWallet: (s) => (s.toWalletId ? walletRef(s.toWalletId) : null),
+    biller: (s, _, ctx) => scheduleBiller(ctx, s),
+    runs: (s, args, ctx) => scheduleRuns(ctx, s, parsePageRequest(args)),
   },
 };

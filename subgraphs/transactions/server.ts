@@ -7,7 +7,8 @@ import { createTransactionsServices } from './services.ts';
 
 /**
  * The transactions subgraph: money operations (deposit, withdraw, transfer, jar moves),
- * `Query.operation` and `Wallet.operations`. Sends `ledger.post.v1` commands and emits
+ * `Query.operation` and `Wallet.operations`; scheduled payments, whose runs its scheduler makes
+ * (scheduler.ts). Sends `ledger.post.v1` commands and emits
  * `transactions.operation_settled.v1`; consumes wallets, jars and users' emails (projections)
  * and the ledger's answers. Serves the bill catalog and reference checks from the biller over HTTP.
  */
@@ -16,12 +17,16 @@ export const transactionsSubgraph = defineSubgraph<typeof schema, TransactionsSe
   dir: import.meta.dirname,
   resolvers,
   dbSchema: schema,
-  services: ({ config, db, logger, publisher }) =>
-    createTransactionsServices({ config, db, logger, publisher }),
+  async services({ config, db, logger, publisher }) {
+    const services = await createTransactionsServices({ config, db, logger, publisher });
+    services.scheduler.start();
+    return services;
+  },
   consumers,
   // Its settlement notices are sent by the settlement consumer after its commit now.
   retiredConsumers: ['transactions.live-updates'],
   async stopServices(services) {
+    await services.scheduler.stop();
     await services.settlements.stop();
   },
 });

@@ -8,6 +8,7 @@ import { createBillerClient } from './bills/biller-client.ts';
 import type { BillerPolicy } from './bills/biller-policy.ts';
 import type { TransactionsSchema, TransactionsServices } from './context.ts';
 import { createIntakeBatches } from './intake-batches.ts';
+import { createScheduler } from './scheduler.ts';
 import { createSettlementWaiter } from './settlement-waiter.ts';
 
 export interface TransactionsServicesDeps {
@@ -27,13 +28,18 @@ export interface TransactionsServicesOptions {
   billerPolicy?: Partial<BillerPolicy>;
 }
 
-/** Builds the services the resolvers and consumers share (`TransactionsServices`, context.ts). */
+/**
+ * Builds the services the resolvers and consumers share (`TransactionsServices`, context.ts). The
+ * scheduler's rounds are the server's to start (server.ts): `pnpm schedules:run` builds these
+ * services to run one round by hand.
+ */
 export async function createTransactionsServices(
   deps: TransactionsServicesDeps,
   options: TransactionsServicesOptions = {},
 ): Promise<TransactionsServices> {
   const clock = options.clock ?? systemClock;
-  return {
+  const { config } = deps;
+  const services: TransactionsServices = {
     clock,
     newId: uuidv7,
     intake: createIntakeBatches(deps.db, deps.logger),
@@ -44,10 +50,19 @@ export async function createTransactionsServices(
     }),
     publisher: deps.publisher,
     biller: createBillerClient({
-      baseUrl: billerUrl(deps.config),
+      baseUrl: billerUrl(config),
       clock,
       ...(options.billerPolicy ? { policy: options.billerPolicy } : {}),
     }),
     logger: deps.logger,
+    scheduler: createScheduler({
+      db: deps.db,
+      services: () => services,
+      logger: deps.logger,
+      intervalMs: config.SCHEDULES_INTERVAL_MS,
+      maxFailures: config.SCHEDULE_MAX_FAILURES,
+    }),
+    scheduleMaxFailures: config.SCHEDULE_MAX_FAILURES,
   };
+  return services;
 }

@@ -25,7 +25,7 @@ const invalidReference = (biller: BillerEntry) =>
     field: 'reference',
   });
 
-function viewOf(biller: BillerEntry): BillerView {
+export function viewOf(biller: BillerEntry): BillerView {
   return {
     id: biller.id,
     name: biller.name,

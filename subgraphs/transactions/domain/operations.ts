@@ -147,10 +147,10 @@ export function decideOperation(
 }
 
 /**
- * The retry of an idempotency key: the same request gets the operation the key already made; a
- * different one is refused and moves nothing.
+ * The retry of an idempotency key: the same request gets the operation (or schedule) the key
+ * already made; a different one is refused and moves nothing.
  */
-export function replayOf(existing: OperationRow, requestHash: string): OperationRow {
+export function replayOf<Row extends { requestHash: string }>(existing: Row, requestHash: string): Row {
   if (existing.requestHash !== requestHash) {
     throw new DomainError(
       'IDEMPOTENCY_KEY_REUSED',

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { OperationView } from '../domain/view.ts';
 import type { MoneyView } from '@walletgraph/platform/money';
+import type { ScheduledPaymentRow } from '../db/schema.ts';
 import type { TransactionsContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -141,7 +142,10 @@ export type MoveBetweenJarsInput = {
 export type Mutation = {
   __typename?: 'Mutation';
   allocateToJar: Operation;
-  /** Ends a schedule for good; runs already made stay. */
+  /**
+   * Ends an ACTIVE or PAUSED schedule for good; runs already made stay. SCHEDULE_ENDED when it is
+   * CANCELLED or FINISHED already.
+   */
   cancelSchedule: ScheduledPayment;
   /**
    * Money in from outside, into one of the caller's active wallets, in its currency.
@@ -153,7 +157,10 @@ export type Mutation = {
    */
   deposit: Operation;
   moveBetweenJars: Operation;
-  /** Stops an ACTIVE schedule from running until it is resumed. */
+  /**
+   * Stops an ACTIVE schedule from running until it is resumed; SCHEDULE_NOT_ACTIVE otherwise.
+   * Another user's schedule is NOT_FOUND, as for every transition.
+   */
   pauseSchedule: ScheduledPayment;
   /**
    * Pays a bill from the wallet's available balance or from a jar. The amount is first held
@@ -163,11 +170,18 @@ export type Mutation = {
    */
   payBill: Operation;
   releaseFromJar: Operation;
-  /** Starts a PAUSED schedule again, from its next due run after now, with its failures forgotten. */
+  /**
+   * Starts a PAUSED schedule again, from its first run date not before now (runs missed while
+   * paused are not made), with its failures forgotten; FINISHED when none is left.
+   * SCHEDULE_NOT_PAUSED unless PAUSED.
+   */
   resumeSchedule: ScheduledPayment;
   /**
-   * Schedules a transfer or a bill payment, once or recurring. The same idempotencyKey returns the
-   * same schedule.
+   * Schedules a transfer or a bill payment, once or recurring, from the caller's own active wallet
+   * (NOT_FOUND for anyone else's, as for an unknown one; WALLET_ARCHIVED; CURRENCY_MISMATCH). A
+   * bill's biller must be in the catalog (NOT_FOUND) and the reference match its pattern
+   * (INVALID_REFERENCE). The same idempotencyKey returns the same schedule (IDEMPOTENCY_KEY_REUSED
+   * for another request).
    */
   schedulePayment: ScheduledPayment;
   /**
@@ -410,19 +424,26 @@ export type ScheduleFrequency =
 export type SchedulePaymentInput = {
   amount: MoneyInput;
   bill?: InputMaybe<ScheduledBillInput>;
-  /** MONTHLY: 1..31, clamped to the month's last day. */
+  /**
+   * MONTHLY: 1..31, clamped to the month's last day; startsAt's day (UTC) when omitted. Ignored
+   * for ONCE and WEEKLY.
+   */
   dayOfMonth?: InputMaybe<Scalars['Int']['input']>;
-  /** No run after this moment. */
+  /** No run after this moment (a run at it is made); after startsAt. */
   endsAt?: InputMaybe<Scalars['DateTime']['input']>;
   frequency: ScheduleFrequency;
   idempotencyKey: Scalars['String']['input'];
   jarId?: InputMaybe<Scalars['ID']['input']>;
   note?: InputMaybe<Scalars['String']['input']>;
-  /** The first run (ONCE: the only one); WEEKLY runs on its weekday, MONTHLY on `dayOfMonth`. */
+  /**
+   * The first run (ONCE: the only one); WEEKLY runs every 7 days from it, MONTHLY on `dayOfMonth`
+   * at its time of day (UTC), the first such date not before it. Run dates more than 5 minutes
+   * before the request are never made; when none is left, BAD_USER_INPUT.
+   */
   startsAt: Scalars['DateTime']['input'];
   /** One of transfer / bill. */
   transfer?: InputMaybe<ScheduledTransferInput>;
-  /** One of walletId / jarId. */
+  /** One of walletId / jarId. Only a bill is paid from a jar (a transfer from a jar is BAD_USER_INPUT). */
   walletId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -443,18 +464,21 @@ export type ScheduledBillInput = {
 
 /**
  * A transfer or a bill payment made on a schedule. Each run is an ordinary operation (see `runs`)
- * made with a key of the schedule and the run's date, so no run is ever made twice.
+ * made as the schedule's owner with the idempotency key `schedule:<id>:<run date, ISO 8601>`, so
+ * no run is ever made twice. A run settles like any operation (FAILED with its failureCode, e.g.
+ * INSUFFICIENT_FUNDS); a run refused outright (the wallet archived since) makes no operation and
+ * counts as failed. SCHEDULE_MAX_FAILURES (3) failed runs in a row pause the schedule.
  */
 export type ScheduledPayment = {
   __typename?: 'ScheduledPayment';
   amount: Money;
   billReference?: Maybe<Scalars['String']['output']>;
-  /** BILL_PAYMENT: who is paid. */
+  /** BILL_PAYMENT: who is paid (null if the biller has left the catalog since). */
   biller?: Maybe<Biller>;
   /** Runs that FAILED since the last that COMPLETED. */
   consecutiveFailures: Scalars['Int']['output'];
   createdAt: Scalars['DateTime']['output'];
-  /** MONTHLY: the day of the month it runs, clamped to the month's last day. */
+  /** MONTHLY: the day of the month it runs, clamped to the month's last day; null otherwise. */
   dayOfMonth?: Maybe<Scalars['Int']['output']>;
   endsAt?: Maybe<Scalars['DateTime']['output']>;
   frequency: ScheduleFrequency;
@@ -463,14 +487,20 @@ export type ScheduledPayment = {
   jar?: Maybe<Jar>;
   /** TRANSFER or BILL_PAYMENT. */
   kind: OperationKind;
-  /** When it runs next; null once it will not run again. */
+  /**
+   * When it runs next (while PAUSED: when it would have; resuming recomputes it); null once it will
+   * not run again.
+   */
   nextRunAt?: Maybe<Scalars['DateTime']['output']>;
   note?: Maybe<Scalars['String']['output']>;
   /** The operations it made, newest first. `first` is 1 to 100. */
   runs: OperationConnection;
   startsAt: Scalars['DateTime']['output'];
   status: ScheduleStatus;
-  /** TRANSFER: the recipient's wallet. */
+  /**
+   * TRANSFER to a wallet id: the recipient's wallet. Null when addressed by email: each run pays
+   * that email's default wallet at the time.
+   */
   toWallet?: Maybe<Wallet>;
   wallet: Wallet;
 };
@@ -478,7 +508,10 @@ export type ScheduledPayment = {
 
 /**
  * A transfer or a bill payment made on a schedule. Each run is an ordinary operation (see `runs`)
- * made with a key of the schedule and the run's date, so no run is ever made twice.
+ * made as the schedule's owner with the idempotency key `schedule:<id>:<run date, ISO 8601>`, so
+ * no run is ever made twice. A run settles like any operation (FAILED with its failureCode, e.g.
+ * INSUFFICIENT_FUNDS); a run refused outright (the wallet archived since) makes no operation and
+ * counts as failed. SCHEDULE_MAX_FAILURES (3) failed runs in a row pause the schedule.
  */
 export type ScheduledPaymentRunsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -550,7 +583,10 @@ export type Wallet = {
    * side. Empty for anyone but the wallet's owner. `first` is 1 to 100.
    */
   operations: OperationConnection;
-  /** The wallet's scheduled payments, newest first. Empty for anyone but the wallet's owner. */
+  /**
+   * The wallet's scheduled payments, newest first: the 50 newest (MAX_LISTED_SCHEDULES, the cap the
+   * gateway counts in a query's cost). Empty for anyone but the wallet's owner.
+   */
   scheduledPayments: Array<ScheduledPayment>;
 };
 
@@ -700,7 +736,7 @@ export type ResolversTypes = {
   SchedulePaymentInput: SchedulePaymentInput;
   ScheduleStatus: ScheduleStatus;
   ScheduledBillInput: ScheduledBillInput;
-  ScheduledPayment: ResolverTypeWrapper<Omit<ScheduledPayment, 'amount' | 'runs' | 'toWallet' | 'wallet'> & { amount: ResolversTypes['Money'], runs: ResolversTypes['OperationConnection'], toWallet?: Maybe<ResolversTypes['Wallet']>, wallet: ResolversTypes['Wallet'] }>;
+  ScheduledPayment: ResolverTypeWrapper<ScheduledPaymentRow>;
   ScheduledTransferInput: ScheduledTransferInput;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TransferInput: TransferInput;
@@ -738,7 +774,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   SchedulePaymentInput: SchedulePaymentInput;
   ScheduledBillInput: ScheduledBillInput;
-  ScheduledPayment: Omit<ScheduledPayment, 'amount' | 'runs' | 'toWallet' | 'wallet'> & { amount: ResolversParentTypes['Money'], runs: ResolversParentTypes['OperationConnection'], toWallet?: Maybe<ResolversParentTypes['Wallet']>, wallet: ResolversParentTypes['Wallet'] };
+  ScheduledPayment: ScheduledPaymentRow;
   ScheduledTransferInput: ScheduledTransferInput;
   Subscription: Record<PropertyKey, never>;
   TransferInput: TransferInput;
