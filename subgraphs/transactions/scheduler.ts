@@ -12,12 +12,7 @@ import type {
   TransactionsSchema,
   TransactionsServices,
 } from './context.ts';
-import {
-  type OperationStatus,
-  operations,
-  type ScheduledPaymentRow,
-  scheduledPayments,
-} from './db/schema.ts';
+import { operations, type ScheduledPaymentRow, scheduledPayments } from './db/schema.ts';
 import type { WalletRequest } from './domain/requests.ts';
 import { runAfter, runDatesDue, runKey } from './domain/schedules.ts';
 import { requestOperation } from './operation-requests.ts';
