@@ -1,7 +1,8 @@
 import { DateTime, Decimal } from '@walletgraph/platform/graphql/scalars';
 import { moneyView } from '@walletgraph/platform/money';
-import { listBillers, validateBillReference } from './bills/bills.ts';
-import { counterpartyWalletId, directionOf, idempotencyKeyFor, ownWalletId } from './domain/view.ts';
+import { requestBillPayment } from './bills/bill-requests.ts';
+import { billerById, listBillers, validateBillReference } from './bills/bills.ts';
+import { counterpartyWalletId, directionOf, holdOf, idempotencyKeyFor, ownWalletId } from './domain/view.ts';
 import type { Resolvers } from './generated/resolvers.ts';
 import {
   parseBillReference,
@@ -9,6 +10,7 @@ import {
   parseJarMove,
   parseMoveBetweenJars,
   parsePageRequest,
+  parsePayBill,
   parseTransfer,
   parseWaitMs,
   parseWithdrawal,
@@ -57,6 +59,10 @@ export const resolvers: Resolvers = {
       const waitMs = parseWaitMs(args.waitMs);
       return requestOperation(ctx, parseJarMove('JAR_SPEND', args.input), waitMs);
     },
+    payBill: (_, args, ctx) => {
+      const waitMs = parseWaitMs(args.waitMs);
+      return requestBillPayment(ctx, parsePayBill(args.input), waitMs);
+    },
   },
   Operation: {
     __resolveReference: (ref, ctx) => findVisibleOperation(ctx, ref.id),
@@ -75,6 +81,10 @@ export const resolvers: Resolvers = {
     idempotencyKey: (op) => idempotencyKeyFor(op),
     createdAt: (op) => op.row.createdAt,
     settledAt: (op) => op.row.settledAt,
+    biller: (op, _, ctx) => billerById(ctx, op.row.billerId),
+    billReference: (op) => op.row.billReference,
+    hold: (op) => holdOf(op.row),
+    receipt: (op) => (op.side === 'SOURCE' && op.row.status === 'COMPLETED' ? op.row.receipt : null),
   },
   Wallet: {
     __resolveReference: (ref) => ref,

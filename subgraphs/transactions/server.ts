@@ -9,7 +9,8 @@ import { createTransactionsServices } from './services.ts';
  * The transactions subgraph: money operations (deposit, withdraw, transfer, jar moves),
  * `Query.operation` and `Wallet.operations`. Sends `ledger.post.v1` commands and emits
  * `transactions.operation_settled.v1`; consumes wallets, jars and users' emails (projections)
- * and the ledger's answers. Serves the bill catalog and reference checks from the biller over HTTP.
+ * and the ledger's answers. Serves the bill catalog and reference checks from the biller over
+ * HTTP, and pays bills through it (the payment worker).
  */
 export const transactionsSubgraph = defineSubgraph<typeof schema, TransactionsServices>({
   name: 'transactions',
@@ -22,6 +23,6 @@ export const transactionsSubgraph = defineSubgraph<typeof schema, TransactionsSe
   // Its settlement notices are sent by the settlement consumer after its commit now.
   retiredConsumers: ['transactions.live-updates'],
   async stopServices(services) {
-    await services.settlements.stop();
+    await Promise.all([services.settlements.stop(), services.payments.stop()]);
   },
 });

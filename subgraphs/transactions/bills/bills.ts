@@ -70,3 +70,17 @@ export async function validateBillReference(
       throw notFound('biller');
   }
 }
+
+/**
+ * A biller by its catalog id, for fields that name one (`Operation.biller`); null once it has left
+ * the catalog. No viewer check: the field's parent was already checked.
+ */
+export async function billerById(
+  ctx: TransactionsContext,
+  billerId: string | null,
+): Promise<BillerView | null> {
+  if (billerId === null) return null;
+  const catalog = await ctx.services.biller.catalog();
+  const biller = catalog.find((entry) => entry.id === billerId);
+  return biller ? viewOf(biller) : null;
+}
