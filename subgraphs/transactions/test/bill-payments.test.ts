@@ -218,3 +218,114 @@ describe('paying a bill', () => {
     expect(await commandKeys()).toEqual(before);
   });
 });
+
+describe('a bill paid from a jar', () => {
+  const bills = useBillsHarness(billerPolicy);
+  let user: TestUser;
+  beforeAll(async () => {
+    user = await bills.harness.user();
+  });
+  const payFromJar = (jarId: string, amount: string, lastFour: string) =>
+    bills.harness.execute(
+      PAY_BILL,
+      {
+        input: {
+          jarId,
+          billerId: BILLER,
+          reference: meter(lastFour),
+          amount: { amount, currency: 'EUR' },
+          idempotencyKey: randomUUID(),
+        },
+        waitMs: 0,
+      },
+      user.token,
+    );
+
+  it('counts against a budget that blocks overspending, pending or paid, as a spend does', async () => {
+    const jarId = await bills.harness.createExpenseJar(user.userId, user.walletId, {
+      limit: '5000',
+      period: 'MONTHLY',
+      blocksOverspend: true,
+    });
+    const first = await payFromJar(jarId, '35.00', '1234');
+    expect(first.data.payBill).toMatchObject({ status: 'PENDING' });
+    const commands = await bills.harness.ledgerCommands();
+    expect(commands.find((c) => c.operationId === first.data.payBill.id)?.postings[0]).toEqual({
+      account: `jar:${jarId}`,
+      amount: '-3500',
+      currency: 'EUR',
+    });
+    const second = await payFromJar(jarId, '15.01', '1234');
+    expect(second.data.payBill).toMatchObject({
+      status: 'FAILED',
+      failureCode: 'BUDGET_EXCEEDED',
+      hold: null,
+    });
+    const exact = await payFromJar(jarId, '15.00', '1234');
+    expect(exact.data.payBill).toMatchObject({ status: 'PENDING' });
+  });
+
+  it("is NOT_FOUND from another user's jar, as from an unknown one", async () => {
+    const other = await bills.harness.user();
+    const theirs = await bills.harness.createJar(other.userId, other.walletId);
+    const result = await payFromJar(theirs, '1.00', '1234');
+    expect(onlyError(result)).toMatchObject({ code: 'NOT_FOUND', field: 'input.jarId' });
+  });
+});
+
+describe('a hold past its expiry', () => {
+  // Holds expire 300 ms after the payment: the biller comes back only after that.
+  const bills = useBillsHarness({ ...billerPolicy, holdTtlMs: 300 });
+  let user: TestUser;
+  beforeAll(async () => {
+    user = await bills.harness.user();
+  });
+
+  it('is released once the biller says the payment never happened, not before', async () => {
+    const { data: paid } = await bills.harness.execute(
+      PAY_BILL,
+      {
+        input: {
+          walletId: user.walletId,
+          billerId: BILLER,
+          reference: meter('5555'),
+          amount: { amount: '10.00', currency: 'EUR' },
+          idempotencyKey: randomUUID(),
+        },
+        waitMs: 0,
+      },
+      user.token,
+    );
+    const id: string = paid.payBill.id;
+    // Down before the hold is placed: the worker's first call gets no answer.
+    await bills.behave({ down: true });
+    try {
+      await bills.harness.deliver(
+        bills.harness.ledgerAnswer(id, { posted: true }, billLedgerKey(id, 'hold')),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      // Past its expiry, but the biller cannot say: still open, nothing guessed.
+      const keys = (await bills.harness.ledgerCommands()).map((c) => c.idempotencyKey);
+      expect(keys).not.toContain(billLedgerKey(id, 'release'));
+    } finally {
+      await bills.behave({ down: false });
+    }
+    await vi.waitFor(
+      async () =>
+        expect((await bills.harness.ledgerCommands()).map((c) => c.idempotencyKey)).toContain(
+          billLedgerKey(id, 'release'),
+        ),
+      { timeout: 10_000, interval: 25 },
+    );
+    await bills.harness.deliver(
+      bills.harness.ledgerAnswer(id, { posted: true }, billLedgerKey(id, 'release')),
+    );
+    const { data } = await bills.harness.execute(OPERATION, { id }, user.token);
+    expect(data.operation).toMatchObject({
+      status: 'FAILED',
+      failureCode: 'BILLER_UNAVAILABLE',
+      hold: { status: 'RELEASED' },
+    });
+    expect(await chargesOf(bills.biller.url, id)).toBe(0);
+  });
+});
