@@ -202,7 +202,7 @@ describe('decideBillPayment', () => {
     expect(hold).toBeNull();
   });
 
-  it.each([
+  it.each<[string, Partial<BillRequest>, string, string]>([
     [
       'another currency',
       { amount: { minor: 100n, currency: 'USD' } },
