@@ -6,7 +6,7 @@ import type { Logger } from '@walletgraph/platform/logger';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { createSleeper } from '@walletgraph/platform/outbox/sleeper';
 import { and, eq, sql } from 'drizzle-orm';
-import type { TransactionsSchema } from '../context.ts';
+import type * as schema from '../db/schema.ts';
 import { billPayments, operations } from '../db/schema.ts';
 import { billLedgerPost, decidePayment, type PaymentDecision } from '../domain/bill-payments.ts';
 import type { BillerClient, PaymentCall } from './biller-client.ts';
@@ -41,7 +41,8 @@ export interface PaymentWorker {
 }
 
 export interface PaymentWorkerDeps {
-  db: DatabaseHandle<TransactionsSchema>;
+  // The schema's type from its module, not context.ts's alias: context.ts names this worker.
+  db: DatabaseHandle<typeof schema>;
   biller: BillerClient;
   clock: Clock;
   logger: Logger;
