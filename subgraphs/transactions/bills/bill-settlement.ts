@@ -53,7 +53,7 @@ export async function settleBillAnswers(
       if (!row) continue;
       await tx
         .update(billPayments)
-        .set({ step: 'PAY', nextAttemptAt: sql`least(${billPayments.nextAttemptAt}, now())` })
+        .set({ step: 'PAY', nextAttemptAt: sql`now()` })
         .where(and(eq(billPayments.operationId, operationId), eq(billPayments.step, 'HOLD')));
       result.held.push(row);
       continue;

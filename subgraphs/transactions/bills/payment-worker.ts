@@ -68,17 +68,18 @@ export function createPaymentWorker(deps: PaymentWorkerDeps): PaymentWorker {
   let loop: Promise<void> | null = null;
   let stopping = false;
 
+  // When a payment is next due is the database's time (now()), whoever writes it: the settlement
+  // that opens the hold, the claim and the retry. The hold's expiry is the clock's, as is its start.
   async function claim(): Promise<ClaimedPayment[]> {
-    const now = clock.now();
-    const leaseUntil = new Date(now.getTime() + paymentLeaseMs(policy));
     return rowsOf<ClaimedPayment>(
       await db.execute(sql`
         update bill_payments b
-        set calls = b.calls + 1, next_attempt_at = ${leaseUntil.toISOString()}
+        set calls = b.calls + 1,
+          next_attempt_at = now() + ${paymentLeaseMs(policy)} * interval '1 millisecond'
         from operations o
         where o.id = b.operation_id and b.operation_id in (
           select operation_id from bill_payments
-          where step = 'PAY' and next_attempt_at <= ${now.toISOString()}
+          where step = 'PAY' and next_attempt_at <= now()
           order by next_attempt_at
           limit ${CLAIM_LIMIT}
           for update skip locked)
@@ -132,7 +133,10 @@ export function createPaymentWorker(deps: PaymentWorkerDeps): PaymentWorker {
     if (decision.kind === 'RETRY') {
       await db
         .update(billPayments)
-        .set({ nextAttemptAt: decision.at, lastError: decision.lastError })
+        .set({
+          nextAttemptAt: sql`now() + ${decision.afterMs} * interval '1 millisecond'`,
+          lastError: decision.lastError,
+        })
         .where(claimed);
       return;
     }

@@ -142,7 +142,7 @@ export function billLedgerPost(
 export type PaymentDecision =
   | { kind: 'CAPTURE'; receipt: BillReceipt }
   | { kind: 'RELEASE'; failureCode: BillerRefusal | 'BILLER_UNAVAILABLE' }
-  | { kind: 'RETRY'; at: Date; lastError: string };
+  | { kind: 'RETRY'; afterMs: number; lastError: string };
 
 /** How the worker paces its calls for one payment. */
 export interface PaymentPacing {
@@ -187,8 +187,8 @@ function retry(
   deps: { now: Date; pacing: PaymentPacing },
 ): PaymentDecision {
   const { firstRetryMs, maxRetryMs } = deps.pacing;
-  const delay = Math.min(maxRetryMs, firstRetryMs * 2 ** Math.max(0, payment.calls - 1));
-  return { kind: 'RETRY', at: new Date(deps.now.getTime() + delay), lastError };
+  const afterMs = Math.min(maxRetryMs, firstRetryMs * 2 ** Math.max(0, payment.calls - 1));
+  return { kind: 'RETRY', afterMs, lastError };
 }
 
 function receiptOf(receipt: BillerReceipt, issuedAt: Date): BillReceipt {
