@@ -1,4 +1,11 @@
-import { causedBy, createEvent, type Event, isExternalAccount, jarOfAccount } from '@walletgraph/events';
+import {
+  causedBy,
+  createEvent,
+  type Event,
+  isExternalAccount,
+  isHoldAccount,
+  jarOfAccount,
+} from '@walletgraph/events';
 import type { Logger } from '@walletgraph/platform/logger';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { and, asc, eq, gte, inArray, lt, sql, sum } from 'drizzle-orm';
@@ -16,14 +23,19 @@ interface Movement {
 }
 
 /**
- * What a ledger entry did to jars: the net change of each jar account it names. Money leaving a
- * jar in an entry that credits an external account is a SPEND (it counts against a budget);
- * anything else (allocations, releases, moves, period returns) is OTHER.
+ * What a ledger entry did to jars: the net change of each jar account it names, and its kind:
+ * - SPEND: money leaving the jar in an entry with an external account (paid out), or with a hold
+ *   (a bill paid from the jar: the hold carries the money to the biller). It counts against the
+ *   jar's budget from that moment.
+ * - REFUND: money coming back into the jar from a hold: the bill's hold was released (the biller
+ *   refused it), which undoes its spend.
+ * - OTHER: anything else (allocations, releases, moves, period returns).
  */
 export function movementsOf(
   postings: readonly { account: string; amount: string; balanceAfter?: string | null | undefined }[],
 ): Movement[] {
   const external = postings.some((p) => isExternalAccount(p.account));
+  const hold = postings.some((p) => isHoldAccount(p.account));
   const byJar = new Map<string, { delta: bigint; balanceAfter: bigint | null }>();
   for (const p of postings) {
     const jarId = jarOfAccount(p.account);
@@ -33,7 +45,13 @@ export function movementsOf(
   }
   return [...byJar]
     .filter(([, m]) => m.delta !== 0n)
-    .map(([jarId, m]) => ({ ...m, jarId, kind: m.delta < 0n && external ? 'SPEND' : 'OTHER' }));
+    .map(([jarId, m]) => ({ ...m, jarId, kind: kindOf(m.delta, { external, hold }) }));
+}
+
+function kindOf(delta: bigint, entry: { external: boolean; hold: boolean }): MovementKind {
+  if (delta < 0n && (entry.external || entry.hold)) return 'SPEND';
+  if (delta > 0n && entry.hold) return 'REFUND';
+  return 'OTHER';
 }
 
 /**
@@ -179,19 +197,24 @@ export async function jarBalance(db: JarsExecutor, jarId: string): Promise<bigin
   return BigInt(row?.total ?? 0);
 }
 
-/** What was spent out of the jar within `[start, end)`. */
+/**
+ * What was spent out of the jar within `[start, end)`: its SPENDs less its REFUNDs (bills paid
+ * from it whose hold came back), so a released bill does not count against the budget. Both are
+ * counted by when they happened: a refund for a bill paid in an earlier period lowers this
+ * period's spending, never below zero. Thresholds a bill's spend reached stay announced.
+ */
 export async function spentIn(
   db: JarsExecutor,
   jarId: string,
   period: { start: Date; end: Date },
 ): Promise<bigint> {
   const [row] = await db
-    .select({ total: sql<string | null>`-sum(${jarMovements.deltaMinor})` })
+    .select({ total: sql<string | null>`greatest(-sum(${jarMovements.deltaMinor}), 0)` })
     .from(jarMovements)
     .where(
       and(
         eq(jarMovements.jarId, jarId),
-        eq(jarMovements.kind, 'SPEND'),
+        inArray(jarMovements.kind, ['SPEND', 'REFUND']),
         gte(jarMovements.at, period.start),
         lt(jarMovements.at, period.end),
       ),

@@ -79,5 +79,6 @@ function unopenedJarAccount(id: string, currency: string): AccountRow {
     balance: 0n,
     createdAt: new Date(0),
     closedAt: null,
+    expiresAt: null,
   };
 }

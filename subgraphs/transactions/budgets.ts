@@ -1,10 +1,16 @@
 import { periodContaining } from '@walletgraph/platform/periods';
-import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { TransactionsExecutor } from './context.ts';
 import { jarProjection, operations } from './db/schema.ts';
-import { type BudgetCheck, blockingBudget, checkBudget } from './domain/budget.ts';
+import { type BudgetCheck, blockingBudget, checkBudget, isSpendKind, spendKinds } from './domain/budget.ts';
 import type { OperationParties } from './domain/operations.ts';
-import type { OperationRequest } from './domain/requests.ts';
+import type { BillRequest, OperationRequest } from './domain/requests.ts';
+
+/** Whether a request may be held to a budget: only a spend or a bill paid from a jar can exceed one. */
+export function spendsAgainstBudget(request: OperationRequest | BillRequest): boolean {
+  if (request.kind === 'BILL_PAYMENT') return request.source.by === 'jar';
+  return isSpendKind(request.kind);
+}
 
 /**
  * Checks a spend from a jar whose budget blocks overspending against what the jar's current
@@ -20,14 +26,9 @@ import type { OperationRequest } from './domain/requests.ts';
  * row is the jar, and the lock ends with the transaction, committed or not. Only a blocking jar's
  * row matches the query, so spends from other jars never wait for one another.
  */
-/** Whether a request may be held to a budget: only a spend from a jar can exceed one. */
-export function spendsAgainstBudget(request: OperationRequest): boolean {
-  return request.kind === 'JAR_SPEND';
-}
-
 export async function checkSpendBudget(
   tx: TransactionsExecutor,
-  request: OperationRequest,
+  request: OperationRequest | BillRequest,
   parties: Pick<OperationParties, 'jarId'>,
   now: Date,
 ): Promise<BudgetCheck | null> {
@@ -47,7 +48,7 @@ export async function checkSpendBudget(
     .where(
       and(
         eq(operations.jarId, parties.jarId),
-        eq(operations.kind, 'JAR_SPEND'),
+        inArray(operations.kind, [...spendKinds]),
         gte(operations.createdAt, period.start),
         lt(operations.createdAt, period.end),
       ),

@@ -5,6 +5,8 @@ import type { Logger } from '@walletgraph/platform/logger';
 import type { Publisher } from '@walletgraph/platform/pubsub';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
 import type { BillerClient } from './bills/biller-client.ts';
+import type { BillerPolicy } from './bills/biller-policy.ts';
+import type { PaymentWorker } from './bills/payment-worker.ts';
 import type * as schema from './db/schema.ts';
 import type { NewOperationRow, OperationStatus, WalletProjectionRow } from './db/schema.ts';
 import type { SettlementWaiter } from './settlement-waiter.ts';
@@ -43,6 +45,10 @@ export interface TransactionsServices {
   publisher: Publisher;
   /** The biller's catalog and reference checks, over HTTP behind timeout, retry and breaker. */
   biller: BillerClient;
+  /** The biller timings in force (`defaultBillerPolicy` unless a test shortened them). */
+  billerPolicy: BillerPolicy;
+  /** Pays the biller for bill payments whose hold is open. */
+  payments: PaymentWorker;
   /** For the consumers' own warnings (resolvers log through their request's logger). */
   logger: Logger;
   /** Makes scheduled payments' runs, a round every SCHEDULES_INTERVAL_MS (scheduler.ts). */

@@ -1,5 +1,6 @@
 import { causedBy, type Event } from '@walletgraph/events';
 import type { BatchHandlerContext, ConsumerDefinition } from '@walletgraph/platform/subgraph';
+import { isBillAnswer, settleBillAnswers } from './bills/bill-settlement.ts';
 import type { TransactionsExecutor, TransactionsServices } from './context.ts';
 import type * as schema from './db/schema.ts';
 import type { LedgerOutcome } from './domain/settlement.ts';
@@ -21,7 +22,8 @@ type Schema = typeof schema;
  *   currency, status, budget) and users' verified emails, so requests can be checked (a spend against a
  *   budget that blocks overspending too) and transfers addressed by email without asking other
  *   services;
- * - `transactions.settlement`: the ledger's answers, which settle operations. Once a batch
+ * - `transactions.settlement`: the ledger's answers, which settle operations (a bill payment's
+ *   move it step by step: bills/bill-settlement.ts). Once a batch
  *   committed, it ends the waits of this process's mutations for them without a read, and
  *   tells the users concerned (`operationUpdated`, `announceSettled`), as the ledger sends its
  *   balance notices after its own commit.
@@ -33,10 +35,14 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
     tx: TransactionsExecutor,
     ctx: BatchHandlerContext,
   ) => {
-    const settled = await settleOperations(tx, answers, services.logger);
+    const billAnswers = answers.filter(isBillAnswer);
+    const plain = billAnswers.length === 0 ? answers : answers.filter((a) => !isBillAnswer(a));
+    const bills = await settleBillAnswers(tx, billAnswers, services.logger);
+    const settled = [...(await settleOperations(tx, plain, services.logger)), ...bills.settled];
     await recordScheduleRuns(tx, settled, services.scheduleMaxFailures);
     ctx.afterCommit(() => services.settlements.decided(settled));
-    ctx.afterCommit(() => announceSettled(services.publisher, settled));
+    // A hold placed changes the operation too (`hold.status` OPEN): its owner hears of it.
+    ctx.afterCommit(() => announceSettled(services.publisher, [...settled, ...bills.held]));
   };
   return [
     {
@@ -114,6 +120,7 @@ function answerOf(
 ): LedgerAnswer {
   return {
     operationId: event.data.operationId,
+    idempotencyKey: event.data.idempotencyKey,
     outcome,
     at: new Date(event.occurredAt),
     meta: causedBy(event),

@@ -7,6 +7,7 @@ import {
   parseJarMove,
   parseMoveBetweenJars,
   parsePageRequest,
+  parsePayBill,
   parseTransfer,
   parseWaitMs,
   parseWithdrawal,
@@ -221,5 +222,40 @@ describe('page arguments', () => {
     ['a time before the first Date', encoded(`[-8640000000000001,"${id(1)}"]`)],
   ])('refuses an `after` it did not hand out: %s', (_, after) => {
     expect(refusalOf(() => parsePageRequest({ after }))).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
+  });
+});
+
+describe('bill payment request validation', () => {
+  const bill = (fields: Record<string, unknown> = {}) => ({
+    walletId: wallet,
+    billerId: 'nordlicht-energie',
+    reference: ' 45012341234 ',
+    amount: { amount: '35.00', currency: 'EUR' },
+    idempotencyKey: 'k1',
+    ...fields,
+  });
+
+  it('parses a payment from a wallet, trimming the reference', () => {
+    expect(parsePayBill(bill({ note: ' power ' }))).toEqual({
+      kind: 'BILL_PAYMENT',
+      source: { by: 'wallet', walletId: wallet },
+      billerId: 'nordlicht-energie',
+      reference: '45012341234',
+      note: 'power',
+      amount: { minor: 3500n, currency: 'EUR' },
+      idempotencyKey: 'k1',
+    });
+    expect(parsePayBill(bill({ walletId: null, jarId: jar })).source).toEqual({ by: 'jar', jarId: jar });
+  });
+
+  it.each([
+    ['neither wallet nor jar', { walletId: null }, 'input.walletId'],
+    ['both wallet and jar', { jarId: jar }, 'input.walletId'],
+    ['a blank reference', { reference: '   ' }, 'input.reference'],
+    ['a reference too long', { reference: '1'.repeat(101) }, 'input.reference'],
+    ['a zero amount', { amount: { amount: '0', currency: 'EUR' } }, 'input.amount.amount'],
+    ['an empty key', { idempotencyKey: '' }, 'input.idempotencyKey'],
+  ])('refuses %s, naming %s', (_, fields, field) => {
+    expect(refusalOf(() => parsePayBill(bill(fields) as never))).toEqual({ code: 'BAD_USER_INPUT', field });
   });
 });

@@ -4,12 +4,19 @@ import { parseMoneyInput } from '@walletgraph/platform/money';
 import { parseVisibleText } from '@walletgraph/platform/text';
 import { z } from 'zod';
 import { decodeCursor, type PageRequest } from './domain/pages.ts';
-import type { JarRequest, Requested, WalletRequest, WalletRequestBase } from './domain/requests.ts';
+import type {
+  BillRequest,
+  JarRequest,
+  Requested,
+  WalletRequest,
+  WalletRequestBase,
+} from './domain/requests.ts';
 import type {
   DepositInput,
   JarMoveInput,
   MoneyInput,
   MoveBetweenJarsInput,
+  PayBillInput,
   TransferInput,
   WithdrawInput,
 } from './generated/resolvers.ts';
@@ -168,4 +175,30 @@ export function parseBillReference(args: { billerId: string; reference: string }
   if (args.reference.length > MAX_BILL_REFERENCE_LENGTH)
     throw badInput('reference', `at most ${MAX_BILL_REFERENCE_LENGTH} characters`);
   return { billerId: args.billerId, reference: args.reference };
+}
+
+/**
+ * `payBill`: from exactly one of a wallet and a jar, to a biller, for a reference (trimmed; its
+ * shape is the biller's pattern's say, checked against the catalog before anything is written).
+ */
+export function parsePayBill(input: PayBillInput): BillRequest {
+  const hasWallet = input.walletId != null;
+  if (hasWallet === (input.jarId != null))
+    throw badInput('input.walletId', 'give exactly one of walletId and jarId');
+  const source = hasWallet
+    ? { by: 'wallet' as const, walletId: parseId<'Wallet'>(input.walletId!) }
+    : { by: 'jar' as const, jarId: parseId<'Jar'>(input.jarId!) };
+  const reference = input.reference.trim();
+  if (reference.length < 1 || reference.length > MAX_BILL_REFERENCE_LENGTH) {
+    throw badInput('input.reference', `must be 1 to ${MAX_BILL_REFERENCE_LENGTH} characters`);
+  }
+  const note = input.note?.trim() ? parseVisibleText(input.note, 'input.note', MAX_NOTE_LENGTH) : null;
+  return {
+    kind: 'BILL_PAYMENT',
+    source,
+    billerId: input.billerId,
+    reference,
+    note,
+    ...parseAmountAndKey(input),
+  };
 }

@@ -18,7 +18,7 @@ import {
   type OperationParties,
   replayOf,
 } from './domain/operations.ts';
-import { isJarRequest, type OperationRequest, requestHash } from './domain/requests.ts';
+import { type BillRequest, isJarRequest, type OperationRequest, requestHash } from './domain/requests.ts';
 import type { OperationView } from './domain/view.ts';
 import { findJar, findRequestWallets, findWallet } from './projections.ts';
 import { announceSettled, operationSettledEvent } from './settlement.ts';
@@ -51,9 +51,30 @@ export async function requestOperation(
   request: OperationRequest,
   waitMs: number,
 ): Promise<OperationView> {
+  return carryOutRequest(ctx, request, waitMs, {
+    authorize: (viewerId) => authorize(ctx, request, viewerId),
+    create: (parties, requestHash) => createOperation(ctx, request, { ...parties, requestHash }),
+  });
+}
+
+/**
+ * The path every operation request takes, whatever its rules: authorise, create (or find what the
+ * idempotency key already made), then wait for the settlement. `authorize` reads and checks what
+ * the request names (throwing when refused); `create` decides and writes the operation with its
+ * first event, or returns null when the key was already taken.
+ */
+export async function carryOutRequest<Parties>(
+  ctx: TransactionsContext,
+  request: OperationRequest | BillRequest,
+  waitMs: number,
+  steps: {
+    authorize: (viewerId: string) => Promise<Parties>;
+    create: (parties: Parties, requestHash: string) => Promise<OperationRow | null>;
+  },
+): Promise<OperationView> {
   const viewer = requireViewer(ctx);
   const hash = requestHash(request);
-  const authorized = await authorize(ctx, request, viewer.userId).then(
+  const authorized = await steps.authorize(viewer.userId).then(
     (parties) => ({ ok: true as const, parties }),
     (error: unknown) => ({ ok: false as const, error }),
   );
@@ -65,7 +86,7 @@ export async function requestOperation(
     throw authorized.error;
   }
 
-  const created = await createOperation(ctx, request, { ...authorized.parties, requestHash: hash });
+  const created = await steps.create(authorized.parties, hash);
   if (created) {
     if (created.status !== 'PENDING') announceAtOnce(ctx, created);
     return awaitSettlement(ctx, created, waitMs);

@@ -115,7 +115,9 @@ export async function correctSettledOperations(
       ledgerEntryId: operations.ledgerEntryId,
     })
     .from(operations)
-    .where(ne(operations.status, 'PENDING'));
+    // A bill payment sends the ledger two commands (hold, then capture or release) and takes its
+    // failure code from the biller, not the ledger: one decision per operation does not describe it.
+    .where(and(ne(operations.status, 'PENDING'), ne(operations.kind, 'BILL_PAYMENT')));
   const corrections: OperationCorrection[] = [];
   for (const op of settled) {
     const correction = correctionFor(op, decisions.get(op.id));

@@ -1,7 +1,8 @@
 import { DateTime, Decimal } from '@walletgraph/platform/graphql/scalars';
 import { moneyView } from '@walletgraph/platform/money';
-import { listBillers, validateBillReference } from './bills/bills.ts';
-import { counterpartyWalletId, directionOf, idempotencyKeyFor, ownWalletId } from './domain/view.ts';
+import { requestBillPayment } from './bills/bill-requests.ts';
+import { billerById, listBillers, validateBillReference } from './bills/bills.ts';
+import { counterpartyWalletId, directionOf, holdOf, idempotencyKeyFor, ownWalletId } from './domain/view.ts';
 import type { Resolvers } from './generated/resolvers.ts';
 import {
   parseBillReference,
@@ -9,6 +10,7 @@ import {
   parseJarMove,
   parseMoveBetweenJars,
   parsePageRequest,
+  parsePayBill,
   parseTransfer,
   parseWaitMs,
   parseWithdrawal,
@@ -16,7 +18,7 @@ import {
 import { findVisibleOperation, walletOperations } from './operation-reads.ts';
 import { requestOperation } from './operation-requests.ts';
 import { parseSchedulePayment } from './schedule-inputs.ts';
-import { findOwnSchedule, scheduleBiller, scheduleRuns, walletSchedules } from './schedule-reads.ts';
+import { findOwnSchedule, scheduleRuns, walletSchedules } from './schedule-reads.ts';
 import { cancelSchedule, pauseSchedule, resumeSchedule, schedulePayment } from './schedules.ts';
 
 const walletRef = (id: string) => ({ __typename: 'Wallet' as const, id });
@@ -62,6 +64,10 @@ export const resolvers: Resolvers = {
       const waitMs = parseWaitMs(args.waitMs);
       return requestOperation(ctx, parseJarMove('JAR_SPEND', args.input), waitMs);
     },
+    payBill: (_, args, ctx) => {
+      const waitMs = parseWaitMs(args.waitMs);
+      return requestBillPayment(ctx, parsePayBill(args.input), waitMs);
+    },
     schedulePayment: (_, args, ctx) => schedulePayment(ctx, parseSchedulePayment(args.input)),
     pauseSchedule: (_, args, ctx) => pauseSchedule(ctx, args.id),
     resumeSchedule: (_, args, ctx) => resumeSchedule(ctx, args.id),
@@ -84,6 +90,10 @@ export const resolvers: Resolvers = {
     idempotencyKey: (op) => idempotencyKeyFor(op),
     createdAt: (op) => op.row.createdAt,
     settledAt: (op) => op.row.settledAt,
+    biller: (op, _, ctx) => billerById(ctx, op.row.billerId),
+    billReference: (op) => op.row.billReference,
+    hold: (op) => holdOf(op.row),
+    receipt: (op) => (op.side === 'SOURCE' && op.row.status === 'COMPLETED' ? op.row.receipt : null),
     // The schedule is its owner's business: a transfer's recipient sees no schedule.
     schedule: (op, _, ctx) => (op.side === 'SOURCE' ? findOwnSchedule(ctx, op.row.scheduleId) : null),
   },
@@ -97,7 +107,7 @@ export const resolvers: Resolvers = {
     jar: (s) => (s.jarId ? jarRef(s.jarId) : null),
     amount: (s) => moneyView(s.amountMinor, s.currency),
     toWallet: (s) => (s.toWalletId ? walletRef(s.toWalletId) : null),
-    biller: (s, _, ctx) => scheduleBiller(ctx, s),
+    biller: (s, _, ctx) => billerById(ctx, s.billerId),
     runs: (s, args, ctx) => scheduleRuns(ctx, s, parsePageRequest(args)),
   },
 };

@@ -44,7 +44,11 @@ const db = await openDatabase({
 });
 const pubsub = createPubSub({ ...(REDIS_URL ? { redisUrl: REDIS_URL } : {}), logger });
 try {
-  const services = await createTransactionsServices({ config, db, logger, publisher: pubsub.publisher });
+  // The running service's payment worker pays the bills these runs make: none runs here.
+  const services = await createTransactionsServices(
+    { config, db, logger, publisher: pubsub.publisher },
+    { paymentWorker: false },
+  );
   try {
     const round = await services.scheduler.runOnce(at);
     if (!round.leader) {

@@ -2,7 +2,6 @@ import { rowsByIdLoader } from '@walletgraph/platform/db/rows-by-id';
 import { parseId } from '@walletgraph/platform/ids';
 import { oncePer } from '@walletgraph/platform/once-per';
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
-import { type BillerView, viewOf } from './bills/bills.ts';
 import type { TransactionsContext } from './context.ts';
 import { operations, type ScheduledPaymentRow, scheduledPayments } from './db/schema.ts';
 import { type Cursor, type Page, type PageRequest, pageOf } from './domain/pages.ts';
@@ -81,17 +80,6 @@ export async function scheduleRuns(
     page.size,
     cursorOf,
   );
-}
-
-/** `ScheduledPayment.biller`: from the catalog, null once the biller has left it. */
-export async function scheduleBiller(
-  ctx: TransactionsContext,
-  schedule: ScheduledPaymentRow,
-): Promise<BillerView | null> {
-  if (!schedule.billerId) return null;
-  const catalog = await ctx.services.biller.catalog();
-  const biller = catalog.find((entry) => entry.id === schedule.billerId);
-  return biller ? viewOf(biller) : null;
 }
 
 function cursorOf(view: OperationView): Cursor {

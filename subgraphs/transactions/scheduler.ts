@@ -1,9 +1,10 @@
 import type { DatabaseHandle } from '@walletgraph/platform/db/database';
-import { DomainError, notImplemented } from '@walletgraph/platform/errors';
-import type { WalletId } from '@walletgraph/platform/ids';
+import { DomainError } from '@walletgraph/platform/errors';
+import type { JarId, WalletId } from '@walletgraph/platform/ids';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { Currency } from '@walletgraph/platform/money';
 import { and, asc, eq, gt, inArray, lte } from 'drizzle-orm';
+import { requestBillPayment } from './bills/bill-requests.ts';
 import type {
   RunMade,
   ScheduleRound,
@@ -13,7 +14,7 @@ import type {
   TransactionsServices,
 } from './context.ts';
 import { operations, type ScheduledPaymentRow, scheduledPayments } from './db/schema.ts';
-import type { WalletRequest } from './domain/requests.ts';
+import type { BillRequest, WalletRequest } from './domain/requests.ts';
 import { runAfter, runDatesDue, runKey } from './domain/schedules.ts';
 import { requestOperation } from './operation-requests.ts';
 import { recordScheduleRuns } from './schedule-runs.ts';
@@ -138,7 +139,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     try {
       const view = await (schedule.kind === 'TRANSFER'
         ? requestOperation(ctx, transferOf(schedule, idempotencyKey), 0)
-        : Promise.reject(notImplemented('a scheduled bill payment')));
+        : requestBillPayment(ctx, billOf(schedule, idempotencyKey), 0));
       const { id, status, failureCode } = view.row;
       return { ...run, operationId: id, status, failureCode };
     } catch (error) {
@@ -201,5 +202,21 @@ function transferOf(schedule: ScheduledPaymentRow, idempotencyKey: string): Wall
     to: schedule.toEmail
       ? { by: 'email', email: schedule.toEmail }
       : { by: 'walletId', walletId: schedule.toWalletId as WalletId | null },
+  };
+}
+
+/** A bill run's request: the schedule's wallet or jar, biller, reference, amount and note, under the run's key. */
+function billOf(schedule: ScheduledPaymentRow, idempotencyKey: string): BillRequest {
+  return {
+    kind: 'BILL_PAYMENT',
+    source: schedule.jarId
+      ? { by: 'jar', jarId: schedule.jarId as JarId }
+      : { by: 'wallet', walletId: schedule.walletId as WalletId },
+    billerId: schedule.billerId!,
+    reference: schedule.billReference!,
+    note: schedule.note,
+    amount: { minor: schedule.amountMinor, currency: schedule.currency as Currency },
+    idempotencyKey,
+    scheduleId: schedule.id,
   };
 }

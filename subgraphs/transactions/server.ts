@@ -10,7 +10,8 @@ import { createTransactionsServices } from './services.ts';
  * `Query.operation` and `Wallet.operations`; scheduled payments, whose runs its scheduler makes
  * (scheduler.ts). Sends `ledger.post.v1` commands and emits
  * `transactions.operation_settled.v1`; consumes wallets, jars and users' emails (projections)
- * and the ledger's answers. Serves the bill catalog and reference checks from the biller over HTTP.
+ * and the ledger's answers. Serves the bill catalog and reference checks from the biller over
+ * HTTP, and pays bills through it (the payment worker).
  */
 export const transactionsSubgraph = defineSubgraph<typeof schema, TransactionsServices>({
   name: 'transactions',
@@ -27,6 +28,6 @@ export const transactionsSubgraph = defineSubgraph<typeof schema, TransactionsSe
   retiredConsumers: ['transactions.live-updates'],
   async stopServices(services) {
     await services.scheduler.stop();
-    await services.settlements.stop();
+    await Promise.all([services.settlements.stop(), services.payments.stop()]);
   },
 });

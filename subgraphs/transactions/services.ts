@@ -5,7 +5,8 @@ import type { DatabaseHandle } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { Publisher } from '@walletgraph/platform/pubsub';
 import { createBillerClient } from './bills/biller-client.ts';
-import type { BillerPolicy } from './bills/biller-policy.ts';
+import { type BillerPolicy, defaultBillerPolicy } from './bills/biller-policy.ts';
+import { createPaymentWorker } from './bills/payment-worker.ts';
 import type { TransactionsSchema, TransactionsServices } from './context.ts';
 import { createIntakeBatches } from './intake-batches.ts';
 import { createScheduler } from './scheduler.ts';
@@ -26,12 +27,14 @@ export interface TransactionsServicesOptions {
   settlementPollMs?: number;
   /** Shorter biller timings for tests; default `defaultBillerPolicy` (bills/biller-policy.ts). */
   billerPolicy?: Partial<BillerPolicy>;
+  /** Whether the payment worker runs its loop; default true (tests may drive `round()` by hand). */
+  paymentWorker?: boolean;
 }
 
 /**
- * Builds the services the resolvers and consumers share (`TransactionsServices`, context.ts). The
- * scheduler's rounds are the server's to start (server.ts): `pnpm schedules:run` builds these
- * services to run one round by hand.
+ * Builds the services the resolvers and consumers share (`TransactionsServices`, context.ts) and
+ * starts the payment worker (stopped by `stopServices`). The scheduler's rounds are the server's
+ * to start (server.ts): `pnpm schedules:run` builds these services to run one round by hand.
  */
 export async function createTransactionsServices(
   deps: TransactionsServicesDeps,
@@ -39,6 +42,16 @@ export async function createTransactionsServices(
 ): Promise<TransactionsServices> {
   const clock = options.clock ?? systemClock;
   const { config } = deps;
+  const billerPolicy = { ...defaultBillerPolicy, ...options.billerPolicy };
+  const biller = createBillerClient({ baseUrl: billerUrl(config), clock, policy: billerPolicy });
+  const payments = createPaymentWorker({
+    db: deps.db,
+    biller,
+    clock,
+    logger: deps.logger,
+    policy: billerPolicy,
+  });
+  if (options.paymentWorker !== false) await payments.start();
   const services: TransactionsServices = {
     clock,
     newId: uuidv7,
@@ -49,11 +62,9 @@ export async function createTransactionsServices(
       ...(options.settlementPollMs ? { pollIntervalMs: options.settlementPollMs } : {}),
     }),
     publisher: deps.publisher,
-    biller: createBillerClient({
-      baseUrl: billerUrl(config),
-      clock,
-      ...(options.billerPolicy ? { policy: options.billerPolicy } : {}),
-    }),
+    biller,
+    billerPolicy,
+    payments,
     logger: deps.logger,
     scheduler: createScheduler({
       db: deps.db,

@@ -30,18 +30,21 @@ export function operationSettledEvent(row: OperationRow, meta: EventMeta) {
  * gateway re-reads each operation as its subscriber, so ownership is checked again there. Sent
  * once the settlement committed (a subscriber that re-reads sees the settled state) by whoever
  * settled: the settlement consumer, the intake for an operation it refused at once, reconcile's
- * corrections. At most once, like every live notice: rejects when Redis refused one, for the
+ * corrections; and by the settlement consumer for a bill payment whose hold it placed. At most once, like every live notice: rejects when Redis refused one, for the
  * caller to log.
  */
 export function announceSettled(publisher: Publisher, rows: readonly OperationRow[]): Promise<void> {
   return publishAll(
     publisher,
     rows.flatMap((row) =>
-      settlementAudience(operationSettledData(row)).map((userId) => ({
-        userId,
-        topic: 'operationUpdated' as const,
-        notice: { id: row.id },
-      })),
+      // Still PENDING (a bill payment's hold just placed): only its owner may see it.
+      (row.status === 'PENDING' ? [row.ownerId] : settlementAudience(operationSettledData(row))).map(
+        (userId) => ({
+          userId,
+          topic: 'operationUpdated' as const,
+          notice: { id: row.id },
+        }),
+      ),
     ),
   );
 }
@@ -49,6 +52,8 @@ export function announceSettled(publisher: Publisher, rows: readonly OperationRo
 /** The ledger's answer to one operation's command, as a settlement consumer received it. */
 export interface LedgerAnswer {
   operationId: string | null;
+  /** The command's key: a bill payment's names its step (`billStepOf`). */
+  idempotencyKey: string;
   outcome: LedgerOutcome;
   /** When the ledger answered: the operation's `settledAt`. */
   at: Date;
@@ -110,12 +115,25 @@ export async function settleOperations(
   const settledIds = new Set(settled.map((row) => row.id));
   const repeats = answers.filter((a) => a.operationId && !settledIds.has(a.operationId));
   if (repeats.length > 0) await warnOfContradictions(tx, repeats, logger);
-  if (settled.length === 0) return settled;
+  await recordSettled(tx, settled, (row) => first.get(row.id)!.meta);
+  return settled;
+}
+
+/**
+ * What every settlement writes besides the operation, in its transaction: the
+ * `transactions.operation_settled.v1` events, and the NOTIFY that wakes waiting mutations at commit.
+ */
+export async function recordSettled(
+  tx: TransactionsExecutor,
+  settled: readonly OperationRow[],
+  metaOf: (row: OperationRow) => EventMeta,
+): Promise<void> {
+  if (settled.length === 0) return;
   // Pipelined on the transaction's connection: one round trip for both.
   await Promise.all([
     enqueue(
       tx,
-      settled.map((row) => operationSettledEvent(row, first.get(row.id)!.meta)),
+      settled.map((row) => operationSettledEvent(row, metaOf(row))),
     ),
     notifyDecided(
       tx,
@@ -123,7 +141,6 @@ export async function settleOperations(
       settled.map((row) => row.id),
     ),
   ]);
-  return settled;
 }
 
 /** Answers for operations already settled: harmless repeats, unless they contradict the settlement. */

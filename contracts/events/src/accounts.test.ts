@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isAccountName, isExternalAccount, jarOfAccount, ledgerAccount, parseAccount } from './accounts.ts';
+import {
+  isAccountName,
+  isExternalAccount,
+  isHoldAccount,
+  jarOfAccount,
+  ledgerAccount,
+  parseAccount,
+} from './accounts.ts';
 
 const id = '0190f5d2-7c1e-7000-8000-000000000001';
 
@@ -45,6 +52,15 @@ describe('ledger account names', () => {
     ['external:casino:EUR', false],
   ])('tells external accounts from the others: %j is external: %s', (name, external) => {
     expect(isExternalAccount(name)).toBe(external);
+  });
+
+  it.each([
+    [ledgerAccount.hold(id), true],
+    [ledgerAccount.jar(id), false],
+    ['external:biller:EUR', false],
+    [`hold:${id.toUpperCase()}`, false],
+  ])('tells hold accounts from the others: %j is a hold: %s', (name, hold) => {
+    expect(isHoldAccount(name)).toBe(hold);
   });
 
   it.each([

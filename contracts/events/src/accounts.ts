@@ -48,6 +48,11 @@ export function isExternalAccount(name: string): boolean {
   return parseAccount(name)?.kind === 'external';
 }
 
+/** Whether `name` is a hold's: money set aside for one operation until it is captured or released. */
+export function isHoldAccount(name: string): boolean {
+  return parseAccount(name)?.kind === 'hold';
+}
+
 /** The jar id a jar account names, or null for any other account. */
 export function jarOfAccount(account: string): string | null {
   const name = parseAccount(account);

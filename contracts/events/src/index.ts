@@ -8,6 +8,7 @@ export {
   externalPurposes,
   isAccountName,
   isExternalAccount,
+  isHoldAccount,
   jarOfAccount,
   ledgerAccount,
   parseAccount,

@@ -78,14 +78,16 @@ export const jars = pgTable(
 
 export type JarRow = typeof jars.$inferSelect;
 
-export const movementKinds = ['SPEND', 'OTHER'] as const;
+/** How a movement counts against a budget (projection.ts movementsOf): SPEND adds, REFUND takes back. */
+export const movementKinds = ['SPEND', 'REFUND', 'OTHER'] as const;
 export type MovementKind = (typeof movementKinds)[number];
 
 /**
  * Every change of a jar's ledger balance, projected from `ledger.posted.v1` (one row per jar and
  * entry, so a redelivered event adds nothing). The sum is the jar's balance; the rows before a
  * moment give its balance then (what an expense jar had left when its period ended); SPEND rows
- * (money leaving the jar for an external account) count against budgets. A projection, rebuilt
+ * (money leaving the jar for an external account or a bill's hold) count against budgets, and
+ * REFUND rows (a bill's hold released back into the jar) take theirs back. A projection, rebuilt
  * from the ledger's events; clients read balances from the ledger itself.
  */
 export const jarMovements = pgTable(

@@ -1,4 +1,4 @@
-import type { EventData } from '@walletgraph/events';
+import { type EventData, ledgerAccount, uuidv7 } from '@walletgraph/events';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { describe, expect, it } from 'vitest';
 import { allocationRules, jars } from '../db/schema.ts';
@@ -211,6 +211,33 @@ describe('jars', () => {
       remaining: { amount: '0.00' },
       thresholds: [80, 100],
     });
+  });
+
+  it('counts a bill paid from the jar against its budget, and takes it back when the hold is released', async () => {
+    const w = await h.wallet();
+    const id = await expenseJar(w);
+    const jar = `jar:${id}`;
+    const [paid, refused] = [ledgerAccount.hold(uuidv7()), ledgerAccount.hold(uuidv7())];
+    const spent = async () =>
+      (await h.execute(`query { jar(id: "${id}") { budget { spent { amount } } } }`, {}, w.token)).data.jar
+        .budget.spent.amount;
+
+    await h.deliver(h.posted(available(w), jar, 50_000n), h.posted(jar, paid, 3_000n));
+    await h.deliver(h.posted(jar, refused, 5_000n));
+    expect(
+      (
+        await h.outboxData<{ jarId: string; thresholdPercent: number; spent: string }>(
+          'jars.budget_threshold_reached.v1',
+        )
+      )
+        .filter((e) => e.jarId === id)
+        .map((e) => [e.thresholdPercent, e.spent]),
+    ).toEqual([[80, '8000']]);
+    expect(await spent()).toBe('80.00');
+
+    // The biller refused the second bill: its hold comes back to the jar; the paid one is captured.
+    await h.deliver(h.posted(refused, jar, 5_000n), h.posted(paid, 'external:biller:USD', 3_000n));
+    expect(await spent()).toBe('30.00');
   });
 
   it('creates an expense jar that blocks overspending and announces its budget in jar_created', async () => {

@@ -24,6 +24,7 @@ export function toLedgerAccount(row: AccountRow): LedgerAccount {
     ownerId: row.ownerId,
     balance: row.balance,
     closed: row.closedAt !== null,
+    expiresAt: row.expiresAt,
   };
 }
 
@@ -48,8 +49,8 @@ export async function lockAccounts(
 }
 
 /**
- * Creates the accounts first used by this batch: holds with their balance after the batch, and
- * external accounts (which may exist already; their balance column stays 0). In id order, like
+ * Creates the accounts first used by this batch: holds with their balance after the batch and
+ * their expiry, and external accounts (which may exist already; their balance column stays 0). In id order, like
  * the locks. A hold that someone else created meanwhile was not locked and read by this batch,
  * so its balance here would be wrong: that is an AccountRaceError, and the batch is retried.
  */
@@ -66,6 +67,7 @@ export async function createAccounts(tx: LedgerTx, opened: readonly LedgerAccoun
         walletId: a.walletId,
         ownerId: a.ownerId,
         balance: a.kind === 'EXTERNAL' ? 0n : a.balance,
+        expiresAt: a.expiresAt,
       })),
     )
     .onConflictDoNothing()

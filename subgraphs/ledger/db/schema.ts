@@ -30,6 +30,9 @@ export type AccountKind = (typeof accountKinds)[number];
  * row updated by each entry would serialise the whole ledger on one row lock. Their `balance`
  * stays 0 (the check enforces it) and their balance is derived from postings when needed.
  * `closed_at` is set when the wallet is archived: postings to a closed account are refused.
+ * `expires_at` is a hold's: when the operation that placed it should have settled it (captured or
+ * released), set from the command that opened the hold (`holdExpiresAt`) and never changed after.
+ * `pnpm ledger:check` reports a hold still holding money past it, or holding money without one.
  */
 export const accounts = pgTable(
   'accounts',
@@ -42,6 +45,7 @@ export const accounts = pgTable(
     balance: bigint('balance', { mode: 'bigint' }).notNull().default(sql`0`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
   },
   (t) => [
     index('accounts_wallet_idx').on(t.walletId),

@@ -21,6 +21,8 @@ export interface LedgerAccount {
   /** Always 0 for external accounts: their balance is not tracked per entry. */
   readonly balance: bigint;
   readonly closed: boolean;
+  /** A hold's expiry, from the command that opened it; null for other accounts and holds without one. */
+  readonly expiresAt: Date | null;
 }
 
 /** Only external accounts may go below zero. */

@@ -12,6 +12,7 @@ const account = (id: string, balance: bigint, closed = false): LedgerAccount => 
   ownerId: wallet,
   balance,
   closed,
+  expiresAt: null,
 });
 
 describe('closing a wallet’s accounts', () => {

@@ -22,6 +22,12 @@ interface CommandBase {
 export interface PostCommand extends CommandBase {
   readonly kind: 'POST';
   readonly postings: readonly Posting[];
+  /**
+   * The expiry of a hold account this command opens; an existing hold keeps its own. Not part of
+   * the request hash: it describes the hold, not the movement, so a retry that recomputes it asks
+   * for the same movement and gets the first result.
+   */
+  readonly holdExpiresAt: Date | null;
 }
 
 /**
@@ -56,6 +62,7 @@ export function postCommandFrom(data: EventData<'ledger.post.v1'>): PostCommand 
     operationId: data.operationId,
     description: data.description,
     postings,
+    holdExpiresAt: data.holdExpiresAt ? new Date(data.holdExpiresAt) : null,
   };
 }
 

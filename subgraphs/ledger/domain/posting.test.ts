@@ -23,13 +23,24 @@ function account(
 ): LedgerAccount {
   const walletId = id === wallet2 ? W2 : W1;
   const kind = id.startsWith('jar:') ? 'JAR' : id.startsWith('hold:') ? 'HOLD' : 'WALLET_AVAILABLE';
-  return { id, kind, currency, walletId, ownerId: 'owner', balance, closed: false, ...extra };
+  return {
+    id,
+    kind,
+    currency,
+    walletId,
+    ownerId: 'owner',
+    balance,
+    closed: false,
+    expiresAt: null,
+    ...extra,
+  };
 }
 
 function command(
   key: string,
   postings: [string, bigint, string][],
   operationId: string | null = null,
+  holdExpiresAt: Date | null = null,
 ): PostCommand {
   const list: Posting[] = postings.map(([account, amount, currency]) => ({ account, amount, currency }));
   return {
@@ -39,6 +50,7 @@ function command(
     operationId,
     description: key,
     postings: list,
+    holdExpiresAt,
   };
 }
 
@@ -152,9 +164,42 @@ describe('posting rules', () => {
         ownerId: null,
         balance: 300n,
         closed: false,
+        expiresAt: null,
       },
     ]);
     expect(held.balances).toEqual(new Map([[wallet1, 700n]]));
+  });
+
+  it('gives a hold the expiry of the command that opens it, and keeps it through later commands', () => {
+    const hold = accountId.hold(OP);
+    const expiry = new Date('2026-12-05T10:00:00.000Z');
+    const holdWith = (key: string, expiresAt: Date | null, amount: bigint) =>
+      command(
+        key,
+        [
+          [wallet1, -amount, 'EUR'],
+          [hold, amount, 'EUR'],
+        ],
+        OP,
+        expiresAt,
+      );
+    const opened = decide(
+      [holdWith('a', expiry, 100n), holdWith('b', null, 50n)],
+      [account(wallet1, 'EUR', 1000n)],
+    );
+    expect(opened.opened.map((a) => [a.id, a.balance, a.expiresAt])).toEqual([[hold, 150n, expiry]]);
+
+    const existing = decide(
+      [holdWith('c', new Date('2027-01-01T00:00:00.000Z'), 10n)],
+      [account(wallet1, 'EUR', 1000n), account(hold, 'EUR', 0n, { expiresAt: expiry })],
+    );
+    expect(existing.opened).toEqual([]);
+    expect(existing.balances).toEqual(
+      new Map([
+        [wallet1, 990n],
+        [hold, 10n],
+      ]),
+    );
   });
 
   it('never lets a hold account go below zero', () => {

@@ -120,17 +120,25 @@ function decideCommand(
 ): Outcome {
   switch (command.kind) {
     case 'POST':
-      return decidePostings(command.postings, accounts);
+      return decidePostings(command.postings, accounts, command.holdExpiresAt);
     case 'SWEEP': {
       const key = heldKey(command);
       const swept = sweepPostings(command, accounts, key === null ? undefined : (held?.get(key) ?? 0n));
-      return swept.status === 'POSTINGS' ? decidePostings(swept.postings, accounts) : swept;
+      // A sweep moves between a jar and its wallet: it never opens a hold.
+      return swept.status === 'POSTINGS' ? decidePostings(swept.postings, accounts, null) : swept;
     }
   }
 }
 
-/** Postings against the current balances: the rules of docs/architecture.md §4, in a fixed order. */
-function decidePostings(postings: readonly Posting[], accounts: ReadonlyMap<string, LedgerAccount>): Outcome {
+/**
+ * Postings against the current balances: the rules of docs/architecture.md §4, in a fixed order.
+ * A hold they open takes `holdExpiresAt`.
+ */
+function decidePostings(
+  postings: readonly Posting[],
+  accounts: ReadonlyMap<string, LedgerAccount>,
+  holdExpiresAt: Date | null,
+): Outcome {
   if (postings.length < 2) return reject('UNBALANCED', 'an entry needs at least two postings');
   const totals = new Map<string, bigint>();
   for (const [line, p] of postings.entries()) {
@@ -151,7 +159,7 @@ function decidePostings(postings: readonly Posting[], accounts: ReadonlyMap<stri
   const involved = new Map<string, LedgerAccount>();
   for (const p of postings) {
     if (involved.has(p.account)) continue;
-    const account = accounts.get(p.account) ?? openable(p);
+    const account = accounts.get(p.account) ?? openable(p, holdExpiresAt);
     if (!account) {
       if (opensByEvent(p.account))
         return { status: 'DEFERRED', detail: `account ${p.account} is not open yet` };
@@ -202,15 +210,15 @@ function opensByEvent(account: string): boolean {
   return kind === 'wallet' || kind === 'jar';
 }
 
-/** The account a posting may open by naming it, or null. */
-function openable(posting: Posting): LedgerAccount | null {
+/** The account a posting may open by naming it, or null; a hold opens with the command's expiry. */
+function openable(posting: Posting, holdExpiresAt: Date | null): LedgerAccount | null {
   const name = parseAccount(posting.account);
   const base = { id: posting.account, walletId: null, ownerId: null, balance: 0n, closed: false };
   switch (name?.kind) {
     case 'external':
-      return { ...base, kind: 'EXTERNAL', currency: name.currency };
+      return { ...base, kind: 'EXTERNAL', currency: name.currency, expiresAt: null };
     case 'hold':
-      return { ...base, kind: 'HOLD', currency: posting.currency };
+      return { ...base, kind: 'HOLD', currency: posting.currency, expiresAt: holdExpiresAt };
     case 'wallet':
     case 'jar':
     case undefined:

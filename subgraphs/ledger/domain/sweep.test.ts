@@ -26,7 +26,17 @@ const jar2 = accountId.jar(J2);
 function account(id: string, balance: bigint, extra: Partial<LedgerAccount> = {}): LedgerAccount {
   const walletId = id === wallet2 || id === jar2 ? W2 : W1;
   const kind = id.startsWith('jar:') ? 'JAR' : 'WALLET_AVAILABLE';
-  return { id, kind, currency: 'EUR', walletId, ownerId: 'owner', balance, closed: false, ...extra };
+  return {
+    id,
+    kind,
+    currency: 'EUR',
+    walletId,
+    ownerId: 'owner',
+    balance,
+    closed: false,
+    expiresAt: null,
+    ...extra,
+  };
 }
 
 const sweep = (key: string, from = jar1, to = wallet1, operationId: string | null = null): SweepCommand =>
@@ -44,6 +54,7 @@ function move(key: string, from: string, to: string, amount: bigint): PostComman
     operationId: null,
     description: key,
     postings,
+    holdExpiresAt: null,
   };
 }
 

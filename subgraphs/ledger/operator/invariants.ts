@@ -64,6 +64,16 @@ const invariants = {
   'closed accounts are empty': sql`
     select a.id as subject, 'closed at ' || a.closed_at::text || ' holding ' || a.balance::text as detail
     from accounts a where a.closed_at is not null and a.balance <> 0`,
+  /**
+   * A hold holding money is one its operation has yet to settle (capture or release), and it has
+   * until its expiry to do so: one past it, or placed without one, is money stuck out of its
+   * owner's reach. `now()` is the check's own transaction start, the instant its snapshot shows.
+   */
+  'holds are settled or younger than their expiry': sql`
+    select a.id as subject,
+           'holding ' || a.balance::text || ', ' || coalesce('expired at ' || a.expires_at::text, 'no expiry') as detail
+    from accounts a
+    where a.kind = 'HOLD' and a.balance <> 0 and (a.expires_at is null or a.expires_at <= now())`,
   /** Every posting names an existing account, in that account's currency. */
   'postings match their accounts': sql`
     select distinct p.account_id as subject,

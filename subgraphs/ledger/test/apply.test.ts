@@ -161,6 +161,43 @@ describe('applying ledger commands (real Postgres)', () => {
     expect(row).toMatchObject({ kind: 'HOLD', currency: 'EUR', balance: 0n, walletId: null });
   });
 
+  it('stores the expiry of the command that opens a hold, null without one, and keeps it afterwards', async () => {
+    const w = await h.openWallet();
+    const [withExpiry, without] = [accountId.hold(randomUUID()), accountId.hold(randomUUID())];
+    const expiresAt = new Date('2099-01-01T00:00:00.000Z');
+    const move = (from: string, to: string, amount: bigint, holdExpiresAt?: Date) =>
+      postCommand(
+        newKey(),
+        [
+          [from, -amount, 'EUR'],
+          [to, amount, 'EUR'],
+        ],
+        holdExpiresAt ? { holdExpiresAt } : {},
+      );
+    await h.apply(
+      deposit(newKey(), w, 1000n),
+      move(w.available, withExpiry, 400n, expiresAt),
+      move(w.available, without, 100n),
+    );
+    // A later command naming the hold with another expiry moves money but leaves the expiry; the
+    // hold without one is released, so the ledger's invariants still hold at the end of the suite.
+    await h.apply(
+      move(w.available, withExpiry, 50n, new Date('2100-01-01T00:00:00.000Z')),
+      move(without, w.available, 100n),
+    );
+
+    const rows = await db()
+      .select({ id: accounts.id, balance: accounts.balance, expiresAt: accounts.expiresAt })
+      .from(accounts)
+      .where(inArray(accounts.id, [withExpiry, without]));
+    expect(new Map(rows.map((r) => [r.id, [r.balance, r.expiresAt]]))).toEqual(
+      new Map([
+        [withExpiry, [450n, expiresAt]],
+        [without, [0n, null]],
+      ]),
+    );
+  });
+
   it('refuses postings to an archived wallet and in another currency; defers a wallet not open yet', async () => {
     const w = await h.openWallet('JPY');
     const { results } = await h.apply(

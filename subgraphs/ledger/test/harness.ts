@@ -171,7 +171,7 @@ export async function createLedgerHarness(): Promise<LedgerHarness> {
 export function postCommand(
   idempotencyKey: string,
   postings: [account: string, amount: bigint, currency: string][],
-  options: { operationId?: string | null; description?: string } = {},
+  options: { operationId?: string | null; description?: string; holdExpiresAt?: Date } = {},
 ): Event<'ledger.post.v1'> {
   return createEvent(
     'ledger.post.v1',
@@ -186,6 +186,7 @@ export function postCommand(
           amount: amount.toString(),
           currency,
         })),
+        ...(options.holdExpiresAt ? { holdExpiresAt: options.holdExpiresAt.toISOString() } : {}),
       },
     },
     { correlationId: randomUUID() },

@@ -7,7 +7,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accounts } from '../db/schema.ts';
 import { accountId } from '../domain/accounts.ts';
 import { checkLedger, formatReport } from '../operator/invariants.ts';
-import { createLedgerHarness, deposit, type LedgerHarness, newKey, transfer } from './harness.ts';
+import {
+  createLedgerHarness,
+  deposit,
+  type LedgerHarness,
+  newKey,
+  postCommand,
+  type TestWallet,
+  transfer,
+} from './harness.ts';
 
 const run = promisify(execFile);
 const checkScript = fileURLToPath(new URL('../operator/check-invariants.ts', import.meta.url));
@@ -24,18 +32,34 @@ async function runCheck(env: Record<string, string>): Promise<{ code: number; ou
   }
 }
 
+/** Moves `amount` USD from one account to another, placing a hold with `holdExpiresAt` when it opens one. */
+function move(from: string, to: string, amount: bigint, holdExpiresAt?: Date) {
+  return postCommand(
+    newKey(),
+    [
+      [from, -amount, 'USD'],
+      [to, amount, 'USD'],
+    ],
+    holdExpiresAt ? { holdExpiresAt } : {},
+  );
+}
+
+const inAnHour = () => new Date(Date.now() + 3_600_000);
+const aMinuteAgo = () => new Date(Date.now() - 60_000);
+
 describe('the ledger invariant check (real Postgres)', () => {
   // By hand, not useLedgerHarness: each test tampers with the books, so each gets a fresh ledger.
   let h: LedgerHarness;
+  let a: TestWallet;
   beforeEach(async () => {
     h = await createLedgerHarness();
-    const a = await h.openWallet('USD');
+    a = await h.openWallet('USD');
     const b = await h.openWallet('USD');
     await h.apply(deposit(newKey(), a, 5000n), deposit(newKey(), b, 10n));
     await h.apply(
       transfer(newKey(), a.available, b.available, 1200n, 'USD'),
       transfer(newKey(), b.available, b.jar, 1000n, 'USD'),
-      transfer(newKey(), a.available, accountId.hold(randomUUID()), 300n, 'USD'),
+      move(a.available, accountId.hold(randomUUID()), 300n, inAnHour()),
     );
   });
   afterEach(async () => {
@@ -105,6 +129,41 @@ describe('the ledger invariant check (real Postgres)', () => {
     expect(report.violations).toEqual([
       expect.objectContaining({ check: 'closed accounts are empty', subject: jar!.id }),
     ]);
+  });
+
+  it.each([
+    {
+      hold: 'an open hold past its expiry',
+      expiry: aMinuteAgo,
+      release: false,
+      fails: /^holding 100, expired at /,
+    },
+    {
+      hold: 'an open hold placed without an expiry',
+      expiry: () => undefined,
+      release: false,
+      fails: /^holding 100, no expiry$/,
+    },
+    { hold: 'a settled hold past its expiry', expiry: aMinuteAgo, release: true, fails: null },
+    { hold: 'an open hold before its expiry', expiry: inAnHour, release: false, fails: null },
+  ])('checks $hold', async ({ expiry, release, fails }) => {
+    const hold = accountId.hold(randomUUID());
+    await h.apply(move(a.available, hold, 100n, expiry()));
+    if (release) await h.apply(move(hold, a.available, 100n));
+
+    const report = await checkLedger(db());
+    expect(report.checks['holds are settled or younger than their expiry']).toBe(fails ? 1 : 0);
+    expect(report.violations).toEqual(
+      fails
+        ? [
+            {
+              check: 'holds are settled or younger than their expiry',
+              subject: hold,
+              detail: expect.stringMatching(fails),
+            },
+          ]
+        : [],
+    );
   });
 
   it('runs as a command: exit 0 when the ledger is sound, 1 with a report when it is not', async () => {

@@ -50,6 +50,46 @@ export type BillerEntry = z.infer<typeof catalogAnswer>[number];
 
 const validAnswer = z.object({ customerName: z.string().min(1) });
 
+const receiptAnswer = z.object({
+  billerReference: z.string().min(1),
+  token: z.string().min(1).optional(),
+  units: z.string().min(1).optional(),
+});
+/** What the biller issued for a payment it made. */
+export type BillerReceipt = z.infer<typeof receiptAnswer>;
+
+/** Refusals the biller answers for a payment it did not make (422): definite, never retried. */
+export const billerRefusals = ['BILLER_REJECTED', 'INVALID_REFERENCE'] as const;
+export type BillerRefusal = (typeof billerRefusals)[number];
+
+const paymentAnswer = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('SUCCEEDED'), receipt: receiptAnswer }),
+  z.object({ status: z.literal('FAILED'), code: z.enum(billerRefusals) }),
+  z.object({ status: z.literal('NOT_FOUND') }),
+]);
+
+/** A payment as the biller tells it: made (with its receipt), refused, or never seen. */
+export type PaymentVerdict =
+  | { kind: 'SUCCEEDED'; receipt: BillerReceipt }
+  | { kind: 'FAILED'; code: BillerRefusal }
+  | { kind: 'NOT_FOUND' };
+
+/**
+ * The outcome of asking the biller about a payment: its verdict, or no answer. `sent` says
+ * whether any attempt left this process (when none did, the open breaker refused them all, and
+ * the biller cannot have made the payment).
+ */
+export type PaymentCall = PaymentVerdict | { kind: 'UNANSWERED'; sent: boolean; reason: string };
+
+/** A payment to make: `paymentId` makes it idempotent at the biller. */
+export interface PaymentOrder {
+  paymentId: string;
+  billerId: string;
+  reference: string;
+  amountMinor: bigint;
+  currency: string;
+}
+
 /** The biller's verdict on a reference; an unreachable biller is thrown (BILLER_UNAVAILABLE). */
 export type ReferenceVerdict =
   | { kind: 'VALID'; customerName: string }
@@ -62,6 +102,10 @@ export interface BillerClient {
   catalog(): Promise<readonly BillerEntry[]>;
   /** Asks the biller whether it knows `reference`; idempotent, so retried on transient failures. */
   validate(billerId: string, reference: string): Promise<ReferenceVerdict>;
+  /** Pays; idempotent by `paymentId`, so retried on transient failures like the other calls. */
+  pay(order: PaymentOrder): Promise<PaymentCall>;
+  /** "Did payment X happen?": the question that settles a call that got no answer. */
+  paymentStatus(paymentId: string): Promise<PaymentCall>;
 }
 
 export interface BillerClientOptions {
@@ -103,9 +147,16 @@ export function createBillerClient(options: BillerClientOptions): BillerClient {
     timeout(policy.timeoutMs, TimeoutStrategy.Aggressive),
   );
 
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
+  /** One request behind the policy; `onSend` learns of each attempt that goes out. */
+  async function call(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    onSend: () => void = () => {},
+  ): Promise<Answer> {
     try {
       return await resilience.execute(async ({ signal }) => {
+        onSend();
         const response = await fetch(new URL(path, options.baseUrl), {
           method,
           signal,
@@ -149,5 +200,57 @@ export function createBillerClient(options: BillerClientOptions): BillerClient {
       if (answer.status === 404) return { kind: 'UNKNOWN_BILLER' };
       throw new Error(`biller validation answered ${answer.status}`);
     },
+    async pay(order) {
+      let sent = false;
+      const body = {
+        paymentId: order.paymentId,
+        billerId: order.billerId,
+        reference: order.reference,
+        amount: { minorUnits: order.amountMinor.toString(), currency: order.currency },
+      };
+      return verdictOf(
+        () =>
+          call('POST', '/payments', body, () => {
+            sent = true;
+          }),
+        () => sent,
+      );
+    },
+    async paymentStatus(paymentId) {
+      return verdictOf(
+        () => call('GET', `/payments/${encodeURIComponent(paymentId)}`),
+        () => true,
+      );
+    },
   };
+}
+
+/**
+ * Reads a payment answer (200 made, 422 refused, a status query's NOT_FOUND). No answer at all
+ * (timeouts, 5xx, the breaker) is UNANSWERED: the caller must not conclude anything from it. Any
+ * other answer (404 unknown biller, 409 a paymentId reused, a malformed body) is a bug or a
+ * broken biller: thrown, for the worker to log and retry later.
+ */
+async function verdictOf(request: () => Promise<Answer>, wasSent: () => boolean): Promise<PaymentCall> {
+  let answer: Answer;
+  try {
+    answer = await request();
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'BILLER_UNAVAILABLE') {
+      return { kind: 'UNANSWERED', sent: wasSent(), reason: error.message };
+    }
+    throw error;
+  }
+  if (answer.status !== 200 && answer.status !== 422) {
+    throw new Error(`biller payment answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  }
+  const verdict = paymentAnswer.parse(answer.body);
+  switch (verdict.status) {
+    case 'SUCCEEDED':
+      return { kind: 'SUCCEEDED', receipt: verdict.receipt };
+    case 'FAILED':
+      return { kind: 'FAILED', code: verdict.code };
+    case 'NOT_FOUND':
+      return { kind: 'NOT_FOUND' };
+  }
 }

@@ -22,6 +22,17 @@ export interface BillerPolicy {
    * rarely, and every validation needs the catalog (pattern, existence) before calling out.
    */
   catalogTtlMs: number;
+  /**
+   * How long a bill payment's hold may stay open before an unanswered payment is settled by the
+   * biller's status alone (a payment it never saw is then released, not paid again); default 15 min.
+   */
+  holdTtlMs: number;
+  /** The payment worker's wait after a payment call got no answer, doubled per call; default 1 s. */
+  firstRetryMs: number;
+  /** The longest wait between two calls for one payment; default 60 s. */
+  maxRetryMs: number;
+  /** How often the payment worker looks for due payments when no NOTIFY woke it; default 1 s. */
+  workerPollMs: number;
 }
 
 export const defaultBillerPolicy: BillerPolicy = {
@@ -31,7 +42,23 @@ export const defaultBillerPolicy: BillerPolicy = {
   breakerThreshold: 5,
   halfOpenAfterMs: 10_000,
   catalogTtlMs: 60_000,
+  holdTtlMs: 15 * 60_000,
+  firstRetryMs: 1000,
+  maxRetryMs: 60_000,
+  workerPollMs: 1000,
 };
+
+/**
+ * How long a payment worker's claim on a payment lasts: longer than one call can take (every
+ * attempt waiting out its timeout, plus the backoffs between them), and a second more, so a
+ * payment is claimed again only once the worker that claimed it must have finished or died.
+ */
+export function paymentLeaseMs(policy: Pick<BillerPolicy, 'timeoutMs' | 'retries'>): number {
+  // Each backoff is jittered but capped at the timeout (biller-client.ts); a status query and a
+  // payment call can both be made in one claim.
+  const oneCall = policy.timeoutMs * (policy.retries + 1) + policy.timeoutMs * policy.retries;
+  return 2 * oneCall + 1000;
+}
 
 /** A 5xx answer: the biller failed, not the request, so the same request may succeed later. */
 export class BillerServerError extends Error {

@@ -25,7 +25,7 @@ const invalidReference = (biller: BillerEntry) =>
     field: 'reference',
   });
 
-export function viewOf(biller: BillerEntry): BillerView {
+function viewOf(biller: BillerEntry): BillerView {
   return {
     id: biller.id,
     name: biller.name,
@@ -69,4 +69,18 @@ export async function validateBillReference(
     case 'UNKNOWN_BILLER':
       throw notFound('biller');
   }
+}
+
+/**
+ * A biller by its catalog id, for fields that name one (`Operation.biller`); null once it has left
+ * the catalog. No viewer check: the field's parent was already checked.
+ */
+export async function billerById(
+  ctx: TransactionsContext,
+  billerId: string | null,
+): Promise<BillerView | null> {
+  if (billerId === null) return null;
+  const catalog = await ctx.services.biller.catalog();
+  const biller = catalog.find((entry) => entry.id === billerId);
+  return biller ? viewOf(biller) : null;
 }

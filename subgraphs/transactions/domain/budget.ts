@@ -8,7 +8,7 @@ export interface BlockingBudget {
   period: BudgetPeriod;
 }
 
-/** The jar's JAR_SPEND operations created in the current period, summed per status. */
+/** The jar's spends (JAR_SPEND, BILL_PAYMENT) created in the current period, summed per status. */
 export type PeriodSpends = readonly { status: OperationStatus; amountMinor: bigint }[];
 
 /** Why a spend cannot even be attempted: it is created FAILED, and no ledger command is sent. */
@@ -17,18 +17,25 @@ export type BudgetFailure = 'BUDGET_EXCEEDED';
 export type BudgetCheck = { ok: true } | { ok: false; failureCode: BudgetFailure };
 
 /**
- * The budget a request must stay within, or null when none applies: only a spend (JAR_SPEND) from
- * a jar whose budget blocks overspending is checked. Any other budget is a plan, not a cap:
+ * The budget a request must stay within, or null when none applies: only a spend (JAR_SPEND, or a
+ * bill paid from the jar) from a jar whose budget blocks overspending is checked. Any other budget is a plan, not a cap:
  * spending past it is allowed while the jar has money, and the ledger alone refuses what the jar
  * does not hold.
  */
 export function blockingBudget(
-  request: Pick<OperationRequest, 'kind'>,
+  request: { kind: OperationRequest['kind'] | 'BILL_PAYMENT' },
   jar: Pick<JarProjectionRow, 'budgetLimitMinor' | 'budgetPeriod' | 'blocksOverspend'> | null,
 ): BlockingBudget | null {
-  if (request.kind !== 'JAR_SPEND' || !jar?.blocksOverspend) return null;
+  if (!isSpendKind(request.kind) || !jar?.blocksOverspend) return null;
   if (jar.budgetLimitMinor === null || jar.budgetPeriod === null) return null;
   return { limitMinor: jar.budgetLimitMinor, period: jar.budgetPeriod };
+}
+
+/** The operation kinds that take money out of a jar to the outside: what a budget counts. */
+export const spendKinds = ['JAR_SPEND', 'BILL_PAYMENT'] as const;
+
+export function isSpendKind(kind: string): kind is (typeof spendKinds)[number] {
+  return (spendKinds as readonly string[]).includes(kind);
 }
 
 /**

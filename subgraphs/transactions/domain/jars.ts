@@ -1,7 +1,8 @@
 import { DomainError } from '@walletgraph/platform/errors';
+import type { JarId } from '@walletgraph/platform/ids';
 import type { JarProjectionRow } from '../db/schema.ts';
 import type { OperationParties, WalletState } from './operations.ts';
-import { type JarRequest, jarField } from './requests.ts';
+import { type JarRequest, jarField, type Requested } from './requests.ts';
 
 /** What the rules need to know of a jar (the `jar_projection` row). */
 export type JarState = Pick<JarProjectionRow, 'jarId' | 'walletId' | 'ownerId' | 'currency' | 'status'>;
@@ -24,7 +25,7 @@ export interface JarMoveState {
  * The operation is on the jars' wallet.
  */
 export function authorizeJarMove(
-  request: JarRequest,
+  request: JarRequest | (Requested & { kind: 'BILL_PAYMENT'; jarId: JarId | null }),
   state: JarMoveState,
   viewerId: string,
 ): OperationParties {

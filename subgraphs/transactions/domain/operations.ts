@@ -47,7 +47,7 @@ export interface OperationDecision {
  * anything about it.
  */
 export function authorizeSource(
-  request: WalletRequest,
+  request: Pick<WalletRequest, 'amount'> & { kind: WalletRequest['kind'] | 'BILL_PAYMENT' },
   wallet: WalletState | null,
   viewerId: string,
 ): WalletState {

@@ -60,12 +60,12 @@ export interface BillRequest extends Requested {
 }
 
 /** The input field that names an operation's own wallet: what NOT_FOUND and WALLET_ARCHIVED point at. */
-export function sourceField(kind: WalletRequest['kind']): string {
+export function sourceField(kind: WalletRequest['kind'] | 'BILL_PAYMENT'): string {
   return kind === 'TRANSFER' ? 'input.fromWalletId' : 'input.walletId';
 }
 
 /** The input field that names a jar move's (source) jar: what its refusals point at. */
-export function jarField(kind: JarMoveKind): string {
+export function jarField(kind: JarMoveKind | 'BILL_PAYMENT'): string {
   return kind === 'JAR_MOVE' ? 'input.fromJarId' : 'input.jarId';
 }
 

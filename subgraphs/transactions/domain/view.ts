@@ -1,4 +1,5 @@
 import type { OperationKind } from '@walletgraph/events';
+import { moneyView } from '@walletgraph/platform/money';
 import type { OperationRow } from '../db/schema.ts';
 
 /**
@@ -90,4 +91,17 @@ export function directionOf(view: OperationView): Direction {
     case 'JAR_MOVE':
       return 'INTERNAL';
   }
+}
+
+/**
+ * A bill payment's hold (`Operation.hold`) once the ledger placed it; null before that, for an
+ * operation whose hold was refused, and for every other kind.
+ */
+export function holdOf(row: OperationRow) {
+  if (!row.holdStatus || !row.holdExpiresAt) return null;
+  return {
+    amount: moneyView(row.amountMinor, row.currency),
+    status: row.holdStatus,
+    expiresAt: row.holdExpiresAt,
+  };
 }

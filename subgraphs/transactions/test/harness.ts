@@ -46,10 +46,14 @@ export interface TransactionsHarness extends SubgraphHarness<Schema, Transaction
   ledgerCommands(): Promise<EventData<'ledger.post.v1'>[]>;
   /** The `transactions.operation_settled.v1` events in the outbox, oldest first. */
   settledEvents(): Promise<EventData<'transactions.operation_settled.v1'>[]>;
-  /** The ledger's answer to an operation's command, as the ledger would publish it. */
+  /**
+   * The ledger's answer to an operation's command, as the ledger would publish it; the command's
+   * key defaults to the `op:<id>` every operation but a bill payment sends.
+   */
   ledgerAnswer(
     operationId: string,
     answer: { posted: true } | { rejected: EventData<'ledger.rejected.v1'>['reason'] },
+    idempotencyKey?: string,
   ): Event;
 }
 
@@ -129,8 +133,7 @@ export async function createTransactionsHarness(
     },
     ledgerCommands: () => outboxData('ledger.post.v1'),
     settledEvents: () => outboxData('transactions.operation_settled.v1'),
-    ledgerAnswer(operationId, answer) {
-      const idempotencyKey = `op:${operationId}`;
+    ledgerAnswer(operationId, answer, idempotencyKey = `op:${operationId}`) {
       if ('posted' in answer) {
         const entryId = uuidv7();
         return createEvent(

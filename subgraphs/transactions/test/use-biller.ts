@@ -10,7 +10,12 @@ export interface BillsHarness extends AsyncDisposable {
   /** Validation requests that reached the biller so far: proof of calls made or spared. */
   validationCalls(): number;
   /** Changes the biller's switches (docs/biller.md), e.g. `{ down: true }`. */
-  behave(switches: { down?: boolean; latencyMs?: number }): Promise<void>;
+  behave(switches: {
+    down?: boolean;
+    latencyMs?: number;
+    hangMs?: number;
+    failureRate?: number;
+  }): Promise<void>;
 }
 
 /**
