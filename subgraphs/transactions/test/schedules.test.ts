@@ -254,3 +254,35 @@ describe('reading schedules', () => {
     expect((await list()).data._entities[0].scheduledPayments).toEqual([]);
   });
 });
+
+describe('a scheduled bill', () => {
+  const OPERATION = /* GraphQL */ `
+    query Operation($id: ID!) {
+      operation(id: $id) { kind status idempotencyKey billReference biller { id } schedule { id } }
+    }
+  `;
+
+  it('runs through payBill’s path: a BILL_PAYMENT with its run’s key, naming its schedule', async () => {
+    const start = startsAt();
+    const bill = { billerId: 'metro-power', reference: '45012345678' };
+    const s = await scheduled(alice, { transfer: null, bill, frequency: 'ONCE', startsAt: start });
+    const round = await h().service.services.scheduler.runOnce(new Date(Date.parse(start) + 60_000));
+    const run = round.runs.find((r) => r.scheduleId === s.id);
+    const key = `schedule:${s.id}:${new Date(start).toISOString()}`;
+    expect(run).toMatchObject({ idempotencyKey: key, status: 'PENDING', operationId: expect.any(String) });
+    const { data } = await h().execute(OPERATION, { id: run!.operationId }, alice.token);
+    expect(data.operation).toEqual({
+      kind: 'BILL_PAYMENT',
+      status: 'PENDING',
+      idempotencyKey: key,
+      billReference: '45012345678',
+      biller: { id: 'metro-power' },
+      schedule: { id: s.id },
+    });
+    const after = await h().execute(SCHEDULED_PAYMENT, { id: s.id }, alice.token);
+    expect(after.data.scheduledPayment).toMatchObject({ status: 'FINISHED', nextRunAt: null });
+    expect(after.data.scheduledPayment.runs.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([
+      run!.operationId,
+    ]);
+  });
+});
