@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MAX_LISTED_SCHEDULES } from '../schedule-reads.ts';
 import { newKey, onlyError, type TestUser } from './harness.ts';
 import {
   SCHEDULE,
@@ -252,6 +253,20 @@ describe('reading schedules', () => {
     ]);
     expect((await list(alice.token)).data._entities[0].scheduledPayments).toEqual([]);
     expect((await list()).data._entities[0].scheduledPayments).toEqual([]);
+  });
+
+  it(`Wallet.scheduledPayments lists the ${MAX_LISTED_SCHEDULES} newest, its @listSize`, async () => {
+    const dave = await h().user({ currency: 'ZAR' });
+    const ids = [];
+    for (let i = 0; i <= MAX_LISTED_SCHEDULES; i++) ids.push((await scheduled(dave)).id);
+    const { data } = await h().execute(
+      WALLET_SCHEDULES,
+      { r: [{ __typename: 'Wallet', id: dave.walletId }] },
+      dave.token,
+    );
+    expect(data._entities[0].scheduledPayments.map((s: { id: string }) => s.id)).toEqual(
+      ids.slice(1).reverse(),
+    );
   });
 });
 
