@@ -15,7 +15,7 @@ import type {
 } from './context.ts';
 import { operations, type ScheduledPaymentRow, scheduledPayments } from './db/schema.ts';
 import type { BillRequest, WalletRequest } from './domain/requests.ts';
-import { runAfter, runDatesDue, runKey } from './domain/schedules.ts';
+import { afterRun, runAfter, runDatesDue, runKey } from './domain/schedules.ts';
 import { requestOperation } from './operation-requests.ts';
 import { recordScheduleRuns } from './schedule-runs.ts';
 
@@ -101,8 +101,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           ).map((row) => row.key),
     );
     const runs: RunMade[] = [];
+    // Runs failing at once count as they come: a catch-up that reaches SCHEDULE_MAX_FAILURES
+    // stops there, as the schedule pauses, and the dates left are missed as while paused.
+    let state: Pick<ScheduledPaymentRow, 'status' | 'consecutiveFailures'> = schedule;
     for (const date of dates) {
-      if (!made.has(runKey(schedule.id, date))) runs.push(await makeRun(schedule, date));
+      if (state.status !== 'ACTIVE') break;
+      if (made.has(runKey(schedule.id, date))) continue;
+      const run = await makeRun(schedule, date);
+      runs.push(run);
+      if (run.status === 'FAILED') state = afterRun(state, 'FAILED', options.maxFailures);
     }
     const nextRunAt = dates.length > 0 ? runAfter(schedule, dates.at(-1)!) : schedule.nextRunAt;
     await db.transaction(async (tx) => {

@@ -232,6 +232,28 @@ describe('failed runs', () => {
   });
 });
 
+describe('a catch-up that fails', () => {
+  it('stops at SCHEDULE_MAX_FAILURES runs failed at once: the schedule pauses, the dates left are missed', async () => {
+    now = new Date('2027-07-15T00:00:00Z');
+    const [alice, bob] = [await h.user(), await h.user()];
+    const id = await schedule(alice, bob, {
+      startsAt: '2027-07-19T09:00:00Z',
+      transfer: { toEmail: 'nobody@example.com' },
+    });
+    const runs = await roundAt('2027-08-31T00:00:00Z', [id]);
+    expect(runs.map((run) => [run.idempotencyKey, run.failureCode])).toEqual([
+      [key(id, '2027-07-19T09:00:00.000Z'), 'RECIPIENT_NOT_FOUND'],
+      [key(id, '2027-07-26T09:00:00.000Z'), 'RECIPIENT_NOT_FOUND'],
+      [key(id, '2027-08-02T09:00:00.000Z'), 'RECIPIENT_NOT_FOUND'],
+    ]);
+    expect(await scheduleRow(id)).toMatchObject({
+      status: 'PAUSED',
+      consecutiveFailures: 3,
+      nextRunAt: new Date('2027-09-06T09:00:00Z'),
+    });
+  });
+});
+
 describe('one replica at a time', () => {
   it('rounds started together, in one process and in two schedulers, pay nothing twice', async () => {
     now = new Date('2027-08-01T00:00:00Z');
