@@ -1,7 +1,7 @@
 import { rowsByIdLoader } from '@walletgraph/platform/db/rows-by-id';
 import { parseId } from '@walletgraph/platform/ids';
 import { oncePer } from '@walletgraph/platform/once-per';
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { TransactionsContext } from './context.ts';
 import { operations, type ScheduledPaymentRow, scheduledPayments } from './db/schema.ts';
 import { type Cursor, type Page, type PageRequest, pageOf } from './domain/pages.ts';
@@ -70,7 +70,7 @@ export async function scheduleRuns(
               lt(operations.createdAt, after.createdAt),
               and(eq(operations.createdAt, after.createdAt), lt(operations.id, after.id)),
             )
-          : sql`true`,
+          : undefined,
       ),
     )
     .orderBy(desc(operations.createdAt), desc(operations.id))

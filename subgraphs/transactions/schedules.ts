@@ -4,7 +4,8 @@ import { requireViewer } from '@walletgraph/platform/subgraph';
 import { and, eq } from 'drizzle-orm';
 import type { TransactionsContext, TransactionsExecutor } from './context.ts';
 import { type ScheduledPaymentRow, scheduledPayments } from './db/schema.ts';
-import { replayOf } from './domain/operations.ts';
+import { authorizeJarMove } from './domain/jars.ts';
+import { authorizeSource, replayOf } from './domain/operations.ts';
 import {
   cancel,
   firstRunNotBefore,
@@ -39,7 +40,7 @@ export async function schedulePayment(
   const existing = await findByKey(ctx.db, viewer.userId, request.idempotencyKey);
   if (existing) return replayOf(existing, hash);
 
-  const source = await authorizeSource(ctx, request, viewer.userId);
+  const source = await authorizeScheduleSource(ctx, request, viewer.userId);
   if (request.payee.kind === 'BILL_PAYMENT') await checkBill(ctx, request.payee, request.amount.currency);
   const now = ctx.services.clock.now();
   // A start a moment ago is the client's "now"; runs dated before that are never made.
@@ -119,53 +120,35 @@ async function transition(
 }
 
 /**
- * The wallet a schedule pays from: the caller's own, active, in the amount's currency; another
- * user's wallet or jar is NOT_FOUND exactly as an unknown one, before anything else shows.
+ * The wallet (or jar) a schedule pays from, by the rules every operation's source follows
+ * (domain/operations.ts, domain/jars.ts): the caller's own, active, in the amount's currency;
+ * another user's is NOT_FOUND exactly as an unknown one. The fields they name are payBill's
+ * (`input.walletId`, `input.jarId`), which are the schedule input's too.
  */
-async function authorizeSource(
+async function authorizeScheduleSource(
   ctx: TransactionsContext,
   request: ScheduleRequest,
   viewerId: string,
 ): Promise<{ walletId: string; jarId: string | null }> {
   const { source } = request;
+  const asked = {
+    kind: 'BILL_PAYMENT' as const,
+    amount: request.amount,
+    idempotencyKey: request.idempotencyKey,
+  };
   if (source.by === 'jar') {
     const jar = await findJar(ctx.db, source.jarId, viewerId);
-    const field = 'input.jarId';
-    if (!jar || jar.ownerId !== viewerId)
-      throw new DomainError('NOT_FOUND', `${field}: jar not found`, { field });
-    if (jar.status !== 'ACTIVE') {
-      throw new DomainError('JAR_ARCHIVED', `${field}: the jar is archived and accepts no moves`, { field });
-    }
-    const wallet = await findWallet(ctx.db, jar.walletId as WalletId);
-    checkWallet(wallet, request, field);
-    return { walletId: jar.walletId, jarId: jar.jarId };
-  }
-  const field = 'input.walletId';
-  const wallet = await findWallet(ctx.db, source.walletId, viewerId);
-  if (!wallet || wallet.ownerId !== viewerId) {
-    throw new DomainError('NOT_FOUND', `${field}: wallet not found`, { field });
-  }
-  checkWallet(wallet, request, field);
-  return { walletId: wallet.walletId, jarId: null };
-}
-
-function checkWallet(
-  wallet: { status: string; currency: string } | null,
-  request: ScheduleRequest,
-  field: string,
-): void {
-  if (wallet?.status === 'ARCHIVED') {
-    throw new DomainError('WALLET_ARCHIVED', `${field}: the wallet is archived and accepts no operations`, {
-      field,
-    });
-  }
-  if (wallet && wallet.currency !== request.amount.currency) {
-    throw new DomainError(
-      'CURRENCY_MISMATCH',
-      `input.amount.currency: the wallet holds ${wallet.currency}, not ${request.amount.currency}`,
-      { field: 'input.amount.currency' },
+    // Postgres reads a uuid out in lower case, as parseId makes it: a stored id needs no parsing.
+    const wallet = jar ? await findWallet(ctx.db, jar.walletId as WalletId) : null;
+    const parties = authorizeJarMove(
+      { ...asked, jarId: source.jarId },
+      { jar, toJar: null, wallet },
+      viewerId,
     );
+    return { walletId: parties.source.walletId, jarId: parties.jarId };
   }
+  const wallet = await findWallet(ctx.db, source.walletId, viewerId);
+  return { walletId: authorizeSource(asked, wallet, viewerId).walletId, jarId: null };
 }
 
 /** The biller must be in the catalog, paid in the amount's currency, and the reference of its pattern. */

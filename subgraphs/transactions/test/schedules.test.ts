@@ -169,6 +169,16 @@ describe('schedulePayment', () => {
     expect(onlyError(res)).toMatchObject({ code: 'WALLET_ARCHIVED', field: 'input.walletId' });
   });
 
+  it('pays a bill from the caller’s own active jar only: NOT_FOUND for another’s, JAR_ARCHIVED', async () => {
+    const bill = { billerId: 'metro-power', reference: '45012345678' };
+    const fromJar = (jarId: string) => schedule(alice, { walletId: null, jarId, transfer: null, bill });
+    const bobs = await h().createJar(bob.userId, bob.walletId, 'ZAR');
+    expect(onlyError(await fromJar(bobs))).toMatchObject({ code: 'NOT_FOUND', field: 'input.jarId' });
+    const archived = await h().createJar(alice.userId, alice.walletId, 'ZAR');
+    await h().archiveJar(alice.userId, alice.walletId, archived);
+    expect(onlyError(await fromJar(archived))).toMatchObject({ code: 'JAR_ARCHIVED', field: 'input.jarId' });
+  });
+
   it('refuses an anonymous caller', async () => {
     const res = await h().execute(SCHEDULE, {
       input: scheduleInput(alice.walletId, { startsAt: startsAt() }),
