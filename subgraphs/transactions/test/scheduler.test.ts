@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { createLogger } from '@walletgraph/platform/logger';
-import { eq, inArray } from 'drizzle-orm';
+import { testDatabaseUrl } from '@walletgraph/platform/test/support/services';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import type { RunMade } from '../context.ts';
 import { operations, scheduledPayments } from '../db/schema.ts';
@@ -157,6 +161,12 @@ describe('failed runs', () => {
     expect(next).toMatchObject({ idempotencyKey: key(id, '2027-05-10T09:00:00.000Z'), status: 'PENDING' });
     await h.deliver(h.ledgerAnswer(next!.operationId!, { posted: true }));
     expect(await scheduleRow(id)).toMatchObject({ status: 'ACTIVE', consecutiveFailures: 0 });
+    // The recipient sees the completed transfer, not the sender's schedule.
+    const OPERATION_SCHEDULE = 'query($id: ID!) { operation(id: $id) { status schedule { id } } }';
+    const seen = async (user: TestUser) =>
+      (await h.execute(OPERATION_SCHEDULE, { id: next!.operationId }, user.token)).data.operation;
+    expect(await seen(alice)).toEqual({ status: 'COMPLETED', schedule: { id } });
+    expect(await seen(bob)).toEqual({ status: 'COMPLETED', schedule: null });
     await h.execute(TRANSITION('cancelSchedule'), { id }, alice.token);
   });
 
@@ -287,5 +297,37 @@ describe('one replica at a time', () => {
     expect(made.map((run) => run.idempotencyKey).sort()).toEqual(expected);
     expect((await runRows(ids)).map((row) => row.idempotencyKey).sort()).toEqual(expected);
     expect(rounds.some((round) => round.leader)).toBe(true);
+  });
+});
+
+describe('pnpm schedules:run', () => {
+  it('runs one round by hand against the database, as of --at, and prints the runs it made', async () => {
+    now = new Date('2027-10-01T00:00:00Z');
+    const [alice, bob] = [await h.user(), await h.user()];
+    const id = await schedule(alice, bob, { startsAt: '2027-10-04T09:00:00Z' });
+    const [{ name }] = (await h.service.db.db.execute(sql`select current_database() as name`)) as unknown as [
+      { name: string },
+    ];
+    const run = (at: string) =>
+      promisify(execFile)(
+        process.execPath,
+        ['subgraphs/transactions/run-schedules.ts', '--at', at, '--future'],
+        {
+          cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+          env: { ...process.env, TRANSACTIONS_DATABASE_URL: testDatabaseUrl(name) },
+        },
+      );
+    const { stdout } = await run('2027-10-11T12:00:00Z');
+    const [first] = await runRows([id]);
+    expect(stdout).toContain('scheduled runs made as of 2027-10-11T12:00:00.000Z:');
+    for (const date of ['2027-10-04T09:00:00.000Z', '2027-10-11T09:00:00.000Z']) {
+      expect(stdout).toContain(`${key(id, date)}  operation `);
+    }
+    expect(stdout).toContain(`${key(id, '2027-10-04T09:00:00.000Z')}  operation ${first!.id}  PENDING`);
+    expect((await runRows([id])).map((row) => row.idempotencyKey)).toEqual([
+      key(id, '2027-10-04T09:00:00.000Z'),
+      key(id, '2027-10-11T09:00:00.000Z'),
+    ]);
+    expect((await run('2027-10-11T12:00:00Z')).stdout).not.toContain(id);
   });
 });
