@@ -1,6 +1,7 @@
 import { ledgerAccount } from '@walletgraph/events';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { describe, expect, it } from 'vitest';
+import { defaultBillerPolicy, paymentLeaseMs } from '../../subgraphs/transactions/bills/biller-policy.ts';
 import { billLedgerKey } from '../../subgraphs/transactions/domain/bill-payments.ts';
 import { billerPayments, meters, setBillerBehaviour } from '../support/biller.ts';
 import { expectBooksAgree, expectLedgerInvariants, postedTo } from '../support/books.ts';
@@ -56,6 +57,7 @@ describe('a bill payment when transactions dies mid-call, real mode', () => {
         (await billerPayments(stack)).payments.some((p) => p.paymentId === accepted.id) ? true : undefined,
       { timeoutMs: 30_000, intervalMs: 5 },
     );
+    const chargedAt = Date.now();
     // The call has been waiting for well under its 2 s timeout: no attempt has come back yet.
     await stack.kill('transactions');
     expect(await workerRow(accepted.id), 'the killed worker recorded nothing').toEqual({
@@ -74,7 +76,12 @@ describe('a bill payment when transactions dies mid-call, real mode', () => {
       hold: { status: 'CAPTURED', amount: { minorUnits: '4200', currency: 'EUR' } },
       receipt: { token: expect.stringMatching(/^\d{20}$/) },
     });
-    // The restarted worker's one claim asked the status, and took the biller's receipt from it.
+    // Not before the dead worker's lease ran out (it was claimed just before the charge); then
+    // the restarted worker's one claim asked the status, and took the biller's receipt from it.
+    const lease = paymentLeaseMs(defaultBillerPolicy);
+    expect(new Date(op.settledAt!).getTime() - chargedAt, 'settled after the lease').toBeGreaterThan(
+      lease - 1_000,
+    );
     expect(await workerRow(accepted.id)).toEqual({ step: 'DONE', calls: 2 });
     const biller = await billerPayments(stack);
     expect(biller.charges, 'charged once').toBe(1);
