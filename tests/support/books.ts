@@ -1,7 +1,9 @@
+import { ledgerAccount } from '@walletgraph/events';
 import { connectDatabase } from '@walletgraph/platform/db/connect';
 import { expect } from 'vitest';
 import * as ledgerSchema from '../../subgraphs/ledger/db/schema.ts';
 import { checkLedger, formatReport, type LedgerReport } from '../../subgraphs/ledger/operator/invariants.ts';
+import { billLedgerKey } from '../../subgraphs/transactions/domain/bill-payments.ts';
 import { balanceOf, type Person, whenPostgresHasRoom, withSql } from './money.ts';
 import type { TestStack } from './stack.ts';
 
@@ -77,30 +79,68 @@ export async function storedOperations(stack: TestStack, walletIds: string[]): P
   });
 }
 
+/** A journal entry as the books compare it: its id and the idempotency key of its command. */
+export interface LedgerEntry {
+  id: string;
+  key: string;
+}
+
 /**
- * Journal entries per operation id, and each wallet's stored total (its available account plus
- * its jars' accounts), from the ledger.
+ * Journal entries per operation id, each wallet's stored total (its available account plus its
+ * jars' accounts), and what every hold account holds, from the ledger.
  */
-export async function ledgerBooks(
-  stack: TestStack,
-): Promise<{ entriesByOperation: Map<string, string[]>; totals: Map<string, bigint> }> {
+export async function ledgerBooks(stack: TestStack): Promise<{
+  entriesByOperation: Map<string, LedgerEntry[]>;
+  totals: Map<string, bigint>;
+  holds: Map<string, bigint>;
+}> {
   return withSql(stack.databases.ledger!, async (sql) => {
-    const entries = await sql<{ id: string; operation_id: string }[]>`
-      select id, operation_id from journal_entries where operation_id is not null`;
-    const entriesByOperation = new Map<string, string[]>();
+    const entries = await sql<{ id: string; key: string; operation_id: string }[]>`
+      select id, idempotency_key as key, operation_id from journal_entries
+      where operation_id is not null order by sequence`;
+    const entriesByOperation = new Map<string, LedgerEntry[]>();
     for (const e of entries) {
-      entriesByOperation.set(e.operation_id, [...(entriesByOperation.get(e.operation_id) ?? []), e.id]);
+      const entry = { id: e.id, key: e.key };
+      entriesByOperation.set(e.operation_id, [...(entriesByOperation.get(e.operation_id) ?? []), entry]);
     }
     const accounts = await sql<{ wallet_id: string; total: string }[]>`
       select wallet_id, sum(balance)::text as total from accounts
       where kind in ('WALLET_AVAILABLE', 'JAR') group by wallet_id`;
-    return { entriesByOperation, totals: new Map(accounts.map((a) => [a.wallet_id, BigInt(a.total)])) };
+    const holds = await sql<{ id: string; balance: string }[]>`
+      select id, balance::text from accounts where kind = 'HOLD'`;
+    return {
+      entriesByOperation,
+      totals: new Map(accounts.map((a) => [a.wallet_id, BigInt(a.total)])),
+      holds: new Map(holds.map((h) => [h.id, BigInt(h.balance)])),
+    };
+  });
+}
+
+/** The sum of every posting to `account` (an external account keeps no stored balance). */
+export async function postedTo(stack: TestStack, account: string): Promise<bigint> {
+  return withSql(stack.databases.ledger!, async (sql) => {
+    const [row] = await sql<{ total: string }[]>`
+      select coalesce(sum(amount), 0)::text as total from postings where account_id = ${account}`;
+    return BigInt(row!.total);
   });
 }
 
 /**
+ * The journal entries an operation settled as `status` must have made, by their commands' keys.
+ * A transfer, deposit or jar move: one entry when COMPLETED (the one it names), none when FAILED.
+ * A bill payment: its hold, then its capture (COMPLETED, naming the capture) or its release
+ * (FAILED after the biller refused); a bill whose hold was refused or never asked for has none.
+ */
+function expectedEntries(op: StoredOperation, entries: readonly LedgerEntry[]): string[] {
+  if (op.kind !== 'BILL_PAYMENT') return op.status === 'COMPLETED' ? [op.ledgerEntryId!] : [];
+  const hold = billLedgerKey(op.id, 'hold');
+  if (op.status === 'COMPLETED') return [hold, billLedgerKey(op.id, 'capture')];
+  return entries.length === 0 ? [] : [hold, billLedgerKey(op.id, 'release')];
+}
+
+/**
  * What COMPLETED operations imply for each wallet's total: deposits + incoming − outgoing − jar
- * spends. Moves between available and jars (and allocation rules, period moves) leave it unchanged.
+ * spends − bills paid (a settled bill's hold holds nothing). Moves between available and jars (and allocation rules, period moves) leave it unchanged.
  */
 export function impliedBalances(ops: readonly StoredOperation[]): Map<string, bigint> {
   const balances = new Map<string, bigint>();
@@ -112,7 +152,7 @@ export function impliedBalances(ops: readonly StoredOperation[]): Map<string, bi
     else if (op.kind === 'TRANSFER') {
       add(op.walletId, -op.amountMinor);
       add(op.counterpartyWalletId!, op.amountMinor);
-    } else if (op.kind === 'JAR_SPEND') add(op.walletId, -op.amountMinor);
+    } else if (op.kind === 'JAR_SPEND' || op.kind === 'BILL_PAYMENT') add(op.walletId, -op.amountMinor);
     else if (op.kind === 'JAR_ALLOCATION' || op.kind === 'JAR_RELEASE' || op.kind === 'JAR_MOVE')
       add(op.walletId, 0n);
     else throw new Error(`unexpected ${op.kind} operation ${op.id}`);
@@ -121,9 +161,9 @@ export function impliedBalances(ops: readonly StoredOperation[]): Map<string, bi
 }
 
 /**
- * The books agree: every operation settled, a COMPLETED one has exactly one journal entry (the one
- * it names) and a FAILED one none, and every wallet's balance — through the gateway and as the
- * ledger stores it — is what its COMPLETED operations imply.
+ * The books agree: every operation settled with the journal entries its kind and outcome make
+ * (expectedEntries), no bill's hold still holds money, and every wallet's balance — through the
+ * gateway and as the ledger stores it — is what its COMPLETED operations imply.
  */
 export async function expectBooksAgree(
   stack: TestStack,
@@ -134,15 +174,19 @@ export async function expectBooksAgree(
     people.map((p) => p.walletId),
   );
   expect(ops.filter((op) => op.status === 'PENDING').map((op) => op.id)).toEqual([]);
-  const { entriesByOperation, totals } = await ledgerBooks(stack);
-  const applied = new Map(ops.map((op) => [op.id, entriesByOperation.get(op.id) ?? []]));
-  const twice = [...entriesByOperation].filter(([, entries]) => entries.length > 1);
-  expect(twice, 'operations with more than one journal entry').toEqual([]);
+  const { entriesByOperation, totals, holds } = await ledgerBooks(stack);
   for (const op of ops) {
-    const entries = applied.get(op.id)!;
-    if (op.status === 'COMPLETED') expect(entries, `entries of ${op.id}`).toEqual([op.ledgerEntryId]);
-    else expect(entries, `entries of FAILED ${op.id}`).toEqual([]);
+    const entries = entriesByOperation.get(op.id) ?? [];
+    const keys = entries.map((e) => (op.kind === 'BILL_PAYMENT' ? e.key : e.id));
+    expect(keys, `entries of ${op.status} ${op.kind} ${op.id}`).toEqual(expectedEntries(op, entries));
+    if (op.kind === 'BILL_PAYMENT' && op.status === 'COMPLETED') {
+      expect(op.ledgerEntryId, `${op.id} names its capture`).toBe(entries[1]!.id);
+    }
   }
+  const openHolds = ops
+    .filter((op) => op.kind === 'BILL_PAYMENT' && (holds.get(ledgerAccount.hold(op.id)) ?? 0n) !== 0n)
+    .map((op) => op.id);
+  expect(openHolds, 'bills whose hold still holds money').toEqual([]);
   const implied = impliedBalances(ops);
   for (const p of people) {
     const want = implied.get(p.walletId) ?? 0n;

@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import {
+  BillPaymentDocument,
+  type BillPaymentFieldsFragment,
   type Client,
   createClient,
   DepositDocument,
   MeDocument,
   OperationDocument,
   type OperationFieldsFragment,
+  PayBillDocument,
   RegisterDocument,
   TransferDocument,
   VerifyEmailDocument,
@@ -29,6 +32,8 @@ export interface Person {
   token: string;
   email: string;
   walletId: string;
+  /** The default wallet's currency: what `deposit` and `transfer` move. */
+  currency: string;
 }
 
 export const newKey = (label = 'e2e') => `${label}-${randomBytes(8).toString('hex')}`;
@@ -42,14 +47,18 @@ export function eurAmount(minor: bigint): string {
 
 export const eur = (minor: bigint) => ({ amount: eurAmount(minor), currency: 'EUR' });
 
+/** An amount of any two-decimal currency as the API takes it: `money(5000n, 'ZAR')` is R 50.00. */
+export const money = (minor: bigint, currency: string) => ({ amount: eurAmount(minor), currency });
+
 /**
- * Registers a new user called `name` (with a fresh email, in EUR) at the gateway `url`: their
- * email and what `register` answered. Nothing waits for their wallet (`person` does).
+ * Registers a new user called `name` (with a fresh email, their default wallet in `currency`) at
+ * the gateway `url`: their email and what `register` answered. Nothing waits for their wallet
+ * (`person` does).
  */
-export async function register(url: string, name: string) {
+export async function register(url: string, name: string, currency = 'EUR') {
   const email = `${name}.${randomBytes(4).toString('hex')}@example.com`;
   const res = await createClient({ url }).request(RegisterDocument, {
-    input: { email, password: 'correct horse battery staple 42', displayName: name, currency: 'EUR' },
+    input: { email, password: 'correct horse battery staple 42', displayName: name, currency },
   });
   expect(res.errors).toBeUndefined();
   return { email, ...res.data!.register };
@@ -74,8 +83,8 @@ export async function verifyEmail(stack: TestStack, token: string, email: string
  * Registers someone, proves their email (so transfers by email reach them) and waits until every
  * subgraph knows their default wallet.
  */
-export async function person(stack: TestStack, name: string): Promise<Person> {
-  const { email, accessToken: token } = await register(stack.url, name);
+export async function person(stack: TestStack, name: string, currency = 'EUR'): Promise<Person> {
+  const { email, accessToken: token } = await register(stack.url, name, currency);
   await verifyEmail(stack, token, email);
   const client = createClient({ url: stack.url, token });
   const walletId = await waitFor(
@@ -91,7 +100,7 @@ export async function person(stack: TestStack, name: string): Promise<Person> {
     timeoutMs: 30_000,
     intervalMs: 100,
   });
-  return { name, client, token, email, walletId };
+  return { name, client, token, email, walletId, currency };
 }
 
 async function knownToTransactions(stack: TestStack, email: string, walletId: string): Promise<boolean> {
@@ -156,7 +165,7 @@ export async function deposit(
   waitMs = 10_000,
 ): Promise<OperationFieldsFragment> {
   const res = await p.client.request(DepositDocument, {
-    input: { walletId: p.walletId, amount: eur(minor), idempotencyKey },
+    input: { walletId: p.walletId, amount: money(minor, p.currency), idempotencyKey },
     waitMs,
   });
   expect(res.errors).toBeUndefined();
@@ -171,11 +180,60 @@ export async function transfer(
   waitMs = 10_000,
 ): Promise<OperationFieldsFragment> {
   const res = await from.client.request(TransferDocument, {
-    input: { fromWalletId: from.walletId, toWalletId: to.walletId, amount: eur(minor), idempotencyKey },
+    input: {
+      fromWalletId: from.walletId,
+      toWalletId: to.walletId,
+      amount: money(minor, from.currency),
+      idempotencyKey,
+    },
     waitMs,
   });
   expect(res.errors).toBeUndefined();
   return res.data!.transfer;
+}
+
+/** A bill to pay: from the wallet's available balance, or from one of its jars. */
+export interface Bill {
+  jarId?: string;
+  billerId: string;
+  reference: string;
+  minor: bigint;
+  currency: string;
+  idempotencyKey?: string;
+}
+
+/** Pays `bill` through the gateway (`payBill`), answering the operation as it stands after `waitMs`. */
+export async function payBill(p: Person, bill: Bill, waitMs = 10_000): Promise<BillPaymentFieldsFragment> {
+  const source = bill.jarId ? { jarId: bill.jarId } : { walletId: p.walletId };
+  const res = await p.client.request(PayBillDocument, {
+    input: {
+      ...source,
+      billerId: bill.billerId,
+      reference: bill.reference,
+      amount: money(bill.minor, bill.currency),
+      idempotencyKey: bill.idempotencyKey ?? newKey('bill'),
+    },
+    waitMs,
+  });
+  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  return res.data!.payBill;
+}
+
+/** A bill payment once settled, its hold and receipt included, followed as `settled` follows any. */
+export async function billSettled(
+  client: Client,
+  op: Pick<OperationFieldsFragment, 'id' | 'status'>,
+  timeoutMs = 60_000,
+): Promise<BillPaymentFieldsFragment> {
+  return waitFor(
+    `bill payment ${op.id} to settle`,
+    async () => {
+      const res = await client.request(BillPaymentDocument, { id: op.id });
+      const current = res.data?.operation;
+      return current && current.status !== 'PENDING' ? current : undefined;
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
 }
 
 /** A wallet's total and available balance in minor units, read through the gateway. */
