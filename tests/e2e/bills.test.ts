@@ -10,17 +10,15 @@ import {
   WalletJarsDocument,
 } from '@walletgraph/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { meters, setBillerBehaviour } from '../support/biller.ts';
+import { billSettled, meters, payBill, setBillerBehaviour } from '../support/biller.ts';
 import { expectBooksAgree, expectLedgerInvariants, postedTo } from '../support/books.ts';
 import { untilListening, userIdOf, watch } from '../support/live.ts';
 import {
   balanceOf,
-  billSettled,
   deposit,
   eur,
   newKey,
   type Person,
-  payBill,
   person,
   register,
   settled,
