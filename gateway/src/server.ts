@@ -155,7 +155,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
   const subscriptions = serveSubscriptions({
     server,
     path: '/graphql',
-    schema: createSubscriptionSchema(),
+    schema: createSubscriptionSchema({ logger }),
     verifier: runtime.verifier,
     engine: runtime.pubsub.engine,
     runAs: (viewer, clientAddress) => async (document, variables) => {

@@ -1,11 +1,11 @@
+import { createLiveNotice, type LiveNotice, type LiveTopic } from '@walletgraph/events';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger.ts';
 import { createRedisClient } from './redis.ts';
 
-/** Live-update topics a client can subscribe to (contracts/api.graphql `Subscription`). */
-export type LiveTopic = 'balanceChanged' | 'operationUpdated' | 'jarUpdated' | 'goalAchieved' | 'budgetAlert';
+export { type LiveNotice, type LiveTopic, liveNoticeObjectId, readLiveNotice } from '@walletgraph/events';
 
 /**
  * Channels are per user and chosen from the verified token only, never from client arguments
@@ -15,19 +15,18 @@ export function userChannel(userId: string, topic: LiveTopic): string {
   return `user:${userId}:${topic}`;
 }
 
-/** A small, id-only notice published after a state change commits. */
-export type LiveNotice = Record<string, string | null>;
-
 export interface Publisher {
-  publish(userId: string, topic: LiveTopic, notice: LiveNotice): Promise<void>;
+  /**
+   * Publishes a notice (contracts/events live-notices.ts) after a state change committed; throws
+   * InvalidLiveNoticeError, before anything is sent, for one that breaks its topic's contract.
+   */
+  publish<T extends LiveTopic>(userId: string, topic: T, notice: LiveNotice<T>): Promise<void>;
 }
 
-/** A live notice addressed to one user. */
-export interface AddressedNotice {
-  userId: string;
-  topic: LiveTopic;
-  notice: LiveNotice;
-}
+/** A live notice addressed to one user; its topic decides what its notice holds. */
+export type AddressedNotice = {
+  [T in LiveTopic]: { userId: string; topic: T; notice: LiveNotice<T> };
+}[LiveTopic];
 
 /**
  * Publishes live notices, all at once; rejects when any fails. Inside a consumer's handler that
@@ -62,7 +61,11 @@ export function createPubSub(options: { redisUrl?: string; logger: Logger }): Pu
     const engine = new PubSub();
     return {
       engine,
-      publisher: { publish: (userId, topic, notice) => engine.publish(userChannel(userId, topic), notice) },
+      publisher: {
+        async publish(userId, topic, notice) {
+          await engine.publish(userChannel(userId, topic), createLiveNotice(topic, notice));
+        },
+      },
       redis: null,
       async ping() {},
       async close() {},
@@ -76,7 +79,7 @@ export function createPubSub(options: { redisUrl?: string; logger: Logger }): Pu
     engine,
     publisher: {
       async publish(userId, topic, notice) {
-        await engine.publish(userChannel(userId, topic), notice);
+        await engine.publish(userChannel(userId, topic), createLiveNotice(topic, notice));
       },
     },
     redis: publisher,

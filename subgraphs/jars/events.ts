@@ -1,6 +1,6 @@
 import { causedBy, createEvent, uuidv7 } from '@walletgraph/events';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
-import { type LiveNotice, type LiveTopic, publishAll } from '@walletgraph/platform/pubsub';
+import { type AddressedNotice, publishAll } from '@walletgraph/platform/pubsub';
 import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import type { JarsServices } from './context.ts';
 import * as schema from './db/schema.ts';
@@ -58,7 +58,7 @@ export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] 
         ctx.afterCommit(() =>
           notify(
             services,
-            moved.map((jar) => [jar.ownerId, 'jarUpdated', { jarId: jar.id }]),
+            moved.map((jar) => ({ userId: jar.ownerId, topic: 'jarUpdated', notice: { jarId: jar.id } })),
           ),
         );
       },
@@ -77,28 +77,27 @@ export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] 
     name: 'jars.live-updates',
     effectHandlers: {
       async 'jars.jar_created.v1'(event) {
-        await notify(services, [[event.data.ownerId, 'jarUpdated', { jarId: event.data.jarId }]]);
+        const { ownerId, jarId } = event.data;
+        await notify(services, [{ userId: ownerId, topic: 'jarUpdated', notice: { jarId } }]);
       },
       async 'jars.jar_archived.v1'(event) {
-        await notify(services, [[event.data.ownerId, 'jarUpdated', { jarId: event.data.jarId }]]);
+        const { ownerId, jarId } = event.data;
+        await notify(services, [{ userId: ownerId, topic: 'jarUpdated', notice: { jarId } }]);
       },
       async 'jars.goal_achieved.v1'(event) {
         const { ownerId, jarId, achievedAt } = event.data;
-        await notify(services, [[ownerId, 'goalAchieved', { jarId, achievedAt }]]);
+        await notify(services, [{ userId: ownerId, topic: 'goalAchieved', notice: { jarId, achievedAt } }]);
       },
       async 'jars.budget_threshold_reached.v1'(event) {
         const { ownerId, jarId, thresholdPercent, spent, limit, currency } = event.data;
-        const notice = { jarId, thresholdPercent: String(thresholdPercent), spent, limit, currency };
-        await notify(services, [[ownerId, 'budgetAlert', notice]]);
+        const notice = { jarId, thresholdPercent, spent, limit, currency };
+        await notify(services, [{ userId: ownerId, topic: 'budgetAlert', notice }]);
       },
     },
   },
 ];
 
 /** Publishes live notices to their owners (publishAll: retried from a handler, logged after commit). */
-function notify(services: JarsServices, notices: [string, LiveTopic, LiveNotice][]): Promise<void> {
-  return publishAll(
-    services.publisher,
-    notices.map(([userId, topic, notice]) => ({ userId, topic, notice })),
-  );
+function notify(services: JarsServices, notices: AddressedNotice[]): Promise<void> {
+  return publishAll(services.publisher, notices);
 }

@@ -119,7 +119,7 @@ function publishNotices(services: LedgerServices, notices: readonly BalanceNotic
     services.publisher,
     notices.map(({ ownerId, walletId, entryId, operationId, delta, currency }) => ({
       userId: ownerId,
-      topic: 'balanceChanged' as const,
+      topic: 'balanceChanged',
       notice: { walletId, entryId, operationId, delta: delta.toString(), currency },
     })),
   );

@@ -39,11 +39,7 @@ export function announceSettled(publisher: Publisher, rows: readonly OperationRo
     rows.flatMap((row) =>
       // Still PENDING (a bill payment's hold just placed): only its owner may see it.
       (row.status === 'PENDING' ? [row.ownerId] : settlementAudience(operationSettledData(row))).map(
-        (userId) => ({
-          userId,
-          topic: 'operationUpdated' as const,
-          notice: { id: row.id },
-        }),
+        (userId) => ({ userId, topic: 'operationUpdated', notice: { id: row.id } }),
       ),
     ),
   );

@@ -6,16 +6,14 @@ import {
   type OperationFieldsFragment,
 } from '@walletgraph/sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { billerPayments, meters } from '../support/biller.ts';
+import { billerPayments, billSettled, meters, payBill } from '../support/biller.ts';
 import { expectBooksAgree, expectLedgerInvariants, ledgerBooks, postedTo } from '../support/books.ts';
 import {
   balanceOf,
-  billSettled,
   deposit,
   eur,
   newKey,
   type Person,
-  payBill,
   person,
   pool,
   settled,

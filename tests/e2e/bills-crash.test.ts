@@ -3,9 +3,9 @@ import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { describe, expect, it } from 'vitest';
 import { defaultBillerPolicy, paymentLeaseMs } from '../../subgraphs/transactions/bills/biller-policy.ts';
 import { billLedgerKey } from '../../subgraphs/transactions/domain/bill-payments.ts';
-import { billerPayments, meters, setBillerBehaviour } from '../support/biller.ts';
+import { billerPayments, billSettled, meters, payBill, setBillerBehaviour } from '../support/biller.ts';
 import { expectBooksAgree, expectLedgerInvariants, postedTo } from '../support/books.ts';
-import { balanceOf, billSettled, deposit, payBill, person, settled, withSql } from '../support/money.ts';
+import { balanceOf, deposit, person, settled, withSql } from '../support/money.ts';
 import { useRealStack } from '../support/use-stack.ts';
 
 /**

@@ -10,17 +10,15 @@ import {
   WalletJarsDocument,
 } from '@walletgraph/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { meters, setBillerBehaviour } from '../support/biller.ts';
-import { expectBooksAgree, expectLedgerInvariants, postedTo } from '../support/books.ts';
+import { billSettled, meters, payBill, setBillerBehaviour } from '../support/biller.ts';
+import { expectBooksAgree, expectLedgerInvariants, jarAnnouncements, postedTo } from '../support/books.ts';
 import { untilListening, userIdOf, watch } from '../support/live.ts';
 import {
   balanceOf,
-  billSettled,
   deposit,
   eur,
   newKey,
   type Person,
-  payBill,
   person,
   register,
   settled,
@@ -46,16 +44,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis?.[Symbol.asyncDispose]();
 });
-
-/** The jars subgraph's announcements of one type for a jar, from its outbox. */
-async function announced(type: string, jarId: string): Promise<Record<string, unknown>[]> {
-  return withSql(stack.databases.jars!, async (sql) => {
-    const rows = await sql<{ data: Record<string, unknown> }[]>`
-      select envelope->'data' as data from outbox where type = ${type} and envelope->'data'->>'jarId' = ${jarId}
-      order by seq`;
-    return rows.map((r) => r.data);
-  });
-}
 
 /** How the jars subgraph counted each ledger movement of a jar (SPEND, REFUND, OTHER), in order. */
 async function movementKinds(jarId: string): Promise<string[]> {
@@ -174,7 +162,7 @@ describe('bills through the supergraph, real mode', () => {
     );
     expect(paid).toMatchObject({ status: 'COMPLETED', hold: { status: 'CAPTURED' } });
     const alerts = await waitFor('the 80 % budget alert', async () => {
-      const found = await announced('jars.budget_threshold_reached.v1', energy.id);
+      const found = await jarAnnouncements(stack, 'jars.budget_threshold_reached.v1', energy.id);
       return found.length > 0 ? found : undefined;
     });
     expect(alerts).toEqual([
@@ -199,7 +187,7 @@ describe('bills through the supergraph, real mode', () => {
     const jar = await jarOf(ada, 'Energy');
     expect(jar.balance.minorUnits).toBe('1500');
     expect([jar.budget!.spent.amount, jar.budget!.remaining.amount]).toEqual(['85.00', '15.00']);
-    expect(await announced('jars.budget_threshold_reached.v1', energy.id)).toHaveLength(1);
+    expect(await jarAnnouncements(stack, 'jars.budget_threshold_reached.v1', energy.id)).toHaveLength(1);
     expect(await balanceOf(ada)).toEqual({ total: 11_500n, available: 10_000n });
     await expectBooksAgree(stack, [ada]);
     await expectLedgerInvariants(stack);

@@ -12,8 +12,8 @@ import {
   WalletJarsDocument,
 } from '@walletgraph/sdk';
 import { describe, expect, it } from 'vitest';
-import { expectBooksAgree, expectLedgerInvariants } from '../support/books.ts';
-import { deposit, eur, newKey, type Person, person, settled, withSql } from '../support/money.ts';
+import { expectBooksAgree, expectLedgerInvariants, jarAnnouncements } from '../support/books.ts';
+import { deposit, eur, newKey, type Person, person, settled } from '../support/money.ts';
 import { useRealStack } from '../support/use-stack.ts';
 
 /**
@@ -97,16 +97,6 @@ async function expectWallet(
   return seen;
 }
 
-/** The jars subgraph's announcements of one type for a jar, from its outbox. */
-async function announced(type: string, jarId: string): Promise<Record<string, unknown>[]> {
-  return withSql(stack.databases.jars!, async (sql) => {
-    const rows = await sql<{ data: Record<string, unknown> }[]>`
-      select envelope->'data' as data from outbox where type = ${type} and envelope->'data'->>'jarId' = ${jarId}
-      order by seq`;
-    return rows.map((r) => r.data);
-  });
-}
-
 describe('a month of money in jars, real mode', () => {
   it('splits the salary, tracks the budget and the goal, and rolls the period over', async () => {
     const ada = await person(stack, 'ada');
@@ -163,7 +153,7 @@ describe('a month of money in jars, real mode', () => {
       jars: { Income: 40_000n, Holiday: 20_000n, Groceries: 3_000n },
     });
     const alerts = await waitFor('the 80 % budget alert', async () => {
-      const found = await announced('jars.budget_threshold_reached.v1', groceries.id);
+      const found = await jarAnnouncements(stack, 'jars.budget_threshold_reached.v1', groceries.id);
       return found.length > 0 ? found : undefined;
     });
     expect(alerts).toEqual([
@@ -188,7 +178,7 @@ describe('a month of money in jars, real mode', () => {
       'the goal to be achieved',
       async () => (await books(ada)).jars.get('Holiday')!.goal!.achievedAt,
     );
-    expect(await announced('jars.goal_achieved.v1', holiday.id)).toEqual([
+    expect(await jarAnnouncements(stack, 'jars.goal_achieved.v1', holiday.id)).toEqual([
       expect.objectContaining({ jarId: holiday.id, target: '30000', currency: 'EUR' }),
     ]);
 
@@ -267,16 +257,16 @@ describe('a month of money in jars, real mode', () => {
     });
     expect(BigInt(b.jars.get('Food')!.balance.minorUnits) >= 0n).toBe(true);
     await waitFor('the goal and threshold announcements', async () =>
-      (await announced('jars.goal_achieved.v1', savings.id)).length > 0 &&
-      (await announced('jars.budget_threshold_reached.v1', food.id)).length ===
+      (await jarAnnouncements(stack, 'jars.goal_achieved.v1', savings.id)).length > 0 &&
+      (await jarAnnouncements(stack, 'jars.budget_threshold_reached.v1', food.id)).length ===
         (spent >= 4_000n ? 2 : spent >= 3_200n ? 1 : 0)
         ? true
         : undefined,
     );
     // Settle a moment longer: a duplicate would come from the same events being projected again.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(await announced('jars.goal_achieved.v1', savings.id)).toHaveLength(1);
-    const thresholds = (await announced('jars.budget_threshold_reached.v1', food.id)).map(
+    expect(await jarAnnouncements(stack, 'jars.goal_achieved.v1', savings.id)).toHaveLength(1);
+    const thresholds = (await jarAnnouncements(stack, 'jars.budget_threshold_reached.v1', food.id)).map(
       (a) => a.thresholdPercent,
     );
     expect(thresholds).toEqual(spent >= 4_000n ? [80, 100] : spent >= 3_200n ? [80] : []);

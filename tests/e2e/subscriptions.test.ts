@@ -4,6 +4,7 @@ import {
   AllocateToJarDocument,
   BalanceChangedDocument,
   CreateJarDocument,
+  closeCodes,
   createLiveClient,
   type LiveClient,
   OperationUpdatedDocument,
@@ -264,7 +265,7 @@ describe('what the subscription endpoint refuses', () => {
     }
   });
 
-  it('closes a user’s connection past the cap (SUBSCRIPTIONS_PER_USER sockets) with 4429', async () => {
+  it('closes a user’s connection past the cap (SUBSCRIPTIONS_PER_USER sockets) with 4029, which the SDK does not retry', async () => {
     const gus = await person(stack, 'gus');
     const [first, second] = [live(gus), live(gus)];
     const opened = [
@@ -272,10 +273,21 @@ describe('what the subscription endpoint refuses', () => {
       collect(second.subscribe(OperationUpdatedDocument, {})),
     ];
     await Promise.all([connected(first), connected(second)]);
-    const third = live(gus);
+    // The SDK's own retry rule (no retryAttempts: 0 here): the refusal ends the subscription at once.
+    const third = createLiveClient({ url: stack.url, token: gus.token });
+    clients.push(third);
     const closing = closed(third);
-    collect(third.subscribe(OperationUpdatedDocument, {}));
-    expect(await closing).toEqual({ code: 4429, reason: 'Too many connections: at most 2 per user' });
+    const refused = watch(third.ws, { query: 'subscription { goalAchieved { achievedAt } }' });
+    expect(await closing).toEqual({
+      code: closeCodes.tooManyConnections,
+      reason: 'Too many connections: at most 2 per user',
+    });
+    expect(closeCodes.tooManyConnections).toBe(4029);
+    // A retry would wait a second at least before trying again (graphql-ws's retryWait).
+    const ending = await waitFor('the refusal, not retried', async () => refused.ending, {
+      timeoutMs: 1_000,
+    });
+    expect(ending).toEqual({ kind: 'errors', errors: [{ message: 'socket: 4029' }] });
     await first.dispose();
     // A closed socket frees its place, once the gateway has seen it close.
     await waitFor('a place freed by the closed socket', async () => {

@@ -1,3 +1,4 @@
+import { createLiveNotice } from '@walletgraph/events';
 import { userChannel } from '@walletgraph/platform/pubsub';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { testServices } from '@walletgraph/platform/test/support/services';
@@ -47,7 +48,9 @@ const goal = { query: 'subscription { goalAchieved { achievedAt } }' };
 async function publishGoal(userId: string, achievedAt: string): Promise<void> {
   await redis.redis.publish(
     userChannel(userId, 'goalAchieved'),
-    JSON.stringify({ jarId: '00000000-0000-7000-8000-000000000001', achievedAt }),
+    JSON.stringify(
+      createLiveNotice('goalAchieved', { jarId: '00000000-0000-7000-8000-000000000001', achievedAt }),
+    ),
   );
 }
 

@@ -197,3 +197,17 @@ export async function expectBooksAgree(
   }
   return ops;
 }
+
+/** The jars subgraph's announcements of one type for a jar, from its outbox, oldest first. */
+export async function jarAnnouncements(
+  stack: TestStack,
+  type: string,
+  jarId: string,
+): Promise<Record<string, unknown>[]> {
+  return withSql(stack.databases.jars!, async (sql) => {
+    const rows = await sql<{ data: Record<string, unknown> }[]>`
+      select envelope->'data' as data from outbox where type = ${type} and envelope->'data'->>'jarId' = ${jarId}
+      order by seq`;
+    return rows.map((r) => r.data);
+  });
+}

@@ -1,15 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import {
-  BillPaymentDocument,
-  type BillPaymentFieldsFragment,
   type Client,
   createClient,
   DepositDocument,
   MeDocument,
   OperationDocument,
   type OperationFieldsFragment,
-  PayBillDocument,
   RegisterDocument,
   TransferDocument,
   VerifyEmailDocument,
@@ -190,50 +187,6 @@ export async function transfer(
   });
   expect(res.errors).toBeUndefined();
   return res.data!.transfer;
-}
-
-/** A bill to pay: from the wallet's available balance, or from one of its jars. */
-export interface Bill {
-  jarId?: string;
-  billerId: string;
-  reference: string;
-  minor: bigint;
-  currency: string;
-  idempotencyKey?: string;
-}
-
-/** Pays `bill` through the gateway (`payBill`), answering the operation as it stands after `waitMs`. */
-export async function payBill(p: Person, bill: Bill, waitMs = 10_000): Promise<BillPaymentFieldsFragment> {
-  const source = bill.jarId ? { jarId: bill.jarId } : { walletId: p.walletId };
-  const res = await p.client.request(PayBillDocument, {
-    input: {
-      ...source,
-      billerId: bill.billerId,
-      reference: bill.reference,
-      amount: money(bill.minor, bill.currency),
-      idempotencyKey: bill.idempotencyKey ?? newKey('bill'),
-    },
-    waitMs,
-  });
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!.payBill;
-}
-
-/** A bill payment once settled, its hold and receipt included, followed as `settled` follows any. */
-export async function billSettled(
-  client: Client,
-  op: Pick<OperationFieldsFragment, 'id' | 'status'>,
-  timeoutMs = 60_000,
-): Promise<BillPaymentFieldsFragment> {
-  return waitFor(
-    `bill payment ${op.id} to settle`,
-    async () => {
-      const res = await client.request(BillPaymentDocument, { id: op.id });
-      const current = res.data?.operation;
-      return current && current.status !== 'PENDING' ? current : undefined;
-    },
-    { timeoutMs, intervalMs: 100 },
-  );
 }
 
 /** A wallet's total and available balance in minor units, read through the gateway. */

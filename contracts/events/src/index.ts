@@ -25,6 +25,17 @@ export {
   walletCloseRefusalReasons,
 } from './catalog.ts';
 export { type Envelope, envelopeSchema } from './envelope.ts';
+export {
+  createLiveNotice,
+  InvalidLiveNoticeError,
+  type LiveNotice,
+  type LiveNoticeMessage,
+  type LiveTopic,
+  liveNoticeObjectId,
+  liveNotices,
+  liveTopics,
+  readLiveNotice,
+} from './live-notices.ts';
 export { bindingOf, routingKeyOf, topicMatches } from './routing.ts';
 
 /** An envelope whose data has been validated against its type's contract. */

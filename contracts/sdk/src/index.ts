@@ -67,4 +67,5 @@ export function createClient(options: ClientOptions): Client {
   };
 }
 
+export { closeCodes } from './close-codes.ts';
 export { createLiveClient, type LiveClient, type LiveClientOptions } from './live.ts';

@@ -1,5 +1,4 @@
 import type { Logger } from '@walletgraph/platform/logger';
-import type { LiveNotice } from '@walletgraph/platform/pubsub';
 import { GraphQLError } from 'graphql';
 import type { CostBucket } from '../limits/cost-bucket.ts';
 import { retryAfterSeconds } from '../limits/store.ts';
@@ -92,17 +91,17 @@ export function overBudgetError(over: OverBudget): GraphQLError {
  * through the supergraph. The first one refused becomes an OverBudget and the feed ends there.
  * A client that reads slowly is charged only for what it is handed (the feed coalesces the rest).
  */
-export function meterEvents(
-  feed: AsyncIterableIterator<LiveNotice>,
+export function meterEvents<T>(
+  feed: AsyncIterableIterator<T>,
   charge: ChargeEvent,
-): AsyncIterableIterator<LiveNotice | OverBudget> {
+): AsyncIterableIterator<T | OverBudget> {
   let ended = false;
-  const end = async (): Promise<IteratorResult<LiveNotice | OverBudget>> => {
+  const end = async (): Promise<IteratorResult<T | OverBudget>> => {
     ended = true;
     await feed.return?.();
     return { value: undefined, done: true };
   };
-  const metered: AsyncIterableIterator<LiveNotice | OverBudget> = {
+  const metered: AsyncIterableIterator<T | OverBudget> = {
     async next() {
       if (ended) return { value: undefined, done: true };
       const result = await feed.next();

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import type { LiveNotice } from '@walletgraph/platform/pubsub';
 import { PubSub } from 'graphql-subscriptions';
 import { describe, expect, it } from 'vitest';
 import { type Feed, type FeedOptions, openFeed } from './feed.ts';
@@ -16,15 +15,25 @@ function engine() {
   return { pubsub: new PubSub({ eventEmitter: emitter }), listeners: () => emitter.listenerCount(channel) };
 }
 
-const byWallet = (n: LiveNotice) => n.walletId ?? null;
+/** The queue does not care what a notice holds: these are loose records, read as they come. */
+type Notice = Record<string, string | undefined>;
 
-async function open(pubsub: PubSub, options: Partial<FeedOptions> = {}): Promise<Feed> {
-  return openFeed({ engine: pubsub, channel, accept: () => true, capacity: 4, ...options });
+const byWallet = (n: Notice) => n.walletId ?? null;
+
+async function open(pubsub: PubSub, options: Partial<FeedOptions<Notice>> = {}): Promise<Feed<Notice>> {
+  return openFeed<Notice>({
+    engine: pubsub,
+    channel,
+    read: (message) => message as Notice,
+    accept: () => true,
+    capacity: 4,
+    ...options,
+  });
 }
 
 /** Reads `count` notices that are already waiting. */
-async function take(feed: Feed, count: number): Promise<LiveNotice[]> {
-  const notices: LiveNotice[] = [];
+async function take(feed: Feed<Notice>, count: number): Promise<Notice[]> {
+  const notices: Notice[] = [];
   for (let i = 0; i < count; i++) {
     const next = await feed.next();
     if (next.done) throw new Error('the feed ended');
@@ -34,9 +43,9 @@ async function take(feed: Feed, count: number): Promise<LiveNotice[]> {
 }
 
 /** Reads what is waiting, proved complete by a marker published last: everything before it. */
-async function drain(pubsub: PubSub, feed: Feed): Promise<LiveNotice[]> {
+async function drain(pubsub: PubSub, feed: Feed<Notice>): Promise<Notice[]> {
   await pubsub.publish(channel, { walletId: 'marker', entryId: 'marker' });
-  const notices: LiveNotice[] = [];
+  const notices: Notice[] = [];
   for (;;) {
     const next = await feed.next();
     if (next.done) throw new Error('the feed ended');

@@ -1,22 +1,23 @@
-import type { LiveNotice } from '@walletgraph/platform/pubsub';
 import type { PubSubEngine } from 'graphql-subscriptions';
 
-export interface FeedOptions {
+export interface FeedOptions<T> {
   engine: PubSubEngine;
   /** The verified subscriber's channel (`user:<id>:<topic>`). */
   channel: string;
+  /** The notice a message on the channel carries, or null to drop the message (notices.ts). */
+  read: (message: unknown) => T | null;
   /** Notices that pass; an id argument of the subscription narrows with it. */
-  accept: (notice: LiveNotice) => boolean;
+  accept: (notice: T) => boolean;
   /**
    * Notices waiting for a client that reads slower than they arrive, at most. Past it, a notice
    * with a coalescing key replaces the waiting one with the same key (a balance: only the latest
    * matters), and otherwise the oldest waiting notice is dropped.
    */
   capacity: number;
-  coalesceKey?: (notice: LiveNotice) => string | null;
+  coalesceKey?: (notice: T) => string | null;
 }
 
-export interface Feed extends AsyncIterableIterator<LiveNotice> {
+export interface Feed<T> extends AsyncIterableIterator<T> {
   /** Notices dropped or coalesced away because the client fell behind. */
   readonly dropped: number;
 }
@@ -27,14 +28,16 @@ export interface Feed extends AsyncIterableIterator<LiveNotice> {
  * the previous message was handed to the socket). Unsubscribes from the engine when the
  * iteration ends (client complete, socket close, server dispose).
  */
-export async function openFeed(options: FeedOptions): Promise<Feed> {
-  const queue: LiveNotice[] = [];
-  const waiting: ((result: IteratorResult<LiveNotice>) => void)[] = [];
+export async function openFeed<T>(options: FeedOptions<T>): Promise<Feed<T>> {
+  const queue: T[] = [];
+  const waiting: ((result: IteratorResult<T>) => void)[] = [];
   let dropped = 0;
   let done = false;
 
-  function push(notice: LiveNotice): void {
-    if (done || !options.accept(notice)) return;
+  function push(message: unknown): void {
+    if (done) return;
+    const notice = options.read(message);
+    if (notice === null || !options.accept(notice)) return;
     const next = waiting.shift();
     if (next) {
       next({ value: notice, done: false });
@@ -51,7 +54,7 @@ export async function openFeed(options: FeedOptions): Promise<Feed> {
 
   const subscription = await options.engine.subscribe(options.channel, push, {});
 
-  async function finish(): Promise<IteratorResult<LiveNotice>> {
+  async function finish(): Promise<IteratorResult<T>> {
     if (!done) {
       done = true;
       queue.length = 0;
@@ -61,7 +64,7 @@ export async function openFeed(options: FeedOptions): Promise<Feed> {
     return { value: undefined, done: true };
   }
 
-  const feed: Feed = {
+  const feed: Feed<T> = {
     get dropped() {
       return dropped;
     },

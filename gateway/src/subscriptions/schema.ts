@@ -1,13 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseId } from '@walletgraph/platform/ids';
+import type { Logger } from '@walletgraph/platform/logger';
 import { moneyView } from '@walletgraph/platform/money';
-import { type LiveNotice, type LiveTopic, userChannel } from '@walletgraph/platform/pubsub';
+import {
+  type LiveNotice,
+  type LiveTopic,
+  liveNoticeObjectId,
+  userChannel,
+} from '@walletgraph/platform/pubsub';
 import { buildSchema, type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { type ChargeEvent, isOverBudget, meterEvents, overBudgetError } from './event-budget.ts';
 import { openFeed } from './feed.ts';
 import { lookup, type RunQuery } from './lookup.ts';
+import { createNoticeReader } from './notices.ts';
 
 /** The public API schema, as `pnpm compose` wrote it beside the supergraph. */
 export const apiSchemaFile = join(import.meta.dirname, '../../api-schema.graphql');
@@ -24,15 +31,17 @@ export interface SubscriptionContext {
 }
 
 /**
- * Each Subscription field: its live topic, and the argument that narrows it to one object
- * (matched against the notice's id). The channel always comes from the verified subscriber.
+ * Each Subscription field: its live topic, the argument that narrows it to one object (matched
+ * against the id of the object the notice is about, as the live-notice catalog names it), and
+ * whether a slow client's waiting notices coalesce by that id. The channel always comes from the
+ * verified subscriber.
  */
-const topics: Record<LiveTopic, { arg: string | null; noticeId: string | null; coalesce: boolean }> = {
-  balanceChanged: { arg: 'walletId', noticeId: 'walletId', coalesce: true },
-  operationUpdated: { arg: 'id', noticeId: 'id', coalesce: false },
-  jarUpdated: { arg: 'jarId', noticeId: 'jarId', coalesce: true },
-  goalAchieved: { arg: null, noticeId: null, coalesce: false },
-  budgetAlert: { arg: null, noticeId: null, coalesce: false },
+const topics: Record<LiveTopic, { arg: string | null; coalesce: boolean }> = {
+  balanceChanged: { arg: 'walletId', coalesce: true },
+  operationUpdated: { arg: 'id', coalesce: false },
+  jarUpdated: { arg: 'jarId', coalesce: true },
+  goalAchieved: { arg: null, coalesce: false },
+  budgetAlert: { arg: null, coalesce: false },
 };
 
 /** Objects made here from a notice: their fields are read by name, not by the client's alias. */
@@ -51,8 +60,7 @@ const byResponseKey: GraphQLFieldResolver<Record<string | symbol, unknown>, unkn
   info,
 ) => (source[LOCAL] ? source[info.fieldName] : source[String(info.path.key)]);
 
-const money = (minor: string | null | undefined, currency: string | null | undefined) =>
-  minor != null && currency ? local(moneyView(BigInt(minor), currency)) : null;
+const money = (minor: string, currency: string) => local(moneyView(BigInt(minor), currency));
 
 /**
  * The schema the graphql-ws server executes subscriptions against: the public API schema, whose
@@ -60,8 +68,9 @@ const money = (minor: string | null | undefined, currency: string | null | undef
  * (a wallet, an operation, a jar) are read through the supergraph for each event as the
  * subscriber, with the client's own selection (lookupQuery).
  */
-export function createSubscriptionSchema(sdl = readFileSync(apiSchemaFile, 'utf8')): GraphQLSchema {
-  const schema = buildSchema(sdl);
+export function createSubscriptionSchema(options: { logger: Logger; sdl?: string }): GraphQLSchema {
+  const schema = buildSchema(options.sdl ?? readFileSync(apiSchemaFile, 'utf8'));
+  const readNotice = createNoticeReader(options.logger);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) field.resolve = byResponseKey;
@@ -71,12 +80,27 @@ export function createSubscriptionSchema(sdl = readFileSync(apiSchemaFile, 'utf8
     if (!isObjectType(type)) throw new Error(`the API schema has no object type ${name}`);
     return type.getFields();
   };
-  type Resolver = GraphQLFieldResolver<LiveNotice & { [LOCAL]?: true }, SubscriptionContext>;
-  const set = (typeName: string, fieldName: string, resolve: Resolver) => {
+  const set = (
+    typeName: string,
+    fieldName: string,
+    resolve: GraphQLFieldResolver<never, SubscriptionContext>,
+  ) => {
     const field = fields(typeName)[fieldName];
     if (!field) throw new Error(`the API schema has no field ${typeName}.${fieldName}`);
     field.resolve = resolve as GraphQLFieldResolver<unknown, unknown>;
   };
+  /** A Subscription field's resolver: its source is a notice of its topic. */
+  const on = <T extends LiveTopic>(
+    topic: T,
+    resolve: GraphQLFieldResolver<LiveNotice<T>, SubscriptionContext>,
+  ) => set('Subscription', topic, resolve);
+  /** A payload object's field: its source was made from a notice of `topic` (`local({ notice, … })`). */
+  const under = <T extends LiveTopic>(
+    _topic: T,
+    typeName: string,
+    fieldName: string,
+    resolve: GraphQLFieldResolver<{ notice: LiveNotice<T> }, SubscriptionContext>,
+  ) => set(typeName, fieldName, resolve);
 
   for (const [topic, spec] of Object.entries(topics) as [LiveTopic, (typeof topics)[LiveTopic]][]) {
     const field = fields('Subscription')[topic];
@@ -85,52 +109,43 @@ export function createSubscriptionSchema(sdl = readFileSync(apiSchemaFile, 'utf8
       const wanted = spec.arg ? (args[spec.arg] as string | null | undefined) : null;
       // An argument that names no id of ours matches no notice, as an id of someone else's does.
       const wantedId = wanted ? parseId(wanted) : null;
+      const objectId = (notice: LiveNotice) => liveNoticeObjectId(topic, notice);
       const feed = await openFeed({
         engine: ctx.engine,
         channel: userChannel(ctx.userId, topic),
-        accept: (notice) =>
-          !wanted || (spec.noticeId !== null && wantedId !== null && notice[spec.noticeId] === wantedId),
+        read: (message) => readNotice(topic, message),
+        accept: (notice) => !wanted || (wantedId !== null && objectId(notice) === wantedId),
         capacity: ctx.queueSize,
-        ...(spec.coalesce && spec.noticeId
-          ? { coalesceKey: (n: LiveNotice) => n[spec.noticeId!] ?? null }
-          : {}),
+        ...(spec.coalesce ? { coalesceKey: objectId } : {}),
       });
       return meterEvents(feed, ctx.chargeEvent);
     };
   }
 
-  set('Subscription', 'balanceChanged', (notice) =>
-    local({ notice, delta: money(notice.delta, notice.currency) }),
-  );
-  set('Subscription', 'operationUpdated', (notice, _, ctx, info) =>
-    lookup(ctx.run, info, 'operation', notice.id!, notice),
-  );
-  set('Subscription', 'jarUpdated', (notice, _, ctx, info) =>
-    lookup(ctx.run, info, 'jar', notice.jarId!, notice),
-  );
-  set('Subscription', 'goalAchieved', (notice) => local({ notice, achievedAt: notice.achievedAt }));
-  set('Subscription', 'budgetAlert', (notice) =>
+  on('balanceChanged', (notice) => local({ notice, delta: money(notice.delta, notice.currency) }));
+  on('operationUpdated', (notice, _, ctx, info) => lookup(ctx.run, info, 'operation', notice.id, notice));
+  on('jarUpdated', (notice, _, ctx, info) => lookup(ctx.run, info, 'jar', notice.jarId, notice));
+  on('goalAchieved', (notice) => local({ notice, achievedAt: notice.achievedAt }));
+  on('budgetAlert', (notice) =>
     local({
       notice,
-      thresholdPercent: Number(notice.thresholdPercent),
+      thresholdPercent: notice.thresholdPercent,
       spent: money(notice.spent, notice.currency),
       limit: money(notice.limit, notice.currency),
     }),
   );
 
-  const noticeOf = (source: unknown) => (source as { notice: LiveNotice }).notice;
-  set('BalanceChange', 'wallet', (source, _, ctx, info) =>
-    lookup(ctx.run, info, 'wallet', noticeOf(source).walletId!, noticeOf(source)),
+  under('balanceChanged', 'BalanceChange', 'wallet', ({ notice }, _, ctx, info) =>
+    lookup(ctx.run, info, 'wallet', notice.walletId, notice),
   );
-  set('BalanceChange', 'operation', (source, _, ctx, info) => {
-    const notice = noticeOf(source);
-    return notice.operationId ? lookup(ctx.run, info, 'operation', notice.operationId, notice) : null;
-  });
-  set('GoalAchievement', 'jar', (source, _, ctx, info) =>
-    lookup(ctx.run, info, 'jar', noticeOf(source).jarId!, noticeOf(source)),
+  under('balanceChanged', 'BalanceChange', 'operation', ({ notice }, _, ctx, info) =>
+    notice.operationId ? lookup(ctx.run, info, 'operation', notice.operationId, notice) : null,
   );
-  set('BudgetAlert', 'jar', (source, _, ctx, info) =>
-    lookup(ctx.run, info, 'jar', noticeOf(source).jarId!, noticeOf(source)),
+  under('goalAchieved', 'GoalAchievement', 'jar', ({ notice }, _, ctx, info) =>
+    lookup(ctx.run, info, 'jar', notice.jarId, notice),
+  );
+  under('budgetAlert', 'BudgetAlert', 'jar', ({ notice }, _, ctx, info) =>
+    lookup(ctx.run, info, 'jar', notice.jarId, notice),
   );
   // The event that found the subscriber's budget spent is answered with RATE_LIMITED, the last one.
   for (const field of Object.values(fields('Subscription'))) {

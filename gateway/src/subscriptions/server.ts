@@ -6,6 +6,7 @@ import {
 } from '@walletgraph/platform/auth/verifier';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { Revocations } from '@walletgraph/platform/revocations';
+import { closeCodes } from '@walletgraph/sdk/close-codes';
 import { type ExecutionArgs, GraphQLError, type GraphQLSchema } from 'graphql';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { useServer } from 'graphql-ws/use/ws';
@@ -16,14 +17,7 @@ import { onClientComplete, pingEvery } from './liveness.ts';
 import type { RunQuery } from './lookup.ts';
 import { checkSubscription, type OperationLimits } from './operation-check.ts';
 import type { SubscriptionContext } from './schema.ts';
-import {
-  closeAtExpiry,
-  createSessionCaps,
-  SESSION_ENDED,
-  type Session,
-  TOO_MANY_CLOSE,
-  UNAUTHORIZED_CLOSE,
-} from './sessions.ts';
+import { closeAtExpiry, createSessionCaps, SESSION_ENDED, type Session } from './sessions.ts';
 
 export interface SubscriptionServerOptions {
   /** The gateway's HTTP server: subscriptions share its port and its `/graphql` path. */
@@ -97,17 +91,17 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
             : null;
         if (!viewer) {
           socket.close(
-            UNAUTHORIZED_CLOSE,
+            closeCodes.unauthorized,
             'Unauthorized: a valid bearer token is required in connection_init',
           );
           return false;
         }
         if (revocations.isRevoked(viewer.userId, viewer.issuedAt)) {
-          socket.close(UNAUTHORIZED_CLOSE, SESSION_ENDED);
+          socket.close(closeCodes.unauthorized, SESSION_ENDED);
           return false;
         }
         if (!caps.admitSocket(viewer.userId)) {
-          socket.close(TOO_MANY_CLOSE, `Too many connections: at most ${perUser} per user`);
+          socket.close(closeCodes.tooManyConnections, `Too many connections: at most ${perUser} per user`);
           return false;
         }
         sessions.set(socket, {
@@ -173,7 +167,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
     for (const socket of wss.clients) {
       const session = sessions.get(socket);
       if (session?.viewer.userId === userId && session.viewer.issuedAt < notBefore) {
-        socket.close(UNAUTHORIZED_CLOSE, SESSION_ENDED);
+        socket.close(closeCodes.unauthorized, SESSION_ENDED);
       }
     }
   });

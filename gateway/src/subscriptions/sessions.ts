@@ -1,11 +1,7 @@
 import type { Viewer } from '@walletgraph/platform/auth/verifier';
-import { CloseCode } from 'graphql-ws';
+import { closeCodes } from '@walletgraph/sdk/close-codes';
 import type { WebSocket } from 'ws';
 
-/** The close code for a missing, bad or expired token, or an ended session (graphql-ws's own). */
-export const UNAUTHORIZED_CLOSE = CloseCode.Unauthorized;
-/** The close code for a user past their connection cap. */
-export const TOO_MANY_CLOSE = 4429;
 /** Why a socket of an ended session closes. */
 export const SESSION_ENDED = 'Unauthorized: the session was ended; sign in again';
 
@@ -90,7 +86,7 @@ export function closeAtExpiry(socket: WebSocket, expiresAt: Date): NodeJS.Timeou
     left > MAX_TIMER_MS
       ? setTimeout(() => closeAtExpiry(socket, expiresAt), MAX_TIMER_MS)
       : setTimeout(
-          () => socket.close(UNAUTHORIZED_CLOSE, 'Unauthorized: the token expired'),
+          () => socket.close(closeCodes.unauthorized, 'Unauthorized: the token expired'),
           Math.max(0, left),
         );
   timer.unref();

@@ -12,11 +12,12 @@ import { createErrorFormatter } from '../../src/graphql/format-error.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { type Broker, eventMessage } from '../../src/messaging/broker.ts';
 import { createInProcessBroker } from '../../src/messaging/in-process-broker.ts';
-import { createPubSub, type LiveNotice, type LiveTopic, type PubSubHandle } from '../../src/pubsub.ts';
+import { type AddressedNotice, createPubSub, type PubSubHandle } from '../../src/pubsub.ts';
 import { runtimeOver } from '../../src/runtime.ts';
 import { type SubgraphService, startSubgraph } from '../../src/service.ts';
 import type { SubgraphDefinition } from '../../src/subgraph.ts';
 import { dropTestDatabase, waitFor } from './infra.ts';
+import { recordingPublisher } from './recording-publisher.ts';
 import { testDatabaseUrl, testServices } from './services.ts';
 
 export interface ExecutionResult {
@@ -25,17 +26,10 @@ export interface ExecutionResult {
   errors: GraphQLFormattedError[];
 }
 
-/** A live notice the subgraph published, as the gateway would receive it. */
-export interface PublishedNotice {
-  userId: string;
-  topic: LiveTopic;
-  notice: LiveNotice;
-}
-
 export interface SubgraphHarness<S extends Schema, Svc> extends AsyncDisposable {
   readonly service: SubgraphService<S, Svc>;
-  /** Every live notice published so far, oldest first. */
-  readonly published: PublishedNotice[];
+  /** Every live notice published so far, oldest first, as the gateway would read it. */
+  readonly published: AddressedNotice[];
   /** Runs an operation through the subgraph's schema as the holder of `token`, or anonymously. */
   execute(query: string, variables?: Record<string, unknown>, token?: string): Promise<ExecutionResult>;
   /**
@@ -76,15 +70,8 @@ export async function createSubgraphHarness<S extends Schema, Svc>(
     CONSUMER_RETRY_DELAYS_MS: '50,100,200,400',
     ...options.env,
   });
-  const published: PublishedNotice[] = [];
-  const pubsub: PubSubHandle = {
-    ...createPubSub({ logger }),
-    publisher: {
-      async publish(userId, topic, notice) {
-        published.push({ userId, topic, notice });
-      },
-    },
-  };
+  const { publisher, published } = recordingPublisher();
+  const pubsub: PubSubHandle = { ...createPubSub({ logger }), publisher };
   const tokens = new Map<string, string>();
   const verifier: TokenVerifier = {
     async verify(token) {

@@ -398,19 +398,17 @@ describe('live updates', () => {
       {
         userId: w.userId,
         topic: 'budgetAlert',
-        notice: { jarId: groceries, thresholdPercent: '80', spent: '8000', limit: '10000', currency: 'USD' },
+        notice: { jarId: groceries, thresholdPercent: 80, spent: '8000', limit: '10000', currency: 'USD' },
       },
     ]);
-    const updated = new Set(
-      mine()
-        .filter((p) => p.topic === 'jarUpdated')
-        .map((p) => p.notice.jarId),
-    );
+    const updated = new Set(mine().flatMap((p) => (p.topic === 'jarUpdated' ? [p.notice.jarId] : [])));
     // The Income jar's creation, the two new jars' creation and their balance changes.
     expect(updated.size).toBe(3);
     expect([...updated]).toEqual(expect.arrayContaining([savings, groceries]));
     expect(
-      h.published.filter((p) => p.userId !== w.userId && [savings, groceries].includes(p.notice.jarId ?? '')),
+      h.published.filter(
+        (p) => p.userId !== w.userId && 'jarId' in p.notice && [savings, groceries].includes(p.notice.jarId),
+      ),
     ).toEqual([]);
   });
 });

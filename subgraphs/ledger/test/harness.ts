@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { createEvent, type Event, type EventType } from '@walletgraph/events';
 import type { HandlerContext } from '@walletgraph/platform/consumer';
-import type { LiveNotice, LiveTopic } from '@walletgraph/platform/pubsub';
+import type { AddressedNotice } from '@walletgraph/platform/pubsub';
 import { createTestDatabase, type TestDatabase, testLogger } from '@walletgraph/platform/test/support/infra';
+import { recordingPublisher } from '@walletgraph/platform/test/support/recording-publisher';
 import {
   operationRunner,
   type ExecutionResult as SubgraphExecutionResult,
@@ -15,12 +16,6 @@ import { accountId } from '../domain/accounts.ts';
 import type { CommandEvent } from '../domain/command.ts';
 import { consumers } from '../events.ts';
 import { ledgerSubgraph } from '../server.ts';
-
-export interface PublishedNotice {
-  userId: string;
-  topic: LiveTopic;
-  notice: LiveNotice;
-}
 
 export interface ExecutionResult extends SubgraphExecutionResult {
   /** Statements the resolvers sent to the database. */
@@ -42,7 +37,7 @@ export interface LedgerHarness extends AsyncDisposable {
   readonly db: TestDatabase<LedgerSchema>;
   readonly services: LedgerServices;
   /** What the services' publisher was asked to publish. */
-  readonly published: PublishedNotice[];
+  readonly published: AddressedNotice[];
   /** Opens a wallet with one jar, through the ledger's own `ledger.accounts` handlers. */
   openWallet(currency?: string, ownerId?: string): Promise<TestWallet>;
   /** Archives a wallet, through the `ledger.accounts` handler. */
@@ -64,16 +59,9 @@ export async function createLedgerHarness(): Promise<LedgerHarness> {
     schema,
     migrationsFolder: new URL('../db/migrations', import.meta.url).pathname,
   });
-  const published: PublishedNotice[] = [];
+  const { publisher, published } = recordingPublisher();
   const logger = testLogger('ledger');
-  const services: LedgerServices = {
-    logger,
-    publisher: {
-      async publish(userId, topic, notice) {
-        published.push({ userId, topic, notice });
-      },
-    },
-  };
+  const services: LedgerServices = { logger, publisher };
   const accountsConsumer = consumers(services).find((c) => c.name === 'ledger.accounts')!;
   const handle = async <T extends EventType>(event: Event<T>) => {
     const handler = accountsConsumer.handlers?.[event.type] as

@@ -58,7 +58,8 @@ describe('archiving a jar (real Postgres)', () => {
         },
       },
     ]);
-    expect(h.published.filter((p) => p.notice.entryId === entry!.id)).toEqual([
+    const notices = h.published.filter((p) => p.topic === 'balanceChanged' && p.notice.entryId === entry!.id);
+    expect(notices).toEqual([
       {
         userId: w.ownerId,
         topic: 'balanceChanged',

@@ -86,7 +86,7 @@ describe('settlement from the ledger’s answers', () => {
     expect(await row(id)).toEqual(settled);
     expect((await h.settledEvents()).filter((e) => e.operationId === id)).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(h.published.filter((p) => p.notice.id === id)).toHaveLength(1);
+    expect(h.published.filter((p) => p.topic === 'operationUpdated' && p.notice.id === id)).toHaveLength(1);
   });
 
   it('answers to commands no operation of ours sent are acknowledged and change nothing', async () => {
@@ -166,7 +166,9 @@ describe('settlement from the ledger’s answers', () => {
     await h.deliver(h.ledgerAnswer(id, { rejected: 'INSUFFICIENT_FUNDS' }));
     await noticesAbout(id, 1);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(h.published.filter((p) => p.notice.id === id).map((p) => p.userId)).toEqual([alice.userId]);
+    expect(
+      h.published.filter((p) => p.topic === 'operationUpdated' && p.notice.id === id).map((p) => p.userId),
+    ).toEqual([alice.userId]);
     expect((await h.execute(OPERATION, { id }, bob.token)).data.operation).toBeNull();
   });
 });
