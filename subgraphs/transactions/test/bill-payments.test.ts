@@ -46,6 +46,24 @@ const billerPolicy = {
   workerPollMs: 50,
 };
 
+/**
+ * Waits until the biller's 503 came back to each payment's call (the worker recorded it and will
+ * retry): only then has the breaker counted every one of them.
+ */
+async function answeredUnavailable(bills: ReturnType<typeof useBillsHarness>, ids: string[]) {
+  await vi.waitFor(
+    async () => {
+      const rows = await bills.harness.service.db.db
+        .select({ step: billPayments.step, lastError: billPayments.lastError })
+        .from(billPayments)
+        .where(and(inArray(billPayments.operationId, ids), gt(billPayments.calls, 0)));
+      expect(rows).toHaveLength(ids.length);
+      for (const row of rows) expect(row).toEqual({ step: 'PAY', lastError: expect.any(String) });
+    },
+    { timeout: 10_000, interval: 25 },
+  );
+}
+
 /** The biller's own record: how often each payment was charged. */
 async function chargesOf(billerUrl: string, paymentId: string): Promise<number> {
   const res = await fetch(`${billerUrl}/admin/payments`);
@@ -158,38 +176,24 @@ describe('paying a bill', () => {
     expect(await chargesOf(bills.biller.url, id)).toBe(1);
   });
 
-  it('while the biller is down: calls sent wait for it, a call the open breaker kept back releases at once', async () => {
+  it('while the biller is down, calls that went out wait; once it is back they are paid, once each', async () => {
     await bills.behave({ down: true });
+    let sent: string[];
     try {
-      // Three 503s in a row open the breaker (threshold 3): these calls went out, so they wait.
-      const sent = await Promise.all([
+      sent = await Promise.all([
         payWithHold(meter('4001')),
         payWithHold(meter('4002')),
         payWithHold(meter('4003')),
       ]);
-      await vi.waitFor(async () => {
-        const waiting = await bills.harness.service.db.db
-          .select()
-          .from(billPayments)
-          .where(and(inArray(billPayments.operationId, sent), gt(billPayments.calls, 0)));
-        expect(waiting.map((p) => p.step)).toEqual(['PAY', 'PAY', 'PAY']);
-      });
-      const keptBack = await payWithHold(meter('4004'));
-      await ledgerPosts(keptBack, 'release');
-      expect(await read(keptBack)).toMatchObject({
-        status: 'FAILED',
-        failureCode: 'BILLER_UNAVAILABLE',
-        hold: { status: 'RELEASED' },
-      });
+      await answeredUnavailable(bills, sent);
       for (const id of sent)
         expect(await read(id)).toMatchObject({ status: 'PENDING', hold: { status: 'OPEN' } });
-      await bills.behave({ down: false });
-      // Half-open after 500 ms: the status says never made, so they are paid, once each.
-      for (const id of sent) await ledgerPosts(id, 'capture');
-      for (const id of sent) expect(await chargesOf(bills.biller.url, id)).toBe(1);
     } finally {
       await bills.behave({ down: false });
     }
+    // Half-open after 500 ms: the status says never made, so each is paid.
+    for (const id of sent) await ledgerPosts(id, 'capture');
+    for (const id of sent) expect(await chargesOf(bills.biller.url, id)).toBe(1);
   });
 
   it('fails without a hold when the ledger refuses it, and never calls the biller', async () => {
@@ -327,5 +331,69 @@ describe('a hold past its expiry', () => {
       hold: { status: 'RELEASED' },
     });
     expect(await chargesOf(bills.biller.url, id)).toBe(0);
+  });
+});
+
+describe('an open circuit breaker', () => {
+  // The breaker stays open for the whole file once three calls failed: nothing half-opens it.
+  const bills = useBillsHarness({ ...billerPolicy, halfOpenAfterMs: 600_000 });
+  let user: TestUser;
+  beforeAll(async () => {
+    user = await bills.harness.user();
+  });
+
+  it('releases at once a payment whose call it kept from leaving, and keeps waiting for those that left', async () => {
+    const pay = async (lastFour: string) => {
+      const { data } = await bills.harness.execute(
+        PAY_BILL,
+        {
+          input: {
+            walletId: user.walletId,
+            billerId: BILLER,
+            reference: meter(lastFour),
+            amount: { amount: '10.00', currency: 'EUR' },
+            idempotencyKey: randomUUID(),
+          },
+          waitMs: 0,
+        },
+        user.token,
+      );
+      const id: string = data.payBill.id;
+      await bills.harness.deliver(
+        bills.harness.ledgerAnswer(id, { posted: true }, billLedgerKey(id, 'hold')),
+      );
+      return id;
+    };
+    // The catalog read while the biller is up, so payments can be asked for while it is down.
+    await bills.harness.execute('{ billers { id } }', {}, user.token);
+    await bills.behave({ down: true });
+    try {
+      const sent = await Promise.all([pay('4001'), pay('4002'), pay('4003')]);
+      await answeredUnavailable(bills, sent);
+      const keptBack = await pay('4004');
+      const key = billLedgerKey(keptBack, 'release');
+      await vi.waitFor(
+        async () =>
+          expect((await bills.harness.ledgerCommands()).map((c) => c.idempotencyKey)).toContain(key),
+        {
+          timeout: 10_000,
+          interval: 25,
+        },
+      );
+      await bills.harness.deliver(bills.harness.ledgerAnswer(keptBack, { posted: true }, key));
+      const { data } = await bills.harness.execute(OPERATION, { id: keptBack }, user.token);
+      expect(data.operation).toMatchObject({
+        status: 'FAILED',
+        failureCode: 'BILLER_UNAVAILABLE',
+        hold: { status: 'RELEASED' },
+      });
+      for (const id of sent) {
+        const { data: pending } = await bills.harness.execute(OPERATION, { id }, user.token);
+        expect(pending.operation).toMatchObject({ status: 'PENDING', hold: { status: 'OPEN' } });
+      }
+      expect(await chargesOf(bills.biller.url, keptBack)).toBe(0);
+    } finally {
+      await bills.behave({ down: false });
+    }
   });
 });
