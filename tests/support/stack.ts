@@ -21,6 +21,11 @@ export interface TestStack extends AsyncDisposable {
   /** The run's isolated exchange (queue names are prefixed by it too). */
   exchange: string;
   /**
+   * The settings its services run with, over process.env's: what a command run beside them (as
+   * an operator runs `pnpm schedules:run`) needs to reach the same databases, biller and broker.
+   */
+  env: Record<string, string>;
+  /**
    * Kills one service of a real stack (SIGKILL unless told) and resolves once it has exited; the
    * others keep running. Embedded stacks refuse.
    */
@@ -97,6 +102,7 @@ export async function startRealStack(overrides: Record<string, string> = {}): Pr
       config,
       databases,
       exchange: run,
+      env,
       kill: (name, signal) => stack.kill(name, signal),
       restart: (name) => stack.restart(name),
       pids: () => stack.pids(),
@@ -132,6 +138,7 @@ export async function startEmbeddedStack(overrides: Record<string, string> = {})
     config,
     databases: {},
     exchange: '',
+    env,
     kill: () => Promise.reject(new Error('an embedded stack runs in one process: nothing to kill')),
     restart: () => Promise.reject(new Error('an embedded stack runs in one process: nothing to restart')),
     pids: () => ({}),
