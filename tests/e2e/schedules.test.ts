@@ -21,8 +21,9 @@ import { useRealStack } from '../support/use-stack.ts';
  * clock, and every schedule here starts in 2027 or later, so they never make a run: each round is
  * run by hand as an operator does (`pnpm schedules:run --at <ISO> --future`), with the stack's
  * own settings, and the runs it makes are settled by the running services (the ledger, the
- * biller's payment worker). Each test keeps to its own dates, so a round of one never reaches
- * another's schedules: the failures (January 2027) come before the first test's first run date.
+ * biller's payment worker). Each test keeps to its own dates and cancels its schedules at its
+ * end, so a round of one never reaches another's: the failing schedule runs in January 2027, the
+ * rent and the bill from February on, and the transitions' schedule starts in 2029.
  */
 
 const stack = useRealStack();
