@@ -9,25 +9,14 @@
  * The database is the one the jars service uses: JARS_DATABASE_URL, else `walletgraph_jars` on
  * DATABASE_URL's server.
  */
-import { parseArgs } from 'node:util';
 import { databaseUrl, loadConfig } from '@walletgraph/platform/config';
 import { openDatabase } from '@walletgraph/platform/db/database';
 import { createLogger } from '@walletgraph/platform/logger';
+import { roundMoment } from '@walletgraph/platform/round-moment';
 import * as schema from './db/schema.ts';
 import { createPeriodProcessor } from './period-processor.ts';
 
-const { values } = parseArgs({ options: { at: { type: 'string' }, future: { type: 'boolean' } } });
-const at = values.at ? new Date(values.at) : new Date();
-if (Number.isNaN(at.getTime())) {
-  console.error(`--at: "${values.at}" is not a date-time such as 2026-12-01T00:05:00Z`);
-  process.exit(2);
-}
-// A round as of a moment still to come ends periods early (a month end's sweep would run now and
-// never again): only with --future, for rehearsals on a copy and for tests moving the clock.
-if (at.getTime() > Date.now() && !values.future) {
-  console.error(`--at: ${at.toISOString()} is in the future; add --future if that is really meant`);
-  process.exit(2);
-}
+const at = roundMoment();
 const config = loadConfig({ JARS_DATABASE_URL: process.env.JARS_DATABASE_URL });
 const url = databaseUrl({ ...config, DATABASE_URL: process.env.DATABASE_URL || undefined }, 'jars');
 const logger = createLogger('jars-periods', process.env.LOG_LEVEL ?? 'warn');

@@ -10,26 +10,15 @@
  * The database is the one the transactions service uses: TRANSACTIONS_DATABASE_URL, else
  * `walletgraph_transactions` on DATABASE_URL's server.
  */
-import { parseArgs } from 'node:util';
 import { databaseUrl, loadConfig } from '@walletgraph/platform/config';
 import { openDatabase } from '@walletgraph/platform/db/database';
 import { createLogger } from '@walletgraph/platform/logger';
 import { createPubSub } from '@walletgraph/platform/pubsub';
+import { roundMoment } from '@walletgraph/platform/round-moment';
 import * as schema from './db/schema.ts';
 import { createTransactionsServices } from './services.ts';
 
-const { values } = parseArgs({ options: { at: { type: 'string' }, future: { type: 'boolean' } } });
-const at = values.at ? new Date(values.at) : new Date();
-if (Number.isNaN(at.getTime())) {
-  console.error(`--at: "${values.at}" is not a date-time such as 2026-12-01T00:05:00Z`);
-  process.exit(2);
-}
-// A round as of a moment still to come makes runs early (and never again, their keys taken):
-// only with --future, for rehearsals on a copy and for tests moving the clock.
-if (at.getTime() > Date.now() && !values.future) {
-  console.error(`--at: ${at.toISOString()} is in the future; add --future if that is really meant`);
-  process.exit(2);
-}
+const at = roundMoment();
 // The service URLs are read apart: this is one process against one database, in neither mode.
 const { DATABASE_URL, AMQP_URL: _amqp, REDIS_URL, ...env } = process.env;
 const config = loadConfig(env);
