@@ -9,8 +9,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import type * as schema from '../db/schema.ts';
 import { billPayments, operations } from '../db/schema.ts';
 import { billLedgerPost, decidePayment, type PaymentDecision } from '../domain/bill-payments.ts';
-import type { BillerClient, PaymentCall } from './biller-client.ts';
+import type { BillerClient } from './biller-client.ts';
 import { type BillerPolicy, paymentLeaseMs } from './biller-policy.ts';
+import type { PaymentCall } from './payment-answers.ts';
 
 /** NOTIFY'd when a hold opens: a payment is waiting for the worker. */
 export const PAYMENTS_DUE_CHANNEL = 'bill_payments_due';

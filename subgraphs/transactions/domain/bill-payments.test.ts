@@ -1,6 +1,6 @@
 import { DomainError } from '@walletgraph/platform/errors';
 import { describe, expect, it } from 'vitest';
-import type { PaymentCall } from '../bills/biller-client.ts';
+import type { PaymentCall } from '../bills/payment-answers.ts';
 import {
   billLedgerKey,
   billLedgerPost,

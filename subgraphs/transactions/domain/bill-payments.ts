@@ -1,6 +1,6 @@
 import { ledgerAccount } from '@walletgraph/events';
 import { DomainError } from '@walletgraph/platform/errors';
-import type { BillerReceipt, BillerRefusal, PaymentCall } from '../bills/biller-client.ts';
+import type { BillerReceipt, BillerRefusal, PaymentCall } from '../bills/payment-answers.ts';
 import type { BillPaymentRow, BillReceipt, OperationRow } from '../db/schema.ts';
 import type { BudgetCheck } from './budget.ts';
 import type { LedgerPost, OperationParties } from './operations.ts';
