@@ -1,11 +1,13 @@
 import { DomainError } from '@walletgraph/platform/errors';
-import { parseId, type WalletId } from '@walletgraph/platform/ids';
+import { parseId } from '@walletgraph/platform/ids';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import { and, eq } from 'drizzle-orm';
+import { authorizePaymentSource } from './bills/bill-requests.ts';
+import { findPayableBiller } from './bills/bills.ts';
 import type { TransactionsContext, TransactionsExecutor } from './context.ts';
 import { type ScheduledPaymentRow, scheduledPayments } from './db/schema.ts';
-import { authorizeJarMove } from './domain/jars.ts';
-import { authorizeSource, replayOf } from './domain/operations.ts';
+import { checkPayable } from './domain/bill-payments.ts';
+import { replayOf } from './domain/operations.ts';
 import {
   cancel,
   firstRunNotBefore,
@@ -16,7 +18,6 @@ import {
   START_GRACE_MS,
   scheduleRequestHash,
 } from './domain/schedules.ts';
-import { findJar, findWallet } from './projections.ts';
 
 /**
  * The write side of scheduled payments (docs/architecture.md §5): `schedulePayment` and the
@@ -40,7 +41,8 @@ export async function schedulePayment(
   const existing = await findByKey(ctx.db, viewer.userId, request.idempotencyKey);
   if (existing) return replayOf(existing, hash);
 
-  const source = await authorizeScheduleSource(ctx, request, viewer.userId);
+  const parties = await authorizePaymentSource(ctx, request, viewer.userId);
+  const source = { walletId: parties.source.walletId, jarId: parties.jarId };
   if (request.payee.kind === 'BILL_PAYMENT') await checkBill(ctx, request.payee, request.amount.currency);
   const now = ctx.services.clock.now();
   // A start a moment ago is the client's "now"; runs dated before that are never made.
@@ -119,65 +121,14 @@ async function transition(
   });
 }
 
-/**
- * The wallet (or jar) a schedule pays from, by the rules every operation's source follows
- * (domain/operations.ts, domain/jars.ts): the caller's own, active, in the amount's currency;
- * another user's is NOT_FOUND exactly as an unknown one. The fields they name are payBill's
- * (`input.walletId`, `input.jarId`), which are the schedule input's too.
- */
-async function authorizeScheduleSource(
-  ctx: TransactionsContext,
-  request: ScheduleRequest,
-  viewerId: string,
-): Promise<{ walletId: string; jarId: string | null }> {
-  const { source } = request;
-  const asked = {
-    kind: 'BILL_PAYMENT' as const,
-    amount: request.amount,
-    idempotencyKey: request.idempotencyKey,
-  };
-  if (source.by === 'jar') {
-    const jar = await findJar(ctx.db, source.jarId, viewerId);
-    // Postgres reads a uuid out in lower case, as parseId makes it: a stored id needs no parsing.
-    const wallet = jar ? await findWallet(ctx.db, jar.walletId as WalletId) : null;
-    const parties = authorizeJarMove(
-      { ...asked, jarId: source.jarId },
-      { jar, toJar: null, wallet },
-      viewerId,
-    );
-    return { walletId: parties.source.walletId, jarId: parties.jarId };
-  }
-  const wallet = await findWallet(ctx.db, source.walletId, viewerId);
-  return { walletId: authorizeSource(asked, wallet, viewerId).walletId, jarId: null };
-}
-
 /** The biller must be in the catalog, paid in the amount's currency, and the reference of its pattern. */
 async function checkBill(
   ctx: TransactionsContext,
   bill: { billerId: string; reference: string },
   currency: string,
 ): Promise<void> {
-  const catalog = await ctx.services.biller.catalog();
-  const biller = catalog.find((entry) => entry.id === bill.billerId);
-  if (!biller) {
-    throw new DomainError('NOT_FOUND', 'input.bill.billerId: biller not found', {
-      field: 'input.bill.billerId',
-    });
-  }
-  if (biller.currency !== currency) {
-    throw new DomainError(
-      'CURRENCY_MISMATCH',
-      `input.amount.currency: ${biller.name} is paid in ${biller.currency}, not ${currency}`,
-      { field: 'input.amount.currency' },
-    );
-  }
-  if (!biller.reference.pattern.regex.test(bill.reference)) {
-    throw new DomainError(
-      'INVALID_REFERENCE',
-      `input.bill.reference: not a ${biller.reference.label.toLowerCase()} ${biller.name} knows`,
-      { field: 'input.bill.reference' },
-    );
-  }
+  const biller = await findPayableBiller(ctx, bill.billerId, 'input.bill.billerId');
+  checkPayable(biller, { reference: bill.reference, currency }, 'input.bill.reference');
 }
 
 async function findByKey(db: TransactionsExecutor, ownerId: string, idempotencyKey: string) {

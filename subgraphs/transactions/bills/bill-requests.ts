@@ -1,7 +1,6 @@
 import { createEvent } from '@walletgraph/events';
 import { insertJsonRows } from '@walletgraph/platform/db/json-rows';
 import { rowsOf } from '@walletgraph/platform/db/rows';
-import { DomainError } from '@walletgraph/platform/errors';
 import type { WalletId } from '@walletgraph/platform/ids';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { sql } from 'drizzle-orm';
@@ -16,6 +15,7 @@ import type { OperationView } from '../domain/view.ts';
 import { carryOutRequest } from '../operation-requests.ts';
 import { findJar, findWallet } from '../projections.ts';
 import { operationSettledEvent } from '../settlement.ts';
+import { findPayableBiller } from './bills.ts';
 
 /**
  * `payBill` (docs/architecture.md §5): the operation, its payment worker row and the ledger
@@ -46,28 +46,37 @@ async function authorize(
   request: BillRequest,
   viewerId: string,
 ): Promise<BillParties> {
+  const biller = await findPayableBiller(ctx, request.billerId, 'input.billerId');
+  return { biller, parties: await authorizePaymentSource(ctx, request, viewerId) };
+}
+
+/**
+ * The wallet or jar a bill (or a scheduled payment) is paid from, by the rules every operation's
+ * source follows (domain/operations.ts, domain/jars.ts): the caller's own, active, in the
+ * amount's currency; another user's is NOT_FOUND exactly as an unknown one, naming
+ * `input.walletId` or `input.jarId`.
+ */
+export async function authorizePaymentSource(
+  ctx: TransactionsContext,
+  request: Pick<BillRequest, 'source' | 'amount' | 'idempotencyKey'>,
+  viewerId: string,
+): Promise<OperationParties> {
   const { db } = ctx;
-  const catalog = await ctx.services.biller.catalog();
-  const entry = catalog.find((b) => b.id === request.billerId);
-  if (!entry)
-    throw new DomainError('NOT_FOUND', 'input.billerId: biller not found', { field: 'input.billerId' });
-  const biller = {
-    id: entry.id,
-    name: entry.name,
-    currency: entry.currency,
-    referenceLabel: entry.reference.label,
-    referencePattern: entry.reference.pattern.regex,
+  const { source } = request;
+  const asked = {
+    kind: 'BILL_PAYMENT' as const,
+    amount: request.amount,
+    idempotencyKey: request.idempotencyKey,
   };
-  if (request.source.by === 'wallet') {
-    const wallet = await findWallet(db, request.source.walletId, viewerId);
-    const source = authorizeSource(request, wallet, viewerId);
-    return { biller, parties: { source, recipient: null, jarId: null, counterpartyJarId: null } };
+  if (source.by === 'wallet') {
+    const wallet = await findWallet(db, source.walletId, viewerId);
+    const paying = authorizeSource(asked, wallet, viewerId);
+    return { source: paying, recipient: null, jarId: null, counterpartyJarId: null };
   }
-  const jar = await findJar(db, request.source.jarId, viewerId);
+  const jar = await findJar(db, source.jarId, viewerId);
   // Postgres reads a uuid out in lower case, as parseId makes it: a stored id needs no parsing.
   const wallet = jar ? await findWallet(db, jar.walletId as WalletId) : null;
-  const jarRequest = { ...request, jarId: request.source.jarId };
-  return { biller, parties: authorizeJarMove(jarRequest, { jar, toJar: null, wallet }, viewerId) };
+  return authorizeJarMove({ ...asked, jarId: source.jarId }, { jar, toJar: null, wallet }, viewerId);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { DomainError, notFound } from '@walletgraph/platform/errors';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import type { TransactionsContext } from '../context.ts';
+import type { PayableBiller } from '../domain/bill-payments.ts';
 import type { BillerCategory, BillerEntry } from './biller-client.ts';
 
 /** A biller as the API shows it (`Biller` in schema.graphql). */
@@ -83,4 +84,25 @@ export async function billerById(
   const catalog = await ctx.services.biller.catalog();
   const biller = catalog.find((entry) => entry.id === billerId);
   return biller ? viewOf(biller) : null;
+}
+
+/**
+ * A biller of the catalog as a payment needs it (payBill, a scheduled bill); NOT_FOUND naming
+ * `field` when the catalog has none with this id.
+ */
+export async function findPayableBiller(
+  ctx: TransactionsContext,
+  billerId: string,
+  field: string,
+): Promise<PayableBiller> {
+  const catalog = await ctx.services.biller.catalog();
+  const entry = catalog.find((b) => b.id === billerId);
+  if (!entry) throw new DomainError('NOT_FOUND', `${field}: biller not found`, { field });
+  return {
+    id: entry.id,
+    name: entry.name,
+    currency: entry.currency,
+    referenceLabel: entry.reference.label,
+    referencePattern: entry.reference.pattern.regex,
+  };
 }

@@ -38,6 +38,32 @@ export function billStepOf(idempotencyKey: string): { operationId: string; step:
 }
 
 /**
+ * Whether `biller` can be asked to pay this bill: in its own currency, for a reference of its
+ * pattern; CURRENCY_MISMATCH or INVALID_REFERENCE (naming `referenceField`) otherwise. What
+ * payBill and a scheduled bill both check before anything is written.
+ */
+export function checkPayable(
+  biller: PayableBiller,
+  bill: { reference: string; currency: string },
+  referenceField = 'input.reference',
+): void {
+  if (biller.currency !== bill.currency) {
+    throw new DomainError(
+      'CURRENCY_MISMATCH',
+      `input.amount.currency: ${biller.name} is paid in ${biller.currency}, not ${bill.currency}`,
+      { field: 'input.amount.currency' },
+    );
+  }
+  if (!biller.referencePattern.test(bill.reference)) {
+    throw new DomainError(
+      'INVALID_REFERENCE',
+      `${referenceField}: not a ${biller.referenceLabel.toLowerCase()} ${biller.name} knows`,
+      { field: referenceField },
+    );
+  }
+}
+
+/**
  * A bill payment's operation, before it is written: PENDING with the command that holds its
  * amount, or FAILED at once (BUDGET_EXCEEDED) with no command. The biller must be paid in the
  * source's currency and know the reference's shape; either mistake is refused and writes nothing.
@@ -53,20 +79,7 @@ export function decideBillPayment(
   deps: { newId: () => string; now: Date; holdTtlMs: number },
 ): { operation: OperationRow; hold: LedgerPost | null } {
   const { parties, biller, budget } = state;
-  if (biller.currency !== request.amount.currency) {
-    throw new DomainError(
-      'CURRENCY_MISMATCH',
-      `input.amount.currency: ${biller.name} is paid in ${biller.currency}, not ${request.amount.currency}`,
-      { field: 'input.amount.currency' },
-    );
-  }
-  if (!biller.referencePattern.test(request.reference)) {
-    throw new DomainError(
-      'INVALID_REFERENCE',
-      `input.reference: not a ${biller.referenceLabel.toLowerCase()} ${biller.name} knows`,
-      { field: 'input.reference' },
-    );
-  }
+  checkPayable(biller, { reference: request.reference, currency: request.amount.currency });
   const failureCode = budget && !budget.ok ? budget.failureCode : null;
   const operation: OperationRow = {
     id: deps.newId(),
