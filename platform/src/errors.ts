@@ -25,6 +25,7 @@ export const errorCodes = [
   'SCHEDULE_NOT_ACTIVE',
   'SCHEDULE_NOT_PAUSED',
   'SCHEDULE_ENDED',
+  'CURSOR_EXPIRED',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 

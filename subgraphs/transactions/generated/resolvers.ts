@@ -527,6 +527,13 @@ export type ScheduledTransferInput = {
 /**
  * Served by the gateway over graphql-ws on the same /graphql endpoint: the gateway turns each event into a
  * query against the supergraph, so payloads may select fields from any subgraph.
+ *
+ * Resumable: every `next` payload carries `extensions.cursor`, the event's position in the
+ * subscriber's own feed. Subscribing with `after: <cursor>` first replays the caller's events after
+ * it that match the subscription (read through the supergraph as the subscriber, as live ones are),
+ * then continues live, with no gap and no duplicate. A cursor older than the retention window
+ * (LIVE_FEED_RETENTION_HOURS, LIVE_FEED_RETENTION_EVENTS) is refused with CURSOR_EXPIRED, a cursor that is
+ * not the caller's with BAD_USER_INPUT: the client re-reads its state and subscribes without one.
  */
 export type Subscription = {
   __typename?: 'Subscription';
@@ -542,8 +549,16 @@ export type Subscription = {
 /**
  * Served by the gateway over graphql-ws on the same /graphql endpoint: the gateway turns each event into a
  * query against the supergraph, so payloads may select fields from any subgraph.
+ *
+ * Resumable: every `next` payload carries `extensions.cursor`, the event's position in the
+ * subscriber's own feed. Subscribing with `after: <cursor>` first replays the caller's events after
+ * it that match the subscription (read through the supergraph as the subscriber, as live ones are),
+ * then continues live, with no gap and no duplicate. A cursor older than the retention window
+ * (LIVE_FEED_RETENTION_HOURS, LIVE_FEED_RETENTION_EVENTS) is refused with CURSOR_EXPIRED, a cursor that is
+ * not the caller's with BAD_USER_INPUT: the client re-reads its state and subscribes without one.
  */
 export type SubscriptionBalanceChangedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   walletId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -551,8 +566,48 @@ export type SubscriptionBalanceChangedArgs = {
 /**
  * Served by the gateway over graphql-ws on the same /graphql endpoint: the gateway turns each event into a
  * query against the supergraph, so payloads may select fields from any subgraph.
+ *
+ * Resumable: every `next` payload carries `extensions.cursor`, the event's position in the
+ * subscriber's own feed. Subscribing with `after: <cursor>` first replays the caller's events after
+ * it that match the subscription (read through the supergraph as the subscriber, as live ones are),
+ * then continues live, with no gap and no duplicate. A cursor older than the retention window
+ * (LIVE_FEED_RETENTION_HOURS, LIVE_FEED_RETENTION_EVENTS) is refused with CURSOR_EXPIRED, a cursor that is
+ * not the caller's with BAD_USER_INPUT: the client re-reads its state and subscribes without one.
+ */
+export type SubscriptionBudgetAlertArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Served by the gateway over graphql-ws on the same /graphql endpoint: the gateway turns each event into a
+ * query against the supergraph, so payloads may select fields from any subgraph.
+ *
+ * Resumable: every `next` payload carries `extensions.cursor`, the event's position in the
+ * subscriber's own feed. Subscribing with `after: <cursor>` first replays the caller's events after
+ * it that match the subscription (read through the supergraph as the subscriber, as live ones are),
+ * then continues live, with no gap and no duplicate. A cursor older than the retention window
+ * (LIVE_FEED_RETENTION_HOURS, LIVE_FEED_RETENTION_EVENTS) is refused with CURSOR_EXPIRED, a cursor that is
+ * not the caller's with BAD_USER_INPUT: the client re-reads its state and subscribes without one.
+ */
+export type SubscriptionGoalAchievedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * Served by the gateway over graphql-ws on the same /graphql endpoint: the gateway turns each event into a
+ * query against the supergraph, so payloads may select fields from any subgraph.
+ *
+ * Resumable: every `next` payload carries `extensions.cursor`, the event's position in the
+ * subscriber's own feed. Subscribing with `after: <cursor>` first replays the caller's events after
+ * it that match the subscription (read through the supergraph as the subscriber, as live ones are),
+ * then continues live, with no gap and no duplicate. A cursor older than the retention window
+ * (LIVE_FEED_RETENTION_HOURS, LIVE_FEED_RETENTION_EVENTS) is refused with CURSOR_EXPIRED, a cursor that is
+ * not the caller's with BAD_USER_INPUT: the client re-reads its state and subscribes without one.
  */
 export type SubscriptionJarUpdatedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   jarId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -560,8 +615,16 @@ export type SubscriptionJarUpdatedArgs = {
 /**
  * Served by the gateway over graphql-ws on the same /graphql endpoint: the gateway turns each event into a
  * query against the supergraph, so payloads may select fields from any subgraph.
+ *
+ * Resumable: every `next` payload carries `extensions.cursor`, the event's position in the
+ * subscriber's own feed. Subscribing with `after: <cursor>` first replays the caller's events after
+ * it that match the subscription (read through the supergraph as the subscriber, as live ones are),
+ * then continues live, with no gap and no duplicate. A cursor older than the retention window
+ * (LIVE_FEED_RETENTION_HOURS, LIVE_FEED_RETENTION_EVENTS) is refused with CURSOR_EXPIRED, a cursor that is
+ * not the caller's with BAD_USER_INPUT: the client re-reads its state and subscribes without one.
  */
 export type SubscriptionOperationUpdatedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
   id?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -927,8 +990,8 @@ export type ScheduledPaymentResolvers<ContextType = TransactionsContext, ParentT
 
 export type SubscriptionResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   balanceChanged?: SubscriptionResolver<ResolversTypes['BalanceChange'], "balanceChanged", ParentType, ContextType, Partial<SubscriptionBalanceChangedArgs>>;
-  budgetAlert?: SubscriptionResolver<ResolversTypes['BudgetAlert'], "budgetAlert", ParentType, ContextType>;
-  goalAchieved?: SubscriptionResolver<ResolversTypes['GoalAchievement'], "goalAchieved", ParentType, ContextType>;
+  budgetAlert?: SubscriptionResolver<ResolversTypes['BudgetAlert'], "budgetAlert", ParentType, ContextType, Partial<SubscriptionBudgetAlertArgs>>;
+  goalAchieved?: SubscriptionResolver<ResolversTypes['GoalAchievement'], "goalAchieved", ParentType, ContextType, Partial<SubscriptionGoalAchievedArgs>>;
   jarUpdated?: SubscriptionResolver<ResolversTypes['Jar'], "jarUpdated", ParentType, ContextType, Partial<SubscriptionJarUpdatedArgs>>;
   operationUpdated?: SubscriptionResolver<ResolversTypes['Operation'], "operationUpdated", ParentType, ContextType, Partial<SubscriptionOperationUpdatedArgs>>;
 };
