@@ -13,8 +13,8 @@
  *    now: the drift corrected;
  * 4. transactions: every settled operation that disagrees with the ledger's decision for its
  *    command (COMPLETED where the ledger refused, FAILED where it posted, another entry) is
- *    corrected to the ledger's decision, and listed; with REDIS_URL, the users concerned are told
- *    (`operationUpdated`) as for any settlement;
+ *    corrected to the ledger's decision, and listed; the users concerned are told
+ *    (`operationUpdated`) through their live feed, as for any settlement;
  * 5. jars: each jar's projected balance is compared with its ledger account, before the replay
  *    and once the replayed entries have been projected; what differs is listed;
  * 6. wallet: every archive request still PENDING is sent to the ledger again (an answer lost
@@ -34,9 +34,7 @@ import { ledgerTruth } from '@walletgraph/ledger/operator/reconcile-truth';
 import { awaitPublished, replayLedgerResults } from '@walletgraph/ledger/operator/replay-results';
 import { type Config, databaseUrl, loadConfig } from '@walletgraph/platform/config';
 import { connectDatabase } from '@walletgraph/platform/db/connect';
-import { createLogger } from '@walletgraph/platform/logger';
 import { pollUntilQuiet } from '@walletgraph/platform/poll';
-import { createPubSub } from '@walletgraph/platform/pubsub';
 import * as transactionsSchema from '@walletgraph/transactions/db/schema';
 import {
   correctSettledOperations,
@@ -62,14 +60,8 @@ export interface ReconcileReport {
 type Urls = Record<'ledger' | 'transactions' | 'jars' | 'wallet', string>;
 
 /** Runs every reconcile step against the services' databases (the stack must be running) and reports. */
-export async function reconcile(
-  urls: Urls,
-  options: { waitMs?: number; redisUrl?: string } = {},
-): Promise<ReconcileReport> {
+export async function reconcile(urls: Urls, options: { waitMs?: number } = {}): Promise<ReconcileReport> {
   const waitMs = options.waitMs ?? 30_000;
-  const pubsub = options.redisUrl
-    ? createPubSub({ redisUrl: options.redisUrl, logger: createLogger('reconcile') })
-    : null;
   const ledger = connectDatabase(urls.ledger, ledgerSchema);
   const transactions = connectDatabase(urls.transactions, transactionsSchema);
   const jars = connectDatabase(urls.jars, jarsSchema);
@@ -88,7 +80,6 @@ export async function reconcile(
       transactions.db,
       (await ledgerTruth(ledger.db)).operationOutcomes,
       meta,
-      pubsub?.publisher ?? null,
     );
     const jarsAfter = await pollUntilQuiet(jarsAgainstLedger, (drift) => drift.length === 0, {
       timeoutMs: waitMs,
@@ -107,7 +98,7 @@ export async function reconcile(
       archives: { pending: pendingArchives, decided: decidedArchives },
     };
   } finally {
-    await Promise.all([ledger.close(), transactions.close(), jars.close(), wallet.close(), pubsub?.close()]);
+    await Promise.all([ledger.close(), transactions.close(), jars.close(), wallet.close()]);
   }
 }
 
@@ -122,7 +113,7 @@ export function formatReconcileReport(r: ReconcileReport): string {
     `settled operations corrected to the ledger's decision: ${r.corrected.length}${r.corrected
       .map(
         (c) =>
-          `\n  ${c.operationId}: ${c.was.status} ${c.was.failureCode ?? ''} -> ${c.now.status} ${c.now.failureCode ?? ''}${c.notified ? '' : ' (users not told: no REDIS_URL, or Redis refused)'}`,
+          `\n  ${c.operationId}: ${c.was.status} ${c.was.failureCode ?? ''} -> ${c.now.status} ${c.now.failureCode ?? ''}`,
       )
       .join('')}`,
     `archive requests pending and asked again: ${r.archives.pending.length}, decided since: ${r.archives.decided.length}`,
@@ -153,8 +144,7 @@ function urlsFrom(env: NodeJS.ProcessEnv): Urls {
 if (import.meta.main) {
   try {
     const waitMs = process.env.RECONCILE_WAIT_MS ? Number(process.env.RECONCILE_WAIT_MS) : undefined;
-    const redisUrl = process.env.REDIS_URL || undefined;
-    const report = await reconcile(urlsFrom(process.env), { ...(waitMs ? { waitMs } : {}), redisUrl });
+    const report = await reconcile(urlsFrom(process.env), waitMs ? { waitMs } : {});
     console.log(formatReconcileReport(report));
     process.exitCode = report.published && report.jars.after.length === 0 ? 0 : 1;
   } catch (error) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { expressMiddleware } from '@as-integrations/express5';
-import type { Config } from '@walletgraph/platform/config';
+import { type Config, subgraphUrl } from '@walletgraph/platform/config';
 import { contextError, listen, mountProbes } from '@walletgraph/platform/http';
 import { CORRELATION_HEADER } from '@walletgraph/platform/logger';
 import type { Runtime } from '@walletgraph/platform/runtime';
@@ -24,6 +24,7 @@ import { limitUpgrades } from './limits/upgrade-limit.ts';
 import { createArmor } from './plugins/armor.ts';
 import { READINESS_REUSE_MS } from './readiness.ts';
 import { createEventBudget } from './subscriptions/event-budget.ts';
+import { feedReader } from './subscriptions/feed-source.ts';
 import { createSubscriptionSchema } from './subscriptions/schema.ts';
 import { serveSubscriptions } from './subscriptions/server.ts';
 
@@ -158,6 +159,8 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
     schema: createSubscriptionSchema({ logger }),
     verifier: runtime.verifier,
     engine: runtime.pubsub.engine,
+    readFeedAs: feedReader(liveFeedUrl(config)),
+    onReconnected: (listener) => runtime.pubsub.onReconnected(listener),
     runAs: (viewer, clientAddress) => async (document, variables) => {
       const contextValue = buildGatewayContext({
         viewer,
@@ -227,4 +230,14 @@ function bytes(size: string): number {
   const factor = { b: 1, kb: 1024, mb: 1024 * 1024 }[unit?.toLowerCase() as 'b' | 'kb' | 'mb'];
   if (!n || !factor) throw new Error(`not a size: ${size}`);
   return Number(n) * factor;
+}
+
+/**
+ * Identity's `GET /live-feed`, where the gateway reads what a subscriber missed: beside identity's
+ * GraphQL endpoint, or on the gateway's own port in embedded mode (where identity's routes are).
+ */
+function liveFeedUrl(config: Config): string {
+  if (config.mode === 'embedded' && !config.IDENTITY_URL)
+    return `http://127.0.0.1:${config.GATEWAY_PORT}/live-feed`;
+  return new URL('/live-feed', subgraphUrl(config, 'identity')).toString();
 }

@@ -144,6 +144,15 @@ const schema = z.object({
   SCHEDULES_INTERVAL_MS: positiveInt.default(60_000),
   /** Failed runs in a row that pause a scheduled payment (its owner resumes it). */
   SCHEDULE_MAX_FAILURES: positiveInt.default(3),
+  /**
+   * How long each user's live feed keeps an event for resuming (`after:`), in hours, and at most
+   * how many events per user it keeps: whichever is reached first. A cursor whose next event was
+   * pruned is refused with CURSOR_EXPIRED.
+   */
+  LIVE_FEED_RETENTION_HOURS: positiveInt.default(24),
+  LIVE_FEED_RETENTION_EVENTS: positiveInt.default(10_000),
+  /** How often identity prunes the live feed to its retention. */
+  LIVE_FEED_PRUNE_INTERVAL_MS: positiveInt.default(60_000),
   /** Open subscriptions one user may hold on one gateway process. */
   SUBSCRIPTIONS_PER_USER: positiveInt.default(20),
   /**

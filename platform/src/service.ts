@@ -142,7 +142,9 @@ export async function startSubgraph<S extends Schema, Svc>(
     },
     startRelay,
     mountRoutes(router) {
-      def.routes?.(router, services);
+      def.routes?.(router, services, (req) =>
+        viewerFromAuthorization(runtime.verifier, req.headers.authorization),
+      );
     },
     async readiness() {
       const checks = { database: db.ping(), broker: runtime.broker.ping(), redis: runtime.pubsub.ping() };

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GraphQLResolverMap } from '@apollo/subgraph';
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
+
+/** The HTTP request and router a subgraph's extra routes get (express). */
+export type { Request as HttpRequest, Router as HttpRouter } from 'express';
+
 import { type DocumentNode, parse, type ValidationRule } from 'graphql';
 import type { Viewer } from './auth/verifier.ts';
 import type { Config, SubgraphName } from './config.ts';
@@ -9,7 +13,7 @@ import type { ConsumerOptions } from './consumer.ts';
 import type { Database, DatabaseHandle, Schema } from './db/database.ts';
 import { unauthenticated } from './errors.ts';
 import type { Logger } from './logger.ts';
-import type { Publisher } from './pubsub.ts';
+import type { FeedPublisher } from './pubsub.ts';
 import type { Revocations } from './revocations.ts';
 
 /** What every resolver of a subgraph receives as its context. */
@@ -64,7 +68,8 @@ export interface ServiceDeps<S extends Schema> {
   config: Config;
   db: DatabaseHandle<S>;
   logger: Logger;
-  publisher: Publisher;
+  /** Publishes stored live-feed entries (identity's feed writer). */
+  publisher: FeedPublisher;
   /** Session revocations (revocations.ts): identity records them. */
   revocations: Revocations;
 }
@@ -87,8 +92,11 @@ export interface SubgraphDefinition<S extends Schema = Schema, Svc = unknown> {
   retiredConsumers?: readonly string[];
   /** Builds the subgraph's own long-lived services (key stores, loaders' sources, clocks). */
   services?: (deps: ServiceDeps<S>) => Promise<Svc> | Svc;
-  /** Extra HTTP routes beside /graphql (e.g. identity's JWKS). */
-  routes?: (router: Router, services: Svc) => void;
+  /**
+   * Extra HTTP routes beside /graphql (e.g. identity's JWKS); `viewerOf` verifies a request's
+   * bearer token as /graphql does (null without one; rejects a bad one).
+   */
+  routes?: (router: Router, services: Svc, viewerOf: (req: Request) => Promise<Viewer | null>) => void;
   /** Validation rules beyond graphql-js's own that the subgraph's HTTP endpoint applies. */
   validationRules?: readonly ValidationRule[];
   /** Called on shutdown after consumers stop, before the database closes. */

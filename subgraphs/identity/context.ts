@@ -5,6 +5,7 @@ import type { Revocations } from '@walletgraph/platform/revocations';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
 import type { SignInThrottles } from './domain/throttle.ts';
+import type { LiveFeedService } from './live-feed-service.ts';
 import type { Mailer } from './mailer.ts';
 import type { PasswordHasher } from './passwords.ts';
 import type { SigningKeyStore } from './signing-keys.ts';
@@ -32,6 +33,8 @@ export interface IdentityServices {
   mailer: Mailer;
   /** Where ended sessions are recorded for the gateways (platform revocations). */
   revocations: Revocations;
+  /** Each user's live feed: stored by `identity.live-feed`, read by the gateways (live-feed-service.ts). */
+  liveFeed: LiveFeedService;
   logger: Logger;
   /** Stops the background jobs (the prune of old sign-in records) and closes the mailer. */
   stop(): Promise<void>;

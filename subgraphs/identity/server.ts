@@ -2,6 +2,7 @@ import { singlePasswordField } from '@walletgraph/platform/graphql/root-fields';
 import { defineSubgraph } from '@walletgraph/platform/subgraph';
 import type { IdentityServices } from './context.ts';
 import * as schema from './db/schema.ts';
+import { liveFeedConsumer, mountLiveFeed } from './live-feed-service.ts';
 import { mailerHandlers } from './mailer.ts';
 import { resolvers } from './resolvers.ts';
 import { createIdentityServices } from './services.ts';
@@ -33,6 +34,7 @@ export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>(
       effectHandlers: mailerHandlers(services.mailer, services.logger, services.clock),
     },
     counterpartiesConsumer,
+    liveFeedConsumer(services),
     {
       // Records each ended session where every gateway reads it, retried until Redis takes it.
       name: 'identity.session-revocations',
@@ -43,9 +45,10 @@ export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>(
       },
     },
   ],
-  services: ({ config, db, logger, revocations }) =>
-    createIdentityServices({ config, db: db.db, logger, revocations }),
-  routes(router, services) {
+  services: ({ config, db, logger, revocations, publisher }) =>
+    createIdentityServices({ config, db: db.db, logger, revocations, publisher }),
+  routes(router, services, viewerOf) {
+    mountLiveFeed(router, services, viewerOf);
     router.get('/.well-known/jwks.json', (_req, res) => {
       res.set('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`).json(services.keys.jwks());
     });

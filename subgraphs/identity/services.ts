@@ -3,9 +3,11 @@ import { type Clock, systemClock } from '@walletgraph/platform/clock';
 import type { Config } from '@walletgraph/platform/config';
 import { opaqueId } from '@walletgraph/platform/ids';
 import type { Logger } from '@walletgraph/platform/logger';
+import type { FeedPublisher } from '@walletgraph/platform/pubsub';
 import type { Revocations } from '@walletgraph/platform/revocations';
 import type { IdentityDatabase, IdentityServices } from './context.ts';
 import { type SignInThrottles, signInThrottles } from './domain/throttle.ts';
+import { createLiveFeedService } from './live-feed-service.ts';
 import { createMailer } from './mailer.ts';
 import { createPasswordHasher, type HashingPool, type ScryptParams } from './passwords.ts';
 import { pruneSignInRecords } from './prune-sign-in-records.ts';
@@ -24,10 +26,15 @@ export interface IdentityServicesDeps {
     | 'MAIL_FROM'
     | 'SIGNING_KEY_ENCRYPTION_KEY'
     | 'isProduction'
+    | 'LIVE_FEED_RETENTION_HOURS'
+    | 'LIVE_FEED_RETENTION_EVENTS'
+    | 'LIVE_FEED_PRUNE_INTERVAL_MS'
   >;
   db: IdentityDatabase;
   logger: Logger;
   revocations: Revocations;
+  /** Publishes the live feed's stored entries to the gateways. */
+  publisher: FeedPublisher;
 }
 
 /** Overrides for tests; production uses the defaults. */
@@ -89,6 +96,14 @@ export async function createIdentityServices(
     options.pruneIntervalMs ?? 5 * 60_000,
   );
   pruner.unref();
+  const liveFeed = createLiveFeedService({
+    db: deps.db,
+    publisher: deps.publisher,
+    logger: deps.logger,
+    retention: { hours: config.LIVE_FEED_RETENTION_HOURS, events: config.LIVE_FEED_RETENTION_EVENTS },
+    pruneIntervalMs: config.LIVE_FEED_PRUNE_INTERVAL_MS,
+    now: () => clock.now(),
+  });
   return {
     clock,
     newId: uuidv7,
@@ -104,9 +119,11 @@ export async function createIdentityServices(
     throttles,
     mailer,
     revocations: deps.revocations,
+    liveFeed,
     logger: deps.logger,
     async stop() {
       clearInterval(pruner);
+      liveFeed.stop();
       keys.stop();
       await mailer.close();
     },

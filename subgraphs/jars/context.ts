@@ -1,7 +1,6 @@
 import type { Clock } from '@walletgraph/platform/clock';
 import type { Executor } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
-import type { Publisher } from '@walletgraph/platform/pubsub';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
 
@@ -15,8 +14,6 @@ export interface JarsServices {
   newId: () => string;
   /** Period ends: Income resets, expense leftovers returned (docs/architecture.md §6). */
   periods: PeriodProcessor;
-  /** Live updates to users' subscriptions, published after commit. */
-  publisher: Publisher;
   logger: Logger;
 }
 

@@ -1,6 +1,7 @@
-import { causedBy, createEvent, uuidv7 } from '@walletgraph/events';
+import { causedBy, createEvent, type Envelope, uuidv7 } from '@walletgraph/events';
+import type { Executor } from '@walletgraph/platform/db/database';
+import { type AddressedNotice, enqueueNotices } from '@walletgraph/platform/live/notices';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
-import { type AddressedNotice, publishAll } from '@walletgraph/platform/pubsub';
 import type { ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import type { JarsServices } from './context.ts';
 import * as schema from './db/schema.ts';
@@ -19,9 +20,9 @@ type Schema = typeof schema;
  * - `jars.ledger`: the ledger's entries, projected into each jar's movements (goals, budgets,
  *   period leftovers; projection.ts).
  * - `jars.allocation`: completed deposits, split across the wallet's jars by its rules (rules.ts).
- * - `jars.live-updates`: its own announcements, published to their owner's subscriptions as
- *   id-only notices (docs/architecture.md §8) once committed; a jar's balance changes are published
- *   from `jars.ledger` after its commit.
+ * - `jars.live-updates`: its own announcements, turned into live notices for their owner's feed
+ *   (docs/architecture.md §8) in the handler's transaction; a jar's balance changes are
+ *   noticed by `jars.ledger` in the projecting transaction.
  */
 export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] => [
   {
@@ -53,14 +54,12 @@ export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] 
     // Most entries (transfers, deposits) touch no jar: the broker does not even deliver them.
     topics: { 'ledger.posted.v1': ['*.jars'] },
     handlers: {
-      async 'ledger.posted.v1'(event, tx, ctx) {
+      async 'ledger.posted.v1'(event, tx) {
         const moved = await projectLedgerEntry(tx, event, services.logger);
-        ctx.afterCommit(() =>
-          notify(
-            services,
-            moved.map((jar) => ({ userId: jar.ownerId, topic: 'jarUpdated', notice: { jarId: jar.id } })),
-          ),
+        const notices = moved.map(
+          (jar): AddressedNotice => ({ userId: jar.ownerId, topic: 'jarUpdated', notice: { jarId: jar.id } }),
         );
+        await enqueueNotices(tx, notices, causedBy(event));
       },
     },
   },
@@ -75,29 +74,29 @@ export const consumers = (services: JarsServices): ConsumerDefinition<Schema>[] 
   },
   {
     name: 'jars.live-updates',
-    effectHandlers: {
-      async 'jars.jar_created.v1'(event) {
+    handlers: {
+      async 'jars.jar_created.v1'(event, tx) {
         const { ownerId, jarId } = event.data;
-        await notify(services, [{ userId: ownerId, topic: 'jarUpdated', notice: { jarId } }]);
+        await notify(tx, event, [{ userId: ownerId, topic: 'jarUpdated', notice: { jarId } }]);
       },
-      async 'jars.jar_archived.v1'(event) {
+      async 'jars.jar_archived.v1'(event, tx) {
         const { ownerId, jarId } = event.data;
-        await notify(services, [{ userId: ownerId, topic: 'jarUpdated', notice: { jarId } }]);
+        await notify(tx, event, [{ userId: ownerId, topic: 'jarUpdated', notice: { jarId } }]);
       },
-      async 'jars.goal_achieved.v1'(event) {
+      async 'jars.goal_achieved.v1'(event, tx) {
         const { ownerId, jarId, achievedAt } = event.data;
-        await notify(services, [{ userId: ownerId, topic: 'goalAchieved', notice: { jarId, achievedAt } }]);
+        await notify(tx, event, [{ userId: ownerId, topic: 'goalAchieved', notice: { jarId, achievedAt } }]);
       },
-      async 'jars.budget_threshold_reached.v1'(event) {
+      async 'jars.budget_threshold_reached.v1'(event, tx) {
         const { ownerId, jarId, thresholdPercent, spent, limit, currency } = event.data;
         const notice = { jarId, thresholdPercent, spent, limit, currency };
-        await notify(services, [{ userId: ownerId, topic: 'budgetAlert', notice }]);
+        await notify(tx, event, [{ userId: ownerId, topic: 'budgetAlert', notice }]);
       },
     },
   },
 ];
 
-/** Publishes live notices to their owners (publishAll: retried from a handler, logged after commit). */
-function notify(services: JarsServices, notices: AddressedNotice[]): Promise<void> {
-  return publishAll(services.publisher, notices);
+/** Writes live notices for their owners, caused by `event`, in the handler's transaction. */
+function notify(tx: Executor<Schema>, event: Envelope, notices: AddressedNotice[]): Promise<void> {
+  return enqueueNotices(tx, notices, causedBy(event));
 }

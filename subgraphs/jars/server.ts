@@ -15,7 +15,7 @@ export const jarsSubgraph = defineSubgraph<typeof schema, JarsServices>({
   dir: import.meta.dirname,
   resolvers,
   dbSchema: schema,
-  services: ({ db, logger, publisher }) => createJarsServices({ db, logger, publisher }),
+  services: ({ db, logger }) => createJarsServices({ db, logger }),
   consumers,
   async stopServices(services) {
     await services.periods.stop();

@@ -2,7 +2,6 @@ import { uuidv7 } from '@walletgraph/events';
 import { type Clock, systemClock } from '@walletgraph/platform/clock';
 import type { DatabaseHandle } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
-import type { Publisher } from '@walletgraph/platform/pubsub';
 import type { JarsSchema, JarsServices } from './context.ts';
 import { createPeriodProcessor, type PeriodProcessorOptions } from './period-processor.ts';
 
@@ -15,11 +14,11 @@ export interface JarsServicesOptions {
 
 /** Builds the jars services and starts the period processor's schedule (stopped by stopServices). */
 export function createJarsServices(
-  deps: { db: DatabaseHandle<JarsSchema>; logger: Logger; publisher: Publisher },
+  deps: { db: DatabaseHandle<JarsSchema>; logger: Logger },
   options: JarsServicesOptions = {},
 ): JarsServices {
   const clock = options.clock ?? systemClock;
   const periods = createPeriodProcessor({ db: deps.db, clock, logger: deps.logger, ...options.periods });
   periods.start();
-  return { clock, newId: uuidv7, periods, publisher: deps.publisher, logger: deps.logger };
+  return { clock, newId: uuidv7, periods, logger: deps.logger };
 }

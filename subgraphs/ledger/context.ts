@@ -1,6 +1,5 @@
 import type { Transaction } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
-import type { Publisher } from '@walletgraph/platform/pubsub';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
 
@@ -11,8 +10,6 @@ export type LedgerTx = Transaction<LedgerSchema>;
 
 /** The ledger subgraph's long-lived services. */
 export interface LedgerServices {
-  /** Live notices to users, after commit. */
-  publisher: Publisher;
   logger: Logger;
 }
 

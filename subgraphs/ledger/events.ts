@@ -1,10 +1,8 @@
 import { causedBy } from '@walletgraph/events';
-import { publishAll } from '@walletgraph/platform/pubsub';
 import type { BatchHandlerContext, ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import { applyBatch } from './commands/apply-batch.ts';
 import { archiveJar } from './commands/archive-jar.ts';
 import { closeArchivedWallet, requestWalletClose } from './commands/close-wallet.ts';
-import type { BalanceNotice } from './commands/command-results.ts';
 import type { LedgerSchema, LedgerServices, LedgerTx } from './context.ts';
 import { walletClosedAt } from './db/accounts.ts';
 import * as schema from './db/schema.ts';
@@ -78,8 +76,7 @@ export const consumers = (services: LedgerServices): ConsumerDefinition<LedgerSc
       async 'jars.jar_archived.v1'(event, tx, ctx) {
         const { jarId, walletId } = event.data;
         const at = new Date(event.occurredAt);
-        const notices = await archiveJar(tx, { jarId, walletId, at }, causedBy(event));
-        ctx.afterCommit(() => publishNotices(services, notices));
+        await archiveJar(tx, { jarId, walletId, at }, causedBy(event));
       },
     },
   },
@@ -90,15 +87,14 @@ export const consumers = (services: LedgerServices): ConsumerDefinition<LedgerSc
     // deposit before the allocation that spends it), and batches still grow with the load.
     batch: { ordered: true },
     batchHandlers: {
-      'ledger.post.v1': (events, tx, ctx) => applyCommandBatch(services, events, tx, ctx),
-      'ledger.sweep.v1': (events, tx, ctx) => applyCommandBatch(services, events, tx, ctx),
+      'ledger.post.v1': (events, tx, ctx) => applyCommandBatch(events, tx, ctx),
+      'ledger.sweep.v1': (events, tx, ctx) => applyCommandBatch(events, tx, ctx),
     },
   },
 ];
 
-/** One batch of command messages: applied, its early ones deferred, its owners notified after commit. */
+/** One batch of command messages: applied (its owners' live notices with it), its early ones deferred. */
 async function applyCommandBatch(
-  services: LedgerServices,
   events: readonly CommandEvent[],
   tx: LedgerTx,
   ctx: BatchHandlerContext,
@@ -107,20 +103,4 @@ async function applyCommandBatch(
   applied.results.forEach((result, i) => {
     if (result.status === 'DEFERRED') ctx.defer(events[i]!, result.detail);
   });
-  ctx.afterCommit(() => publishNotices(services, applied.notices));
-}
-
-/**
- * Tells each owner which of their wallets changed and by how much; the gateway re-reads the
- * rest as the owner. Runs after commit: a failure is logged by the consumer.
- */
-function publishNotices(services: LedgerServices, notices: readonly BalanceNotice[]): Promise<void> {
-  return publishAll(
-    services.publisher,
-    notices.map(({ ownerId, walletId, entryId, operationId, delta, currency }) => ({
-      userId: ownerId,
-      topic: 'balanceChanged',
-      notice: { walletId, entryId, operationId, delta: delta.toString(), currency },
-    })),
-  );
 }

@@ -2,8 +2,6 @@ import type { ServiceDeps } from '@walletgraph/platform/subgraph';
 import type { LedgerSchema, LedgerServices } from './context.ts';
 
 /** The ledger's long-lived services, picked from the platform's shared ones. */
-export function createLedgerServices(
-  deps: Pick<ServiceDeps<LedgerSchema>, 'publisher' | 'logger'>,
-): LedgerServices {
-  return { publisher: deps.publisher, logger: deps.logger };
+export function createLedgerServices(deps: Pick<ServiceDeps<LedgerSchema>, 'logger'>): LedgerServices {
+  return { logger: deps.logger };
 }

@@ -2,7 +2,6 @@ import type { Event } from '@walletgraph/events';
 import type { Clock } from '@walletgraph/platform/clock';
 import type { Executor } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
-import type { Publisher } from '@walletgraph/platform/pubsub';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
 import type { BillerClient } from './bills/biller-client.ts';
 import type { BillerPolicy } from './bills/biller-policy.ts';
@@ -41,8 +40,6 @@ export interface TransactionsServices {
   intake: IntakeBatches;
   /** Lets a mutation wait for its operation to settle. */
   settlements: SettlementWaiter;
-  /** Live updates to users' subscriptions, published after commit. */
-  publisher: Publisher;
   /** The biller's catalog and reference checks, over HTTP behind timeout, retry and breaker. */
   biller: BillerClient;
   /** The biller timings in force (`defaultBillerPolicy` unless a test shortened them). */

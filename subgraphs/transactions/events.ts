@@ -1,4 +1,5 @@
 import { causedBy, type Event } from '@walletgraph/events';
+import { enqueueNotices } from '@walletgraph/platform/live/notices';
 import type { BatchHandlerContext, ConsumerDefinition } from '@walletgraph/platform/subgraph';
 import { isBillAnswer, settleBillAnswers } from './bills/bill-settlement.ts';
 import type { TransactionsExecutor, TransactionsServices } from './context.ts';
@@ -12,7 +13,7 @@ import {
   projectWalletOpened,
 } from './projections.ts';
 import { recordScheduleRuns } from './schedule-runs.ts';
-import { announceSettled, type LedgerAnswer, settleOperations } from './settlement.ts';
+import { type LedgerAnswer, settledNotices, settleOperations } from './settlement.ts';
 
 type Schema = typeof schema;
 
@@ -25,8 +26,8 @@ type Schema = typeof schema;
  * - `transactions.settlement`: the ledger's answers, which settle operations (a bill payment's
  *   move it step by step: bills/bill-settlement.ts). Once a batch
  *   committed, it ends the waits of this process's mutations for them without a read, and
- *   tells the users concerned (`operationUpdated`, `announceSettled`), as the ledger sends its
- *   balance notices after its own commit.
+ *   tells the users concerned (`operationUpdated`, `settledNotices`) from the same transaction,
+ *   as the ledger writes its balance notices with its entries.
  */
 export const consumers = (services: TransactionsServices): ConsumerDefinition<Schema>[] => {
   /** Settles a batch's operations; once committed, ends this process's waits and tells the users. */
@@ -42,7 +43,7 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
     await recordScheduleRuns(tx, settled, services.scheduleMaxFailures);
     ctx.afterCommit(() => services.settlements.decided(settled));
     // A hold placed changes the operation too (`hold.status` OPEN): its owner hears of it.
-    ctx.afterCommit(() => announceSettled(services.publisher, [...settled, ...bills.held]));
+    await enqueueNotices(tx, settledNotices([...settled, ...bills.held]), answers[0]!.meta);
   };
   return [
     {

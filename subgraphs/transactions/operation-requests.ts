@@ -1,8 +1,9 @@
-import { createEvent } from '@walletgraph/events';
+import { createEvent, type Event } from '@walletgraph/events';
 import { insertJsonRows } from '@walletgraph/platform/db/json-rows';
 import { preparedQuery } from '@walletgraph/platform/db/prepared';
 import { rowsOf } from '@walletgraph/platform/db/rows';
 import type { WalletId } from '@walletgraph/platform/ids';
+import { liveNoticesEvent } from '@walletgraph/platform/live/notices';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { requireViewer } from '@walletgraph/platform/subgraph';
 import { and, eq, sql } from 'drizzle-orm';
@@ -21,7 +22,7 @@ import {
 import { type BillRequest, isJarRequest, type OperationRequest, requestHash } from './domain/requests.ts';
 import type { OperationView } from './domain/view.ts';
 import { findJar, findRequestWallets, findWallet } from './projections.ts';
-import { announceSettled, operationSettledEvent } from './settlement.ts';
+import { operationSettledEvent, settledNotices } from './settlement.ts';
 
 /**
  * The write side of operations: a mutation's request becomes an operation (or the replay of
@@ -88,7 +89,6 @@ export async function carryOutRequest<Parties>(
 
   const created = await steps.create(authorized.parties, hash);
   if (created) {
-    if (created.status !== 'PENDING') announceAtOnce(ctx, created);
     return awaitSettlement(ctx, created, waitMs);
   }
 
@@ -111,10 +111,14 @@ async function createOperation(
   const now = services.clock.now();
   const deps = { newId: services.newId, now };
   const meta = { correlationId: ctx.correlationId };
-  const announce = (decision: OperationDecision) =>
-    decision.ledgerPost
-      ? createEvent('ledger.post.v1', { aggregateId: decision.operation.id, data: decision.ledgerPost }, meta)
-      : operationSettledEvent(decision.operation, meta);
+  // An operation settled at once (refused before the ledger) is announced to its users with it.
+  const announce = (decision: OperationDecision): Event[] => {
+    const { operation, ledgerPost } = decision;
+    if (ledgerPost)
+      return [createEvent('ledger.post.v1', { aggregateId: operation.id, data: ledgerPost }, meta)];
+    const notices = liveNoticesEvent(settledNotices([operation]), meta);
+    return [operationSettledEvent(operation, meta), ...(notices ? [notices] : [])];
+  };
 
   if (!spendsAgainstBudget(request)) {
     const decision = decideOperation(request, state, deps);
@@ -133,18 +137,6 @@ async function createOperation(
     await enqueue(tx, announce(decision));
     return decision.operation;
   });
-}
-
-/**
- * An operation settled by the intake itself (a transfer that cannot even be attempted, a spend
- * past a budget that blocks overspending), committed: its owner's other sessions hear of it as
- * of any settlement. Not awaited: the answer does not wait for Redis, and a notice that fails
- * is logged (live notices are at most once).
- */
-function announceAtOnce(ctx: TransactionsContext, row: OperationRow): void {
-  announceSettled(ctx.services.publisher, [row]).catch((err: unknown) =>
-    ctx.logger.warn({ err, operationId: row.id }, 'could not publish the settlement notice'),
-  );
 }
 
 /** Reads what the request names and lets the domain rules authorise it (they throw when refused). */

@@ -1,12 +1,12 @@
 import type { EventMeta } from '@walletgraph/events';
 import type { Database } from '@walletgraph/platform/db/database';
+import { enqueueNotices } from '@walletgraph/platform/live/notices';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { pollUntilQuiet } from '@walletgraph/platform/poll';
-import type { Publisher } from '@walletgraph/platform/pubsub';
 import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { TransactionsExecutor, TransactionsSchema } from './context.ts';
 import { operations } from './db/schema.ts';
-import { announceSettled, operationSettledEvent } from './settlement.ts';
+import { operationSettledEvent, settledNotices } from './settlement.ts';
 
 type TransactionsDatabase = Database<TransactionsSchema>;
 
@@ -63,8 +63,6 @@ export interface OperationCorrection {
   operationId: string;
   was: { status: string; failureCode: string | null; ledgerEntryId: string | null };
   now: { status: 'COMPLETED' | 'FAILED'; failureCode: string | null; ledgerEntryId: string | null };
-  /** Whether the users concerned were told (`operationUpdated`); false without a publisher. */
-  notified?: boolean;
 }
 
 /**
@@ -97,15 +95,13 @@ export function correctionFor(
  * changed. Each correction is one transaction: a conditional update (only from the state it was
  * read in, so a settlement racing with it wins and is left alone) and the corrected
  * `transactions.operation_settled.v1`, so every consumer of settlements (allocation rules,
- * counterparties) hears of it; once committed, the users concerned are told too
- * (`announceSettled`) when a publisher is given. Transactions' own database; the caller brings
- * the ledger's decisions.
+ * counterparties) hears of it, with the users' live notices (`settledNotices`). Transactions'
+ * own database; the caller brings the ledger's decisions.
  */
 export async function correctSettledOperations(
   db: TransactionsDatabase,
   decisions: ReadonlyMap<string, LedgerOutcome>,
   meta: EventMeta,
-  publisher: Publisher | null,
 ): Promise<OperationCorrection[]> {
   const settled = await db
     .select({
@@ -138,16 +134,11 @@ export async function correctSettledOperations(
         .returning();
       if (!row) return null;
       await enqueue(tx, operationSettledEvent(row, meta));
+      await enqueueNotices(tx, settledNotices([row]), meta);
       return row;
     });
     if (!applied) continue;
-    const notified =
-      publisher !== null &&
-      (await announceSettled(publisher, [applied]).then(
-        () => true,
-        () => false,
-      ));
-    corrections.push({ ...correction, notified });
+    corrections.push(correction);
   }
   return corrections;
 }

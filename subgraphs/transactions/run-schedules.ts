@@ -5,7 +5,7 @@
  * or a test moving to a run date instead of waiting for it. Safe to run beside the service and to
  * repeat: the round takes the same lock, and each run's key (`schedule:<id>:<run date>`) makes
  * its operation once. The ledger commands go out through the transactions outbox, which the
- * running service relays; with REDIS_URL set, a run that fails at once is told live as usual.
+ * running service relays, with the live notices of a run that fails at once.
  *
  * The database is the one the transactions service uses: TRANSACTIONS_DATABASE_URL, else
  * `walletgraph_transactions` on DATABASE_URL's server.
@@ -13,14 +13,13 @@
 import { databaseUrl, loadConfig } from '@walletgraph/platform/config';
 import { openDatabase } from '@walletgraph/platform/db/database';
 import { createLogger } from '@walletgraph/platform/logger';
-import { createPubSub } from '@walletgraph/platform/pubsub';
 import { roundMoment } from '@walletgraph/platform/round-moment';
 import * as schema from './db/schema.ts';
 import { createTransactionsServices } from './services.ts';
 
 const at = roundMoment();
 // The service URLs are read apart: this is one process against one database, in neither mode.
-const { DATABASE_URL, AMQP_URL: _amqp, REDIS_URL, ...env } = process.env;
+const { DATABASE_URL, AMQP_URL: _amqp, REDIS_URL: _redis, ...env } = process.env;
 const config = loadConfig(env);
 const url = databaseUrl({ ...config, DATABASE_URL: DATABASE_URL || undefined }, 'transactions');
 const logger = createLogger('transactions-schedules', process.env.LOG_LEVEL ?? 'warn');
@@ -31,13 +30,9 @@ const db = await openDatabase({
   logger,
   url,
 });
-const pubsub = createPubSub({ ...(REDIS_URL ? { redisUrl: REDIS_URL } : {}), logger });
 try {
   // The running service's payment worker pays the bills these runs make: none runs here.
-  const services = await createTransactionsServices(
-    { config, db, logger, publisher: pubsub.publisher },
-    { paymentWorker: false },
-  );
+  const services = await createTransactionsServices({ config, db, logger }, { paymentWorker: false });
   try {
     const round = await services.scheduler.runOnce(at);
     if (!round.leader) {
@@ -53,6 +48,5 @@ try {
     await services.settlements.stop();
   }
 } finally {
-  await pubsub.close();
   await db.close();
 }

@@ -18,8 +18,8 @@ export const transactionsSubgraph = defineSubgraph<typeof schema, TransactionsSe
   dir: import.meta.dirname,
   resolvers,
   dbSchema: schema,
-  async services({ config, db, logger, publisher }) {
-    const services = await createTransactionsServices({ config, db, logger, publisher });
+  async services({ config, db, logger }) {
+    const services = await createTransactionsServices({ config, db, logger });
     services.scheduler.start();
     return services;
   },

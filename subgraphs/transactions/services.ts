@@ -3,7 +3,6 @@ import { type Clock, systemClock } from '@walletgraph/platform/clock';
 import { billerUrl, type Config } from '@walletgraph/platform/config';
 import type { DatabaseHandle } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
-import type { Publisher } from '@walletgraph/platform/pubsub';
 import { createBillerClient } from './bills/biller-client.ts';
 import { type BillerPolicy, defaultBillerPolicy } from './bills/biller-policy.ts';
 import { createPaymentWorker } from './bills/payment-worker.ts';
@@ -16,7 +15,6 @@ export interface TransactionsServicesDeps {
   config: Config;
   db: DatabaseHandle<TransactionsSchema>;
   logger: Logger;
-  publisher: Publisher;
 }
 
 /** Overrides for tests; production uses the defaults. */
@@ -61,7 +59,6 @@ export async function createTransactionsServices(
       logger: deps.logger,
       ...(options.settlementPollMs ? { pollIntervalMs: options.settlementPollMs } : {}),
     }),
-    publisher: deps.publisher,
     biller,
     billerPolicy,
     payments,

@@ -1,9 +1,9 @@
 import { createEvent, type EventMeta } from '@walletgraph/events';
 import { notifyDecided } from '@walletgraph/platform/completion-waiter';
 import { amongJsonRowIds, jsonText } from '@walletgraph/platform/db/json-rows';
+import type { AddressedNotice } from '@walletgraph/platform/live/notices';
 import type { Logger } from '@walletgraph/platform/logger';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
-import { type Publisher, publishAll } from '@walletgraph/platform/pubsub';
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { TransactionsExecutor } from './context.ts';
 import { type OperationRow, operations } from './db/schema.ts';
@@ -26,21 +26,18 @@ export function operationSettledEvent(row: OperationRow, meta: EventMeta) {
 }
 
 /**
- * Tells the users concerned that operations settled (`operationUpdated`): id-only notices, the
- * gateway re-reads each operation as its subscriber, so ownership is checked again there. Sent
- * once the settlement committed (a subscriber that re-reads sees the settled state) by whoever
- * settled: the settlement consumer, the intake for an operation it refused at once, reconcile's
- * corrections; and by the settlement consumer for a bill payment whose hold it placed. At most once, like every live notice: rejects when Redis refused one, for the
- * caller to log.
+ * The live notices that tell the users concerned that operations settled (`operationUpdated`):
+ * id-only, the gateway re-reads each operation as its subscriber, so ownership is checked again
+ * there. Written to the outbox in the settling transaction (`enqueueNotices`, or with the
+ * operation's own events) by whoever settles: the settlement consumer, the intake for an
+ * operation it refused at once, reconcile's corrections; and by the settlement consumer for a
+ * bill payment whose hold it placed.
  */
-export function announceSettled(publisher: Publisher, rows: readonly OperationRow[]): Promise<void> {
-  return publishAll(
-    publisher,
-    rows.flatMap((row) =>
-      // Still PENDING (a bill payment's hold just placed): only its owner may see it.
-      (row.status === 'PENDING' ? [row.ownerId] : settlementAudience(operationSettledData(row))).map(
-        (userId) => ({ userId, topic: 'operationUpdated', notice: { id: row.id } }),
-      ),
+export function settledNotices(rows: readonly OperationRow[]): AddressedNotice[] {
+  return rows.flatMap((row) =>
+    // Still PENDING (a bill payment's hold just placed): only its owner may see it.
+    (row.status === 'PENDING' ? [row.ownerId] : settlementAudience(operationSettledData(row))).map(
+      (userId): AddressedNotice => ({ userId, topic: 'operationUpdated', notice: { id: row.id } }),
     ),
   );
 }

@@ -202,7 +202,7 @@ describe('bills through the supergraph, real mode', () => {
         live.ws,
         { query: 'subscription { operationUpdated { id status hold { status } } }' },
       );
-      await untilListening(redis.redis, userIdOf(bea.token), 'operationUpdated');
+      await untilListening(redis.redis, userIdOf(bea.token));
       // Every answer a second late: the payment takes that long, under the client's 2 s timeout.
       await setBillerBehaviour(stack, { latencyMs: 1_000 });
       let op: Awaited<ReturnType<typeof payBill>>;

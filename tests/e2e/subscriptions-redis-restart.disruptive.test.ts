@@ -87,7 +87,7 @@ describe('subscriptions across a Redis restart', () => {
       query: 'subscription { balanceChanged { delta { minorUnits } operation { id } wallet { id } } }',
     });
     await opened;
-    await untilListening(redis.redis, userIdOf(kim.token), 'balanceChanged');
+    await untilListening(redis.redis, userIdOf(kim.token));
     const before = await deposit(kim, 100n);
     await balances.next(
       'the event before the restart',
@@ -105,7 +105,7 @@ describe('subscriptions across a Redis restart', () => {
     }
 
     // The gateway's subscriber connection comes back and subscribes to Kim's channel again.
-    await untilListening(redis.redis, userIdOf(kim.token), 'balanceChanged');
+    await untilListening(redis.redis, userIdOf(kim.token));
     // The ledger's publisher reconnects on its own schedule; a notice published before it is back
     // is lost (at most once). Deposit until one of these deposits is announced.
     const after = new Set<string>();

@@ -57,7 +57,7 @@ describe('subscriptions across gateway replicas', () => {
     const onMain = subscriber(stack.url);
     const onReplica = subscriber(replica.url);
     // Each gateway process listens on Ivy's channel with its own Redis connection.
-    await untilListening(redis.redis, userIdOf(ivy.token), 'balanceChanged', 2);
+    await untilListening(redis.redis, userIdOf(ivy.token), 2);
 
     const expected = (opId: string, delta: string, total: string) => ({
       data: {
@@ -104,7 +104,7 @@ describe('subscriptions across gateway replicas', () => {
       clients.push(client);
       const onLeaving = watch<BalanceEvent>(client.ws, { query: balanceChanged });
       const closing = closed(client);
-      await untilListening(redis.redis, userIdOf(joe.token), 'balanceChanged');
+      await untilListening(redis.redis, userIdOf(joe.token));
 
       await leaving[Symbol.asyncDispose]();
       stopped = true;
@@ -119,7 +119,7 @@ describe('subscriptions across gateway replicas', () => {
       const main = createLiveClient({ url: stack.url, token: joe.token, options: { retryAttempts: 0 } });
       clients.push(main);
       const onMain = watch<BalanceEvent>(main.ws, { query: balanceChanged });
-      await untilListening(redis.redis, userIdOf(joe.token), 'balanceChanged');
+      await untilListening(redis.redis, userIdOf(joe.token));
       const op = await deposit(joe, 250n);
       expect(
         (await onMain.next('the event on the remaining gateway')).data?.balanceChanged.operation.id,

@@ -54,7 +54,7 @@ function collect<T>(iterator: AsyncIterableIterator<T>): { items: T[]; done: Pro
 }
 
 const listening = (p: Person, ...topics: Parameters<typeof untilListening>[2][]) =>
-  Promise.all(topics.map((topic) => untilListening(redis.redis, userIdOf(p.token), topic)));
+  Promise.all(topics.map((topic) => untilListening(redis.redis, userIdOf(p.token))));
 
 describe('subscriptions through the gateway, real mode', () => {
   it('delivers a balance change with a payload selected across subgraphs, to its owner only', async () => {

@@ -61,7 +61,7 @@ describe("a user's live-event budget", () => {
     const live = createLiveClient({ url: gateway.url, token: accessToken, options: { retryAttempts: 0 } });
     try {
       const goals = watch<{ goalAchieved: { achievedAt: string } | null }>(live.ws, goal);
-      await untilListening(redis.redis, userId, 'goalAchieved');
+      await untilListening(redis.redis, userId);
       for (const at of ['2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z']) {
         await publishGoal(userId, at);
       }

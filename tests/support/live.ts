@@ -1,4 +1,4 @@
-import { type LiveTopic, userChannel } from '@walletgraph/platform/pubsub';
+import { feedChannel } from '@walletgraph/platform/live/feed';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import type { LiveClient } from '@walletgraph/sdk';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
@@ -17,17 +17,12 @@ export function userIdOf(token: string): string {
 }
 
 /**
- * Waits until `count` connections listen on the user's channel for `topic` in Redis: every gateway
- * process that has a subscriber for it holds one. Only then can an event published reach them
- * (Redis pub/sub keeps nothing for a channel nobody listens on).
+ * Waits until `count` connections listen on the user's feed channel in Redis: every gateway
+ * process that has a subscriber of theirs holds one. Only then is a subscription live; before,
+ * it is still reading the feed it started from.
  */
-export async function untilListening(
-  redis: Redis,
-  userId: string,
-  topic: LiveTopic,
-  count = 1,
-): Promise<void> {
-  const channel = userChannel(userId, topic);
+export async function untilListening(redis: Redis, userId: string, count = 1): Promise<void> {
+  const channel = feedChannel(userId);
   await waitFor(
     `${count} gateway connection(s) listening on ${channel}`,
     async () => {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { identityEvents } from './catalog/identity.ts';
 import { jarsEvents } from './catalog/jars.ts';
 import { ledgerEvents } from './catalog/ledger.ts';
+import { liveEvents } from './catalog/live.ts';
 import { transactionsEvents } from './catalog/transactions.ts';
 import { walletEvents } from './catalog/wallet.ts';
 
@@ -24,6 +25,7 @@ export const eventCatalog = {
   ...jarsEvents,
   ...ledgerEvents,
   ...transactionsEvents,
+  ...liveEvents,
 } as const satisfies Record<string, { aggregateType: string; data: z.ZodType }>;
 
 export type EventType = keyof typeof eventCatalog;

@@ -13,6 +13,7 @@ export {
   ledgerAccount,
   parseAccount,
 } from './accounts.ts';
+export type { AddressedLiveNotice } from './catalog/live.ts';
 export {
   type EventData,
   type EventType,

@@ -1,18 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DomainError, toGraphQLError } from '@walletgraph/platform/errors';
 import { parseId } from '@walletgraph/platform/ids';
+import { feedChannel, readFeedCursor } from '@walletgraph/platform/live/feed';
 import type { Logger } from '@walletgraph/platform/logger';
 import { moneyView } from '@walletgraph/platform/money';
-import {
-  type LiveNotice,
-  type LiveTopic,
-  liveNoticeObjectId,
-  userChannel,
-} from '@walletgraph/platform/pubsub';
+import { type LiveNotice, type LiveTopic, liveNoticeObjectId } from '@walletgraph/platform/pubsub';
 import { buildSchema, type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from 'graphql';
 import type { PubSubEngine } from 'graphql-subscriptions';
 import { type ChargeEvent, isOverBudget, meterEvents, overBudgetError } from './event-budget.ts';
 import { openFeed } from './feed.ts';
+import type { ReadFeed } from './feed-source.ts';
 import { lookup, type RunQuery } from './lookup.ts';
 import { createNoticeReader } from './notices.ts';
 
@@ -25,6 +23,10 @@ export interface SubscriptionContext {
   /** Reads an event's objects through the supergraph with the subscriber's token. */
   run: RunQuery;
   engine: PubSubEngine;
+  /** Reads the subscriber's own live feed (identity), for `after:` and to fill holes. */
+  readFeed: ReadFeed;
+  /** Registers a call for each time the pub/sub connection came back after a loss. */
+  onReconnected?: (listener: () => void) => () => void;
   queueSize: number;
   /** Charges each event of this subscription to the subscriber's budget before it is read (event-budget.ts). */
   chargeEvent: ChargeEvent;
@@ -110,13 +112,18 @@ export function createSubscriptionSchema(options: { logger: Logger; sdl?: string
       // An argument that names no id of ours matches no notice, as an id of someone else's does.
       const wantedId = wanted ? parseId(wanted) : null;
       const objectId = (notice: LiveNotice) => liveNoticeObjectId(topic, notice);
+      const after = typeof args.after === 'string' ? positionIn(ctx.userId, args.after) : null;
       const feed = await openFeed({
         engine: ctx.engine,
-        channel: userChannel(ctx.userId, topic),
-        read: (message) => readNotice(topic, message),
+        channel: feedChannel(ctx.userId),
+        topic,
+        read: (entry) => readNotice(topic, entry.notice),
         accept: (notice) => !wanted || (wantedId !== null && objectId(notice) === wantedId),
+        readPage: (position, limit) => ctx.readFeed(position, { topic, objectId: wantedId }, limit),
+        after,
         capacity: ctx.queueSize,
         ...(spec.coalesce ? { coalesceKey: objectId } : {}),
+        ...(ctx.onReconnected ? { onReconnected: ctx.onReconnected } : {}),
       });
       return meterEvents(feed, ctx.chargeEvent);
     };
@@ -156,4 +163,13 @@ export function createSubscriptionSchema(options: { logger: Logger; sdl?: string
     };
   }
   return schema;
+}
+
+/** The position an `after:` cursor names in the subscriber's feed, or BAD_USER_INPUT. */
+function positionIn(userId: string, cursor: string): bigint {
+  try {
+    return readFeedCursor(userId, cursor);
+  } catch (error) {
+    throw error instanceof DomainError ? toGraphQLError(error) : error;
+  }
 }

@@ -12,7 +12,9 @@ import type { PubSubEngine } from 'graphql-subscriptions';
 import { useServer } from 'graphql-ws/use/ws';
 import { type VerifyClientCallbackAsync, type WebSocket, WebSocketServer } from 'ws';
 import { resolveClientAddress } from '../limits/client-address.ts';
+import { subscribeWithCursors } from './cursors.ts';
 import type { ChargeEvent } from './event-budget.ts';
+import type { ReadFeed } from './feed-source.ts';
 import { onClientComplete, pingEvery } from './liveness.ts';
 import type { RunQuery } from './lookup.ts';
 import { checkSubscription, type OperationLimits } from './operation-check.ts';
@@ -27,6 +29,10 @@ export interface SubscriptionServerOptions {
   schema: GraphQLSchema;
   verifier: TokenVerifier;
   engine: PubSubEngine;
+  /** Reads a subscriber's own live feed (feed-source.ts). */
+  readFeedAs: (viewer: Viewer) => ReadFeed;
+  /** Registers a call for each time the pub/sub connection came back after a loss. */
+  onReconnected?: (listener: () => void) => () => void;
   /** Runs a query on the supergraph as this subscriber, from this address. */
   runAs: (viewer: Viewer, clientAddress: string) => RunQuery;
   logger: Logger;
@@ -82,6 +88,8 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
   const server = useServer<Record<string, unknown>, Extra>(
     {
       schema,
+      // Each `next` carries its event's position in the subscriber's feed (`extensions.cursor`).
+      subscribe: subscribeWithCursors,
       async onConnect(ctx) {
         const { socket, request } = ctx.extra;
         const header = ctx.connectionParams?.authorization;
@@ -145,6 +153,8 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
           userId,
           run: options.runAs(session.viewer, session.clientAddress),
           engine: options.engine,
+          readFeed: options.readFeedAs(session.viewer),
+          ...(options.onReconnected ? { onReconnected: options.onReconnected } : {}),
           queueSize: options.queueSize,
           chargeEvent: options.eventBudget?.(userId, costs.get(args) ?? 0) ?? (async () => null),
         };

@@ -1,6 +1,7 @@
 import type { SealedSecret } from '@walletgraph/platform/auth/key-sealing';
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -184,3 +185,30 @@ export type CredentialRow = typeof credentials.$inferSelect;
 export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
 export type SigningKeyRow = typeof signingKeys.$inferSelect;
 export type LoginFailureRow = typeof loginFailures.$inferSelect;
+
+/**
+ * Each user's live feed (platform live/feed.ts): where it stands (`last_seq`, the position of its
+ * newest entry) and how far it was pruned (`pruned_through`: entries up to it are gone, so a
+ * cursor before it is CURSOR_EXPIRED). The row is the lock that numbers a user's entries in
+ * commit order.
+ */
+export const liveFeedHeads = pgTable('live_feed_heads', {
+  userId: uuid('user_id').primaryKey(),
+  lastSeq: bigint('last_seq', { mode: 'bigint' }).notNull(),
+  prunedThrough: bigint('pruned_through', { mode: 'bigint' }).notNull().default(sql`0`),
+});
+
+/** The live notices kept for each user, by position, for a retention window (live-feed.ts). */
+export const liveFeed = pgTable(
+  'live_feed',
+  {
+    userId: uuid('user_id').notNull(),
+    seq: bigint('seq', { mode: 'bigint' }).notNull(),
+    topic: text('topic').notNull(),
+    /** The object the notice is about (the catalog's `objectId` field), for a subscription narrowed to one. */
+    objectId: uuid('object_id'),
+    notice: jsonb('notice').notNull(),
+    at: timestamptz('at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.seq] }), index('live_feed_at_idx').on(t.at)],
+);

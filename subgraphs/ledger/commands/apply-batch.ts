@@ -1,4 +1,5 @@
 import { causedBy, type EventMeta, isExternalAccount, uuidv7 } from '@walletgraph/events';
+import { type AddressedNotice, liveNoticesEvent } from '@walletgraph/platform/live/notices';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import type { LedgerTx } from '../context.ts';
 import { createAccounts, lockAccounts, updateBalances } from '../db/accounts.ts';
@@ -86,6 +87,15 @@ export async function applyCommands(
     loadEntries(tx, storedEntryIds),
   ]);
   const results = resolveResults(parsed, batch, entries, storedEntries);
+  const notices = noticesFor(results, [...accounts.values(), ...batch.opened]);
+  // The owners' live notices go out with the entries, in the same transaction: they reach the
+  // live feed if and only if the batch commits.
+  const noticesEvent = liveNoticesEvent(notices.map(balanceChanged), requests[0]!.meta);
+  const answers = results.flatMap((result, i) => {
+    if (result.status === 'DEFERRED') return [];
+    const { idempotencyKey, operationId } = parsed[i]!;
+    return [ledgerResultEvent({ idempotencyKey, operationId, result }, requests[i]!.meta)];
+  });
   // Every write of the batch in one round trip, in dependency order (accounts and entries before
   // the postings and results that reference them). The first failure fails the transaction.
   await Promise.all([
@@ -93,16 +103,25 @@ export async function applyCommands(
     insertEntries(tx, [...entries.values()]),
     updateBalances(tx, batch.balances),
     recordResults(tx, newResults(parsed, batch, entries)),
-    enqueue(
-      tx,
-      results.flatMap((result, i) => {
-        if (result.status === 'DEFERRED') return [];
-        const { idempotencyKey, operationId } = parsed[i]!;
-        return [ledgerResultEvent({ idempotencyKey, operationId, result }, requests[i]!.meta)];
-      }),
-    ),
+    enqueue(tx, noticesEvent ? [...answers, noticesEvent] : answers),
   ]);
-  return { results, notices: noticesFor(results, [...accounts.values(), ...batch.opened]) };
+  return { results, notices };
+}
+
+/** A wallet's balance notice, addressed to its owner. */
+function balanceChanged({
+  ownerId,
+  walletId,
+  entryId,
+  operationId,
+  delta,
+  currency,
+}: BalanceNotice): AddressedNotice {
+  return {
+    userId: ownerId,
+    topic: 'balanceChanged',
+    notice: { walletId, entryId, operationId, delta: delta.toString(), currency },
+  };
 }
 
 /** Gives each posted command its entry id and journal sequence, in decision order. */

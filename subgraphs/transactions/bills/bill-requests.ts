@@ -2,6 +2,7 @@ import { createEvent } from '@walletgraph/events';
 import { insertJsonRows } from '@walletgraph/platform/db/json-rows';
 import { rowsOf } from '@walletgraph/platform/db/rows';
 import type { WalletId } from '@walletgraph/platform/ids';
+import { enqueueNotices } from '@walletgraph/platform/live/notices';
 import { enqueue } from '@walletgraph/platform/outbox/enqueue';
 import { sql } from 'drizzle-orm';
 import { checkSpendBudget } from '../budgets.ts';
@@ -14,7 +15,7 @@ import type { BillRequest } from '../domain/requests.ts';
 import type { OperationView } from '../domain/view.ts';
 import { carryOutRequest } from '../operation-requests.ts';
 import { findJar, findWallet } from '../projections.ts';
-import { operationSettledEvent } from '../settlement.ts';
+import { operationSettledEvent, settledNotices } from '../settlement.ts';
 import { findPayableBiller } from './bills.ts';
 
 /**
@@ -104,12 +105,13 @@ async function createBillPayment(
     const [row] = rowsOf<{ id: string }>(await tx.execute(insert));
     if (!row) return null;
     await tx.insert(billPayments).values({ operationId: operation.id, step: hold ? 'HOLD' : 'DONE' });
-    await enqueue(
-      tx,
-      hold
-        ? createEvent('ledger.post.v1', { aggregateId: operation.id, data: hold }, meta)
-        : operationSettledEvent(operation, meta),
-    );
+    if (hold) {
+      await enqueue(tx, createEvent('ledger.post.v1', { aggregateId: operation.id, data: hold }, meta));
+    } else {
+      // Refused before any hold (BUDGET_EXCEEDED): settled at once, and its owner hears of it.
+      await enqueue(tx, operationSettledEvent(operation, meta));
+      await enqueueNotices(tx, settledNotices([operation]), meta);
+    }
     return operation;
   });
 }

@@ -1,0 +1,136 @@
+import { type AddressedLiveNotice, type LiveTopic, liveNoticeObjectId } from '@walletgraph/events';
+import { rowsOf } from '@walletgraph/platform/db/rows';
+import type { FeedEntry, FeedEntryMessage, FeedPage } from '@walletgraph/platform/live/feed';
+import { sql } from 'drizzle-orm';
+import type { IdentityExecutor } from './context.ts';
+import { liveFeed, liveFeedHeads } from './db/schema.ts';
+
+/**
+ * Each user's live feed (docs/architecture.md §8): the notices subgraphs wrote to their outboxes
+ * with the changes they announce, numbered per user and kept for a retention window, so a
+ * gateway can replay what a subscriber missed.
+ */
+
+/**
+ * Appends notices to their users' feeds in the caller's transaction, in the order given, and
+ * resolves them with their positions. Each user's `live_feed_heads` row is locked until commit
+ * (taken in user order, so two batches never wait on each other in a circle): a user's entries
+ * commit in the order they are numbered, and a reader that has seen position n has seen every
+ * position before it.
+ */
+export async function appendToFeed(
+  tx: IdentityExecutor,
+  notices: readonly AddressedLiveNotice[],
+): Promise<FeedEntry[]> {
+  if (notices.length === 0) return [];
+  const rows = notices.map(({ userId, topic, notice }) => ({
+    user_id: userId,
+    topic,
+    object_id: liveNoticeObjectId(topic, notice as never),
+    notice,
+  }));
+  const result = await tx.execute(sql`
+    with input as (
+      select e.user_id, e.topic, e.object_id, e.notice, e.n
+      from rows from (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as (user_id uuid, topic text, object_id uuid, notice jsonb))
+        with ordinality as e(user_id, topic, object_id, notice, n)
+    ),
+    counts as (select user_id, count(*) as c from input group by user_id),
+    heads as (
+      insert into ${liveFeedHeads} (user_id, last_seq)
+      select user_id, c from counts order by user_id
+      on conflict (user_id) do update set last_seq = ${liveFeedHeads}.last_seq + excluded.last_seq
+      returning user_id, last_seq
+    ),
+    inserted as (
+      insert into ${liveFeed} (user_id, seq, topic, object_id, notice)
+      select i.user_id, h.last_seq - c.c + row_number() over (partition by i.user_id order by i.n),
+        i.topic, i.object_id, i.notice
+      from input i join counts c using (user_id) join heads h using (user_id)
+      returning 1
+    )
+    select h.user_id, h.last_seq::text as last_seq, c.c::int as count, (select count(*) from inserted) as written
+    from heads h join counts c using (user_id)`);
+  const next = new Map<string, bigint>();
+  for (const head of rowsOf<{ user_id: string; last_seq: string; count: number }>(result)) {
+    next.set(head.user_id, BigInt(head.last_seq) - BigInt(head.count) + 1n);
+  }
+  return notices.map(({ userId, topic, notice }) => {
+    const seq = next.get(userId)!;
+    next.set(userId, seq + 1n);
+    return { userId, seq, topic, notice };
+  });
+}
+
+/** What a feed read narrows to: a topic and, for a subscription narrowed to one, an object. */
+export interface FeedFilter {
+  topic: LiveTopic;
+  objectId: string | null;
+}
+
+/** Why a read cannot resume from a position: events after it were pruned, or it is past the head. */
+export class FeedPositionGone extends Error {
+  override name = 'FeedPositionGone';
+}
+
+/**
+ * `userId`'s entries after position `after` that pass `filter`, oldest first, at most `limit`,
+ * read in ONE statement (one snapshot: a prune between two reads could not hide entries).
+ * With `after` null, no entries: the page says where the feed stands (`through`), to start from.
+ * Throws FeedPositionGone when entries after `after` were pruned (or it names a position the feed
+ * never reached: a feed lost with its database).
+ */
+export async function readFeed(
+  db: IdentityExecutor,
+  userId: string,
+  after: bigint | null,
+  filter: FeedFilter,
+  limit: number,
+): Promise<FeedPage> {
+  const from = after ?? 0n;
+  const take = after === null ? 0 : limit;
+  const result = await db.execute(sql`
+    select coalesce(h.last_seq, 0)::text as head, coalesce(h.pruned_through, 0)::text as pruned,
+      coalesce((
+        select json_agg(json_build_object('seq', f.seq::text, 'topic', f.topic, 'notice', f.notice) order by f.seq)
+        from (
+          select seq, topic, notice from ${liveFeed}
+          where user_id = ${userId} and seq > ${from} and topic = ${filter.topic}
+            and (${filter.objectId}::uuid is null or object_id = ${filter.objectId}::uuid)
+          order by seq limit ${take}
+        ) f
+      ), '[]'::json) as entries
+    from (select ${userId}::uuid as user_id) u left join ${liveFeedHeads} h using (user_id)`);
+  const [row] = rowsOf<{ head: string; pruned: string; entries: FeedEntryMessage[] }>(result);
+  const head = BigInt(row!.head);
+  if (after !== null && (after < BigInt(row!.pruned) || after > head)) {
+    throw new FeedPositionGone(`position ${after} of ${userId}'s feed is gone`);
+  }
+  const entries = row!.entries;
+  const last = entries.at(-1);
+  const full = take > 0 && entries.length === take;
+  const through = full ? BigInt(last!.seq) : [head, BigInt(last?.seq ?? 0)].reduce((a, b) => (a > b ? a : b));
+  return { entries, through: (after === null ? head : through).toString() };
+}
+
+/**
+ * Deletes entries older than `olderThan` and past the newest `keep` of their user, and records
+ * how far each feed was pruned. Idempotent, so every replica may run it. Resolves the entries deleted.
+ */
+export async function pruneFeed(db: IdentityExecutor, olderThan: Date, keep: number): Promise<number> {
+  const result = await db.execute(sql`
+    with gone as (
+      delete from ${liveFeed} f using ${liveFeedHeads} h
+      where f.user_id = h.user_id and (f.at < ${olderThan.toISOString()}::timestamptz or f.seq <= h.last_seq - ${keep})
+      returning f.user_id, f.seq
+    ),
+    reach as (select user_id, max(seq) as through, count(*) as n from gone group by user_id),
+    recorded as (
+      update ${liveFeedHeads} h set pruned_through = greatest(h.pruned_through, r.through)
+      from reach r where h.user_id = r.user_id
+      returning 1
+    )
+    select coalesce(sum(n), 0)::int as deleted from reach`);
+  return rowsOf<{ deleted: number }>(result)[0]?.deleted ?? 0;
+}
