@@ -165,7 +165,8 @@ const schema = z.object({
   SUBSCRIPTION_COST_PER_USER: positiveInt.default(1_000_000),
   /**
    * Events a subscription holds for a client that reads slower than they come; past it, balance
-   * events coalesce to the latest per wallet and other events drop the oldest.
+   * events coalesce to the latest per wallet and other events wait in the live feed until it
+   * has caught up.
    */
   SUBSCRIPTION_QUEUE_SIZE: positiveInt.default(64),
   /** How often the gateway pings each WebSocket; a client that has not answered the last ping is dropped. */

@@ -17,6 +17,8 @@ const JWKS_MAX_AGE_SECONDS = 300;
  * `GET /.well-known/jwks.json`. Emits `identity.user_registered.v1`, `identity.user_updated.v1`,
  * `identity.email_verified.v1` and `identity.email_verification_requested.v1`, which its own
  * mailer consumes to send the code; consumes the wallet subgraph's new counterparty pairs to know who may see whom.
+ * Keeps every user's live feed: stores the live notices all subgraphs write (`identity.live-feed`)
+ * and serves them to the gateways at `GET /live-feed` (live-feed-service.ts).
  */
 export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>({
   name: 'identity',

@@ -76,12 +76,12 @@ export function isOverBudget(value: unknown): value is OverBudget {
 /**
  * What a subscriber over budget receives, as the subscription's last event before it completes:
  * RATE_LIMITED with `retryAfterSeconds`. Ended rather than thinned out silently, so a client
- * knows it missed events: it subscribes again after that long and catches up over HTTP, as after
- * any reconnect (README "Catching up").
+ * knows it missed events: it subscribes again after that long with the last cursor it got, and
+ * the refused event is the first one replayed (README "Catching up").
  */
 export function overBudgetError(over: OverBudget): GraphQLError {
   return new GraphQLError(
-    `Live-update budget spent: every event costs this subscription's query cost. Subscribe again in ${over.retryAfterSeconds} s and catch up over HTTP.`,
+    `Live-update budget spent: every event costs this subscription's query cost. Subscribe again in ${over.retryAfterSeconds} s with your last cursor (after:) to get the rest.`,
     { extensions: { code: 'RATE_LIMITED', retryAfterSeconds: over.retryAfterSeconds } },
   );
 }
