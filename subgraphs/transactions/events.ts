@@ -30,7 +30,10 @@ type Schema = typeof schema;
  *   as the ledger writes its balance notices with its entries.
  */
 export const consumers = (services: TransactionsServices): ConsumerDefinition<Schema>[] => {
-  /** Settles a batch's operations; once committed, ends this process's waits and tells the users. */
+  /**
+   * Settles a batch's operations and tells their users in the same transaction; once committed,
+   * ends this process's waits.
+   */
   const settle = async (
     answers: readonly LedgerAnswer[],
     tx: TransactionsExecutor,
@@ -43,7 +46,8 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
     await recordScheduleRuns(tx, settled, services.scheduleMaxFailures);
     ctx.afterCommit(() => services.settlements.decided(settled));
     // A hold placed changes the operation too (`hold.status` OPEN): its owner hears of it.
-    await enqueueNotices(tx, settledNotices([...settled, ...bills.held]), answers[0]!.meta);
+    const [first] = answers;
+    if (first) await enqueueNotices(tx, settledNotices([...settled, ...bills.held]), first.meta);
   };
   return [
     {
