@@ -69,18 +69,18 @@ user() {
 # The types, with their dots escaped, as the broker reads them in a regular expression.
 service identity \
   'identity\.user_registered\.v1|identity\.user_updated\.v1|identity\.email_verification_requested\.v1|identity\.email_verified\.v1|identity\.sessions_revoked\.v1|identity\.address_reuse_attempted\.v1' \
-  'identity\.email_verification_requested\.v1|identity\.address_reuse_attempted\.v1|identity\.sessions_revoked\.v1|wallet\.counterparty_added\.v1'
+  'identity\.email_verification_requested\.v1|identity\.address_reuse_attempted\.v1|identity\.sessions_revoked\.v1|wallet\.counterparty_added\.v1|live\.notices\.v1'
 service wallet \
   'wallet\.opened\.v1|wallet\.archive_requested\.v1|wallet\.archived\.v1|wallet\.counterparty_added\.v1' \
   'identity\.user_registered\.v1|ledger\.wallet_closed\.v1|ledger\.wallet_close_refused\.v1|transactions\.operation_settled\.v1'
 service jars \
-  'jars\.jar_created\.v1|jars\.jar_archived\.v1|jars\.goal_achieved\.v1|jars\.budget_threshold_reached\.v1|ledger\.post\.v1|ledger\.sweep\.v1' \
+  'jars\.jar_created\.v1|jars\.jar_archived\.v1|jars\.goal_achieved\.v1|jars\.budget_threshold_reached\.v1|ledger\.post\.v1|ledger\.sweep\.v1|live\.notices\.v1' \
   'wallet\.opened\.v1|ledger\.posted\.v1|transactions\.operation_settled\.v1|jars\.jar_created\.v1|jars\.jar_archived\.v1|jars\.goal_achieved\.v1|jars\.budget_threshold_reached\.v1'
 service transactions \
-  'transactions\.operation_settled\.v1|ledger\.post\.v1' \
+  'transactions\.operation_settled\.v1|ledger\.post\.v1|live\.notices\.v1' \
   'identity\.email_verified\.v1|wallet\.opened\.v1|wallet\.archived\.v1|jars\.jar_created\.v1|jars\.jar_archived\.v1|ledger\.posted\.v1|ledger\.rejected\.v1'
 service ledger \
-  'ledger\.posted\.v1|ledger\.rejected\.v1|ledger\.wallet_closed\.v1|ledger\.wallet_close_refused\.v1' \
+  'ledger\.posted\.v1|ledger\.rejected\.v1|ledger\.wallet_closed\.v1|ledger\.wallet_close_refused\.v1|live\.notices\.v1' \
   'wallet\.opened\.v1|jars\.jar_created\.v1|wallet\.archive_requested\.v1|wallet\.archived\.v1|jars\.jar_archived\.v1|ledger\.post\.v1|ledger\.sweep\.v1'
 
 # The gateway's runtime connects to declare the exchange and to report the broker in /readyz;

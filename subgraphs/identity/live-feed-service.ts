@@ -1,12 +1,12 @@
 import { type LiveTopic, liveTopics } from '@walletgraph/events';
 import type { Viewer } from '@walletgraph/platform/auth/verifier';
-import type { FeedPage } from '@walletgraph/platform/live/feed';
+import type { Database } from '@walletgraph/platform/db/database';
+import type { FeedFilter, FeedPage } from '@walletgraph/platform/live/feed';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { FeedPublisher } from '@walletgraph/platform/pubsub';
 import type { ConsumerDefinition, HttpRequest, HttpRouter } from '@walletgraph/platform/subgraph';
-import type { IdentityDatabase, IdentityServices } from './context.ts';
 import type * as schema from './db/schema.ts';
-import { appendToFeed, type FeedFilter, FeedPositionGone, pruneFeed, readFeed } from './live-feed.ts';
+import { appendToFeed, FeedPositionGone, pruneFeed, readFeed } from './live-feed.ts';
 
 /** Entries one `GET /live-feed` page holds at most, and by default. */
 const MAX_PAGE = 500;
@@ -20,7 +20,7 @@ export interface LiveFeedService {
 }
 
 export function createLiveFeedService(deps: {
-  db: IdentityDatabase;
+  db: Database<typeof schema>;
   publisher: FeedPublisher;
   logger: Logger;
   retention: { hours: number; events: number };
@@ -55,7 +55,7 @@ export function createLiveFeedService(deps: {
  * gateways. The inbox makes a redelivered message append nothing twice; a publish that fails
  * after commit is only logged: the gateways see the hole in the positions and read it back.
  */
-export function liveFeedConsumer(services: IdentityServices): ConsumerDefinition<typeof schema> {
+export function liveFeedConsumer(feed: LiveFeedService): ConsumerDefinition<typeof schema> {
   return {
     name: 'identity.live-feed',
     batch: { ordered: true },
@@ -65,7 +65,7 @@ export function liveFeedConsumer(services: IdentityServices): ConsumerDefinition
           tx,
           events.flatMap((event) => event.data.notices),
         );
-        ctx.afterCommit(() => services.liveFeed.publisher.publish(entries));
+        ctx.afterCommit(() => feed.publisher.publish(entries));
       },
     },
   };
@@ -80,7 +80,7 @@ export function liveFeedConsumer(services: IdentityServices): ConsumerDefinition
  */
 export function mountLiveFeed(
   router: HttpRouter,
-  services: IdentityServices,
+  feed: LiveFeedService,
   viewerOf: (req: HttpRequest) => Promise<Viewer | null>,
 ): void {
   router.get('/live-feed', async (req, res) => {
@@ -95,7 +95,7 @@ export function mountLiveFeed(
       return;
     }
     try {
-      const page = await services.liveFeed.read(viewer.userId, query.after, query.filter, query.limit);
+      const page = await feed.read(viewer.userId, query.after, query.filter, query.limit);
       res.set('cache-control', 'no-store').json(page);
     } catch (error) {
       if (!(error instanceof FeedPositionGone)) throw error;

@@ -1,9 +1,14 @@
-import { type AddressedLiveNotice, type LiveTopic, liveNoticeObjectId } from '@walletgraph/events';
+import { type AddressedLiveNotice, liveNoticeObjectId } from '@walletgraph/events';
+import type { Executor } from '@walletgraph/platform/db/database';
 import { rowsOf } from '@walletgraph/platform/db/rows';
-import type { FeedEntry, FeedEntryMessage, FeedPage } from '@walletgraph/platform/live/feed';
+import type { FeedEntry, FeedEntryMessage, FeedFilter, FeedPage } from '@walletgraph/platform/live/feed';
 import { sql } from 'drizzle-orm';
-import type { IdentityExecutor } from './context.ts';
-import { liveFeed, liveFeedHeads } from './db/schema.ts';
+import * as schema from './db/schema.ts';
+
+const { liveFeed, liveFeedHeads } = schema;
+
+/** Identity's database or a transaction on it: context.ts's IdentityExecutor, named here since context.ts depends on this module. */
+type IdentityExecutor = Executor<typeof schema>;
 
 /**
  * Each user's live feed (docs/architecture.md §8): the notices subgraphs wrote to their outboxes
@@ -61,12 +66,6 @@ export async function appendToFeed(
     next.set(userId, seq + 1n);
     return { userId, seq, topic, notice };
   });
-}
-
-/** What a feed read narrows to: a topic and, for a subscription narrowed to one, an object. */
-export interface FeedFilter {
-  topic: LiveTopic;
-  objectId: string | null;
 }
 
 /** Why a read cannot resume from a position: events after it were pruned, or it is past the head. */

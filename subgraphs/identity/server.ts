@@ -36,7 +36,7 @@ export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>(
       effectHandlers: mailerHandlers(services.mailer, services.logger, services.clock),
     },
     counterpartiesConsumer,
-    liveFeedConsumer(services),
+    liveFeedConsumer(services.liveFeed),
     {
       // Records each ended session where every gateway reads it, retried until Redis takes it.
       name: 'identity.session-revocations',
@@ -50,7 +50,7 @@ export const identitySubgraph = defineSubgraph<typeof schema, IdentityServices>(
   services: ({ config, db, logger, revocations, publisher }) =>
     createIdentityServices({ config, db: db.db, logger, revocations, publisher }),
   routes(router, services, viewerOf) {
-    mountLiveFeed(router, services, viewerOf);
+    mountLiveFeed(router, services.liveFeed, viewerOf);
     router.get('/.well-known/jwks.json', (_req, res) => {
       res.set('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`).json(services.keys.jwks());
     });

@@ -67,7 +67,10 @@ function runScript(): Map<string, Grant> {
   }
 }
 
-/** The event types a subgraph's code creates (`createEvent('<type>', …)`), read from its sources. */
+/**
+ * The event types a subgraph's code creates (`createEvent('<type>', …)`, and `live.notices.v1`
+ * through `liveNoticesEvent`/`enqueueNotices`), read from its sources.
+ */
 function emittedBy(name: SubgraphName): Set<string> {
   const dir = join(root, 'subgraphs', name);
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
@@ -75,8 +78,10 @@ function emittedBy(name: SubgraphName): Set<string> {
   );
   const types = new Set<string>();
   for (const file of files) {
-    for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/createEvent\(\s*'([\w.]+)'/g))
-      types.add(m[1]!);
+    const source = readFileSync(join(dir, file), 'utf8');
+    for (const m of source.matchAll(/createEvent\(\s*'([\w.]+)'/g)) types.add(m[1]!);
+    // Live notices are made by the platform's helpers (platform/src/live/notices.ts).
+    if (/\b(liveNoticesEvent|enqueueNotices)\(/.test(source)) types.add('live.notices.v1');
   }
   return types;
 }

@@ -1,15 +1,8 @@
 import type { Viewer } from '@walletgraph/platform/auth/verifier';
 import { toGraphQLError } from '@walletgraph/platform/errors';
-import type { FeedPage } from '@walletgraph/platform/live/feed';
+import type { FeedFilter, FeedPage } from '@walletgraph/platform/live/feed';
 import { cursorExpired } from '@walletgraph/platform/live/feed';
-import type { LiveTopic } from '@walletgraph/platform/pubsub';
 import { GraphQLError } from 'graphql';
-
-/** What a subscription reads of its subscriber's feed: its topic and, narrowed to one, its object. */
-export interface FeedFilter {
-  topic: LiveTopic;
-  objectId: string | null;
-}
 
 /** Reads a page of the subscriber's feed after a position (null: none, only where it stands). */
 export type ReadFeed = (after: bigint | null, filter: FeedFilter, limit: number) => Promise<FeedPage>;

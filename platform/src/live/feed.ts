@@ -25,6 +25,12 @@ export interface FeedEntryMessage {
   notice: LiveNoticeMessage;
 }
 
+/** What a read of a user's feed narrows to: a topic and, for a subscription narrowed to one, an object. */
+export interface FeedFilter {
+  topic: LiveTopic;
+  objectId: string | null;
+}
+
 /** A page of a user's feed, as identity's `GET /live-feed` answers it. */
 export interface FeedPage {
   entries: FeedEntryMessage[];
