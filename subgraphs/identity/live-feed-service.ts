@@ -1,59 +1,105 @@
 import { type LiveTopic, liveTopics } from '@walletgraph/events';
 import type { Viewer } from '@walletgraph/platform/auth/verifier';
 import type { Database } from '@walletgraph/platform/db/database';
-import type { FeedFilter, FeedPage } from '@walletgraph/platform/live/feed';
+import type { FeedEntry, FeedFilter, FeedPage } from '@walletgraph/platform/live/feed';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { FeedPublisher } from '@walletgraph/platform/pubsub';
 import type { ConsumerDefinition, HttpRequest, HttpRouter } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
-import { appendToFeed, FeedPositionGone, pruneFeed, readFeed } from './live-feed.ts';
+import {
+  appendToFeed,
+  FeedPositionGone,
+  markPublished,
+  pruneFeed,
+  readFeed,
+  unpublished,
+} from './live-feed.ts';
 
 /** Entries one `GET /live-feed` page holds at most, and by default. */
 const MAX_PAGE = 500;
 const DEFAULT_PAGE = 100;
 
-/** Identity's part of the live feed: its store's reads and its publisher, and the prune that keeps it to its retention. */
+/** Entries a republish round takes at most. */
+const REPUBLISH_BATCH = 1_000;
+
+/** Identity's part of the live feed: its store's reads, publishing what it stored, and the rounds that keep it whole. */
 export interface LiveFeedService {
-  publisher: FeedPublisher;
+  /**
+   * Publishes stored entries on their users' channels and records it; a failure is logged, and
+   * the republish round sends them again.
+   */
+  publish(entries: readonly FeedEntry[]): Promise<void>;
   read(userId: string, after: bigint | null, filter: FeedFilter, limit: number): Promise<FeedPage>;
   stop(): void;
 }
 
+/**
+ * The live feed's service. Two rounds run on every replica (what they do is idempotent): the
+ * prune, every `pruneIntervalMs`, to the retention; and the republish, every `republishAfterMs`,
+ * of entries stored that long ago and still not published (Redis was away, or the process died
+ * between commit and publish). A gateway learns of an entry it never got only from the next one
+ * (its position skips), so without the republish a user's last entry could wait for their next
+ * event; with it, at most `republishAfterMs` after Redis is back.
+ */
 export function createLiveFeedService(deps: {
   db: Database<typeof schema>;
   publisher: FeedPublisher;
   logger: Logger;
   retention: { hours: number; events: number };
   pruneIntervalMs: number;
+  republishAfterMs?: number;
   now: () => Date;
 }): LiveFeedService {
+  const { db, logger } = deps;
+  const republishAfterMs = deps.republishAfterMs ?? 1_000;
+  const publish = async (entries: readonly FeedEntry[]) => {
+    await deps.publisher.publish(entries);
+    await markPublished(db, entries);
+  };
   const prune = () =>
-    pruneFeed(
-      deps.db,
-      new Date(deps.now().getTime() - deps.retention.hours * 3_600_000),
-      deps.retention.events,
-    )
+    pruneFeed(db, new Date(deps.now().getTime() - deps.retention.hours * 3_600_000), deps.retention.events)
       .then((deleted) => {
-        if (deleted > 0) deps.logger.debug({ deleted }, 'pruned the live feed');
+        if (deleted > 0) logger.debug({ deleted }, 'pruned the live feed');
       })
-      .catch((err: unknown) =>
-        deps.logger.warn({ err }, 'could not prune the live feed; trying again later'),
-      );
-  // Every replica prunes: the deletes are idempotent, and a lost round is caught up by the next.
-  const pruner = setInterval(prune, deps.pruneIntervalMs);
-  pruner.unref();
+      .catch((err: unknown) => logger.warn({ err }, 'could not prune the live feed; trying again later'));
+  let republishing = false;
+  const republish = async () => {
+    if (republishing) return;
+    republishing = true;
+    try {
+      const entries = await unpublished(db, new Date(Date.now() - republishAfterMs), REPUBLISH_BATCH);
+      if (entries.length === 0) return;
+      await publish(entries);
+      logger.info({ entries: entries.length }, 'republished live feed entries Redis had not taken');
+    } catch (err) {
+      logger.debug({ err }, 'could not republish live feed entries; trying again');
+    } finally {
+      republishing = false;
+    }
+  };
+  const timers = [setInterval(prune, deps.pruneIntervalMs), setInterval(republish, republishAfterMs)];
+  for (const timer of timers) timer.unref();
   return {
-    publisher: deps.publisher,
-    read: (userId, after, filter, limit) => readFeed(deps.db, userId, after, filter, limit),
-    stop: () => clearInterval(pruner),
+    async publish(entries) {
+      await publish(entries).catch((err: unknown) =>
+        logger.warn(
+          { err, entries: entries.length },
+          'could not publish live feed entries; they will be republished',
+        ),
+      );
+    },
+    read: (userId, after, filter, limit) => readFeed(db, userId, after, filter, limit),
+    stop: () => {
+      for (const timer of timers) clearInterval(timer);
+    },
   };
 }
 
 /**
  * `identity.live-feed`: appends every `live.notices.v1` to its users' feeds, in the order the
  * messages come, and once committed publishes the entries on their users' channels for the
- * gateways. The inbox makes a redelivered message append nothing twice; a publish that fails
- * after commit is only logged: the gateways see the hole in the positions and read it back.
+ * gateways. The inbox makes a redelivered message append nothing twice; an entry whose publish
+ * fails is republished by the service's round, and gateways read back any they missed.
  */
 export function liveFeedConsumer(feed: LiveFeedService): ConsumerDefinition<typeof schema> {
   return {
@@ -65,7 +111,7 @@ export function liveFeedConsumer(feed: LiveFeedService): ConsumerDefinition<type
           tx,
           events.flatMap((event) => event.data.notices),
         );
-        ctx.afterCommit(() => feed.publisher.publish(entries));
+        ctx.afterCommit(() => feed.publish(entries));
       },
     },
   };
