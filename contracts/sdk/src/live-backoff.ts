@@ -60,3 +60,9 @@ export function reconnectsAfter(code: number): boolean {
   if (code >= 1000 && code <= 1999) return wentAway.has(code);
   return !refusedAgain.has(code);
 }
+
+/** The close code, when `reason` is a socket's close (graphql-ws hands on the CloseEvent). */
+export function closeCodeOf(reason: unknown): number | undefined {
+  const like = typeof reason === 'object' && reason !== null && 'code' in reason && 'reason' in reason;
+  return like && typeof reason.code === 'number' ? reason.code : undefined;
+}

@@ -68,7 +68,7 @@ export interface FeedOptions {
 
 /**
  * One subscription as its consumer sees it: an ordered stream across reconnects. Each attempt
- * is one graphql-ws subscription sent with the last cursor yielded; the client detaches the
+ * is one graphql-ws subscription sent with the last cursor received; the client detaches the
  * attempt when its socket goes (so graphql-ws never re-sends an old payload) and attaches a
  * new one once it reconnects.
  */
@@ -91,7 +91,10 @@ export class Feed<TResult> implements AsyncIterableIterator<LiveResult<TResult>>
     return this.#stop !== undefined;
   }
 
-  /** Subscribes, after the last cursor yielded (or the caller's own `after`). */
+  /**
+   * Subscribes after the last cursor received (or the caller's own `after`): events received but
+   * not consumed yet stay queued, so resuming after them neither loses nor repeats one.
+   */
   attach(): void {
     if (this.#ending || this.#stop) return;
     const { ws, query, variables, cursorVariable, troubled } = this.#options;

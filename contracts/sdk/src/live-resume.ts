@@ -5,6 +5,7 @@ import {
   type FieldNode,
   Kind,
   type OperationDefinitionNode,
+  print,
   type SelectionSetNode,
   type VariableDefinitionNode,
 } from 'graphql';
@@ -91,4 +92,21 @@ function cursorDefinition(name: string): VariableDefinitionNode {
     variable: { kind: Kind.VARIABLE, name: { kind: Kind.NAME, value: name } },
     type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'String' } },
   };
+}
+
+/** Each document's resumable query text, printed once. */
+const printed = new WeakMap<DocumentNode, { query: string; cursorVariable: string | undefined }>();
+
+/** The query text to send for `document`, with its cursor argument (see `withCursorArgument`). */
+export function resumableQuery(document: DocumentNode): {
+  query: string;
+  cursorVariable: string | undefined;
+} {
+  let known = printed.get(document);
+  if (!known) {
+    const { document: withCursor, cursorVariable } = withCursorArgument(document);
+    known = { query: print(withCursor), cursorVariable };
+    printed.set(document, known);
+  }
+  return known;
 }

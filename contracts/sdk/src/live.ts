@@ -1,10 +1,15 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { type DocumentNode, print } from 'graphql';
 import { createClient, type Client as WsClient, type ClientOptions as WsClientOptions } from 'graphql-ws';
 import { closeCodes } from './close-codes.ts';
-import { backoffDelay, type ReconnectOptions, reconnectDefaults, reconnectsAfter } from './live-backoff.ts';
+import {
+  backoffDelay,
+  closeCodeOf,
+  type ReconnectOptions,
+  reconnectDefaults,
+  reconnectsAfter,
+} from './live-backoff.ts';
 import { Feed, LiveFeedError, type LiveResult } from './live-feed.ts';
-import { withCursorArgument } from './live-resume.ts';
+import { resumableQuery } from './live-resume.ts';
 import { keepToken } from './live-token.ts';
 
 export interface LiveClientOptions {
@@ -52,24 +57,6 @@ export interface LiveClient {
   readonly ws: WsClient;
   /** Closes the socket, ends every subscription and clears every timer. */
   dispose(): Promise<void>;
-}
-
-/** A document's resumable query text, printed once. */
-const printed = new WeakMap<DocumentNode, { query: string; cursorVariable: string | undefined }>();
-
-function resumable(document: DocumentNode): { query: string; cursorVariable: string | undefined } {
-  let known = printed.get(document);
-  if (!known) {
-    const { document: withCursor, cursorVariable } = withCursorArgument(document);
-    known = { query: print(withCursor), cursorVariable };
-    printed.set(document, known);
-  }
-  return known;
-}
-
-function closeCodeOf(reason: unknown): number | undefined {
-  const like = typeof reason === 'object' && reason !== null && 'code' in reason && 'reason' in reason;
-  return like && typeof reason.code === 'number' ? reason.code : undefined;
 }
 
 /**
@@ -128,8 +115,10 @@ export function createLiveClient(settings: LiveClientOptions): LiveClient {
   async function recover(reason: unknown, renewal: boolean): Promise<void> {
     if (renewal) return;
     const closeCode = closeCodeOf(reason);
+    const how =
+      closeCode === undefined ? String(reason) : `${closeCode} ${(reason as { reason: string }).reason}`;
     const closed = (cause?: unknown) =>
-      new LiveFeedError(`the live socket closed (${closeCode ?? String(reason)})`, {
+      new LiveFeedError(`the live socket closed (${how.trim()}) after ${attempts} reconnect(s)`, {
         code: 'SOCKET_CLOSED',
         closeCode,
         cause: cause ?? reason,
@@ -140,8 +129,8 @@ export function createLiveClient(settings: LiveClientOptions): LiveClient {
       return;
     }
     if (closeCode !== undefined && !reconnectsAfter(closeCode)) throw closed();
+    if (attempts >= reconnect.maxAttempts) throw closed();
     attempts += 1;
-    if (attempts > reconnect.maxAttempts) throw closed();
     await sleep(backoffDelay(attempts, reconnect));
   }
 
@@ -179,7 +168,7 @@ export function createLiveClient(settings: LiveClientOptions): LiveClient {
     ) {
       const feed = new Feed<TResult>({
         ws,
-        ...resumable(document),
+        ...resumableQuery(document),
         variables: variables ?? {},
         troubled,
         ended: (ended) => feeds.delete(ended),

@@ -95,7 +95,10 @@ describe('giving up', () => {
 
     const error = await feed.ended;
     expect(error).toBeInstanceOf(LiveFeedError);
-    expect(error).toMatchObject({ code: 'SOCKET_CLOSED' });
+    expect(error).toMatchObject({
+      code: 'SOCKET_CLOSED',
+      message: expect.stringMatching(/after 3 reconnect/),
+    });
     expect(connecting).toBe(1 + 3);
   });
 
