@@ -69,3 +69,7 @@ export function createClient(options: ClientOptions): Client {
 
 export { closeCodes } from './close-codes.ts';
 export { createLiveClient, type LiveClient, type LiveClientOptions } from './live.ts';
+export { backoffDelay, type ReconnectOptions } from './live-backoff.ts';
+export { type LiveExtensions, LiveFeedError, type LiveResult } from './live-feed.ts';
+export { withCursorArgument } from './live-resume.ts';
+export { tokenExpiresAt } from './live-token.ts';
