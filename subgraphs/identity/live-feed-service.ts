@@ -1,7 +1,7 @@
 import { type LiveTopic, liveTopics } from '@walletgraph/events';
 import type { Viewer } from '@walletgraph/platform/auth/verifier';
 import type { Database } from '@walletgraph/platform/db/database';
-import type { FeedEntry, FeedFilter, FeedPage } from '@walletgraph/platform/live/feed';
+import { type FeedEntry, type FeedFilter, type FeedPage, feedCursor } from '@walletgraph/platform/live/feed';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { FeedPublisher } from '@walletgraph/platform/pubsub';
 import type { ConsumerDefinition, HttpRequest, HttpRouter } from '@walletgraph/platform/subgraph';
@@ -170,4 +170,11 @@ function parseQuery(
     filter: { topic: topic as LiveTopic, objectId: object ?? null },
     limit: size,
   };
+}
+
+/** The cursor of where `userId`'s feed stands now (`Query.liveCursor`): its head's position. */
+export async function liveCursor(feed: LiveFeedService, userId: string): Promise<string> {
+  // A read without a position answers no entries, only where the feed stands (any topic will do).
+  const page = await feed.read(userId, null, { topic: 'balanceChanged', objectId: null }, 1);
+  return feedCursor(userId, BigInt(page.through));
 }

@@ -1,7 +1,9 @@
 import { DateTime } from '@walletgraph/platform/graphql/scalars';
 import { selectedFieldNames } from '@walletgraph/platform/graphql/selection';
+import { requireViewer } from '@walletgraph/platform/subgraph';
 import { changePassword, register, updateProfile } from './accounts.ts';
 import type { Resolvers } from './generated/resolvers.ts';
+import { liveCursor } from './live-feed-service.ts';
 import { login, logout, logoutEverywhere, refreshSession } from './sessions.ts';
 import { findUser } from './users.ts';
 import { requestEmailVerification, verifyEmail } from './verification.ts';
@@ -12,6 +14,7 @@ export const resolvers: Resolvers = {
   Query: {
     me: (_, __, ctx, info) =>
       ctx.viewer ? findUser(ctx, ctx.viewer.userId, selectedFieldNames(info)) : null,
+    liveCursor: (_, __, ctx) => liveCursor(ctx.services.liveFeed, requireViewer(ctx).userId),
   },
   Mutation: {
     register: (_, args, ctx) => register(ctx, args.input),

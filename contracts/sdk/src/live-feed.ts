@@ -86,6 +86,16 @@ export class Feed<TResult> implements AsyncIterableIterator<LiveResult<TResult>>
     this.#cursor = typeof initial === 'string' ? initial : undefined;
   }
 
+  /** Whether it has a cursor to start or resume after. */
+  get positioned(): boolean {
+    return this.#cursor !== undefined;
+  }
+
+  /** Starts after `cursor` (where the feed stood when the caller subscribed), unless it has one. */
+  startAfter(cursor: string | undefined): void {
+    this.#cursor ??= cursor;
+  }
+
   /** Whether an attempt is subscribed (or subscribing) on the current socket. */
   get live(): boolean {
     return this.#stop !== undefined;

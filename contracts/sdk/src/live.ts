@@ -8,6 +8,7 @@ import {
   reconnectDefaults,
   reconnectsAfter,
 } from './live-backoff.ts';
+import { fetchLiveCursor } from './live-cursor.ts';
 import { Feed, LiveFeedError, type LiveResult } from './live-feed.ts';
 import { resumableQuery } from './live-resume.ts';
 import { keepToken } from './live-token.ts';
@@ -40,7 +41,8 @@ export interface LiveClient {
    * reconnects: after any reconnect it subscribes again with `after:` the last cursor received
    * (the root field gets `after: $after` if the document does not pass one), so the gateway
    * replays what was missed, with no gap and no duplicate. Pass `after` in `variables` to start
-   * after a cursor the app kept (each result's `extensions.cursor`).
+   * after a cursor the app kept (each result's `extensions.cursor`); without one it first reads
+   * where the feed stands (`Query.liveCursor`, over HTTP) and starts after that.
    *
    * Ends when the iteration is ended (`return()`, `break`) or the server completes it; throws a
    * `LiveFeedError` when the gateway refuses it (`cursorRefused` for CURSOR_EXPIRED: re-read the
@@ -166,19 +168,29 @@ export function createLiveClient(settings: LiveClientOptions): LiveClient {
       document: TypedDocumentNode<TResult, TVariables>,
       variables?: TVariables,
     ) {
+      const query = resumableQuery(document);
       const feed = new Feed<TResult>({
         ws,
-        ...resumableQuery(document),
+        ...query,
         variables: variables ?? {},
         troubled,
         ended: (ended) => feeds.delete(ended),
       });
       if (disposed) {
         feed.finish();
-      } else {
-        feeds.add(feed as Feed<unknown>);
-        feed.attach();
+        return feed;
       }
+      feeds.add(feed as Feed<unknown>);
+      // Without a cursor of the caller's, it starts after where the feed stands now, so even
+      // a drop before its first event loses nothing.
+      const start =
+        feed.positioned || !query.cursorVariable
+          ? Promise.resolve(undefined)
+          : fetchLiveCursor(settings.url, token.current());
+      void start.then((cursor) => {
+        feed.startAfter(cursor);
+        if (!disposed) feed.attach();
+      });
       return feed;
     },
     async dispose() {

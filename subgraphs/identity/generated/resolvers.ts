@@ -94,6 +94,13 @@ export type MutationVerifyEmailArgs = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Where the caller's live feed stands now, as a cursor: subscribe with `after:` it to receive every
+   * event from this moment, even one that happens before the subscription is set up or while its
+   * socket is down. Read it before reading your state, and apply the events that follow to that
+   * state. UNAUTHENTICATED without a valid token.
+   */
+  liveCursor: Scalars['String']['output'];
   /** The signed-in user, or null without a valid token. */
   me?: Maybe<User>;
 };
@@ -277,6 +284,7 @@ export type MutationResolvers<ContextType = IdentityContext, ParentType extends 
 };
 
 export type QueryResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  liveCursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 };
 

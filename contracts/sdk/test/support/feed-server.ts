@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import {
@@ -25,6 +26,8 @@ export interface FeedServer {
   readonly tokens: string[];
   /** Every subscribe's `after` variable (undefined without one), in order. */
   readonly subscribes: (string | undefined)[];
+  /** `Query.liveCursor` reads answered (the client's start without a cursor of its own). */
+  readonly liveCursorReads: number;
   /** Subscriptions currently waiting for events. */
   readonly listening: number;
   /** Cursors below this are refused with CURSOR_EXPIRED. */
@@ -49,6 +52,7 @@ export const Counted = parse('subscription Counted { counted }') as TypedDocumen
 
 export async function startFeedServer(): Promise<FeedServer> {
   let published = 0;
+  let liveCursorReads = 0;
   const waiters = new Set<() => void>();
   const tokens: string[] = [];
   const subscribes: (string | undefined)[] = [];
@@ -97,10 +101,21 @@ export async function startFeedServer(): Promise<FeedServer> {
     }),
   });
 
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/graphql' });
-  await new Promise<void>((resolve) => wss.once('listening', resolve));
+  // `POST /graphql` answers `Query.liveCursor` (where the feed stands: the last event's number),
+  // as the gateway does; the same port serves the sockets.
+  const http = createServer((req, res) => {
+    liveCursorReads++;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ data: { liveCursor: String(published) } }));
+    req.resume();
+  });
+  const wss = new WebSocketServer({ server: http, path: '/graphql' });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const server: FeedServer = {
-    url: `http://127.0.0.1:${(wss.address() as AddressInfo).port}/graphql`,
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/graphql`,
+    get liveCursorReads() {
+      return liveCursorReads;
+    },
     tokens,
     subscribes,
     get listening() {
@@ -126,7 +141,8 @@ export async function startFeedServer(): Promise<FeedServer> {
     close: () =>
       new Promise<void>((resolve) => {
         server.dropSockets();
-        wss.close(() => resolve());
+        wss.close(() => http.close(() => resolve()));
+        http.closeAllConnections();
       }),
   };
 
