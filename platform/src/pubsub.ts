@@ -64,7 +64,12 @@ export function createPubSub(options: { redisUrl?: string; logger: Logger }): Pu
   }
   const { logger } = options;
   const publisher = createRedisClient(options.redisUrl, { logger, role: 'publisher' });
-  const subscriber = createRedisClient(options.redisUrl, { logger, role: 'subscriber', offlineQueue: true });
+  const subscriber = createRedisClient(options.redisUrl, {
+    logger,
+    role: 'subscriber',
+    offlineQueue: true,
+    readyCheck: false,
+  });
   const engine = new RedisPubSub({ publisher, subscriber });
   let lost = false;
   subscriber.on('close', () => {

@@ -12,6 +12,12 @@ export interface RedisClientOptions {
    * so its subscriptions are replayed when it reconnects.
    */
   offlineQueue?: boolean;
+  /**
+   * Check that Redis has loaded its data (INFO) before using a new connection. Default true. A
+   * subscriber turns it off: it reads no data, and its INFO would be refused once its queued
+   * SUBSCRIBE went out first ("Connection in subscriber mode"), dropping the connection at every start.
+   */
+  readyCheck?: boolean;
 }
 
 /**
@@ -25,6 +31,7 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
   const client = new Redis(url, {
     maxRetriesPerRequest: 3,
     enableOfflineQueue: options.offlineQueue ?? false,
+    enableReadyCheck: options.readyCheck ?? true,
     lazyConnect: false,
     enableAutoPipelining: true,
     connectionName: `walletgraph:${options.role}`,

@@ -1,4 +1,6 @@
-import { createClient, OpenWalletDocument } from '@walletgraph/sdk';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { createClient, createLiveClient, OpenWalletDocument } from '@walletgraph/sdk';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   balancesReceived,
@@ -69,6 +71,11 @@ async function subscribedWithACursor(url: string, p: Person, minor: bigint) {
   ]);
   return { client, cursor: cursorOf(balances.events[0]) };
 }
+
+/** A balance subscription as an SDK consumer writes it: no `after` (the live client manages it). */
+const Balances = parse(
+  'subscription Balances { balanceChanged { delta { minorUnits } } }',
+) as TypedDocumentNode<{ balanceChanged: { delta: { minorUnits: string } } }, Record<string, never>>;
 
 const sorted = (keys: string[]) => [...keys].sort((a, b) => Number(a) - Number(b));
 
@@ -217,5 +224,30 @@ describe('resuming a subscription after its last cursor', () => {
     expect(balancesReceived(kai, resumed.events)).toEqual(stored);
     expect(sorted(stored.map((e) => e.key))).toEqual([...amounts(201n, 15).map(String), '999']);
     expect(lastBefore.events).toEqual([]);
+  });
+
+  it('keeps the SDK’s live client, started without a cursor, one ordered stream across a gateway killed before its first event', async () => {
+    const lea = await person(stack, 'lea');
+    const client = createLiveClient({
+      url: stack.url,
+      token: lea.token,
+      reconnect: { initialDelayMs: 100, maxDelayMs: 500, maxAttempts: 200 },
+    });
+    const received: string[] = [];
+    const reading = (async () => {
+      for await (const event of client.subscribe(Balances)) {
+        received.push(event.data!.balanceChanged.delta.minorUnits);
+        if (received.length === 11) return;
+      }
+    })();
+    // It starts after `liveCursor`: the gateway goes before the subscription has seen anything.
+    await untilListening(redis.redis, userIdOf(lea.token));
+    await stack.kill('gateway');
+    await depositEach(throughReplica(lea), amounts(301n, 10), 1);
+    await stack.restart('gateway');
+    await deposit(lea, 999n);
+    await reading;
+    await client.dispose();
+    expect(received).toEqual([...amounts(301n, 10).map(String), '999']);
   });
 });
