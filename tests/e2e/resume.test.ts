@@ -1,6 +1,4 @@
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { createClient, createLiveClient, OpenWalletDocument } from '@walletgraph/sdk';
-import { parse } from 'graphql';
+import { BalanceChangedDocument, createClient, createLiveClient, OpenWalletDocument } from '@walletgraph/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   balancesReceived,
@@ -71,11 +69,6 @@ async function subscribedWithACursor(url: string, p: Person, minor: bigint) {
   ]);
   return { client, cursor: cursorOf(balances.events[0]) };
 }
-
-/** A balance subscription as an SDK consumer writes it: no `after` (the live client manages it). */
-const Balances = parse(
-  'subscription Balances { balanceChanged { delta { minorUnits } } }',
-) as TypedDocumentNode<{ balanceChanged: { delta: { minorUnits: string } } }, Record<string, never>>;
 
 const sorted = (keys: string[]) => [...keys].sort((a, b) => Number(a) - Number(b));
 
@@ -235,7 +228,7 @@ describe('resuming a subscription after its last cursor', () => {
     });
     const received: string[] = [];
     const reading = (async () => {
-      for await (const event of client.subscribe(Balances)) {
+      for await (const event of client.subscribe(BalanceChangedDocument, {})) {
         received.push(event.data!.balanceChanged.delta.minorUnits);
         if (received.length === 11) return;
       }
