@@ -162,6 +162,34 @@ describe('openFeed', () => {
     expect(await drain(store, feed)).toEqual([]);
   });
 
+  it('reads again after a reconnection that comes while a read is under way', async () => {
+    const { store, open, reconnect } = setUp();
+    // No settled read in this test: the reconnection's own read must find it.
+    const feed = await open({ settleMs: 60_000 });
+    expect(await drain(store, feed)).toEqual([]);
+    // A read that took its snapshot before the channel was lost, and answers after it is back.
+    let answer: () => void = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const readPage = store.readPage;
+    store.readPage = async (after, limit) => {
+      const page = await readPage(after, limit);
+      store.readPage = readPage;
+      await answered;
+      return page;
+    };
+    store.append('lost');
+    await store.add('shows-the-hole');
+    const next = feed.next();
+    // Published while the channel was away, after that read's snapshot.
+    store.append('while-away');
+    reconnect();
+    answer();
+    expect(((await next).value as Notice).id).toBe('lost');
+    expect(await take(feed, 2)).toEqual(['shows-the-hole', 'while-away']);
+  });
+
   it('moves past entries of other topics, and notices it does not accept, without reading the store', async () => {
     const { store, open } = setUp({ accept: (n) => n.id !== 'not-mine' });
     const feed = await open();
