@@ -21,7 +21,9 @@ import { positionOf } from './feed.ts';
  * An iterator, not an async generator: graphql-ws ends a subscription (`complete`, a socket that
  * closes) with `return()` while `next()` still waits for an event, and awaits it before it frees
  * the socket's place. A generator would queue that `return()` behind the wait (until the next
- * event, maybe never); this one ends the feed at once, which ends the waiting `next()`.
+ * event, maybe never); this one ends the feed at once. The `next()` it ended is left waiting:
+ * graphql-ws has let go of that id already, and its handler, were it to finish, would delete the
+ * id's entry, which may by then be a new subscription the client opened under the same id.
  */
 export async function subscribeWithCursors(
   args: ExecutionArgs,
@@ -40,6 +42,7 @@ export async function subscribeWithCursors(
   const { userId } = args.contextValue as { userId: string };
   const events = stream[Symbol.asyncIterator]();
   let ended = false;
+  let returned = false;
   const end = async (): Promise<IteratorResult<ExecutionResult>> => {
     if (!ended) {
       ended = true;
@@ -58,7 +61,7 @@ export async function subscribeWithCursors(
         const failure = error instanceof GraphQLError ? error : new GraphQLError(String(error));
         return { value: { errors: [failure] }, done: false };
       }
-      if (next.done) return end();
+      if (next.done) return returned ? new Promise<never>(() => {}) : end();
       const result = await execute({ ...args, rootValue: next.value });
       const position = positionOf(next.value);
       const value =
@@ -67,7 +70,10 @@ export async function subscribeWithCursors(
           : { ...result, extensions: { ...result.extensions, cursor: feedCursor(userId, position) } };
       return { value, done: false };
     },
-    return: end,
+    return() {
+      returned = true;
+      return end();
+    },
     async throw(error) {
       await end();
       throw error;
