@@ -10,6 +10,7 @@ import {
 } from '@walletgraph/sdk';
 import type { ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { delivered } from '../support/live.ts';
 import { eur, eurAmount, newKey } from '../support/money.ts';
 import { useEmbeddedStack } from '../support/use-stack.ts';
 
@@ -69,8 +70,8 @@ describe('subscriptions in embedded mode', () => {
       const event = await waitFor('the 12.34 deposit’s event', async () =>
         events.find((e) => JSON.stringify(e).includes(op.id)),
       );
-      expect(event).toEqual({
-        data: {
+      expect(event).toEqual(
+        delivered({
           balanceChanged: {
             delta: { amount: '12.34', currency: 'EUR', minorUnits: '1234' },
             wallet: {
@@ -85,8 +86,8 @@ describe('subscriptions in embedded mode', () => {
             // Read when delivered: the settlement may not be recorded yet (as in real mode).
             operation: { id: op.id, kind: 'DEPOSIT', status: expect.stringMatching(/^(PENDING|COMPLETED)$/) },
           },
-        },
-      });
+        }),
+      );
       await iterator.return?.();
       await reading;
     } finally {

@@ -1,8 +1,8 @@
-import { userChannel } from '@walletgraph/platform/pubsub';
+import { feedChannel } from '@walletgraph/platform/live/feed';
 import { createClient, createLiveClient, type LiveClient } from '@walletgraph/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BareGateway, startGatewayReplica } from '../support/gateway.ts';
-import { closed, untilListening, userIdOf, type Watch, watch } from '../support/live.ts';
+import { closed, delivered, untilListening, userIdOf, type Watch, watch } from '../support/live.ts';
 import { deposit, person } from '../support/money.ts';
 import { openTestRedis, type TestRedis } from '../support/redis.ts';
 import { useRealStack } from '../support/use-stack.ts';
@@ -59,8 +59,8 @@ describe('subscriptions across gateway replicas', () => {
     // Each gateway process listens on Ivy's channel with its own Redis connection.
     await untilListening(redis.redis, userIdOf(ivy.token), 2);
 
-    const expected = (opId: string, delta: string, total: string) => ({
-      data: {
+    const expected = (opId: string, delta: string, total: string) =>
+      delivered({
         balanceChanged: {
           delta: { minorUnits: delta },
           wallet: {
@@ -70,8 +70,7 @@ describe('subscriptions across gateway replicas', () => {
           },
           operation: { id: opId },
         },
-      },
-    });
+      });
     const of = (opId: string) => (e: { data?: BalanceEvent | null }) =>
       e.data?.balanceChanged.operation.id === opId;
 
@@ -110,10 +109,10 @@ describe('subscriptions across gateway replicas', () => {
       stopped = true;
       expect(await closing).toEqual({ code: 1001, reason: 'Going away' });
       expect(await onLeaving.ended).toEqual({ kind: 'errors', errors: [{ message: 'socket: 1001' }] });
-      const [, listeners] = (await redis.redis.pubsub(
-        'NUMSUB',
-        userChannel(userIdOf(joe.token), 'balanceChanged'),
-      )) as [string, number];
+      const [, listeners] = (await redis.redis.pubsub('NUMSUB', feedChannel(userIdOf(joe.token)))) as [
+        string,
+        number,
+      ];
       expect(Number(listeners)).toBe(0);
       // The stack's own gateway still serves Joe.
       const main = createLiveClient({ url: stack.url, token: joe.token, options: { retryAttempts: 0 } });

@@ -14,7 +14,7 @@ import type { ExecutionResult } from 'graphql';
 import { createClient as createWsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL } from '../support/http.ts';
-import { closed, connected, untilListening, userIdOf, watch } from '../support/live.ts';
+import { closed, connected, delivered, untilListening, userIdOf, watch } from '../support/live.ts';
 import { deposit, eur, newKey, type Person, person, settled } from '../support/money.ts';
 import { openTestRedis, type TestRedis } from '../support/redis.ts';
 import { useRealStack } from '../support/use-stack.ts';
@@ -53,8 +53,8 @@ function collect<T>(iterator: AsyncIterableIterator<T>): { items: T[]; done: Pro
   return { items, done };
 }
 
-const listening = (p: Person, ...topics: Parameters<typeof untilListening>[2][]) =>
-  Promise.all(topics.map((topic) => untilListening(redis.redis, userIdOf(p.token))));
+/** Until the gateway listens on the person's feed channel: their subscriptions are live. */
+const listening = (p: Person) => untilListening(redis.redis, userIdOf(p.token));
 
 describe('subscriptions through the gateway, real mode', () => {
   it('delivers a balance change with a payload selected across subgraphs, to its owner only', async () => {
@@ -67,15 +67,15 @@ describe('subscriptions through the gateway, real mode', () => {
     const bobOwn = watch<{ balanceChanged: { delta: { minorUnits: string } } }>(bobLive.ws, {
       query: 'subscription { balanceChanged { delta { minorUnits } } }',
     });
-    await listening(ada, 'balanceChanged');
-    await listening(bob, 'balanceChanged');
+    await listening(ada);
+    await listening(bob);
 
     const op = await deposit(ada, 2_500n);
     expect(op.status).toBe('COMPLETED');
     await deposit(bob, 100n);
     const [event] = await waitForItems(adaEvents.items, 'Ada’s balance event');
-    expect(event).toEqual({
-      data: {
+    expect(event).toEqual(
+      delivered({
         balanceChanged: {
           delta: { amount: '25.00', currency: 'EUR', minorUnits: '2500' },
           wallet: {
@@ -89,13 +89,13 @@ describe('subscriptions through the gateway, real mode', () => {
           // event may still be PENDING (every field is read when the event is delivered).
           operation: { id: op.id, kind: 'DEPOSIT', status: expect.stringMatching(/^(PENDING|COMPLETED)$/) },
         },
-      },
-    } satisfies ExecutionResult);
+      }) satisfies ExecutionResult,
+    );
     // Bob's own deposit reaches his unnarrowed subscription; the one narrowed to Ada's wallet was
     // offered the same notice and let it pass, and Ada's never reached his channel.
-    expect(await bobOwn.next('Bob’s own balance event')).toEqual({
-      data: { balanceChanged: { delta: { minorUnits: '100' } } },
-    });
+    expect(await bobOwn.next('Bob’s own balance event')).toEqual(
+      delivered({ balanceChanged: { delta: { minorUnits: '100' } } }),
+    );
     expect(bobEvents.items).toEqual([]);
   });
 
@@ -118,10 +118,10 @@ describe('subscriptions through the gateway, real mode', () => {
       `,
       variables: { w: cat.walletId, first: 1 },
     });
-    await listening(cat, 'balanceChanged');
+    await listening(cat);
     const op = await deposit(cat, 1_234n);
-    expect(await raw.next('Cat’s raw balance event')).toEqual({
-      data: {
+    expect(await raw.next('Cat’s raw balance event')).toEqual(
+      delivered({
         bc: {
           wallet: {
             id: cat.walletId,
@@ -131,14 +131,14 @@ describe('subscriptions through the gateway, real mode', () => {
           d: { amount: '12.34' },
           op: { id: op.id, k: 'DEPOSIT' },
         },
-      },
-    });
+      }),
+    );
   });
 
   it('tells an operation’s owner when it settles', async () => {
     const cyd = await person(stack, 'cyd');
     const events = collect(live(cyd).subscribe(OperationUpdatedDocument, {}));
-    await listening(cyd, 'operationUpdated');
+    await listening(cyd);
     const op = await deposit(cyd, 700n);
     const [event] = await waitForItems(events.items, 'the settlement event');
     expect(event?.data?.operationUpdated).toMatchObject({ id: op.id, status: 'COMPLETED', kind: 'DEPOSIT' });
@@ -162,26 +162,26 @@ describe('subscriptions through the gateway, real mode', () => {
         subscription { goalAchieved { achievedAt jar { id name goal { progressPercent achievedAt } } } }
       `,
     });
-    await listening(dee, 'jarUpdated', 'goalAchieved');
+    await listening(dee);
 
     expect((await moveMoney(dee, AllocateToJarDocument, bike.id, 2_000n)).status).toBe('COMPLETED');
     const goal = await goals.next('the goal reached');
     const achievedAt = goal.data!.goalAchieved.achievedAt;
     expect(new Date(achievedAt).toISOString()).toBe(achievedAt);
-    expect(goal).toEqual({
-      data: {
+    expect(goal).toEqual(
+      delivered({
         goalAchieved: {
           achievedAt,
           jar: { id: bike.id, name: 'Bike', goal: { progressPercent: 100, achievedAt } },
         },
-      },
-    });
+      }),
+    );
     const full = await updates.next(
       'the jar at its goal',
       (e) => e.data?.jarUpdated.balance.amount === '20.00',
     );
-    expect(full).toEqual({
-      data: {
+    expect(full).toEqual(
+      delivered({
         jarUpdated: {
           id: bike.id,
           name: 'Bike',
@@ -189,8 +189,8 @@ describe('subscriptions through the gateway, real mode', () => {
           balance: { amount: '20.00' },
           goal: { target: { amount: '20.00' }, progressPercent: 100 },
         },
-      },
-    });
+      }),
+    );
     // Narrowed to the Bike jar: the Income jar's changes are not delivered here.
     expect(updates.events.map((e) => e.data?.jarUpdated.id)).toEqual(updates.events.map(() => bike.id));
     expect(goals.events).toHaveLength(1);
@@ -211,11 +211,11 @@ describe('subscriptions through the gateway, real mode', () => {
         }
       `,
     });
-    await listening(eve, 'budgetAlert');
+    await listening(eve);
     expect((await moveMoney(eve, SpendFromJarDocument, food.id, 700n)).status).toBe('COMPLETED');
     expect((await moveMoney(eve, SpendFromJarDocument, food.id, 150n)).status).toBe('COMPLETED');
-    expect(await alerts.next('the 80 % alert')).toEqual({
-      data: {
+    expect(await alerts.next('the 80 % alert')).toEqual(
+      delivered({
         budgetAlert: {
           thresholdPercent: 80,
           spent: { amount: '8.50' },
@@ -226,8 +226,8 @@ describe('subscriptions through the gateway, real mode', () => {
             budget: { spent: { amount: '8.50' }, remaining: { amount: '1.50' } },
           },
         },
-      },
-    });
+      }),
+    );
     expect(alerts.events).toHaveLength(1);
   });
 });
@@ -378,14 +378,14 @@ describe('what the subscription endpoint refuses', () => {
     // The freed slot is taken again: a fourth is refused.
     expect(await watch(second.ws, goal).ended).toEqual(rateLimited);
 
-    await listening(hal, 'operationUpdated', 'balanceChanged');
+    await listening(hal);
     const op = await deposit(hal, 300n);
-    expect(await again.next('the settlement on the new subscription')).toEqual({
-      data: { operationUpdated: { id: op.id, status: 'COMPLETED' } },
-    });
-    expect(await balances.next('the balance change')).toEqual({
-      data: { balanceChanged: { delta: { minorUnits: '300' } } },
-    });
+    expect(await again.next('the settlement on the new subscription')).toEqual(
+      delivered({ operationUpdated: { id: op.id, status: 'COMPLETED' } }),
+    );
+    expect(await balances.next('the balance change')).toEqual(
+      delivered({ balanceChanged: { delta: { minorUnits: '300' } } }),
+    );
     expect(settlements.events).toEqual([]);
   });
 });

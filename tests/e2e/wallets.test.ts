@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { userChannel } from '@walletgraph/platform/pubsub';
+import { type FeedEntryMessage, feedChannel } from '@walletgraph/platform/live/feed';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import {
   AllocateToJarDocument,
@@ -191,22 +191,44 @@ describe('pnpm reconcile, real mode', () => {
         db`update operations set status = 'FAILED', failure_code = 'INSUFFICIENT_FUNDS', ledger_entry_id = null where id = ${op.id}`,
     );
     await query('jars', (db) => db`delete from jar_movements where jar_id = ${income.id}`);
-    // Eve's live channel for operation updates, as the gateway listens on it.
-    await using listener = await listen(userChannel(eve.userId, 'operationUpdated'));
+    // The deposit's own notice is in Eve's feed already; the correction's must come after it.
+    const stored = await waitFor('the deposit’s own notice in Eve’s feed', async () => {
+      const [row] = await query(
+        'identity',
+        (db) => db`select max(seq)::text as seq from live_feed
+                   where user_id = ${eve.userId} and topic = 'operationUpdated' and object_id = ${op.id}`,
+      );
+      return row?.seq ? BigInt(row.seq) : undefined;
+    });
+    // Eve's live feed channel, as the gateway listens on it.
+    await using listener = await listen(feedChannel(eve.userId));
 
-    const report = await reconcile(databases(), { waitMs: 20_000, redisUrl: stack.config.REDIS_URL });
+    const report = await reconcile(databases(), { waitMs: 20_000 });
     expect(report.corrected.filter((c) => c.operationId === op.id)).toEqual([
       {
         operationId: op.id,
         was: { status: 'FAILED', failureCode: 'INSUFFICIENT_FUNDS', ledgerEntryId: null },
         now: { status: 'COMPLETED', failureCode: null, ledgerEntryId: expect.any(String) },
-        notified: true,
       },
     ]);
-    // Told like any settlement: an id-only notice, for the gateway to read as the subscriber.
-    await waitFor('the correction’s notice on Eve’s channel', async () =>
-      listener.messages.some((m) => JSON.parse(m).id === op.id) ? true : undefined,
+    // Told like any settlement, through her feed from the correcting transaction: an id-only
+    // notice, for the gateway to read as the subscriber.
+    const notice = await waitFor('the correction’s notice in Eve’s feed', async () =>
+      listener.messages
+        .map((m) => JSON.parse(m) as FeedEntryMessage)
+        .find(
+          (entry) =>
+            entry.topic === 'operationUpdated' &&
+            'id' in entry.notice &&
+            entry.notice.id === op.id &&
+            BigInt(entry.seq) > stored,
+        ),
     );
+    expect(notice).toEqual({
+      seq: expect.stringMatching(/^\d+$/),
+      topic: 'operationUpdated',
+      notice: { v: 1, id: op.id },
+    });
     expect(report.jars.before.filter((d) => d.jarId === income.id)).toEqual([
       { jarId: income.id, projected: 0n, ledger: 400n },
     ]);

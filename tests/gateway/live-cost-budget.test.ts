@@ -1,12 +1,15 @@
-import { createLiveNotice } from '@walletgraph/events';
-import { userChannel } from '@walletgraph/platform/pubsub';
+import { randomUUID } from 'node:crypto';
+import { liveNoticesEvent } from '@walletgraph/platform/live/notices';
+import { createLogger } from '@walletgraph/platform/logger';
+import { type AmqpBroker, createAmqpBroker } from '@walletgraph/platform/messaging/amqp-broker';
+import { eventMessage } from '@walletgraph/platform/messaging/broker';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { testServices } from '@walletgraph/platform/test/support/services';
 import { createLiveClient } from '@walletgraph/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BareGateway, startBareGateway } from '../support/gateway.ts';
 import { startIdentity, type TestIdentity } from '../support/identity.ts';
-import { untilListening, userIdOf, watch } from '../support/live.ts';
+import { delivered, untilListening, userIdOf, watch } from '../support/live.ts';
 import { register } from '../support/money.ts';
 import { openTestRedis, type TestRedis } from '../support/redis.ts';
 
@@ -15,16 +18,27 @@ import { openTestRedis, type TestRedis } from '../support/redis.ts';
  * selection's query cost in its user's budget (SUBSCRIPTION_COST_PER_USER, refilled per
  * RATE_LIMIT_WINDOW_MS, in Redis). Here the budget is 5 a minute and `goalAchieved {
  * achievedAt }` costs 2: two events fit, the third ends the subscription with RATE_LIMITED.
- * Notices are published straight to the user's Redis channel, as the subgraphs publish them.
+ * Goals are announced as the jars subgraph announces them: a `live.notices.v1` event on identity's
+ * exchange, which identity stores in the user's feed and publishes on their channel.
  */
 
 let identity: TestIdentity;
 let gateway: BareGateway;
 let redis: TestRedis;
+let broker: AmqpBroker;
 
 beforeAll(async () => {
   identity = await startIdentity();
   redis = await openTestRedis('live-budget');
+  broker = await createAmqpBroker({
+    url: testServices.amqp,
+    exchange: identity.exchange,
+    deliveryLimit: 5,
+    logger: createLogger('live-budget', 'silent'),
+    onFatal: (error) => {
+      throw error;
+    },
+  });
   gateway = await startBareGateway({
     IDENTITY_URL: identity.url,
     JWKS_URL: identity.jwksUrl,
@@ -40,18 +54,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.[Symbol.asyncDispose]();
   await redis?.[Symbol.asyncDispose]();
+  await broker?.close();
   await identity?.[Symbol.asyncDispose]();
 }, 60_000);
 
 const goal = { query: 'subscription { goalAchieved { achievedAt } }' };
 
 async function publishGoal(userId: string, achievedAt: string): Promise<void> {
-  await redis.redis.publish(
-    userChannel(userId, 'goalAchieved'),
-    JSON.stringify(
-      createLiveNotice('goalAchieved', { jarId: '00000000-0000-7000-8000-000000000001', achievedAt }),
-    ),
-  );
+  const jarId = '00000000-0000-7000-8000-000000000001';
+  const event = liveNoticesEvent([{ userId, topic: 'goalAchieved', notice: { jarId, achievedAt } }], {
+    correlationId: randomUUID(),
+  });
+  await broker.publish([eventMessage(event!)]);
 }
 
 describe("a user's live-event budget", () => {
@@ -67,8 +81,8 @@ describe("a user's live-event budget", () => {
       }
       expect(await goals.ended).toEqual({ kind: 'complete' });
       expect(goals.events).toEqual([
-        { data: { goalAchieved: { achievedAt: '2026-01-01T00:00:00.000Z' } } },
-        { data: { goalAchieved: { achievedAt: '2026-01-02T00:00:00.000Z' } } },
+        delivered({ goalAchieved: { achievedAt: '2026-01-01T00:00:00.000Z' } }),
+        delivered({ goalAchieved: { achievedAt: '2026-01-02T00:00:00.000Z' } }),
         {
           data: null,
           errors: [

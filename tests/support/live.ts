@@ -4,6 +4,7 @@ import type { LiveClient } from '@walletgraph/sdk';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import type { SubscribePayload, Client as WsClient } from 'graphql-ws';
 import type { Redis } from 'ioredis';
+import { expect } from 'vitest';
 
 /**
  * Helpers for live updates over graphql-ws in end-to-end tests: what a subscription received,
@@ -31,6 +32,14 @@ export async function untilListening(redis: Redis, userId: string, count = 1): P
     },
     { timeoutMs: 30_000, intervalMs: 25 },
   );
+}
+
+/**
+ * A `next` payload as the gateway sends it, to compare with `toEqual`: `data`, and the event's
+ * position in its subscriber's feed as `extensions.cursor` (opaque, base64url, never empty).
+ */
+export function delivered<T>(data: T): { data: T; extensions: { cursor: unknown } } {
+  return { data, extensions: { cursor: expect.stringMatching(/^[\w-]+$/) } };
 }
 
 /** How a subscription ended: completed by the server, or refused with GraphQL errors. */

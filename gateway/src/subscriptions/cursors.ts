@@ -17,6 +17,13 @@ import { positionOf } from './feed.ts';
  * A subscription refused before its first event (a cursor the feed no longer has, or not the
  * subscriber's) is thrown from the stream at once: graphql-ws answers it with an `error` message,
  * as it answers the refusals of `onSubscribe`, rather than a `next` followed by `complete`.
+ *
+ * An iterator, not an async generator: graphql-ws ends a subscription (`complete`, a socket that
+ * closes) with `return()` while `next()` still waits for an event, and awaits it before it frees
+ * the socket's place. A generator would queue that `return()` behind the wait (until the next
+ * event, maybe never); this one ends the feed at once. The `next()` it ended is left waiting:
+ * graphql-ws has let go of that id already, and its handler, were it to finish, would delete the
+ * id's entry, which may by then be a new subscription the client opened under the same id.
  */
 export async function subscribeWithCursors(
   args: ExecutionArgs,
@@ -34,26 +41,46 @@ export async function subscribeWithCursors(
   }
   const { userId } = args.contextValue as { userId: string };
   const events = stream[Symbol.asyncIterator]();
-  async function* results(): AsyncGenerator<ExecutionResult> {
-    try {
-      for (;;) {
-        let next: IteratorResult<unknown>;
-        try {
-          next = await events.next();
-        } catch (error) {
-          yield { errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] };
-          return;
-        }
-        if (next.done) return;
-        const result = await execute({ ...args, rootValue: next.value });
-        const position = positionOf(next.value);
-        yield position === undefined
-          ? result
-          : { ...result, extensions: { ...result.extensions, cursor: feedCursor(userId, position) } };
-      }
-    } finally {
+  let ended = false;
+  let returned = false;
+  const end = async (): Promise<IteratorResult<ExecutionResult>> => {
+    if (!ended) {
+      ended = true;
       await events.return?.();
     }
-  }
-  return results();
+    return { value: undefined, done: true };
+  };
+  const results: AsyncIterableIterator<ExecutionResult> = {
+    async next() {
+      if (ended) return { value: undefined, done: true };
+      let next: IteratorResult<unknown>;
+      try {
+        next = await events.next();
+      } catch (error) {
+        await end();
+        const failure = error instanceof GraphQLError ? error : new GraphQLError(String(error));
+        return { value: { errors: [failure] }, done: false };
+      }
+      if (next.done) return returned ? new Promise<never>(() => {}) : end();
+      const result = await execute({ ...args, rootValue: next.value });
+      const position = positionOf(next.value);
+      const value =
+        position === undefined
+          ? result
+          : { ...result, extensions: { ...result.extensions, cursor: feedCursor(userId, position) } };
+      return { value, done: false };
+    },
+    return() {
+      returned = true;
+      return end();
+    },
+    async throw(error) {
+      await end();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return results;
+    },
+  };
+  return results;
 }

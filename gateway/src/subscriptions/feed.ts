@@ -77,6 +77,8 @@ export async function openFeed<T extends object>(options: FeedOptions<T>): Promi
   /** Reads of the store started so far, and how many had started when `seenLive` was seen. */
   let reads = 0;
   let seenAtRead = 0;
+  /** Reads started when the store was last asked for afresh: none of them can level the feed. */
+  let readAfter = 0;
   let reading = false;
 
   const item = (entry: FeedEntryMessage): T | null => {
@@ -139,6 +141,15 @@ export async function openFeed<T extends object>(options: FeedOptions<T>): Promi
     pump();
   }
 
+  /**
+   * Back to the store with a read that starts from now (the channel was just listened to, or
+   * again): a read under way may have taken its snapshot before what it must now find.
+   */
+  function readAgain(): void {
+    readAfter = reads;
+    fallBehind(0n);
+  }
+
   /** Reads from the store while a reader waits and the feed is behind. */
   function pump(): void {
     if (reading || done || !behind || waiting.length === 0 || queue.length > 0) return;
@@ -168,7 +179,7 @@ export async function openFeed<T extends object>(options: FeedOptions<T>): Promi
     }
     const through = BigInt(page.through);
     if (through > position) position = through;
-    if (page.entries.length === pageSize) return;
+    if (page.entries.length === pageSize || read <= readAfter) return;
     // Level once a page is not full and nothing newer went by on the channel meanwhile. A
     // position the channel showed before this read began and that it still does not reach was
     // never stored (a feed lost with identity's database): the store is the truth.
@@ -191,13 +202,13 @@ export async function openFeed<T extends object>(options: FeedOptions<T>): Promi
   const first = ++reads;
   accept(await options.readPage(options.after, options.after === null ? 1 : pageSize), first);
   const subscription = await options.engine.subscribe(options.channel, onMessage, {});
-  fallBehind(0n);
+  readAgain();
 
   let settle: NodeJS.Timeout | undefined;
   const stopFollowing = options.onReconnected?.(() => {
-    fallBehind(0n);
+    readAgain();
     clearTimeout(settle);
-    settle = setTimeout(() => fallBehind(0n), options.settleMs ?? 1_000);
+    settle = setTimeout(readAgain, options.settleMs ?? 1_000);
     settle.unref();
   });
 
