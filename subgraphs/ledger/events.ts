@@ -37,7 +37,7 @@ export const LEDGER_COMMAND_PREFETCH = 64;
  *   retries that one message with its backoff; after the last retry it goes to the dead-letter
  *   queue (an operator replays it with replay-dlq once the account exists).
  */
-export const consumers = (services: LedgerServices): ConsumerDefinition<LedgerSchema>[] => [
+export const consumers = (_services: LedgerServices): ConsumerDefinition<LedgerSchema>[] => [
   {
     name: 'ledger.accounts',
     handlers: {
@@ -73,7 +73,7 @@ export const consumers = (services: LedgerServices): ConsumerDefinition<LedgerSc
       async 'wallet.archived.v1'(event, tx) {
         await closeArchivedWallet(tx, event.data.walletId, new Date(event.occurredAt));
       },
-      async 'jars.jar_archived.v1'(event, tx, ctx) {
+      async 'jars.jar_archived.v1'(event, tx) {
         const { jarId, walletId } = event.data;
         const at = new Date(event.occurredAt);
         await archiveJar(tx, { jarId, walletId, at }, causedBy(event));
