@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { subgraphNames, subgraphUrl } from '@walletgraph/platform/config';
 import type { TestStack } from '@walletgraph/tests/support/stack';
+import { readyLine, stopChild } from './child.ts';
 
 /**
  * Hive Gateway (the Guild's federation gateway) beside a test stack: a child process
@@ -15,7 +16,6 @@ import type { TestStack } from '@walletgraph/tests/support/stack';
 const supergraphFile = fileURLToPath(new URL('../gateway/supergraph.graphql', import.meta.url));
 const childScript = fileURLToPath(new URL('./hive-gateway.ts', import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 10_000;
 
 export interface HiveGateway extends AsyncDisposable {
   url: string;
@@ -62,65 +62,16 @@ export async function startHiveGateway(
     }
   };
   try {
-    const url = await readyUrl(child);
+    const { url } = await readyLine<{ url: string }>(
+      child,
+      'hive-gateway ready',
+      'hive-gateway',
+      READY_TIMEOUT_MS,
+    );
     return { url, pid: child.pid!, [Symbol.asyncDispose]: stop };
   } catch (error) {
     await stop();
     throw error;
-  }
-}
-
-/** The URL from the child's ready line; anything else it prints goes on to stderr. */
-function readyUrl(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    let ready = false;
-    const timer = setTimeout(
-      () => fail(new Error(`Hive Gateway not ready after ${READY_TIMEOUT_MS} ms`)),
-      READY_TIMEOUT_MS,
-    );
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      reject(error);
-    };
-    child.once('error', fail);
-    child.once('exit', (code, signal) => {
-      if (!ready) fail(new Error(`Hive Gateway exited before it was ready (code ${code}, signal ${signal})`));
-    });
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      let newline = buffered.indexOf('\n');
-      while (newline >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        newline = buffered.indexOf('\n');
-        const match = /^hive-gateway ready (.*)$/.exec(line);
-        if (!match) {
-          process.stderr.write(`[hive-gateway] ${line}\n`);
-        } else if (!ready) {
-          ready = true;
-          clearTimeout(timer);
-          resolve((JSON.parse(match[1]!) as { url: string }).url);
-        }
-      }
-    });
-  });
-}
-
-/** SIGTERM, then SIGKILL if it has not exited within STOP_TIMEOUT_MS. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), STOP_TIMEOUT_MS);
-  });
-  const outcome = await Promise.race([exited, late]);
-  clearTimeout(timer);
-  if (outcome === 'late') {
-    child.kill('SIGKILL');
-    await exited;
   }
 }
 

@@ -1,16 +1,19 @@
 import { deleteAmqpObjects, holdRabbitLock } from '@walletgraph/platform/test/support/infra';
 import { createLiveClient, type LiveClient } from '@walletgraph/sdk';
-import { deposit, newKey, type Person } from '@walletgraph/tests/support/money';
-import { startRealStack, type TestStack } from '@walletgraph/tests/support/stack';
+import { deposit, newKey, type Person, person } from '@walletgraph/tests/support/money';
+import { startRealStack } from '@walletgraph/tests/support/stack';
+import { baselineRev, startBaselineStack } from '../baseline.ts';
 import { percentile, rate } from '../stats.ts';
 import { abba, ms, num, registerPeople, type Scenario, sleep, stopwatch, until } from '../support.ts';
+import { measureReplay, type Replay } from './subscriptions-replay.ts';
 
 /**
- * Live updates fanned out by the gateway: USERS people, each with several sockets holding one
+ * Live updates fanned out by the gateway: USERS people, each with 20 sockets holding one
  * `balanceChanged` subscription, while deposits go through the gateway. Measures events delivered
- * per second and the latency from sending the deposit mutation to each event arriving, with 100
- * and with 1,000 subscribers on the same users and the same deposits, and once more with 1,000
- * subscribers whose payload is read through the supergraph for every event.
+ * per second and the latency from sending the deposit mutation to each event arriving, at 1,000
+ * subscribers, on this revision (the resumable live feed) and, side by side in the same run, on
+ * the fire-and-forget revision it replaced (bench/baseline.ts); once more with the payload read
+ * through the supergraph; and the time to replay 1,000 missed events to one client.
  */
 
 const USERS = 50;
@@ -44,43 +47,57 @@ interface Measured {
   depositSeconds: number;
 }
 
-const small: Config = { label: '100 subscribers (2 per user)', socketsPerUser: 2, payload: LOCAL_PAYLOAD };
-const large: Config = {
-  label: '1,000 subscribers (20 per user)',
+const resumable: Config = {
+  label: '1,000 subscribers, resumable (this revision)',
+  socketsPerUser: 20,
+  payload: LOCAL_PAYLOAD,
+};
+const fireAndForget: Config = {
+  label: `1,000 subscribers, fire-and-forget (${baselineRev})`,
   socketsPerUser: 20,
   payload: LOCAL_PAYLOAD,
 };
 const lookedUp: Config = {
-  label: '1,000 subscribers, payload read through the supergraph',
+  label: '1,000 subscribers, resumable, payload read through the supergraph',
   socketsPerUser: 20,
   payload: LOOKUP_PAYLOAD,
 };
+/** Missed events replayed to one client, and how many times it is measured. */
+const REPLAYED = 1_000;
+const REPLAYS = 2;
 
 export const scenario: Scenario = {
   name: 'subscriptions',
-  title: 'Live updates: fan-out to many subscribers through the gateway',
+  title: 'Live updates: fan-out to many subscribers, resumable and fire-and-forget, and replay',
   async run() {
     await using cleanup = new AsyncDisposableStack();
     cleanup.use(await holdRabbitLock('shared'));
     // Room for each configuration's sockets while the previous one's are still closing: the caps
     // are not what is measured here.
-    const stack = await startRealStack({ SUBSCRIPTIONS_PER_USER: '100' });
+    const overrides = { SUBSCRIPTIONS_PER_USER: '100' };
+    const stack = await startRealStack(overrides);
     if (stack.exchange) cleanup.defer(() => deleteAmqpObjects(stack.exchange));
     cleanup.use(stack);
     const people = await registerPeople(stack, USERS, 'live', REGISTER_CONCURRENCY);
+    const baseline = cleanup.use(await startBaselineStack({ overrides, users: USERS, label: 'live' }));
     let sequence = 0;
     const next = () => ++sequence;
-    const [[s1, s2], [l1, l2]] = await abba(
-      () => measure(stack, people, small, next),
-      () => measure(stack, people, large, next),
+    const [[r1, r2], [f1, f2]] = await abba(
+      () => measure(stack.url, people, resumable, next),
+      () => measure(baseline.url, baseline.people, fireAndForget, next),
     );
-    const withLookup = await measure(stack, people, lookedUp, next);
-    const runs = [s1, s2, l1, l2, withLookup];
+    const withLookup = await measure(stack.url, people, lookedUp, next);
+    const replayer = await person(stack, 'replay');
+    const replays: Replay[] = [];
+    for (let i = 0; i < REPLAYS; i++)
+      replays.push(await measureReplay(stack, replayer, REPLAYED, (i + 1) * 10_000_000));
+    const runs = [r1, r2, f1, f2, withLookup];
     const best = (a: Measured, b: Measured) => (a.seconds <= b.seconds ? a : b);
-    const [smallBest, largeBest] = [best(s1, s2), best(l1, l2)];
-    const columns = [smallBest, largeBest, withLookup];
+    const [resumableBest, fireBest] = [best(r1, r2), best(f1, f2)];
+    const columns = [resumableBest, fireBest, withLookup];
     const row = (label: string, cell: (m: Measured) => string) => [label, ...columns.map(cell)];
     const p = (m: Measured, q: number) => percentile(m.latencies, q);
+    const eventsPerSecond = (m: Measured) => rate(m.events, m.seconds);
     return {
       tables: [
         {
@@ -89,7 +106,7 @@ export const scenario: Scenario = {
           rows: [
             row('events delivered', (m) => num(m.events)),
             row('seconds, first mutation to last event', (m) => num(m.seconds, 2)),
-            row('events delivered / s', (m) => num(rate(m.events, m.seconds))),
+            row('events delivered / s', (m) => num(eventsPerSecond(m))),
             row('mutation → event p50 (ms)', (m) => ms(p(m, 50))),
             row('mutation → event p99 (ms)', (m) => ms(p(m, 99))),
             row('mutation → event max (ms)', (m) => ms(p(m, 100))),
@@ -98,52 +115,64 @@ export const scenario: Scenario = {
           ],
         },
         {
-          title: 'Each run (the local-payload configurations ran in the order 100, 1,000, 1,000, 100)',
+          title:
+            'Each run (resumable and fire-and-forget ran in the order resumable, fire-and-forget, fire-and-forget, resumable)',
           columns: ['run', 'seconds', 'events / s', 'p50 (ms)', 'p99 (ms)'],
           rows: runs.map((m) => [
             m.label,
             num(m.seconds, 2),
-            num(rate(m.events, m.seconds)),
+            num(eventsPerSecond(m)),
             ms(p(m, 50)),
             ms(p(m, 99)),
           ]),
         },
+        {
+          title: `Replay: ${num(REPLAYED)} missed balance changes to one client subscribing after its cursor`,
+          columns: ['run', 'seconds to the last event', 'events / s'],
+          rows: replays.map((r, i) => [String(i + 1), num(r.seconds, 2), num(rate(r.events, r.seconds))]),
+        },
       ],
       ratios: [
         {
-          label: 'events delivered / s, 1,000 ÷ 100 subscribers',
-          value: rate(largeBest.events, largeBest.seconds) / rate(smallBest.events, smallBest.seconds),
+          label: 'events delivered / s, resumable ÷ fire-and-forget (1,000 subscribers)',
+          value: eventsPerSecond(resumableBest) / eventsPerSecond(fireBest),
         },
         {
-          label: 'mutation → event p50, 1,000 ÷ 100 subscribers',
-          value: p(largeBest, 50) / p(smallBest, 50),
+          label: 'mutation → event p50, resumable ÷ fire-and-forget',
+          value: p(resumableBest, 50) / p(fireBest, 50),
         },
         {
-          label: 'mutation → event p99, 1,000 ÷ 100 subscribers',
-          value: p(largeBest, 99) / p(smallBest, 99),
+          label: 'mutation → event p99, resumable ÷ fire-and-forget',
+          value: p(resumableBest, 99) / p(fireBest, 99),
         },
         {
-          label: 'mutation → event p50, payload through the supergraph ÷ local payload (1,000 subscribers)',
-          value: p(withLookup, 50) / p(largeBest, 50),
+          label: 'mutation → event p50, payload through the supergraph ÷ local payload (resumable)',
+          value: p(withLookup, 50) / p(resumableBest, 50),
         },
       ],
       notes: [
-        `${USERS} users registered once; each configuration opens its own sockets (one subscription each) ` +
-          'and closes them afterwards. Subscribers of a user share that user’s Redis channel, so the gateway ' +
-          'subscribes to Redis once per user and fans out in process.',
+        `Resumable is this revision: a live notice is written to the subgraph's outbox with its change, ` +
+          "relayed through RabbitMQ to identity's live feed, stored at the user's next position, then " +
+          `published on Redis. Fire-and-forget is ${baselineRev} (BENCH_BASELINE_REV), the last revision ` +
+          'before the feed, where the subgraph published the notice to Redis after commit: it no longer ' +
+          'exists in the code, so the bench checks that revision out as a git worktree under the OS temp ' +
+          'dir, installs it from the pnpm store, and runs its whole stack in a child process (bench/baseline.ts).',
+        'Both stacks run on this machine at once (the idle one only polls); each measurement runs alone. ' +
+          `${USERS} users are registered on each stack; each configuration opens its own sockets (one ` +
+          'subscription each) and closes them afterwards.',
         'A warm-up deposit per user is delivered to every subscriber before the clock starts (graphql-ws ' +
           'does not acknowledge a subscription). Each deposit has its own amount, which is how an event ' +
           'is matched to the mutation that caused it.',
-        'Latency: from sending the deposit mutation (waitMs 0) to the event arriving at the subscriber, so ' +
-          'it includes the whole chain: transactions, outbox relay, RabbitMQ, ledger posting, Redis publish, ' +
-          'the gateway resolving the payload and the socket.',
-        'Local payload: `delta` only, made from the notice. Through the supergraph: `wallet { balance }` as ' +
-          'well, read through the gateway’s Apollo Server with the subscriber’s token (ownership checked ' +
-          'again): once per event and selection, shared by the subscriptions of one user that ask the same.',
-        'The 1,000 WebSocket clients run in the bench process, on the same machine as the six services: ' +
-          'they compete for the same cores.',
-        'The 100- and 1,000-subscriber columns and ratios use the faster of two runs each (order 100, ' +
-          '1,000, 1,000, 100); the supergraph column ran once.',
+        'Latency: from sending the deposit mutation (waitMs 0) to the event arriving at the subscriber: ' +
+          'transactions, outbox relay, RabbitMQ, ledger posting, (resumable: the ledger outbox, RabbitMQ ' +
+          "and identity's feed), Redis, the gateway resolving the payload and the socket.",
+        'Through the supergraph: `wallet { balance }` as well, read through the gateway’s Apollo Server ' +
+          'with the subscriber’s token (ownership checked again), once per event and selection.',
+        `Replay: one client takes a cursor from one event, disconnects; ${num(REPLAYED)} deposits are made ` +
+          'and stored in its feed; the clock runs from sending `balanceChanged(after:)` to its last missed ' +
+          'event. Checked: every missed deposit once, in the feed’s order.',
+        'The 1,000 WebSocket clients run in the bench process, on the same machine as the services: they ' +
+          'compete for the same cores. Resumable and fire-and-forget columns and ratios use the faster of two runs each.',
         'Checked in every run: each subscriber received exactly one event per deposit of its user (no ' +
           'missing, duplicate or foreign event), and every payload had the deposited amount.',
       ],
@@ -152,7 +181,7 @@ export const scenario: Scenario = {
 };
 
 async function measure(
-  stack: TestStack,
+  url: string,
   people: readonly Person[],
   config: Config,
   next: () => number,
@@ -164,7 +193,7 @@ async function measure(
   for (const [owner, person] of people.entries()) {
     for (let s = 0; s < config.socketsPerUser; s++) {
       const client: LiveClient = createLiveClient({
-        url: stack.url,
+        url,
         token: person.token,
         options: { retryAttempts: 0, lazy: false },
       });
