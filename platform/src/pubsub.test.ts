@@ -1,9 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { InvalidLiveNoticeError } from '@walletgraph/events';
+import { randomUUID } from 'node:crypto';
+import type { RedisPubSub } from 'graphql-redis-subscriptions';
+import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testLogger, waitFor } from '../test/support/infra.ts';
 import { testServices } from '../test/support/services.ts';
-import { createPubSub, type PubSubHandle, userChannel } from './pubsub.ts';
+import { type FeedEntry, type FeedEntryMessage, feedChannel } from './live/feed.ts';
+import { createPubSub, type PubSubHandle } from './pubsub.ts';
 
 const logger = testLogger('pubsub');
 const opened: PubSubHandle[] = [];
@@ -17,30 +19,93 @@ const modes = [
   { mode: 'Redis', open: () => createPubSub({ redisUrl: testServices.redis, logger }) },
 ];
 
-const operation = '0196f0a0-0000-7000-8000-000000000003';
+/** A handle, connected: its command connection queues nothing while it connects. */
+async function open(make: () => PubSubHandle): Promise<PubSubHandle> {
+  const pubsub = make();
+  opened.push(pubsub);
+  if (pubsub.redis) await waitFor('the Redis connection', () => pubsub.redis?.status === 'ready');
+  return pubsub;
+}
 
-describe.each(modes)('publishing a live notice ($mode)', ({ open }) => {
-  it('sends it with its version; a notice that breaks its contract is refused and nothing is sent', async () => {
-    const pubsub = open();
-    opened.push(pubsub);
-    const userId = `user-${randomBytes(4).toString('hex')}`;
-    const received: unknown[] = [];
-    await pubsub.engine.subscribe(
-      userChannel(userId, 'operationUpdated'),
-      (m: unknown) => received.push(m),
-      {},
-    );
+/** What arrives on a user's feed channel, in order. */
+async function listen(pubsub: PubSubHandle, userId: string): Promise<unknown[]> {
+  const received: unknown[] = [];
+  await pubsub.engine.subscribe(feedChannel(userId), (m: unknown) => received.push(m), {});
+  return received;
+}
 
-    await expect(
-      pubsub.publisher.publish(userId, 'operationUpdated', { id: 'not-an-id' }),
-    ).rejects.toBeInstanceOf(InvalidLiveNoticeError);
-    await expect(
-      // A topic's fields are checked at compile time too: this one is only wrong at run time.
-      pubsub.publisher.publish(userId, 'operationUpdated', { id: 42 } as never),
-    ).rejects.toThrow('invalid operationUpdated notice');
-    await pubsub.publisher.publish(userId, 'operationUpdated', { id: operation });
+const entry = (userId: string, seq: bigint, id = randomUUID()): FeedEntry => ({
+  userId,
+  seq,
+  topic: 'operationUpdated',
+  notice: { v: 1, id },
+});
 
-    await waitFor('the valid notice', async () => (received.length > 0 ? true : undefined));
-    expect(received).toEqual([{ v: 1, id: operation }]);
+describe.each(modes)('publishing feed entries ($mode)', ({ open: make }) => {
+  it('sends each entry on its own user’s feed channel, as a message with its position as a string', async () => {
+    const pubsub = await open(make);
+    const [alice, bob] = [randomUUID(), randomUUID()];
+    const [toAlice, toBob] = [await listen(pubsub, alice), await listen(pubsub, bob)];
+    const entries = [entry(alice, 1n), entry(bob, 7n), entry(alice, 2n)];
+
+    await pubsub.publisher.publish(entries);
+
+    await waitFor('both users’ entries', () => toAlice.length === 2 && toBob.length === 1);
+    const message = (e: FeedEntry): FeedEntryMessage => ({
+      seq: e.seq.toString(),
+      topic: e.topic,
+      notice: e.notice,
+    });
+    expect(toAlice).toEqual([message(entries[0]!), message(entries[2]!)]);
+    expect(toBob).toEqual([message(entries[1]!)]);
+  });
+
+  it('publishes nothing for no entries', async () => {
+    const pubsub = await open(make);
+    const user = randomUUID();
+    const received = await listen(pubsub, user);
+    await pubsub.publisher.publish([]);
+    await pubsub.publisher.publish([entry(user, 1n)]);
+    await waitFor('the one entry', () => received.length === 1);
+    expect(received).toHaveLength(1);
+  });
+});
+
+describe('reconnecting', () => {
+  it('embedded: never reports a reconnection, and answers ping', async () => {
+    const pubsub = await open(() => createPubSub({ logger }));
+    let calls = 0;
+    const unsubscribe = pubsub.onReconnected(() => calls++);
+    await pubsub.ping();
+    unsubscribe();
+    expect(calls).toBe(0);
+    expect(pubsub.redis).toBeNull();
+  });
+
+  it('Redis: reports the subscriber back after Redis dropped it, once, and its subscriptions resume', async () => {
+    const pubsub = await open(() => createPubSub({ redisUrl: testServices.redis, logger }));
+    const subscriber = (pubsub.engine as RedisPubSub).getSubscriber() as Redis;
+    // Its id before it subscribes: a subscribed connection takes no other command.
+    const id = await subscriber.client('ID');
+    const user = randomUUID();
+    const received = await listen(pubsub, user);
+    let calls = 0;
+    let laterCalls = 0;
+    pubsub.onReconnected(() => calls++);
+    const unsubscribe = pubsub.onReconnected(() => laterCalls++);
+    unsubscribe();
+
+    await pubsub.ping();
+    await pubsub.redis!.client('KILL', 'ID', String(id));
+
+    await waitFor('the reconnection to be reported', () => calls === 1);
+    expect(laterCalls).toBe(0);
+    // Resubscribed: an entry published now arrives (published until it does, as the
+    // subscription is replayed just after the connection is back).
+    await waitFor('an entry after the reconnection', async () => {
+      await pubsub.publisher.publish([entry(user, 1n)]);
+      return received.length > 0;
+    });
+    expect(calls).toBe(1);
   });
 });

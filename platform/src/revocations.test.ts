@@ -12,6 +12,9 @@ const opened: { pubsub: PubSubHandle; revocations: Revocations }[] = [];
 /** One process's view: its own Redis connections, as each gateway replica has. */
 async function replica(tokenTtlSeconds = 900): Promise<Revocations> {
   const pubsub = createPubSub({ redisUrl: testServices.redis, logger });
+  // Connected before it is used: the command connection queues nothing while it connects, so a
+  // revoke right after start could otherwise fail on a busy machine.
+  await waitFor('the replica’s Redis connection', () => pubsub.redis?.status === 'ready');
   const revocations = createRevocations({
     pubsub,
     prefix,

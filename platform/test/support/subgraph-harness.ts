@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Event, routingKeyOf, topicMatches } from '@walletgraph/events';
+import { bindingOf, type Event, parseEvent, routingKeyOf, topicMatches } from '@walletgraph/events';
 import { asc, count, eq } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { type GraphQLFormattedError, type GraphQLSchema, graphql } from 'graphql';
@@ -9,15 +9,16 @@ import type { Schema } from '../../src/db/database.ts';
 import { outbox } from '../../src/db/tables.ts';
 import { unauthenticated } from '../../src/errors.ts';
 import { createErrorFormatter } from '../../src/graphql/format-error.ts';
+import type { AddressedNotice } from '../../src/live/notices.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { type Broker, eventMessage } from '../../src/messaging/broker.ts';
 import { createInProcessBroker } from '../../src/messaging/in-process-broker.ts';
-import { type AddressedNotice, createPubSub, type PubSubHandle } from '../../src/pubsub.ts';
+import { createPubSub } from '../../src/pubsub.ts';
 import { runtimeOver } from '../../src/runtime.ts';
 import { type SubgraphService, startSubgraph } from '../../src/service.ts';
 import type { SubgraphDefinition } from '../../src/subgraph.ts';
 import { dropTestDatabase, waitFor } from './infra.ts';
-import { recordingPublisher } from './recording-publisher.ts';
+import { noticesOf } from './live-notices.ts';
 import { testDatabaseUrl, testServices } from './services.ts';
 
 export interface ExecutionResult {
@@ -28,7 +29,10 @@ export interface ExecutionResult {
 
 export interface SubgraphHarness<S extends Schema, Svc> extends AsyncDisposable {
   readonly service: SubgraphService<S, Svc>;
-  /** Every live notice published so far, oldest first, as the gateway would read it. */
+  /**
+   * Every live notice the subgraph wrote to its outbox (`live.notices.v1`) and the relay has
+   * published since, oldest first, as the gateway would read it (fields without the version).
+   */
   readonly published: AddressedNotice[];
   /** Runs an operation through the subgraph's schema as the holder of `token`, or anonymously. */
   execute(query: string, variables?: Record<string, unknown>, token?: string): Promise<ExecutionResult>;
@@ -48,7 +52,8 @@ export interface SubgraphHarness<S extends Schema, Svc> extends AsyncDisposable 
 /**
  * One subgraph as `pnpm start` runs it (its definition: services, consumers, outbox relay,
  * schema), over a throwaway real Postgres database (`wgtest_<name>_<random>`, migrated like
- * production, dropped on dispose), an in-process bus and a recording publisher. Tokens are opaque
+ * production, dropped on dispose), an in-process bus that records the live notices the relay
+ * publishes, and an in-memory pubsub. Tokens are opaque
  * strings handed out per user and verified through the subgraph's usual context path. Consumers
  * take one message at a time, so messages published in order are handled in order.
  */
@@ -61,7 +66,7 @@ export async function createSubgraphHarness<S extends Schema, Svc>(
   const config: Config = loadConfig({
     DATABASE_URL: testServices.postgres,
     [`${definition.name.toUpperCase()}_DATABASE_URL`]: testDatabaseUrl(name),
-    // The harness brings its own bus and publisher: these two are never dialled.
+    // The harness brings its own bus and pubsub: these two are never dialled.
     AMQP_URL: 'amqp://unused.invalid',
     REDIS_URL: 'redis://unused.invalid',
     EVENTS_EXCHANGE: `wgtest_${randomBytes(4).toString('hex')}`,
@@ -70,8 +75,7 @@ export async function createSubgraphHarness<S extends Schema, Svc>(
     CONSUMER_RETRY_DELAYS_MS: '50,100,200,400',
     ...options.env,
   });
-  const { publisher, published } = recordingPublisher();
-  const pubsub: PubSubHandle = { ...createPubSub({ logger }), publisher };
+  const pubsub = createPubSub({ logger });
   const tokens = new Map<string, string>();
   const verifier: TokenVerifier = {
     async verify(token) {
@@ -100,6 +104,18 @@ export async function createSubgraphHarness<S extends Schema, Svc>(
       });
     },
   };
+  // The live notices the relay publishes, as identity's `identity.live-feed` would take them:
+  // a consumer of the harness's own, left out of `deliver`'s count.
+  const published: AddressedNotice[] = [];
+  await bus.consume({
+    name: 'harness.live-notices',
+    routingKeys: [bindingOf('live.notices.v1')],
+    prefetch: 1,
+    retryDelaysMs: [],
+    async handle(delivery) {
+      published.push(...noticesOf([parseEvent(JSON.parse(delivery.body)) as Event<'live.notices.v1'>]));
+    },
+  });
   const runtime = runtimeOver({ config, logger, broker, pubsub, verifier }, () => bus.close());
   const service = await startSubgraph(definition, runtime);
   const db = service.db.db;

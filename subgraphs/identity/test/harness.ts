@@ -4,8 +4,9 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { createTokenVerifier } from '@walletgraph/platform/auth/verifier';
 import type { Clock } from '@walletgraph/platform/clock';
 import { type DatabaseHandle, openDatabase } from '@walletgraph/platform/db/database';
+import type { FeedEntry } from '@walletgraph/platform/live/feed';
 import { createLogger } from '@walletgraph/platform/logger';
-import { createPubSub } from '@walletgraph/platform/pubsub';
+import { createPubSub, type FeedPublisher } from '@walletgraph/platform/pubsub';
 import { createRevocations } from '@walletgraph/platform/revocations';
 import { dropTestDatabase } from '@walletgraph/platform/test/support/infra';
 import { testServices } from '@walletgraph/platform/test/support/services';
@@ -35,6 +36,9 @@ export const config = {
   /** A key of the tests' own: the harness seals signing keys as production does. */
   SIGNING_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   isProduction: false,
+  LIVE_FEED_RETENTION_HOURS: 24,
+  LIVE_FEED_RETENTION_EVENTS: 10_000,
+  LIVE_FEED_PRUNE_INTERVAL_MS: 60_000,
 };
 
 /** Real time (jose checks `exp` against it) that a test can move forward. */
@@ -61,6 +65,8 @@ export interface IdentityHarness extends AsyncDisposable {
   readonly db: DatabaseHandle<typeof schema>;
   readonly services: IdentityServices;
   readonly clock: MovableClock;
+  /** The live feed entries the services published on their users' channels, oldest first. */
+  readonly published: FeedEntry[];
   /**
    * Runs an operation as the holder of `token` (verified like every request), or anonymously;
    * `from` is the client address the gateway would pass on (none: a direct call).
@@ -103,8 +109,14 @@ export async function createIdentityHarness(
     tokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     logger,
   });
+  const published: FeedEntry[] = [];
+  const publisher: FeedPublisher = {
+    async publish(entries) {
+      published.push(...entries);
+    },
+  };
   const services = await createIdentityServices(
-    { config, db: db.db, logger, revocations },
+    { config, db: db.db, logger, revocations, publisher },
     { clock, scrypt: fastScrypt, ...options },
   );
   const gqlSchema = buildSubgraphSchema([
@@ -123,6 +135,7 @@ export async function createIdentityHarness(
     db,
     services,
     clock,
+    published,
     async execute(query, variables = {}, token, from) {
       const contextValue: IdentityContext = {
         db: db.db,

@@ -26,7 +26,7 @@ class FakeResponse {
 function mountedRoutes(): Map<string, Handler> {
   const routes = new Map<string, Handler>();
   const router = { get: (path: string, handler: Handler) => routes.set(path, handler) };
-  identitySubgraph.routes?.(router as unknown as Router, h.services);
+  identitySubgraph.routes?.(router as unknown as Router, h.services, async () => null);
   return routes;
 }
 

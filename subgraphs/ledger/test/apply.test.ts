@@ -15,11 +15,13 @@ describe('applying ledger commands (real Postgres)', () => {
   const db = () => h.db.handle.db;
   const balanceOf = async (id: string) =>
     (await db().select({ b: accounts.balance }).from(accounts).where(eq(accounts.id, id)))[0]?.b;
-  /** The result events the commands caused, in outbox order. */
+  /** The result events the commands caused, in outbox order (their live notices aside: `h.notices()`). */
   const resultsOf = async (...commands: Event[]) => {
     const rows = await db().select().from(outbox).orderBy(outbox.seq);
     const ids = new Set(commands.map((c) => c.id));
-    return rows.map((r) => r.envelope as Event).filter((e) => e.causationId && ids.has(e.causationId));
+    return rows
+      .map((r) => r.envelope as Event)
+      .filter((e) => e.causationId && ids.has(e.causationId) && e.type !== 'live.notices.v1');
   };
 
   it('posts a deposit: an entry, balanced postings, the new balance, its result and a posted event', async () => {

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { createEvent, type Event, type EventType } from '@walletgraph/events';
+import { createEvent, type Event, type EventType, parseEvent } from '@walletgraph/events';
 import type { HandlerContext } from '@walletgraph/platform/consumer';
-import type { AddressedNotice } from '@walletgraph/platform/pubsub';
+import { outbox } from '@walletgraph/platform/db/tables';
+import type { AddressedNotice } from '@walletgraph/platform/live/notices';
 import { createTestDatabase, type TestDatabase, testLogger } from '@walletgraph/platform/test/support/infra';
-import { recordingPublisher } from '@walletgraph/platform/test/support/recording-publisher';
+import { noticesOf } from '@walletgraph/platform/test/support/live-notices';
 import {
   operationRunner,
   type ExecutionResult as SubgraphExecutionResult,
 } from '@walletgraph/platform/test/support/subgraph-harness';
+import { asc, eq } from 'drizzle-orm';
 import { type AppliedBatch, applyBatch } from '../commands/apply-batch.ts';
 import type { LedgerContext, LedgerSchema, LedgerServices } from '../context.ts';
 import * as schema from '../db/schema.ts';
@@ -36,8 +38,11 @@ export interface TestWallet {
 export interface LedgerHarness extends AsyncDisposable {
   readonly db: TestDatabase<LedgerSchema>;
   readonly services: LedgerServices;
-  /** What the services' publisher was asked to publish. */
-  readonly published: AddressedNotice[];
+  /**
+   * The live notices written to the outbox so far (its `live.notices.v1` rows, in outbox order),
+   * flattened, as the gateway would read them (fields without the version).
+   */
+  notices(): Promise<AddressedNotice[]>;
   /** Opens a wallet with one jar, through the ledger's own `ledger.accounts` handlers. */
   openWallet(currency?: string, ownerId?: string): Promise<TestWallet>;
   /** Archives a wallet, through the `ledger.accounts` handler. */
@@ -59,9 +64,8 @@ export async function createLedgerHarness(): Promise<LedgerHarness> {
     schema,
     migrationsFolder: new URL('../db/migrations', import.meta.url).pathname,
   });
-  const { publisher, published } = recordingPublisher();
   const logger = testLogger('ledger');
-  const services: LedgerServices = { logger, publisher };
+  const services: LedgerServices = { logger };
   const accountsConsumer = consumers(services).find((c) => c.name === 'ledger.accounts')!;
   const handle = async <T extends EventType>(event: Event<T>) => {
     const handler = accountsConsumer.handlers?.[event.type] as
@@ -79,7 +83,14 @@ export async function createLedgerHarness(): Promise<LedgerHarness> {
   return {
     db,
     services,
-    published,
+    async notices() {
+      const rows = await db.handle.db
+        .select({ envelope: outbox.envelope })
+        .from(outbox)
+        .where(eq(outbox.type, 'live.notices.v1'))
+        .orderBy(asc(outbox.seq));
+      return noticesOf(rows.map((r) => parseEvent(r.envelope) as Event<'live.notices.v1'>));
+    },
     async openWallet(currency = 'EUR', ownerId = randomUUID()) {
       const walletId = randomUUID();
       const jarId = randomUUID();

@@ -18,11 +18,13 @@ describe('sweeping a jar back to available (real Postgres)', () => {
     const of = (id: string) => rows.find((r) => r.id === id)?.balance;
     return { available: of(w.available), jar: of(w.jar) };
   };
-  /** The result events the commands caused, in outbox order. */
+  /** The result events the commands caused, in outbox order (their live notices aside: `h.notices()`). */
   const resultsOf = async (...commands: Event[]) => {
     const rows = await db().select().from(outbox).orderBy(outbox.seq);
     const ids = new Set(commands.map((c) => c.id));
-    return rows.map((r) => r.envelope as Event).filter((e) => e.causationId && ids.has(e.causationId));
+    return rows
+      .map((r) => r.envelope as Event)
+      .filter((e) => e.causationId && ids.has(e.causationId) && e.type !== 'live.notices.v1');
   };
   /** A wallet with `inJar` allocated to its jar and `left` still available. */
   async function walletWith(inJar: bigint, left = 0n) {

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { createLogger } from '@walletgraph/platform/logger';
 import { testDatabaseUrl } from '@walletgraph/platform/test/support/services';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RunMade } from '../context.ts';
 import { operations, scheduledPayments } from '../db/schema.ts';
 import { createScheduler } from '../scheduler.ts';
@@ -150,11 +150,14 @@ describe('failed runs', () => {
     expect(await refuseRuns(id)).toBe(1);
     const [failed] = await runRows([id]);
     expect(failed).toMatchObject({ status: 'FAILED', failureCode: 'INSUFFICIENT_FUNDS' });
-    expect(h.published).toContainEqual({
-      userId: alice.userId,
-      topic: 'operationUpdated',
-      notice: { id: failed!.id },
-    });
+    // Written to the outbox with the failure; it reaches the bus once the relay has published it.
+    await vi.waitFor(() =>
+      expect(h.published).toContainEqual({
+        userId: alice.userId,
+        topic: 'operationUpdated',
+        notice: { id: failed!.id },
+      }),
+    );
     expect(await scheduleRow(id)).toMatchObject({ status: 'ACTIVE', consecutiveFailures: 1 });
 
     const [next] = await roundAt('2027-05-10T12:00:00Z', [id]);
