@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { createLiveClient, type LiveClient } from '@walletgraph/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connected, delivered, untilListening, userIdOf, watch } from '../support/live.ts';
 import { deposit, person } from '../support/money.ts';
 import { openTestRedis, type TestRedis } from '../support/redis.ts';
+import { ensureRedisRunning, stopRedis } from '../support/redis-server.ts';
 import { useRealStack } from '../support/use-stack.ts';
 
 /**
@@ -15,43 +14,6 @@ import { useRealStack } from '../support/use-stack.ts';
  * shows). What must hold is that the subscription survives and every event arrives, once, in
  * order. Disruptive: it stops the Redis every other test uses, so it runs alone, after them.
  */
-
-const run = promisify(execFile);
-
-/** Exactly how the machine's Redis is started (CI and local runs alike). */
-const redisServerArgs = [
-  '--daemonize',
-  'yes',
-  '--bind',
-  '127.0.0.1',
-  '-::1',
-  '--port',
-  '6379',
-  '--save',
-  '',
-  '--appendonly',
-  'no',
-  '--dir',
-  '/var/lib/redis',
-  '--logfile',
-  '/var/log/redis/ci.log',
-];
-
-async function redisAnswers(): Promise<boolean> {
-  try {
-    const { stdout } = await run('redis-cli', ['-p', '6379', 'ping'], { timeout: 5_000 });
-    return stdout.trim() === 'PONG';
-  } catch {
-    return false;
-  }
-}
-
-/** Starts Redis unless it already answers, and waits for PONG. */
-async function ensureRedisRunning(): Promise<void> {
-  if (await redisAnswers()) return;
-  await run('redis-server', redisServerArgs, { timeout: 30_000 });
-  await waitFor('redis to answer PONG', redisAnswers, { timeoutMs: 30_000, intervalMs: 100 });
-}
 
 // Registered before the stack's hooks: Redis is up before the stack starts.
 beforeAll(ensureRedisRunning, 60_000);
@@ -95,11 +57,7 @@ describe('subscriptions across a Redis restart', () => {
     );
 
     try {
-      await run('redis-cli', ['-p', '6379', 'shutdown', 'nosave'], { timeout: 30_000 }).catch(() => {});
-      await waitFor('redis to stop', async () => !(await redisAnswers()), {
-        timeoutMs: 30_000,
-        intervalMs: 50,
-      });
+      await stopRedis();
     } finally {
       await ensureRedisRunning();
     }
