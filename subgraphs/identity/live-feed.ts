@@ -107,10 +107,11 @@ export async function readFeed(
     throw new FeedPositionGone(`position ${after} of ${userId}'s feed is gone`);
   }
   const entries = row!.entries;
-  const last = entries.at(-1);
+  const newest = BigInt(entries.at(-1)?.seq ?? 0);
+  // A full page covers up to its newest entry; a page that is not, the whole feed as it stood.
   const full = take > 0 && entries.length === take;
-  const through = full ? BigInt(last!.seq) : [head, BigInt(last?.seq ?? 0)].reduce((a, b) => (a > b ? a : b));
-  return { entries, through: (after === null ? head : through).toString() };
+  const through = after === null ? head : full || newest > head ? newest : head;
+  return { entries, through: through.toString() };
 }
 
 /**
