@@ -13,6 +13,7 @@ import { DomainError } from './errors.ts';
 import { createErrorFormatter } from './graphql/format-error.ts';
 import { subgraphOperationLimits } from './graphql/operation-limits.ts';
 import type { Logger } from './logger.ts';
+import { metricsHandler } from './metrics.ts';
 import type { Runtime } from './runtime.ts';
 import type { SubgraphService } from './service.ts';
 import { sharedResult } from './shared-result.ts';
@@ -132,6 +133,8 @@ export async function serveSubgraph(
   });
   await apollo.start();
   mountProbes(app, () => service.readiness());
+  // A subgraph's port is internal (only the gateway is exposed), so its metrics are served there.
+  app.get('/metrics', metricsHandler(runtime.metrics));
   const router = express.Router();
   service.mountRoutes(router);
   app.use(router);

@@ -4,6 +4,7 @@ import type { Logger } from './logger.ts';
 import { createAmqpBroker } from './messaging/amqp-broker.ts';
 import type { Broker } from './messaging/broker.ts';
 import { createInProcessBroker } from './messaging/in-process-broker.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { createPubSub, type PubSubHandle } from './pubsub.ts';
 import { createRevocations, type Revocations } from './revocations.ts';
 
@@ -20,6 +21,8 @@ export interface Runtime {
   readonly verifier: TokenVerifier;
   /** Per-user session revocations: identity records them, the gateway enforces them. */
   readonly revocations: Revocations;
+  /** The process's one metrics registry, served as `/metrics` (platform/src/metrics.ts). */
+  readonly metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -45,7 +48,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
 }
 
 /** What a process brings to its runtime: the rest (session revocations) is built over them. */
-export type RuntimeParts = Omit<Runtime, 'revocations' | 'close'>;
+export type RuntimeParts = Omit<Runtime, 'revocations' | 'metrics' | 'close'> & { metrics?: Metrics };
 
 /**
  * The runtime over `parts`, whichever broker, pub/sub and verifier they are (real, in memory, or
@@ -62,6 +65,7 @@ export function runtimeOver(parts: RuntimeParts, closeParts: () => Promise<unkno
   });
   return {
     ...parts,
+    metrics: parts.metrics ?? createMetrics(),
     revocations,
     async close() {
       await revocations.close();
