@@ -2,7 +2,7 @@ import { type AddressedLiveNotice, liveNoticeObjectId } from '@walletgraph/event
 import type { Executor } from '@walletgraph/platform/db/database';
 import { rowsOf } from '@walletgraph/platform/db/rows';
 import type { FeedEntry, FeedEntryMessage, FeedFilter, FeedPage } from '@walletgraph/platform/live/feed';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import * as schema from './db/schema.ts';
 
 const { liveFeed, liveFeedHeads } = schema;
@@ -117,14 +117,40 @@ export async function readFeed(
 /**
  * Deletes entries older than `olderThan` and past the newest `keep` of their user, and records
  * how far each feed was pruned. Idempotent, so every replica may run it. Resolves the entries deleted.
+ * Two deletes, each on an index: by age on `at`, and by count on the key, for the users whose
+ * head is more than `keep` past what was pruned (read off `live_feed_heads`, one row per user).
+ * One delete with an OR of the two would read the whole table every round.
  */
 export async function pruneFeed(db: IdentityExecutor, olderThan: Date, keep: number): Promise<number> {
-  const result = await db.execute(sql`
-    with gone as (
-      delete from ${liveFeed} f using ${liveFeedHeads} h
-      where f.user_id = h.user_id and (f.at < ${olderThan.toISOString()}::timestamptz or f.seq <= h.last_seq - ${keep})
-      returning f.user_id, f.seq
-    ),
+  return db.transaction(async (tx) => {
+    const byAge = await deleteRecordingReach(
+      tx,
+      sql`delete from ${liveFeed} where at < ${olderThan.toISOString()}::timestamptz returning user_id, seq`,
+    );
+    // Read first, then handed over as a list: planned on the estimate of `last_seq - keep >
+    // pruned_through` (a third of all users), this delete would scan the table to find a few.
+    const over = await tx.execute(sql`
+      select user_id, (last_seq - ${keep})::text as upto from ${liveFeedHeads}
+      where last_seq - ${keep} > pruned_through`);
+    const users = rowsOf<{ user_id: string; upto: string }>(over);
+    const byCount =
+      users.length === 0
+        ? 0
+        : await deleteRecordingReach(
+            tx,
+            sql`delete from ${liveFeed} f
+              using jsonb_to_recordset(${JSON.stringify(users)}::jsonb) as o(user_id uuid, upto bigint)
+              where f.user_id = o.user_id and f.seq <= o.upto
+              returning f.user_id, f.seq`,
+          );
+    return byAge + byCount;
+  });
+}
+
+/** Runs `deletion` (returning `user_id, seq`), raises each user's `pruned_through` to the highest deleted, and resolves how many. */
+async function deleteRecordingReach(tx: IdentityExecutor, deletion: SQL): Promise<number> {
+  const result = await tx.execute(sql`
+    with gone as (${deletion}),
     reach as (select user_id, max(seq) as through, count(*) as n from gone group by user_id),
     recorded as (
       update ${liveFeedHeads} h set pruned_through = greatest(h.pruned_through, r.through)
