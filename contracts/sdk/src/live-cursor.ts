@@ -1,3 +1,6 @@
+import { createClient } from './client.ts';
+import { LiveCursorDocument } from './gql/graphql.ts';
+
 /**
  * Where the caller's live feed stands now (`Query.liveCursor`), read over HTTP from the gateway's
  * `/graphql`: a subscription that starts after it misses nothing from this moment, even an event
@@ -6,15 +9,8 @@
  */
 export async function fetchLiveCursor(url: string, token: string): Promise<string | undefined> {
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: 'query LiveCursor { liveCursor }' }),
-    });
-    if (!response.ok) return undefined;
-    const body = (await response.json()) as { data?: { liveCursor?: unknown } | null };
-    const cursor = body.data?.liveCursor;
-    return typeof cursor === 'string' ? cursor : undefined;
+    const { data } = await createClient({ url, token }).request(LiveCursorDocument);
+    return data?.liveCursor ?? undefined;
   } catch {
     return undefined;
   }
