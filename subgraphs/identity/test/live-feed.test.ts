@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { liveFeed, liveFeedHeads } from '../db/schema.ts';
 import { appendToFeed, FeedPositionGone, pruneFeed, readFeed } from '../live-feed.ts';
 import { createLiveFeedService, liveFeedConsumer } from '../live-feed-service.ts';
-import { identitySubgraph } from '../server.ts';
+import { FakeResponse, type Handler, mountedRoutes } from './routes.ts';
 import { useIdentityHarness } from './use-harness.ts';
 
 const h = useIdentityHarness();
@@ -401,30 +401,8 @@ describe('publishing the live feed', () => {
 });
 
 describe('GET /live-feed', () => {
-  type Handler = (req: unknown, res: FakeResponse) => Promise<void>;
-
-  class FakeResponse {
-    statusCode = 200;
-    headers: Record<string, string> = {};
-    body: unknown;
-    status(code: number) {
-      this.statusCode = code;
-      return this;
-    }
-    set(name: string, value: string) {
-      this.headers[name.toLowerCase()] = value;
-      return this;
-    }
-    json(body: unknown) {
-      this.body = body;
-      return this;
-    }
-  }
-
-  /** The route as the subgraph mounts it, with a verifier that knows `token-<userId>`. */
+  /** The route, with a verifier that knows `token-<userId>`. */
   function route(): Handler {
-    const routes = new Map<string, Handler>();
-    const router = { get: (path: string, handler: Handler) => routes.set(path, handler) };
     const viewerOf = async (req: { headers: Record<string, string> }): Promise<Viewer | null> => {
       const header = req.headers.authorization;
       if (!header) return null;
@@ -437,13 +415,7 @@ describe('GET /live-feed', () => {
         issuedAt: new Date(),
       };
     };
-    type Routes = NonNullable<typeof identitySubgraph.routes>;
-    identitySubgraph.routes?.(
-      router as unknown as Parameters<Routes>[0],
-      h.services,
-      viewerOf as unknown as Parameters<Routes>[2],
-    );
-    return routes.get('/live-feed')!;
+    return mountedRoutes(h.services, viewerOf).get('/live-feed')!;
   }
 
   async function get(query: Record<string, string>, userId?: string) {
