@@ -6,6 +6,7 @@ import { isServiceName, serveService } from '@walletgraph/launcher/serve';
 import { loadConfig } from '@walletgraph/platform/config';
 import { createLogger } from '@walletgraph/platform/logger';
 import { onShutdown } from '@walletgraph/platform/shutdown';
+import { startTracing } from '@walletgraph/platform/tracing';
 
 const name = process.argv[2];
 if (!isServiceName(name)) {
@@ -21,9 +22,11 @@ if (config.mode !== 'real' && name !== 'biller') {
   );
   process.exit(2);
 }
+const tracing = startTracing(config, name);
 try {
   const service = await serveService(name, config, logger);
-  onShutdown(logger, [() => service.stop()]);
+  // The spans still buffered go out last, after the service's own work has stopped.
+  onShutdown(logger, [() => service.stop(), () => tracing.shutdown()]);
 } catch (err) {
   logger.fatal({ err }, 'failed to start');
   process.exit(1);

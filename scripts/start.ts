@@ -8,6 +8,7 @@ import { startProcesses } from '@walletgraph/launcher/supervisor';
 import { billerUrl, ConfigError, loadConfig } from '@walletgraph/platform/config';
 import { createLogger } from '@walletgraph/platform/logger';
 import { onShutdown } from '@walletgraph/platform/shutdown';
+import { startTracing } from '@walletgraph/platform/tracing';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -21,12 +22,14 @@ try {
 }
 const logger = createLogger('walletgraph', config.LOG_LEVEL);
 const started = Date.now();
+// Real mode's services are processes of their own, each starting its tracing (scripts/serve.ts).
+const tracing = config.mode === 'embedded' ? startTracing(config, 'walletgraph') : null;
 try {
   const stack =
     config.mode === 'embedded'
       ? await startEmbedded(config, logger)
       : await startProcesses(config, logger, { onCrash: () => process.exit(1) });
-  onShutdown(logger, [() => stack.stop()]);
+  onShutdown(logger, [() => stack.stop(), async () => tracing?.shutdown()]);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\nwalletgraph is ready (${config.mode} mode, ${seconds} s): ${stack.url}`);
   console.log(`the simulated biller answers at ${billerUrl(config)} (docs/biller.md)\n`);

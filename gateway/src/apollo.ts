@@ -7,6 +7,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { createErrorFormatter } from '@walletgraph/platform/graphql/format-error';
 import { singlePasswordField } from '@walletgraph/platform/graphql/root-fields';
 import type { Logger } from '@walletgraph/platform/logger';
+import { operationSpanNames } from '@walletgraph/platform/tracing/http';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayContext } from './context.ts';
 import { createArmor } from './plugins/armor.ts';
@@ -39,6 +40,7 @@ export function createGatewayApollo(options: GatewayApolloOptions): ApolloServer
     ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
     ...(options.attemptThrottles ?? []),
     retryAfterFromSubgraphs(),
+    operationSpanNames(),
     isProduction
       ? ApolloServerPluginLandingPageDisabled()
       : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),

@@ -54,7 +54,8 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       executor: new ApolloGateway({
         supergraphSdl,
         logger,
-        buildService: ({ name }) => new ForwardingDataSource({ url: urls[asSubgraphName(name)], fetcher }),
+        buildService: ({ name }) =>
+          new ForwardingDataSource({ name, url: urls[asSubgraphName(name)], fetcher }),
       }),
       async readiness() {
         const [services, redis] = await Promise.all([

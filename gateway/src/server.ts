@@ -5,6 +5,7 @@ import { type Config, subgraphUrl } from '@walletgraph/platform/config';
 import { contextError, listen, mountProbes } from '@walletgraph/platform/http';
 import { CORRELATION_HEADER } from '@walletgraph/platform/logger';
 import type { Runtime } from '@walletgraph/platform/runtime';
+import { traceRequests } from '@walletgraph/platform/tracing/http';
 import cors from 'cors';
 import express, { type Router } from 'express';
 import { createGatewayApollo } from './apollo.ts';
@@ -126,6 +127,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
     }),
     express.json({ limit: config.GATEWAY_BODY_LIMIT }),
     runInTrace(),
+    traceRequests(),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         try {

@@ -181,6 +181,13 @@ const schema = z.object({
   OUTBOX_BATCH_SIZE: positiveInt.default(200),
   OUTBOX_POLL_MS: positiveInt.default(1000),
   CONSUMER_PREFETCH: positiveInt.default(32),
+  /**
+   * OpenTelemetry traces (docs/tracing.md): the OTLP/HTTP collector's base URL (spans go to
+   * `<url>/v1/traces`). Unset, tracing is off and costs nothing.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
+  /** The traces' service name; defaults to the process's service (gateway, ledger, …, walletgraph). */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
   /** Delay before each retry of a failed message; its length is the number of retries. */
   CONSUMER_RETRY_DELAYS_MS: msList.default([1000, 5000, 30_000, 120_000]),
   /** Broker-side redelivery cap (quorum x-delivery-limit) for messages that crash a consumer. */

@@ -18,6 +18,7 @@ import type { HandlerContext } from './consumer-inbox.ts';
 import type { DatabaseHandle, Schema, Transaction } from './db/database.ts';
 import { type Logger, traceOf, withTrace } from './logger.ts';
 import { type Broker, type ConsumerHandle, type Delivery, PermanentError } from './messaging/broker.ts';
+import { messagingSystem, traceConsume } from './tracing/messaging.ts';
 
 export type { BatchEventHandler, BatchEventHandlers, BatchOptions } from './consumer-batch.ts';
 export type { BatchHandlerContext, HandlerContext } from './consumer-inbox.ts';
@@ -162,6 +163,10 @@ export function createConsumer<S extends Schema>(options: ConsumerOptions<S>): C
 
   async function onDelivery(delivery: Delivery): Promise<void> {
     const event = decode(delivery);
+    return traceConsume(messagingSystem(options.broker.kind), options.name, event, () => route(event));
+  }
+
+  async function route(event: Event): Promise<void> {
     const key = routingKeyOf(event);
     if (!bindings.get(event.type)?.some((binding) => topicMatches(binding, key))) {
       // Bound by an old binding or someone else's wildcard: nothing to do, and nothing to retry.

@@ -17,6 +17,7 @@ import { metricsHandler } from './metrics.ts';
 import type { Runtime } from './runtime.ts';
 import type { SubgraphService } from './service.ts';
 import { sharedResult } from './shared-result.ts';
+import { operationSpanNames, traceRequests } from './tracing/http.ts';
 
 export interface HttpServerHandle {
   readonly url: string;
@@ -129,6 +130,7 @@ export async function serveSubgraph(
       ApolloServerPluginLandingPageDisabled(),
       // Inline traces (ftv1) feed Apollo Studio, which this stack does not report to.
       ApolloServerPluginInlineTraceDisabled(),
+      operationSpanNames(),
     ],
   });
   await apollo.start();
@@ -141,6 +143,7 @@ export async function serveSubgraph(
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    traceRequests(),
     expressMiddleware(apollo, {
       context: ({ req }) => service.contextFor(req.headers).catch(contextError),
     }),

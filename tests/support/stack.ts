@@ -64,6 +64,30 @@ async function ports(): Promise<Record<string, string>> {
  * drops the databases. `overrides` replace any setting.
  */
 export async function startRealStack(overrides: Record<string, string> = {}): Promise<TestStack> {
+  const { run, env, databases, mail, config } = await realStackSettings(overrides);
+  const logger = createLogger('e2e', env.LOG_LEVEL);
+  const stack = await closingMailOnFailure(mail, startProcesses(config, logger, { env }));
+  return testStack(
+    stack,
+    mail,
+    {
+      config,
+      databases,
+      exchange: run,
+      env,
+      kill: (name, signal) => stack.kill(name, signal),
+      restart: (name) => stack.restart(name),
+      pids: () => stack.pids(),
+    },
+    () => cleanUpRealStack(run, databases),
+  );
+}
+
+/**
+ * What a real stack runs with (startRealStack): its run's name (the exchange, the prefix of its
+ * databases and queues), settings, database URLs and mail catcher.
+ */
+export async function realStackSettings(overrides: Record<string, string> = {}) {
   const run = `wg_e2e_${randomBytes(4).toString('hex')}`;
   const databases: Record<string, string> = {};
   const mail = await startMailCatcher();
@@ -92,26 +116,13 @@ export async function startRealStack(overrides: Record<string, string> = {}): Pr
     databases[name] = testDatabaseUrl(`${run}_${name}`);
     env[`${name.toUpperCase()}_DATABASE_URL`] = databases[name];
   }
-  const config = loadConfig(env);
-  const logger = createLogger('e2e', env.LOG_LEVEL);
-  const stack = await closingMailOnFailure(mail, startProcesses(config, logger, { env }));
-  return testStack(
-    stack,
-    mail,
-    {
-      config,
-      databases,
-      exchange: run,
-      env,
-      kill: (name, signal) => stack.kill(name, signal),
-      restart: (name) => stack.restart(name),
-      pids: () => stack.pids(),
-    },
-    async () => {
-      await dropDatabases(Object.values(databases));
-      await deleteAmqpObjects(run);
-    },
-  );
+  return { run, env, databases, mail, config: loadConfig(env) };
+}
+
+/** Drops a real stack's databases and deletes its exchange and queues. */
+export async function cleanUpRealStack(run: string, databases: Record<string, string>): Promise<void> {
+  await dropDatabases(Object.values(databases));
+  await deleteAmqpObjects(run);
 }
 
 /**
@@ -146,7 +157,7 @@ export async function startEmbeddedStack(overrides: Record<string, string> = {})
 }
 
 /** The stack `starting` resolves to; when it fails to start, the mail catcher started for it is closed. */
-async function closingMailOnFailure<T>(mail: MailCatcher, starting: Promise<T>): Promise<T> {
+export async function closingMailOnFailure<T>(mail: MailCatcher, starting: Promise<T>): Promise<T> {
   try {
     return await starting;
   } catch (error) {
@@ -159,7 +170,7 @@ async function closingMailOnFailure<T>(mail: MailCatcher, starting: Promise<T>):
  * A started stack as tests hold it: its gateway dialled at 127.0.0.1, and disposed by stopping it,
  * then closing its mail catcher and running `cleanUp`, whether or not the stop succeeded.
  */
-function testStack(
+export function testStack(
   started: { url: string; stop(): Promise<void> },
   mail: MailCatcher,
   fields: Omit<TestStack, 'url' | 'mail' | typeof Symbol.asyncDispose>,

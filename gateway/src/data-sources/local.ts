@@ -3,6 +3,7 @@ import { DomainError, toGraphQLError } from '@walletgraph/platform/errors';
 import { createErrorFormatter } from '@walletgraph/platform/graphql/format-error';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { SubgraphService } from '@walletgraph/platform/service';
+import { traceLocalSubgraph } from '@walletgraph/platform/tracing/http';
 import { type GraphQLError, type GraphQLFormattedError, graphql } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 
@@ -27,7 +28,12 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
     });
   }
 
-  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {
+  process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {
+    // Where an HTTP subgraph opens its server span, a child of the gateway's: the same trace.
+    return traceLocalSubgraph(this.service.name, options.request, () => this.#execute(options));
+  }
+
+  async #execute(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {
     const { request } = options;
     if (!request.query) throw new Error(`no query for subgraph ${this.service.name}`);
     const headers = 'incomingRequestContext' in options ? (options.context.forwardedHeaders ?? {}) : {};

@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres';
+import { traceQuery } from '../tracing/sql.ts';
 
 /** At most this many distinct statements are prepared per pool (each connection keeps its own copy). */
 export const MAX_NAMED_STATEMENTS = 1000;
@@ -34,10 +35,13 @@ export function namedStatements(client: Sql): Sql {
         const value = Reflect.get(target, property, receiver);
         if (property === 'unsafe') {
           return (query: string, parameters?: unknown[], options?: { prepare?: boolean }) =>
-            target.unsafe(query, parameters as never, {
-              ...options,
-              prepare: options?.prepare === true || nameable(query, parameters?.length ?? 0),
-            });
+            traceQuery(
+              query,
+              target.unsafe(query, parameters as never, {
+                ...options,
+                prepare: options?.prepare === true || nameable(query, parameters?.length ?? 0),
+              }),
+            );
         }
         if (property === 'begin' || property === 'savepoint') {
           return (...args: unknown[]) => {

@@ -1,5 +1,6 @@
 import { type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
 import type { Logger } from '../logger.ts';
+import { tracePublish } from '../tracing/messaging.ts';
 import { type AmqpConsumer, createAmqpConsumer } from './amqp-consumer.ts';
 import { coalesceWrites, publishOne } from './amqp-publish.ts';
 import { type ReplayOptions, replayDeadLetters } from './amqp-replay.ts';
@@ -180,7 +181,11 @@ export async function createAmqpBroker(options: AmqpBrokerOptions): Promise<Amqp
       const ch = await publisherChannel();
       // One channel keeps the messages in order. When the socket is busy amqplib buffers them
       // rather than refusing; the relay's batch size bounds that buffer.
-      await Promise.all(messages.map((m) => publishOne(ch, options.exchange, m)));
+      await Promise.all(
+        messages.map((m) =>
+          tracePublish('rabbitmq', options.exchange, m, () => publishOne(ch, options.exchange, m)),
+        ),
+      );
     },
     async consume(spec) {
       const consumer: AmqpConsumer = createAmqpConsumer({

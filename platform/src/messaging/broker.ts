@@ -17,6 +17,8 @@ export interface OutgoingMessage {
   /** The type, then its topic's words (`routingKeyOf`): what queues are bound to. */
   routingKey: string;
   correlationId: string;
+  /** The envelope's W3C trace context, the parent of the publish's span (docs/tracing.md). */
+  traceparent?: string | null;
   /** The serialised envelope (JSON). */
   body: string;
 }
@@ -28,6 +30,7 @@ export function eventMessage(event: Event): OutgoingMessage {
     type: event.type,
     routingKey: routingKeyOf(event),
     correlationId: event.correlationId,
+    traceparent: event.traceparent,
     body: JSON.stringify(event),
   };
 }

@@ -3,6 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.ts';
 import { rowsOf } from '../db/rows.ts';
 import { outbox } from '../db/tables.ts';
+import { inActiveTrace } from '../tracing/messaging.ts';
 
 /** The NOTIFY channel that wakes the outbox relay. */
 export const OUTBOX_CHANNEL = 'outbox';
@@ -53,7 +54,7 @@ function outboxRows(events: Event | readonly Event[]): OutboxRow[] {
   // built or mutated by hand before they become a message every consumer would dead-letter.
   return list.map((event) => {
     const valid = parseEvent(event);
-    return { id: valid.id, type: valid.type, envelope: valid };
+    return { id: valid.id, type: valid.type, envelope: inActiveTrace(valid) };
   });
 }
 
