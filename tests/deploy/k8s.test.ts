@@ -1,0 +1,275 @@
+import { defaultPorts, type ListenerName, loadConfig, subgraphNames } from '@walletgraph/platform/config';
+import { describe, expect, it } from 'vitest';
+import {
+  compose,
+  documentedSecretKeys,
+  type K8sObject,
+  ofKind,
+  render,
+  validateObject,
+} from './manifests.ts';
+
+/**
+ * deploy/k8s, rendered by kustomize as `kubectl apply -k` would: every object valid for
+ * Kubernetes, and the deployment requirements (docs/kubernetes.md) held by what is rendered,
+ * not by what the files were meant to say.
+ */
+
+const appServices = ['gateway', ...subgraphNames] as const;
+const documented = documentedSecretKeys();
+const rendered = { base: render('base'), 'overlays/dev': render('overlays/dev') };
+
+/** Stand-ins for a documented secret key, of the shape production accepts (config.ts). */
+function placeholderSecret(key: string): string {
+  if (key === 'DATABASE_URL') return 'postgres://walletgraph:placeholder@postgres:5432/postgres';
+  if (key === 'REDIS_URL') return 'redis://:placeholder@redis:6379';
+  if (key === 'SMTP_URL') return 'smtp://walletgraph:placeholder@mail:587';
+  if (key === 'SIGNING_KEY_ENCRYPTION_KEY') return Buffer.alloc(32, 7).toString('base64');
+  const service = /^([A-Z]+)_AMQP_URL$/.exec(key)?.[1]?.toLowerCase();
+  if (service) return `amqp://walletgraph-${service}:placeholder@rabbitmq:5672`;
+  throw new Error(`no placeholder for the secret key ${key}`);
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a rendered container
+type Container = any;
+
+function appContainer(deployment: K8sObject): Container {
+  const [container, ...others] = deployment.spec.template.spec.containers;
+  expect(others, `${deployment.metadata.name} runs one container`).toEqual([]);
+  return container;
+}
+
+/** The environment one Deployment's container starts with, secrets replaced by stand-ins. */
+function environmentOf(deployment: K8sObject, objects: K8sObject[]): Record<string, string> {
+  const container = appContainer(deployment);
+  const env: Record<string, string> = {};
+  for (const source of container.envFrom ?? []) {
+    const map = ofKind(objects, 'ConfigMap').find((c) => c.metadata.name === source.configMapRef?.name);
+    expect(map, `${deployment.metadata.name}: envFrom names a rendered ConfigMap`).toBeDefined();
+    Object.assign(env, map?.data);
+  }
+  for (const { name, value, valueFrom } of container.env ?? []) {
+    env[name] = valueFrom ? placeholderSecret(valueFrom.secretKeyRef.key) : value;
+  }
+  // identity's command exports the mounted signing-key seal (see 'mounts the signing key').
+  if (secretVolumes(deployment).some((v) => v.secret.secretName === 'walletgraph-signing-key')) {
+    env.SIGNING_KEY_ENCRYPTION_KEY = placeholderSecret('SIGNING_KEY_ENCRYPTION_KEY');
+  }
+  return env;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: rendered volumes
+function secretVolumes(deployment: K8sObject): any[] {
+  // biome-ignore lint/suspicious/noExplicitAny: rendered volumes
+  return (deployment.spec.template.spec.volumes ?? []).filter((v: any) => v.secret);
+}
+
+function deploymentOf(objects: K8sObject[], name: string): K8sObject {
+  const found = ofKind(objects, 'Deployment').find((d) => d.metadata.name === name);
+  if (!found) throw new Error(`no Deployment ${name}`);
+  return found;
+}
+
+/** Whether a selector's labels all sit on a Deployment's pods. */
+function selects(selector: Record<string, string>, deployment: K8sObject): boolean {
+  const labels = deployment.spec.template.metadata.labels;
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+describe.each(['base', 'overlays/dev'] as const)('deploy/k8s/%s, rendered', (kustomization) => {
+  const objects = rendered[kustomization];
+  const deployments = ofKind(objects, 'Deployment');
+
+  it('is made only of objects valid against the Kubernetes schemas', async () => {
+    expect(objects.length).toBeGreaterThan(0);
+    for (const object of objects) await validateObject(object);
+  });
+
+  it('holds no Secret: the two secrets are created in the cluster, never committed', () => {
+    expect(ofKind(objects, 'Secret')).toEqual([]);
+  });
+
+  it('runs the gateway and every subgraph', () => {
+    expect(deployments.map((d) => d.metadata.name)).toEqual(expect.arrayContaining([...appServices]));
+  });
+
+  it.each(appServices)('gives %s a PodDisruptionBudget and a CPU HorizontalPodAutoscaler', (name) => {
+    const deployment = deploymentOf(objects, name);
+    const pdbs = ofKind(objects, 'PodDisruptionBudget').filter((p) =>
+      selects(p.spec.selector.matchLabels, deployment),
+    );
+    expect(pdbs).toHaveLength(1);
+    const hpas = ofKind(objects, 'HorizontalPodAutoscaler').filter(
+      (h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === name,
+    );
+    expect(hpas).toHaveLength(1);
+    expect(hpas[0]?.spec.metrics.map((m: { resource: { name: string } }) => m.resource.name)).toEqual([
+      'cpu',
+    ]);
+  });
+
+  it('probes every service on /readyz for readiness and /healthz for liveness and start-up, on its serving port', () => {
+    for (const d of deployments) {
+      const c = appContainer(d);
+      const http = c.ports.find((p: { name: string }) => p.name === 'http');
+      expect(http.containerPort, d.metadata.name).toBe(defaultPorts[d.metadata.name as ListenerName]);
+      expect(c.readinessProbe.httpGet, d.metadata.name).toEqual({ path: '/readyz', port: 'http' });
+      expect(c.livenessProbe.httpGet, d.metadata.name).toEqual({ path: '/healthz', port: 'http' });
+      expect(c.startupProbe.httpGet, d.metadata.name).toEqual({ path: '/healthz', port: 'http' });
+    }
+  });
+
+  it('sets requests and limits of CPU and memory on every container', () => {
+    for (const d of deployments) {
+      const { requests, limits } = appContainer(d).resources;
+      for (const r of ['cpu', 'memory']) {
+        expect(requests[r], `${d.metadata.name} requests ${r}`).toBeDefined();
+        expect(limits[r], `${d.metadata.name} limits ${r}`).toBeDefined();
+      }
+    }
+  });
+
+  it('runs every container as non-root, read-only, without capabilities, under the default seccomp profile', () => {
+    for (const d of deployments) {
+      const pod = d.spec.template.spec;
+      expect(pod.securityContext, d.metadata.name).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(appContainer(d).securityContext, d.metadata.name).toEqual({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+      });
+    }
+  });
+
+  it("gives every pod compose's stop grace period and no Service environment variables, which would collide with the *_PORT settings", () => {
+    const grace = Number.parseInt(compose()['x-app'].stop_grace_period, 10);
+    for (const d of deployments) {
+      expect(d.spec.template.spec.terminationGracePeriodSeconds, d.metadata.name).toBe(grace);
+      expect(d.spec.template.spec.enableServiceLinks, d.metadata.name).toBe(false);
+    }
+  });
+
+  it('exposes only the gateway: one Ingress to its Service, and every Service internal', () => {
+    for (const s of ofKind(objects, 'Service')) expect(s.spec.type, s.metadata.name).toBe('ClusterIP');
+    const backends = ofKind(objects, 'Ingress').flatMap((i) =>
+      i.spec.rules.flatMap((r: { http: { paths: { backend: { service: { name: string } } }[] } }) =>
+        r.http.paths.map((p) => p.backend.service.name),
+      ),
+    );
+    expect(new Set(backends)).toEqual(new Set(['gateway']));
+    const gatewayService = ofKind(objects, 'Service').find((s) => s.metadata.name === 'gateway');
+    expect(selects(gatewayService?.spec.selector, deploymentOf(objects, 'gateway'))).toBe(true);
+  });
+
+  it('points every Service at the pods and named port of one Deployment', () => {
+    for (const s of ofKind(objects, 'Service')) {
+      const targets = deployments.filter((d) => selects(s.spec.selector, d));
+      expect(targets.map((d) => d.metadata.name)).toEqual([s.metadata.name]);
+      const names = appContainer(targets[0] as K8sObject).ports.map((p: { name: string }) => p.name);
+      for (const p of s.spec.ports) expect(names).toContain(p.targetPort);
+    }
+  });
+
+  it('mounts the signing key from its own secret, read-only, into identity alone, where its command reads it', () => {
+    for (const d of deployments) {
+      const mounted = secretVolumes(d).filter((v) => v.secret.secretName === 'walletgraph-signing-key');
+      if (d.metadata.name !== 'identity') {
+        expect(mounted, d.metadata.name).toEqual([]);
+        continue;
+      }
+      expect(mounted).toHaveLength(1);
+      const c = appContainer(d);
+      const mount = c.volumeMounts.find((m: { name: string }) => m.name === mounted[0].name);
+      expect(mount.readOnly).toBe(true);
+      expect(c.env.map((e: { name: string }) => e.name)).not.toContain('SIGNING_KEY_ENCRYPTION_KEY');
+      expect(c.command.join(' ')).toContain(`${mount.mountPath}/SIGNING_KEY_ENCRYPTION_KEY`);
+    }
+  });
+
+  it('takes secrets only by key, each a key docs/kubernetes.md documents, and each service its own broker user', () => {
+    for (const d of deployments) {
+      const c = appContainer(d);
+      expect(c.envFrom?.filter((s: { secretRef?: unknown }) => s.secretRef) ?? [], d.metadata.name).toEqual(
+        [],
+      );
+      for (const { name, valueFrom } of c.env ?? []) {
+        const ref = valueFrom?.secretKeyRef;
+        if (!ref) continue;
+        expect(documented.get(ref.name)?.has(ref.key), `${d.metadata.name}: ${ref.name}/${ref.key}`).toBe(
+          true,
+        );
+        if (name === 'AMQP_URL') expect(ref.key).toBe(`${d.metadata.name.toUpperCase()}_AMQP_URL`);
+      }
+      for (const v of secretVolumes(d)) {
+        for (const item of v.secret.items)
+          expect(documented.get(v.secret.secretName)?.has(item.key)).toBe(true);
+      }
+    }
+  });
+
+  it.each(deployments.map((d) => d.metadata.name))(
+    "starts %s with settings the app's config accepts, every one of them known",
+    (name) => {
+      const env = environmentOf(deploymentOf(objects, name), objects);
+      const config = loadConfig(env);
+      // zod drops what the schema does not name, so a misspelt setting is missing here.
+      expect(Object.keys(env).filter((key) => !(key in config))).toEqual([]);
+      if (name !== 'biller')
+        expect(config).toMatchObject({ mode: 'real', isProduction: true, HOST: '0.0.0.0' });
+    },
+  );
+
+  it('has Prometheus scrape each service at /metrics on one of its container ports', () => {
+    for (const d of deployments.filter((d) => d.metadata.name !== 'biller')) {
+      const annotations = d.spec.template.metadata.annotations;
+      expect(annotations['prometheus.io/scrape'], d.metadata.name).toBe('true');
+      expect(annotations['prometheus.io/path'], d.metadata.name).toBe('/metrics');
+      const ports = appContainer(d).ports.map((p: { containerPort: number }) => String(p.containerPort));
+      expect(ports, d.metadata.name).toContain(annotations['prometheus.io/port']);
+    }
+  });
+});
+
+describe('the dev overlay', () => {
+  const objects = rendered['overlays/dev'];
+
+  it('puts every namespaced object in walletgraph-dev', () => {
+    for (const o of objects.filter((o) => o.kind !== 'Namespace')) {
+      expect(o.metadata.namespace, `${o.kind} ${o.metadata.name}`).toBe('walletgraph-dev');
+    }
+  });
+
+  it('runs one replica of each service, the simulated biller among them, from a tagged image', () => {
+    for (const d of ofKind(objects, 'Deployment')) {
+      expect(d.spec.replicas, d.metadata.name).toBe(1);
+      expect(appContainer(d).image, d.metadata.name).toMatch(/:[\w.-]+$/);
+    }
+    expect(ofKind(objects, 'Deployment').map((d) => d.metadata.name)).toContain('biller');
+  });
+
+  it('sends bill payments to its biller', () => {
+    const env = environmentOf(deploymentOf(objects, 'transactions'), objects);
+    expect(env.BILLER_URL).toBe(`http://biller:${defaultPorts.biller}`);
+  });
+
+  it('leaves the simulated biller out of the base', () => {
+    expect(ofKind(rendered.base, 'Deployment').map((d) => d.metadata.name)).not.toContain('biller');
+  });
+});
+
+describe('the schema check', () => {
+  it('refuses an object that breaks its schema, and a kind it has no schema for', async () => {
+    const broken = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'x' },
+      spec: { replicas: 'two' },
+    };
+    await expect(validateObject(broken)).rejects.toThrow(/replicas/);
+    const unknown = { apiVersion: 'v1', kind: 'Widget', metadata: { name: 'x' } };
+    await expect(validateObject(unknown)).rejects.toThrow(/no schema for v1 Widget/);
+  });
+});
