@@ -106,6 +106,8 @@ describe.each(['base', 'overlays/dev'] as const)('deploy/k8s/%s, rendered', (kus
     expect(hpas[0]?.spec.metrics.map((m: { resource: { name: string } }) => m.resource.name)).toEqual([
       'cpu',
     ]);
+    // A count in the Deployment would reset the autoscaler's at every apply.
+    expect(deployment.spec.replicas).toBeUndefined();
   });
 
   it('probes every service on /readyz for readiness and /healthz for liveness and start-up, on its serving port', () => {
@@ -243,8 +245,11 @@ describe('the dev overlay', () => {
   });
 
   it('runs one replica of each service, the simulated biller among them, from a tagged image', () => {
+    for (const h of ofKind(objects, 'HorizontalPodAutoscaler'))
+      expect(h.spec.minReplicas, h.metadata.name).toBe(1);
     for (const d of ofKind(objects, 'Deployment')) {
-      expect(d.spec.replicas, d.metadata.name).toBe(1);
+      const scaled = appServices.includes(d.metadata.name as (typeof appServices)[number]);
+      if (!scaled) expect(d.spec.replicas, d.metadata.name).toBe(1);
       expect(appContainer(d).image, d.metadata.name).toMatch(/:[\w.-]+$/);
     }
     expect(ofKind(objects, 'Deployment').map((d) => d.metadata.name)).toContain('biller');
