@@ -8,6 +8,7 @@ import {
   render,
   validateObject,
 } from './manifests.ts';
+import { appContainer, deploymentOf, environmentOf, secretVolumes, selects } from './pods.ts';
 
 /**
  * deploy/k8s, rendered by kustomize as `kubectl apply -k` would: every object valid for
@@ -18,63 +19,6 @@ import {
 const appServices = ['gateway', ...subgraphNames] as const;
 const documented = documentedSecretKeys();
 const rendered = { base: render('base'), 'overlays/dev': render('overlays/dev') };
-
-/** Stand-ins for a documented secret key, of the shape production accepts (config.ts). */
-function placeholderSecret(key: string): string {
-  if (key === 'DATABASE_URL') return 'postgres://walletgraph:placeholder@postgres:5432/postgres';
-  if (key === 'REDIS_URL') return 'redis://:placeholder@redis:6379';
-  if (key === 'SMTP_URL') return 'smtp://walletgraph:placeholder@mail:587';
-  if (key === 'SIGNING_KEY_ENCRYPTION_KEY') return Buffer.alloc(32, 7).toString('base64');
-  const service = /^([A-Z]+)_AMQP_URL$/.exec(key)?.[1]?.toLowerCase();
-  if (service) return `amqp://walletgraph-${service}:placeholder@rabbitmq:5672`;
-  throw new Error(`no placeholder for the secret key ${key}`);
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: a rendered container
-type Container = any;
-
-function appContainer(deployment: K8sObject): Container {
-  const [container, ...others] = deployment.spec.template.spec.containers;
-  expect(others, `${deployment.metadata.name} runs one container`).toEqual([]);
-  return container;
-}
-
-/** The environment one Deployment's container starts with, secrets replaced by stand-ins. */
-function environmentOf(deployment: K8sObject, objects: K8sObject[]): Record<string, string> {
-  const container = appContainer(deployment);
-  const env: Record<string, string> = {};
-  for (const source of container.envFrom ?? []) {
-    const map = ofKind(objects, 'ConfigMap').find((c) => c.metadata.name === source.configMapRef?.name);
-    expect(map, `${deployment.metadata.name}: envFrom names a rendered ConfigMap`).toBeDefined();
-    Object.assign(env, map?.data);
-  }
-  for (const { name, value, valueFrom } of container.env ?? []) {
-    env[name] = valueFrom ? placeholderSecret(valueFrom.secretKeyRef.key) : value;
-  }
-  // identity's command exports the mounted signing-key seal (see 'mounts the signing key').
-  if (secretVolumes(deployment).some((v) => v.secret.secretName === 'walletgraph-signing-key')) {
-    env.SIGNING_KEY_ENCRYPTION_KEY = placeholderSecret('SIGNING_KEY_ENCRYPTION_KEY');
-  }
-  return env;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: rendered volumes
-function secretVolumes(deployment: K8sObject): any[] {
-  // biome-ignore lint/suspicious/noExplicitAny: rendered volumes
-  return (deployment.spec.template.spec.volumes ?? []).filter((v: any) => v.secret);
-}
-
-function deploymentOf(objects: K8sObject[], name: string): K8sObject {
-  const found = ofKind(objects, 'Deployment').find((d) => d.metadata.name === name);
-  if (!found) throw new Error(`no Deployment ${name}`);
-  return found;
-}
-
-/** Whether a selector's labels all sit on a Deployment's pods. */
-function selects(selector: Record<string, string>, deployment: K8sObject): boolean {
-  const labels = deployment.spec.template.metadata.labels;
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
 
 describe.each(['base', 'overlays/dev'] as const)('deploy/k8s/%s, rendered', (kustomization) => {
   const objects = rendered[kustomization];
