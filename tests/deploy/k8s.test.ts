@@ -110,6 +110,20 @@ describe.each(['base', 'overlays/dev'] as const)('deploy/k8s/%s, rendered', (kus
     expect(selects(gatewayService?.spec.selector, deploymentOf(objects, 'gateway'))).toBe(true);
   });
 
+  it('lets traffic from anywhere reach the gateway alone, every other pod only what a policy admits', () => {
+    const policies = ofKind(objects, 'NetworkPolicy');
+    for (const d of deployments) {
+      const covering = policies.filter((p) => selects(p.spec.podSelector.matchLabels, d));
+      expect(covering.length, `${d.metadata.name} is under a policy (deny unless admitted)`).toBeGreaterThan(
+        0,
+      );
+      const open = covering.filter((p) =>
+        (p.spec.ingress ?? []).some((rule: { from?: unknown[] }) => !rule.from || rule.from.length === 0),
+      );
+      expect(open.length > 0, `${d.metadata.name} open to anywhere`).toBe(d.metadata.name === 'gateway');
+    }
+  });
+
   it('points every Service at the pods and named port of one Deployment', () => {
     for (const s of ofKind(objects, 'Service')) {
       const targets = deployments.filter((d) => selects(s.spec.selector, d));
