@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { billerUrl, ConfigError, loadConfig } from './config.ts';
 
@@ -74,6 +77,31 @@ describe('SIGNING_KEY_ENCRYPTION_KEY', () => {
     expect(refusal(() => loadConfig({ SIGNING_KEY_ENCRYPTION_KEY: 'hunter2' })).message).toMatch(
       /SIGNING_KEY_ENCRYPTION_KEY: must be 32 bytes/,
     );
+  });
+
+  it('may be read from the file SIGNING_KEY_ENCRYPTION_KEY_FILE names (a mounted secret), checked the same', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'walletgraph-kek-'));
+    try {
+      const file = join(dir, 'key');
+      writeFileSync(file, `${'cd'.repeat(32)}\n`);
+      expect(loadConfig({ SIGNING_KEY_ENCRYPTION_KEY_FILE: file }).SIGNING_KEY_ENCRYPTION_KEY).toBe(
+        'cd'.repeat(32),
+      );
+      writeFileSync(file, 'hunter2\n');
+      expect(refusal(() => loadConfig({ SIGNING_KEY_ENCRYPTION_KEY_FILE: file })).message).toMatch(
+        /SIGNING_KEY_ENCRYPTION_KEY: must be 32 bytes/,
+      );
+      expect(
+        refusal(() => loadConfig({ SIGNING_KEY_ENCRYPTION_KEY_FILE: join(dir, 'missing') })).message,
+      ).toMatch(/SIGNING_KEY_ENCRYPTION_KEY_FILE: cannot read .*missing \(ENOENT\)/);
+      expect(
+        refusal(() =>
+          loadConfig({ SIGNING_KEY_ENCRYPTION_KEY_FILE: file, SIGNING_KEY_ENCRYPTION_KEY: 'ab'.repeat(32) }),
+        ).message,
+      ).toMatch(/set one, not both/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

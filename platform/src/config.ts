@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { KEK_FORMAT, parseKek } from './auth/key-sealing.ts';
 
@@ -129,6 +130,11 @@ const schema = z.object({
     .string()
     .refine((v) => parseKek(v) !== null, `must be ${KEK_FORMAT}`)
     .optional(),
+  /**
+   * A file holding SIGNING_KEY_ENCRYPTION_KEY instead (a mounted Kubernetes or Docker secret),
+   * so the key need not be in the environment; read once at start. Set one of the two.
+   */
+  SIGNING_KEY_ENCRYPTION_KEY_FILE: z.string().optional(),
   /** Prefix of the gateway's counter keys in Redis; separates deployments (or test runs) sharing one Redis. */
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('wg:rl:'),
   /**
@@ -214,7 +220,9 @@ export class ConfigError extends Error {
  * Production also refuses the broker's and Redis's development credentials.
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = withFileSecrets(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -236,6 +244,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const weak = isProduction ? developmentCredentials(c) : [];
   if (weak.length > 0) throw new ConfigError(`invalid configuration:\n  ${weak.join('\n  ')}`);
   return { ...c, mode: set.length === 3 ? 'real' : 'embedded', isProduction };
+}
+
+/** Secrets that may come from a file named by `<NAME>_FILE`, as a mounted secret does. */
+const fileSecrets = ['SIGNING_KEY_ENCRYPTION_KEY'] as const;
+
+/** `env` with each `<NAME>_FILE` secret read into `<NAME>` (trailing newline trimmed). */
+function withFileSecrets(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out = { ...env };
+  for (const name of fileSecrets) {
+    const path = env[`${name}_FILE`];
+    if (path === undefined) continue;
+    if (env[name] !== undefined) {
+      throw new ConfigError(`invalid configuration:\n  ${name}, ${name}_FILE: set one, not both`);
+    }
+    try {
+      out[name] = readFileSync(path, 'utf8').trim();
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new ConfigError(`invalid configuration:\n  ${name}_FILE: cannot read ${path} (${reason})`);
+    }
+  }
+  return out;
 }
 
 /**

@@ -133,7 +133,7 @@ describe.each(['base', 'overlays/dev'] as const)('deploy/k8s/%s, rendered', (kus
     }
   });
 
-  it('mounts the signing key from its own secret, read-only, into identity alone, where its command reads it', () => {
+  it('mounts the signing key from its own secret, read-only, into identity alone, named to the app by SIGNING_KEY_ENCRYPTION_KEY_FILE', () => {
     for (const d of deployments) {
       const mounted = secretVolumes(d).filter((v) => v.secret.secretName === 'walletgraph-signing-key');
       if (d.metadata.name !== 'identity') {
@@ -145,7 +145,8 @@ describe.each(['base', 'overlays/dev'] as const)('deploy/k8s/%s, rendered', (kus
       const mount = c.volumeMounts.find((m: { name: string }) => m.name === mounted[0].name);
       expect(mount.readOnly).toBe(true);
       expect(c.env.map((e: { name: string }) => e.name)).not.toContain('SIGNING_KEY_ENCRYPTION_KEY');
-      expect(c.command.join(' ')).toContain(`${mount.mountPath}/SIGNING_KEY_ENCRYPTION_KEY`);
+      const file = c.env.find((e: { name: string }) => e.name === 'SIGNING_KEY_ENCRYPTION_KEY_FILE');
+      expect(file?.value).toBe(`${mount.mountPath}/${mounted[0].secret.items[0].path}`);
     }
   });
 

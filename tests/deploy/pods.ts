@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type K8sObject, ofKind } from './manifests.ts';
 
 // Reading rendered Deployments: their container, its environment, their secret volumes.
@@ -23,8 +26,15 @@ export function appContainer(deployment: K8sObject): Container {
   return container;
 }
 
-/** The environment one Deployment's container starts with, secrets replaced by stand-ins. */
-export function environmentOf(deployment: K8sObject, objects: K8sObject[]): Record<string, string> {
+/**
+ * The environment one Deployment's container starts with, secrets replaced by stand-ins: a
+ * setting naming a file of a mounted secret (`*_FILE`) names a copy in `files` holding its stand-in.
+ */
+export function environmentOf(
+  deployment: K8sObject,
+  objects: K8sObject[],
+  files: string = secretCopies(),
+): Record<string, string> {
   const container = appContainer(deployment);
   const env: Record<string, string> = {};
   for (const source of container.envFrom ?? []) {
@@ -35,11 +45,31 @@ export function environmentOf(deployment: K8sObject, objects: K8sObject[]): Reco
   for (const { name, value, valueFrom } of container.env ?? []) {
     env[name] = valueFrom ? placeholderSecret(valueFrom.secretKeyRef.key) : value;
   }
-  // identity's command exports the mounted signing-key seal (see 'mounts the signing key').
-  if (secretVolumes(deployment).some((v) => v.secret.secretName === 'walletgraph-signing-key')) {
-    env.SIGNING_KEY_ENCRYPTION_KEY = placeholderSecret('SIGNING_KEY_ENCRYPTION_KEY');
+  const mounted = new Map<string, string>();
+  for (const volume of secretVolumes(deployment)) {
+    const mount = container.volumeMounts?.find((m: { name: string }) => m.name === volume.name);
+    for (const item of mount ? volume.secret.items : []) {
+      const copy = join(files, `${volume.name}-${item.path}`);
+      writeFileSync(copy, `${placeholderSecret(item.key)}\n`);
+      mounted.set(`${mount.mountPath}/${item.path}`, copy);
+    }
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (name.endsWith('_FILE')) env[name] = mounted.get(value) ?? value;
   }
   return env;
+}
+
+let copies: string | undefined;
+
+/** One folder per test process for the stand-ins of mounted secret files, removed at exit. */
+function secretCopies(): string {
+  if (copies === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'walletgraph-k8s-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    copies = dir;
+  }
+  return copies;
 }
 
 /** The volumes of a Deployment's pods that are Secrets. */
