@@ -4,6 +4,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { type Config, subgraphUrl } from '@walletgraph/platform/config';
 import { contextError, listen, mountProbes } from '@walletgraph/platform/http';
 import { CORRELATION_HEADER } from '@walletgraph/platform/logger';
+import { metricsHandler } from '@walletgraph/platform/metrics';
 import type { Runtime } from '@walletgraph/platform/runtime';
 import cors from 'cors';
 import express, { type Router } from 'express';
@@ -21,6 +22,7 @@ import { rateLimit } from './limits/rate-limit.ts';
 import { createRedisCounterStore } from './limits/redis-store.ts';
 import type { CounterStore } from './limits/store.ts';
 import { limitUpgrades } from './limits/upgrade-limit.ts';
+import { type MetricsEndpoint, serveMetrics } from './metrics-endpoint.ts';
 import { createArmor } from './plugins/armor.ts';
 import { READINESS_REUSE_MS } from './readiness.ts';
 import { createEventBudget } from './subscriptions/event-budget.ts';
@@ -40,8 +42,9 @@ export interface ServeGatewayOptions {
    * otherwise this process's memory.
    */
   counterStore?: CounterStore;
-  /** Defaults: `GATEWAY_PORT` and `HOST` from the config. */
+  /** Defaults: `GATEWAY_PORT`, `GATEWAY_METRICS_PORT` and `HOST` from the config. */
   port?: number;
+  metricsPort?: number;
   host?: string;
 }
 
@@ -50,6 +53,8 @@ export interface GatewayServer {
   readonly url: string;
   /** The HTTP server; the graphql-ws server attaches to its `upgrade` on the same path. */
   readonly server: Server;
+  /** The Prometheus endpoint on its own port, `http://host:port/metrics`. */
+  readonly metricsUrl: string;
   /** Stops accepting requests, drains those in flight, and stops the gateway. */
   stop(): Promise<void>;
 }
@@ -61,6 +66,8 @@ export interface GatewayServer {
  * rate-limited per client address, its bearer token verified, rate-limited per verified user,
  * size-limited by `GATEWAY_BODY_LIMIT`, and sign-in is throttled per client address. The limits
  * run before the body is read, so a client over them costs a counter lookup and nothing more.
+ * Its Prometheus metrics are served on a port of their own (`GATEWAY_METRICS_PORT`), and on the
+ * public one only when `METRICS_ON_PUBLIC_PORT` says so.
  */
 export async function serveGateway(options: ServeGatewayOptions): Promise<GatewayServer> {
   const { config, runtime, gateway } = options;
@@ -93,6 +100,9 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
   // Ended sessions, from every replica: read now, then followed (pub/sub, and a read every 5 s).
   await runtime.revocations.start();
 
+  // Explicit, so that no route mounted below (embedded mode's subgraph routes) can serve it.
+  if (config.METRICS_ON_PUBLIC_PORT) app.get('/metrics', metricsHandler(runtime.metrics));
+  else app.all('/metrics', (_req, res) => void res.status(404).end());
   mountProbes(app, () => gateway.readiness(), {
     reuseMs: READINESS_REUSE_MS,
     showReasons: !config.isProduction,
@@ -143,9 +153,16 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
     graphqlHttpErrors(logger),
   );
 
+  const host = options.host ?? config.HOST;
   let base: string;
+  let metricsEndpoint: MetricsEndpoint;
   try {
-    base = await listen(server, options.port ?? config.GATEWAY_PORT, options.host ?? config.HOST);
+    base = await listen(server, options.port ?? config.GATEWAY_PORT, host);
+    metricsEndpoint = await serveMetrics(
+      runtime.metrics,
+      options.metricsPort ?? config.GATEWAY_METRICS_PORT,
+      host,
+    );
   } catch (error) {
     // A port in use must not leave a started Apollo Server (and its gateway) behind.
     await apollo.stop().catch(() => {});
@@ -191,15 +208,17 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
     }),
   });
   const url = `${base}/graphql`;
-  logger.info({ url, subgraphs: gateway.kind }, 'gateway listening');
+  logger.info({ url, metricsUrl: metricsEndpoint.url, subgraphs: gateway.kind }, 'gateway listening');
   return {
     url,
     server,
+    metricsUrl: metricsEndpoint.url,
     async stop() {
       // Open subscriptions complete first (their sockets close with 1001), then HTTP drains:
       // ApolloServerPluginDrainHttpServer closes the server and waits for in-flight requests.
       await subscriptions.stop();
       await apollo.stop();
+      await metricsEndpoint.stop();
     },
   };
 }
