@@ -80,6 +80,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
     executor: { gateway: gateway.executor },
     isProduction: config.isProduction,
     logger,
+    metrics: runtime.metrics,
     httpServer: server,
     attemptThrottles: [
       createAttemptThrottle({
@@ -87,12 +88,14 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
         attempt: signInAttempts,
         limit: config.LOGIN_FAILURES_PER_ADDRESS,
         windowMs: config.LOGIN_FAILURE_WINDOW_MS,
+        metrics: runtime.metrics,
       }),
       createAttemptThrottle({
         store,
         attempt: registrationAttempts,
         limit: config.REGISTRATIONS_PER_ADDRESS,
         windowMs: config.REGISTRATION_WINDOW_MS,
+        metrics: runtime.metrics,
       }),
     ],
   });
@@ -124,6 +127,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
       windowMs: config.RATE_LIMIT_WINDOW_MS,
       subjectOf: (_req, res) => addressSubject(clientAddressOf(res)),
       logger,
+      metrics: runtime.metrics,
     }),
     authenticate(runtime.verifier, runtime.revocations),
     rateLimit({
@@ -133,6 +137,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
       windowMs: config.RATE_LIMIT_WINDOW_MS,
       subjectOf: (_req, res) => verifiedUserIdOf(res),
       logger,
+      metrics: runtime.metrics,
     }),
     express.json({ limit: config.GATEWAY_BODY_LIMIT }),
     runInTrace(),
@@ -205,6 +210,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
       windowMs: config.RATE_LIMIT_WINDOW_MS,
       trustedProxies: config.TRUST_PROXY,
       logger,
+      metrics: runtime.metrics,
     }),
   });
   const url = `${base}/graphql`;
