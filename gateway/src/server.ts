@@ -196,6 +196,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
       return response.body.singleResult;
     },
     logger,
+    metrics: runtime.metrics,
     perUser: config.SUBSCRIPTIONS_PER_USER,
     queueSize: config.SUBSCRIPTION_QUEUE_SIZE,
     pingMs: config.SUBSCRIPTION_PING_MS,
