@@ -1,10 +1,11 @@
 import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
 import { boundedLabel, type Metrics } from '@walletgraph/platform/metrics';
+import { getOperationAST } from 'graphql';
 
 type Counter = ReturnType<Metrics['counter']>;
 type Histogram = ReturnType<Metrics['histogram']>;
 
-/** A request whose operation was never resolved (it did not parse or validate) has no type. */
+/** A request that did not parse, or names no operation of its document, has no type. */
 const UNRESOLVED = 'unknown';
 
 /**
@@ -38,9 +39,11 @@ export function requestMetrics<TContext extends object>(metrics: Metrics): Apoll
       if (!request.http) return;
       const started = performance.now();
       return {
-        async willSendResponse({ operation, operationName, response }) {
-          const type = operation?.operation ?? UNRESOLVED;
-          const name = operationLabel(operationName ?? request.operationName);
+        async willSendResponse({ operation, document, response }) {
+          // Apollo resolves the operation only once it validated: one refused before is read here.
+          const resolved = operation ?? (document ? getOperationAST(document, request.operationName) : null);
+          const type = resolved?.operation ?? UNRESOLVED;
+          const name = operationLabel(resolved?.name?.value ?? request.operationName);
           const { timer, outcomes } = children(type, name);
           timer.observe((performance.now() - started) / 1000);
           outcomes(outcomeLabel(outcomeOf(response))).inc();
