@@ -16,11 +16,9 @@ import type { Gateway } from './gateway.ts';
 import { graphqlHttpErrors } from './http-errors.ts';
 import { createAttemptThrottle, registrationAttempts, signInAttempts } from './limits/attempt-throttle.ts';
 import { addressSubject, assignClientAddress, clientAddressOf } from './limits/client-address.ts';
-import { type CostBucket, createMemoryCostBucket, createRedisCostBucket } from './limits/cost-bucket.ts';
-import { createMemoryCounterStore } from './limits/memory-store.ts';
 import { rateLimit } from './limits/rate-limit.ts';
-import { createRedisCounterStore } from './limits/redis-store.ts';
 import type { CounterStore } from './limits/store.ts';
+import { defaultCounterStore, liveCostBucket } from './limits/stores.ts';
 import { limitUpgrades } from './limits/upgrade-limit.ts';
 import { type MetricsEndpoint, serveMetrics } from './metrics-endpoint.ts';
 import { createArmor } from './plugins/armor.ts';
@@ -228,26 +226,6 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
       await metricsEndpoint.stop();
     },
   };
-}
-
-/** Redis when the runtime has it (real mode: every replica counts together), else memory. */
-function defaultCounterStore(config: Config, runtime: Runtime): CounterStore {
-  const redis = runtime.pubsub.redis;
-  return redis
-    ? createRedisCounterStore({ redis, prefix: config.RATE_LIMIT_KEY_PREFIX })
-    : createMemoryCounterStore();
-}
-
-/**
- * Each user's budget for the cost of the live events they receive: in Redis when the runtime has
- * it (every replica spends from one bucket, beside the rate-limit counters), else in memory.
- */
-function liveCostBucket(config: Config, runtime: Runtime): CostBucket {
-  const limits = { capacity: config.SUBSCRIPTION_COST_PER_USER, windowMs: config.RATE_LIMIT_WINDOW_MS };
-  const redis = runtime.pubsub.redis;
-  return redis
-    ? createRedisCostBucket({ redis, prefix: config.RATE_LIMIT_KEY_PREFIX, ...limits })
-    : createMemoryCostBucket(limits);
 }
 
 /** A `GATEWAY_BODY_LIMIT` (`100kb`, `1mb`; config.ts validates the form) in bytes, as body-parser reads it. */
