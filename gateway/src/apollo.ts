@@ -7,11 +7,13 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { createErrorFormatter } from '@walletgraph/platform/graphql/format-error';
 import { singlePasswordField } from '@walletgraph/platform/graphql/root-fields';
 import type { Logger } from '@walletgraph/platform/logger';
+import type { Metrics } from '@walletgraph/platform/metrics';
 import { operationSpanNames } from '@walletgraph/platform/tracing/http';
 import type { GraphQLSchema } from 'graphql';
 import type { GatewayContext } from './context.ts';
 import { createArmor } from './plugins/armor.ts';
 import { rejectSubscriptionsOverHttp } from './plugins/reject-http-subscriptions.ts';
+import { requestMetrics } from './plugins/request-metrics.ts';
 import { retryAfterFromSubgraphs } from './plugins/retry-after.ts';
 
 export interface GatewayApolloOptions {
@@ -19,6 +21,8 @@ export interface GatewayApolloOptions {
   executor: { gateway: ApolloGateway } | { schema: GraphQLSchema };
   isProduction: boolean;
   logger: Logger;
+  /** Where requests are counted and timed (plugins/request-metrics.ts). */
+  metrics: Metrics;
   /** The HTTP server to drain on stop, when there is one. */
   httpServer?: Server;
   /** Per-address throttles of costly mutations (limits/attempt-throttle.ts); none when omitted. */
@@ -26,7 +30,7 @@ export interface GatewayApolloOptions {
 }
 
 /**
- * The gateway's Apollo Server: the platform's error formatter, graphql-armor limits, HTTP
+ * The gateway's Apollo Server: requests counted and timed, the platform's error formatter, graphql-armor limits, HTTP
  * subscriptions refused up front, one password-hashing field per request, sign-in and
  * registration throttled per client address, Retry-After on subgraphs' refusals, and the Sandbox landing page with introspection outside
  * production only. CSRF prevention keeps Apollo's default (on): browsers must send JSON or a
@@ -36,6 +40,8 @@ export function createGatewayApollo(options: GatewayApolloOptions): ApolloServer
   const { isProduction } = options;
   const armor = createArmor({ isProduction });
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
+    // First, so that its clock starts before any other plugin's work.
+    requestMetrics(options.metrics),
     rejectSubscriptionsOverHttp(),
     ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
     ...(options.attemptThrottles ?? []),

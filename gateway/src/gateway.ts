@@ -8,6 +8,7 @@ import type { Router } from 'express';
 import { createHttpFetcher } from './data-sources/http-fetcher.ts';
 import { InProcessDataSource } from './data-sources/local.ts';
 import { ForwardingDataSource } from './data-sources/remote.ts';
+import { timedDataSource } from './data-sources/timed.ts';
 import { checkOf, localReadiness, type ReadinessChecks, remoteReadiness } from './readiness.ts';
 
 /** The supergraph composed offline by `pnpm compose` (never fetched from running subgraphs). */
@@ -55,7 +56,11 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
         supergraphSdl,
         logger,
         buildService: ({ name }) =>
-          new ForwardingDataSource({ name, url: urls[asSubgraphName(name)], fetcher }),
+          timedDataSource(
+            name,
+            new ForwardingDataSource({ name, url: urls[asSubgraphName(name)], fetcher }),
+            runtime.metrics,
+          ),
       }),
       async readiness() {
         const [services, redis] = await Promise.all([
@@ -71,7 +76,11 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
   const byName = new Map<string, GraphQLDataSource>(
     subgraphs.services.map((service) => [
       service.name,
-      new InProcessDataSource(service, { logger, isProduction: config.isProduction }),
+      timedDataSource(
+        service.name,
+        new InProcessDataSource(service, { logger, isProduction: config.isProduction }),
+        runtime.metrics,
+      ),
     ]),
   );
   return {

@@ -4,6 +4,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { type Config, subgraphUrl } from '@walletgraph/platform/config';
 import { contextError, listen, mountProbes } from '@walletgraph/platform/http';
 import { CORRELATION_HEADER } from '@walletgraph/platform/logger';
+import { metricsHandler } from '@walletgraph/platform/metrics';
 import type { Runtime } from '@walletgraph/platform/runtime';
 import { traceRequests } from '@walletgraph/platform/tracing/http';
 import cors from 'cors';
@@ -16,12 +17,11 @@ import type { Gateway } from './gateway.ts';
 import { graphqlHttpErrors } from './http-errors.ts';
 import { createAttemptThrottle, registrationAttempts, signInAttempts } from './limits/attempt-throttle.ts';
 import { addressSubject, assignClientAddress, clientAddressOf } from './limits/client-address.ts';
-import { type CostBucket, createMemoryCostBucket, createRedisCostBucket } from './limits/cost-bucket.ts';
-import { createMemoryCounterStore } from './limits/memory-store.ts';
 import { rateLimit } from './limits/rate-limit.ts';
-import { createRedisCounterStore } from './limits/redis-store.ts';
 import type { CounterStore } from './limits/store.ts';
+import { defaultCounterStore, liveCostBucket } from './limits/stores.ts';
 import { limitUpgrades } from './limits/upgrade-limit.ts';
+import { type MetricsEndpoint, serveMetrics } from './metrics-endpoint.ts';
 import { createArmor } from './plugins/armor.ts';
 import { READINESS_REUSE_MS } from './readiness.ts';
 import { createEventBudget } from './subscriptions/event-budget.ts';
@@ -41,8 +41,9 @@ export interface ServeGatewayOptions {
    * otherwise this process's memory.
    */
   counterStore?: CounterStore;
-  /** Defaults: `GATEWAY_PORT` and `HOST` from the config. */
+  /** Defaults: `GATEWAY_PORT`, `GATEWAY_METRICS_PORT` and `HOST` from the config. */
   port?: number;
+  metricsPort?: number;
   host?: string;
 }
 
@@ -51,6 +52,8 @@ export interface GatewayServer {
   readonly url: string;
   /** The HTTP server; the graphql-ws server attaches to its `upgrade` on the same path. */
   readonly server: Server;
+  /** The Prometheus endpoint on its own port, `http://host:port/metrics`. */
+  readonly metricsUrl: string;
   /** Stops accepting requests, drains those in flight, and stops the gateway. */
   stop(): Promise<void>;
 }
@@ -62,6 +65,8 @@ export interface GatewayServer {
  * rate-limited per client address, its bearer token verified, rate-limited per verified user,
  * size-limited by `GATEWAY_BODY_LIMIT`, and sign-in is throttled per client address. The limits
  * run before the body is read, so a client over them costs a counter lookup and nothing more.
+ * Its Prometheus metrics are served on a port of their own (`GATEWAY_METRICS_PORT`), and on the
+ * public one only when `METRICS_ON_PUBLIC_PORT` says so.
  */
 export async function serveGateway(options: ServeGatewayOptions): Promise<GatewayServer> {
   const { config, runtime, gateway } = options;
@@ -74,6 +79,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
     executor: { gateway: gateway.executor },
     isProduction: config.isProduction,
     logger,
+    metrics: runtime.metrics,
     httpServer: server,
     attemptThrottles: [
       createAttemptThrottle({
@@ -81,12 +87,14 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
         attempt: signInAttempts,
         limit: config.LOGIN_FAILURES_PER_ADDRESS,
         windowMs: config.LOGIN_FAILURE_WINDOW_MS,
+        metrics: runtime.metrics,
       }),
       createAttemptThrottle({
         store,
         attempt: registrationAttempts,
         limit: config.REGISTRATIONS_PER_ADDRESS,
         windowMs: config.REGISTRATION_WINDOW_MS,
+        metrics: runtime.metrics,
       }),
     ],
   });
@@ -94,6 +102,9 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
   // Ended sessions, from every replica: read now, then followed (pub/sub, and a read every 5 s).
   await runtime.revocations.start();
 
+  // Explicit, so that no route mounted below (embedded mode's subgraph routes) can serve it.
+  if (config.METRICS_ON_PUBLIC_PORT) app.get('/metrics', metricsHandler(runtime.metrics));
+  else app.all('/metrics', (_req, res) => void res.status(404).end());
   mountProbes(app, () => gateway.readiness(), {
     reuseMs: READINESS_REUSE_MS,
     showReasons: !config.isProduction,
@@ -115,6 +126,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
       windowMs: config.RATE_LIMIT_WINDOW_MS,
       subjectOf: (_req, res) => addressSubject(clientAddressOf(res)),
       logger,
+      metrics: runtime.metrics,
     }),
     authenticate(runtime.verifier, runtime.revocations),
     rateLimit({
@@ -124,6 +136,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
       windowMs: config.RATE_LIMIT_WINDOW_MS,
       subjectOf: (_req, res) => verifiedUserIdOf(res),
       logger,
+      metrics: runtime.metrics,
     }),
     express.json({ limit: config.GATEWAY_BODY_LIMIT }),
     runInTrace(),
@@ -145,9 +158,16 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
     graphqlHttpErrors(logger),
   );
 
+  const host = options.host ?? config.HOST;
   let base: string;
+  let metricsEndpoint: MetricsEndpoint;
   try {
-    base = await listen(server, options.port ?? config.GATEWAY_PORT, options.host ?? config.HOST);
+    base = await listen(server, options.port ?? config.GATEWAY_PORT, host);
+    metricsEndpoint = await serveMetrics(
+      runtime.metrics,
+      options.metricsPort ?? config.GATEWAY_METRICS_PORT,
+      host,
+    );
   } catch (error) {
     // A port in use must not leave a started Apollo Server (and its gateway) behind.
     await apollo.stop().catch(() => {});
@@ -176,6 +196,7 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
       return response.body.singleResult;
     },
     logger,
+    metrics: runtime.metrics,
     perUser: config.SUBSCRIPTIONS_PER_USER,
     queueSize: config.SUBSCRIPTION_QUEUE_SIZE,
     pingMs: config.SUBSCRIPTION_PING_MS,
@@ -190,40 +211,23 @@ export async function serveGateway(options: ServeGatewayOptions): Promise<Gatewa
       windowMs: config.RATE_LIMIT_WINDOW_MS,
       trustedProxies: config.TRUST_PROXY,
       logger,
+      metrics: runtime.metrics,
     }),
   });
   const url = `${base}/graphql`;
-  logger.info({ url, subgraphs: gateway.kind }, 'gateway listening');
+  logger.info({ url, metricsUrl: metricsEndpoint.url, subgraphs: gateway.kind }, 'gateway listening');
   return {
     url,
     server,
+    metricsUrl: metricsEndpoint.url,
     async stop() {
       // Open subscriptions complete first (their sockets close with 1001), then HTTP drains:
       // ApolloServerPluginDrainHttpServer closes the server and waits for in-flight requests.
       await subscriptions.stop();
       await apollo.stop();
+      await metricsEndpoint.stop();
     },
   };
-}
-
-/** Redis when the runtime has it (real mode: every replica counts together), else memory. */
-function defaultCounterStore(config: Config, runtime: Runtime): CounterStore {
-  const redis = runtime.pubsub.redis;
-  return redis
-    ? createRedisCounterStore({ redis, prefix: config.RATE_LIMIT_KEY_PREFIX })
-    : createMemoryCounterStore();
-}
-
-/**
- * Each user's budget for the cost of the live events they receive: in Redis when the runtime has
- * it (every replica spends from one bucket, beside the rate-limit counters), else in memory.
- */
-function liveCostBucket(config: Config, runtime: Runtime): CostBucket {
-  const limits = { capacity: config.SUBSCRIPTION_COST_PER_USER, windowMs: config.RATE_LIMIT_WINDOW_MS };
-  const redis = runtime.pubsub.redis;
-  return redis
-    ? createRedisCostBucket({ redis, prefix: config.RATE_LIMIT_KEY_PREFIX, ...limits })
-    : createMemoryCostBucket(limits);
 }
 
 /** A `GATEWAY_BODY_LIMIT` (`100kb`, `1mb`; config.ts validates the form) in bytes, as body-parser reads it. */

@@ -62,6 +62,14 @@ const schema = z.object({
   TRANSACTIONS_PORT: port.default(defaultPorts.transactions),
   LEDGER_PORT: port.default(defaultPorts.ledger),
   BILLER_PORT: port.default(defaultPorts.biller),
+  /**
+   * The gateway's Prometheus endpoint (`GET /metrics`, on HOST), apart from the public port so
+   * that clients never read it; 0 takes any free port (tests). Embedded mode serves every metric
+   * of its one process here, the subgraphs' included.
+   */
+  GATEWAY_METRICS_PORT: port.default(9464),
+  /** Also serve `/metrics` on GATEWAY_PORT, for a setup that can scrape only the public port. */
+  METRICS_ON_PUBLIC_PORT: z.stringbool().default(false),
   IDENTITY_URL: url.optional(),
   WALLET_URL: url.optional(),
   JARS_URL: url.optional(),

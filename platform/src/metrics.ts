@@ -9,7 +9,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry
  * `walletgraph_outbox_backlog_rows` share one metric and tell themselves apart by their `subgraph`
  * label. Asking again with a different type or label set is a programming error and throws.
  *
- * Names follow Prometheus conventions (docs/operations.md): `walletgraph_` prefix, the unit in
+ * Names follow Prometheus conventions (docs/metrics.md): `walletgraph_` prefix, the unit in
  * the name (`_seconds`, `_rows`, `_total` for counters), and label values from a bounded set —
  * never an id. `boundedLabel` caps free-text values such as operation names.
  */

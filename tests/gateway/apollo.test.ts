@@ -2,6 +2,7 @@ import { createGatewayApollo } from '@walletgraph/gateway/apollo';
 import type { GatewayContext } from '@walletgraph/gateway/context';
 import { operationLimits } from '@walletgraph/platform/graphql/operation-limits';
 import { createLogger } from '@walletgraph/platform/logger';
+import { createMetrics } from '@walletgraph/platform/metrics';
 import { buildSchema, getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -32,7 +33,12 @@ const context: GatewayContext = {
 };
 
 async function started(isProduction: boolean) {
-  const apollo = createGatewayApollo({ executor: { schema }, isProduction, logger });
+  const apollo = createGatewayApollo({
+    executor: { schema },
+    isProduction,
+    logger,
+    metrics: createMetrics({ defaultMetrics: false }),
+  });
   await apollo.start();
   return {
     apollo,

@@ -16,7 +16,14 @@ async function startGateway(env: Record<string, string>): Promise<{ http: Gatewa
   const urls = Object.fromEntries(
     subgraphNames.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${closed}/graphql`]),
   );
-  const config = loadConfig({ HOST: '127.0.0.1', GATEWAY_PORT: '0', LOG_LEVEL: 'silent', ...urls, ...env });
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    GATEWAY_PORT: '0',
+    GATEWAY_METRICS_PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...urls,
+    ...env,
+  });
   const runtime = await createRuntime(config, createLogger('gateway-server-test', 'silent'));
   const gateway = await createGateway({ config, runtime, subgraphs: { kind: 'remote' } });
   const http = await serveGateway({ config, runtime, gateway });

@@ -28,6 +28,7 @@ export async function startBareGateway(
   const config = loadConfig({
     HOST: '127.0.0.1',
     GATEWAY_PORT: '0',
+    GATEWAY_METRICS_PORT: '0',
     LOG_LEVEL: 'silent',
     // Its own counters in Redis: tests all call from 127.0.0.1, and one run's registrations or
     // failed sign-ins must not count against another's.
@@ -55,7 +56,7 @@ export async function startGatewayReplica(config: Config): Promise<BareGateway> 
   );
   try {
     const gateway = await createGateway({ config, runtime, subgraphs: { kind: 'remote' } });
-    const http = await serveGateway({ config, runtime, gateway, port: 0, host: '127.0.0.1' });
+    const http = await serveGateway({ config, runtime, gateway, port: 0, metricsPort: 0, host: '127.0.0.1' });
     return served(http.url.replace('localhost', '127.0.0.1'), http, runtime);
   } catch (error) {
     await runtime.close();

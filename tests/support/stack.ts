@@ -51,7 +51,11 @@ const roomyRateLimits = {
 };
 
 async function ports(): Promise<Record<string, string>> {
-  const env: Record<string, string> = { GATEWAY_PORT: String(await freePort()) };
+  const env: Record<string, string> = {
+    GATEWAY_PORT: String(await freePort()),
+    // Every gateway its own metrics port: stacks run side by side, and 9464 may be in use.
+    GATEWAY_METRICS_PORT: String(await freePort()),
+  };
   for (const name of subgraphNames) env[`${name.toUpperCase()}_PORT`] = String(await freePort());
   env.BILLER_PORT = String(await freePort());
   return env;

@@ -1,14 +1,18 @@
 import { type ApolloServerPlugin, type GraphQLResponse, HeaderMap } from '@apollo/server';
 import { rootFieldResponseKeys } from '@walletgraph/platform/graphql/root-fields';
+import type { Metrics } from '@walletgraph/platform/metrics';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.ts';
 import { addressSubject } from './client-address.ts';
+import { refusalCounter } from './refusals.ts';
 import { type CounterStore, retryAfterSeconds } from './store.ts';
 
 /** A mutation whose attempts are counted per client address, and which outcomes keep counting. */
 export interface ThrottledAttempt {
   /** The root mutation field (`login`, `register`). */
   field: string;
+  /** The `scope` its refusals are counted under (refusals.ts). */
+  scope: 'sign_in' | 'registration';
   /** Whether an attempt that ended with this error code (undefined: it succeeded) stays counted. */
   counts(code: unknown): boolean;
   /** The refusal once the window is full. */
@@ -20,6 +24,7 @@ export interface ThrottledAttempt {
 /** Failed sign-ins: identity's answers that say the password was not accepted. */
 export const signInAttempts: ThrottledAttempt = {
   field: 'login',
+  scope: 'sign_in',
   counts: (code) => code === 'INVALID_CREDENTIALS' || code === 'TOO_MANY_ATTEMPTS',
   // The same answer identity gives for an account, so neither says whether an account exists.
   refusal: { code: 'TOO_MANY_ATTEMPTS', message: 'too many failed sign-in attempts; try again later' },
@@ -33,6 +38,7 @@ export const signInAttempts: ThrottledAttempt = {
  */
 export const registrationAttempts: ThrottledAttempt = {
   field: 'register',
+  scope: 'registration',
   counts: (code) => code !== 'RATE_LIMITED',
   refusal: { code: 'RATE_LIMITED', message: 'too many registrations from this address; try again later' },
   unavailable: 'registration is temporarily unavailable; try again shortly',
@@ -44,6 +50,8 @@ export interface AttemptThrottleOptions {
   /** Counted attempts one address may make per window. */
   limit: number;
   windowMs: number;
+  /** Where refusals are counted (refusals.ts). */
+  metrics: Metrics;
 }
 
 /** The counter key of one address's attempts at a field (IPv6: its /64). */
@@ -72,6 +80,7 @@ export function createAttemptThrottle(options: AttemptThrottleOptions): ApolloSe
   const { store, attempt } = options;
   const window = { limit: options.limit, windowMs: options.windowMs };
   const fields = new Set([attempt.field]);
+  const refused = refusalCounter(options.metrics, attempt.scope);
   return {
     async requestDidStart() {
       /** The slots this request holds: response key → hit id. */
@@ -106,6 +115,7 @@ export function createAttemptThrottle(options: AttemptThrottleOptions): ApolloSe
               extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
             });
           }
+          refused();
           const seconds = retryAfterSeconds(retryAfterMs ?? 0);
           throw new GraphQLError(attempt.refusal.message, {
             extensions: {

@@ -1,10 +1,12 @@
 import type { Logger } from '@walletgraph/platform/logger';
+import type { Metrics } from '@walletgraph/platform/metrics';
 import type { Request, RequestHandler, Response } from 'express';
+import { refusalCounter } from './refusals.ts';
 import { type CounterStore, type Hit, retryAfterSeconds } from './store.ts';
 
 export interface RateLimitOptions {
   store: CounterStore;
-  /** What is counted (`address`, `user`): the key prefix and the name in logs. */
+  /** What is counted (`address`, `user`): the key prefix, the name in logs and the refusals' `scope` label. */
   scope: string;
   /** Requests allowed per window for one subject. */
   limit: number;
@@ -12,6 +14,8 @@ export interface RateLimitOptions {
   /** Who the request counts against, or null when this limit does not apply to it. */
   subjectOf: (req: Request, res: Response) => string | null;
   logger: Logger;
+  /** Where refusals are counted (refusals.ts). */
+  metrics: Metrics;
   /** How often, at most, the "limits not enforced" warning is logged while the store is down. Default 10 000 ms. */
   warnEveryMs?: number;
 }
@@ -50,12 +54,16 @@ export interface RateLimitRefusal {
  * the refusal to answer with. What every request limit of the gateway shares, HTTP and upgrades.
  */
 export function failOpenCounter(
-  options: Pick<RateLimitOptions, 'store' | 'scope' | 'limit' | 'windowMs' | 'logger' | 'warnEveryMs'>,
+  options: Pick<
+    RateLimitOptions,
+    'store' | 'scope' | 'limit' | 'windowMs' | 'logger' | 'metrics' | 'warnEveryMs'
+  >,
 ): (subject: string) => Promise<RateLimitRefusal | null> {
   const { store, scope, logger } = options;
   const window = { limit: options.limit, windowMs: options.windowMs };
   const warnEveryMs = options.warnEveryMs ?? 10_000;
   let lastWarnAt = Number.NEGATIVE_INFINITY;
+  const refused = refusalCounter(options.metrics, scope);
 
   return async (subject) => {
     let hit: Hit;
@@ -69,6 +77,7 @@ export function failOpenCounter(
       return null;
     }
     if (hit.allowed) return null;
+    refused();
     const seconds = retryAfterSeconds(hit.retryAfterMs);
     return {
       retryAfterSeconds: seconds,

@@ -1,4 +1,5 @@
 import type { Logger } from '@walletgraph/platform/logger';
+import type { Metrics } from '@walletgraph/platform/metrics';
 import type { VerifyClientCallbackAsync } from 'ws';
 import { addressSubject, resolveClientAddress } from './client-address.ts';
 import { failOpenCounter } from './rate-limit.ts';
@@ -12,6 +13,8 @@ export interface UpgradeLimitOptions {
   /** Proxies in front of the gateway (`TRUST_PROXY`), for the client's address. */
   trustedProxies: number;
   logger: Logger;
+  /** Where refusals are counted, as scope `upgrade` (refusals.ts). */
+  metrics: Metrics;
 }
 
 /**

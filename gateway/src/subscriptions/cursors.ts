@@ -7,6 +7,7 @@ import {
   GraphQLError,
 } from 'graphql';
 import { positionOf } from './feed.ts';
+import type { LiveMetrics } from './live-metrics.ts';
 
 /**
  * graphql-js's `subscribe`, with each event's feed position as `extensions.cursor` on its `next`
@@ -39,7 +40,7 @@ export async function subscribeWithCursors(
     };
     return refused;
   }
-  const { userId } = args.contextValue as { userId: string };
+  const { userId, live } = args.contextValue as { userId: string; live: LiveMetrics };
   const events = stream[Symbol.asyncIterator]();
   let ended = false;
   let returned = false;
@@ -63,6 +64,8 @@ export async function subscribeWithCursors(
       }
       if (next.done) return returned ? new Promise<never>(() => {}) : end();
       const result = await execute({ ...args, rootValue: next.value });
+      // Handed to graphql-ws, which sends it at once: delivered, as far as the gateway goes.
+      live.delivered(next.value);
       const position = positionOf(next.value);
       const value =
         position === undefined

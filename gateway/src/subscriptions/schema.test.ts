@@ -2,10 +2,12 @@ import { EventEmitter } from 'node:events';
 import { createLiveNotice } from '@walletgraph/events';
 import { type FeedEntryMessage, feedChannel, feedCursor } from '@walletgraph/platform/live/feed';
 import { createLogger } from '@walletgraph/platform/logger';
+import { createMetrics } from '@walletgraph/platform/metrics';
 import { type ExecutionResult, parse } from 'graphql';
 import { PubSub } from 'graphql-subscriptions';
 import { describe, expect, it, vi } from 'vitest';
 import { subscribeWithCursors } from './cursors.ts';
+import { createLiveMetrics } from './live-metrics.ts';
 import { createSubscriptionSchema, type SubscriptionContext } from './schema.ts';
 
 /**
@@ -48,6 +50,7 @@ function setUp() {
     },
     queueSize: 8,
     chargeEvent: async () => null,
+    live: createLiveMetrics(createMetrics({ defaultMetrics: false })),
   };
   const open = async () => {
     const events = await subscribeWithCursors({

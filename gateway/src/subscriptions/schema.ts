@@ -11,6 +11,7 @@ import type { PubSubEngine } from 'graphql-subscriptions';
 import { type ChargeEvent, isOverBudget, meterEvents, overBudgetError } from './event-budget.ts';
 import { openFeed } from './feed.ts';
 import type { ReadFeed } from './feed-source.ts';
+import type { LiveMetrics } from './live-metrics.ts';
 import { lookup, type RunQuery } from './lookup.ts';
 import { createNoticeReader } from './notices.ts';
 
@@ -30,6 +31,8 @@ export interface SubscriptionContext {
   queueSize: number;
   /** Charges each event of this subscription to the subscriber's budget before it is read (event-budget.ts). */
   chargeEvent: ChargeEvent;
+  /** Where its events are counted (live-metrics.ts); cursors.ts counts each one it sends. */
+  live: LiveMetrics;
 }
 
 /**
@@ -117,15 +120,16 @@ export function createSubscriptionSchema(options: { logger: Logger; sdl?: string
         engine: ctx.engine,
         channel: feedChannel(ctx.userId),
         topic,
-        read: (entry) => readNotice(topic, entry.notice),
+        read: (entry) => ctx.live.noted(readNotice(topic, entry.notice), entry),
         accept: (notice) => !wanted || (wantedId !== null && objectId(notice) === wantedId),
-        readPage: (position, limit) => ctx.readFeed(position, { topic, objectId: wantedId }, limit),
+        readPage: (position, limit) =>
+          ctx.live.fromStore(ctx.readFeed(position, { topic, objectId: wantedId }, limit)),
         after,
         capacity: ctx.queueSize,
         ...(spec.coalesce ? { coalesceKey: objectId } : {}),
         ...(ctx.onReconnected ? { onReconnected: ctx.onReconnected } : {}),
       });
-      return meterEvents(feed, ctx.chargeEvent);
+      return ctx.live.follow(topic, feed, meterEvents(feed, ctx.chargeEvent));
     };
   }
 

@@ -5,6 +5,7 @@ import {
   viewerFromAuthorization,
 } from '@walletgraph/platform/auth/verifier';
 import type { Logger } from '@walletgraph/platform/logger';
+import type { Metrics } from '@walletgraph/platform/metrics';
 import type { Revocations } from '@walletgraph/platform/revocations';
 import { closeCodes } from '@walletgraph/sdk/close-codes';
 import { type ExecutionArgs, GraphQLError, type GraphQLSchema } from 'graphql';
@@ -15,6 +16,7 @@ import { resolveClientAddress } from '../limits/client-address.ts';
 import { subscribeWithCursors } from './cursors.ts';
 import type { ChargeEvent } from './event-budget.ts';
 import type { ReadFeed } from './feed-source.ts';
+import { createLiveMetrics } from './live-metrics.ts';
 import { onClientComplete, pingEvery } from './liveness.ts';
 import type { RunQuery } from './lookup.ts';
 import { checkSubscription, type OperationLimits } from './operation-check.ts';
@@ -36,6 +38,8 @@ export interface SubscriptionServerOptions {
   /** Runs a query on the supergraph as this subscriber, from this address. */
   runAs: (viewer: Viewer, clientAddress: string) => RunQuery;
   logger: Logger;
+  /** Where sockets, subscriptions and live events are counted (live-metrics.ts). */
+  metrics: Metrics;
   /** Open subscriptions per user on this process. */
   perUser: number;
   queueSize: number;
@@ -78,6 +82,8 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
     maxPayload: options.maxMessageBytes,
     ...(options.verifyUpgrade ? { verifyClient: options.verifyUpgrade } : {}),
   });
+  const live = createLiveMetrics(options.metrics);
+  live.watchSockets(wss);
   const sessions = new WeakMap<WebSocket, Session>();
   const caps = createSessionCaps(perUser);
   type Extra = { socket: WebSocket; request: IncomingMessage };
@@ -157,6 +163,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
           ...(options.onReconnected ? { onReconnected: options.onReconnected } : {}),
           queueSize: options.queueSize,
           chargeEvent: options.eventBudget?.(userId, costs.get(args) ?? 0) ?? (async () => null),
+          live,
         };
       },
     },

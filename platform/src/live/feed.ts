@@ -16,6 +16,8 @@ export interface FeedEntry {
   topic: LiveTopic;
   /** The notice as its publisher wrote it: its fields and its topic's version. */
   notice: LiveNoticeMessage;
+  /** When it was stored, when the store says; its publication stands in for it otherwise. */
+  at?: Date;
 }
 
 /** A feed entry as it travels on the user's channel and in a feed page: JSON, so `seq` is a string. */
@@ -23,6 +25,11 @@ export interface FeedEntryMessage {
   seq: string;
   topic: LiveTopic;
   notice: LiveNoticeMessage;
+  /**
+   * When the entry was stored (ISO 8601), for the gateway's event-to-delivery latency; absent
+   * from pages of the store and from older publishers, whose entries are then not timed.
+   */
+  at?: string;
 }
 
 /** What a read of a user's feed narrows to: a topic and, for a subscription narrowed to one, an object. */
@@ -47,16 +54,19 @@ export function feedChannel(userId: string): string {
 }
 
 export function toFeedMessage(entry: FeedEntry): FeedEntryMessage {
-  return { seq: entry.seq.toString(), topic: entry.topic, notice: entry.notice };
+  // Without `at` from the store, the publication stands in: right after the commit that stored
+  // the entry, or later from identity's republish round (Redis was away), timed from then.
+  const at = (entry.at ?? new Date()).toISOString();
+  return { seq: entry.seq.toString(), topic: entry.topic, notice: entry.notice, at };
 }
 
 /** A channel message as a feed entry's position and topic, or null when it is none. */
 export function readFeedMessage(message: unknown): FeedEntryMessage | null {
   if (typeof message !== 'object' || message === null) return null;
-  const { seq, topic, notice } = message as Partial<FeedEntryMessage>;
+  const { seq, topic, notice, at } = message as Partial<FeedEntryMessage>;
   if (typeof seq !== 'string' || !/^\d{1,19}$/.test(seq)) return null;
   if (!liveTopics.includes(topic as LiveTopic) || typeof notice !== 'object' || notice === null) return null;
-  return { seq, topic: topic as LiveTopic, notice };
+  return { seq, topic: topic as LiveTopic, notice, ...(typeof at === 'string' ? { at } : {}) };
 }
 
 /**
