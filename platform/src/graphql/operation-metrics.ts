@@ -1,0 +1,81 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Histogram } from 'prom-client';
+import { boundedLabel, type Metrics } from '../metrics.ts';
+
+/** Records how long a subgraph's operations take; one per subgraph, shared by every executor of it. */
+export interface OperationMetrics {
+  /**
+   * One operation: its type (`query`, `mutation`, `subscription`; `unknown` when it never
+   * parsed), its name, the `extensions.code` of its first error (none: `ok`), and its duration.
+   */
+  observe(
+    operationType: string | undefined,
+    operationName: string | null | undefined,
+    outcome: string,
+    seconds: number,
+  ): void;
+}
+
+/** A GraphQL error as an executor hands it over: raw or formatted, either carries its extensions. */
+type ErrorLike = { readonly extensions?: Readonly<Record<string, unknown>> | undefined };
+
+/**
+ * The outcome label of a result: `ok` without errors, else the first error's stable
+ * `extensions.code` (an error without one is what the formatter reports as INTERNAL_SERVER_ERROR).
+ */
+export function outcomeOf(errors: readonly ErrorLike[] | null | undefined): string {
+  const first = errors?.[0];
+  if (!first) return 'ok';
+  const code = first.extensions?.code;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+}
+
+/**
+ * `walletgraph_subgraph_operation_duration_seconds` for one subgraph. Operation names are the
+ * client's free text, so they pass `boundedLabel(200)`; codes are our own stable set, bounded
+ * all the same so that a stray code cannot grow the registry. The label children are cached by
+ * their values: a steady workload looks each one up, never creates it again.
+ */
+export function operationMetrics(metrics: Metrics, subgraph: string): OperationMetrics {
+  const histogram: Histogram<'subgraph' | 'operation_type' | 'operation' | 'outcome'> = metrics.histogram({
+    name: 'walletgraph_subgraph_operation_duration_seconds',
+    help: 'Time a subgraph took to execute an operation (parse to response), by operation and outcome.',
+    labelNames: ['subgraph', 'operation_type', 'operation', 'outcome'],
+  });
+  const operation = boundedLabel(200);
+  const outcomeLabel = boundedLabel(50);
+  const children = new Map<string, { observe(value: number): void }>();
+  return {
+    observe(operationType, operationName, outcome, seconds) {
+      const type = operationType ?? 'unknown';
+      const name = operation(operationName);
+      const code = outcomeLabel(outcome);
+      const key = `${type}\u0000${name}\u0000${code}`;
+      let child = children.get(key);
+      if (!child) {
+        child = histogram.labels({ subgraph, operation_type: type, operation: name, outcome: code });
+        children.set(key, child);
+      }
+      child.observe(seconds);
+    },
+  };
+}
+
+/** Times each operation Apollo Server executes and records it in `recorder`. */
+export function operationMetricsPlugin(recorder: OperationMetrics): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operation, operationName, errors }) {
+          recorder.observe(
+            operation?.operation,
+            operationName,
+            outcomeOf(errors),
+            (performance.now() - started) / 1000,
+          );
+        },
+      };
+    },
+  };
+}
