@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Histogram } from 'prom-client';
 import { boundedLabel, type Metrics } from '../metrics.ts';
 
@@ -16,14 +17,12 @@ export interface OperationMetrics {
   ): void;
 }
 
-/** A GraphQL error as an executor hands it over: raw or formatted, either carries its extensions. */
-type ErrorLike = { readonly extensions?: Readonly<Record<string, unknown>> | undefined };
-
 /**
- * The outcome label of a result: `ok` without errors, else the first error's stable
- * `extensions.code` (an error without one is what the formatter reports as INTERNAL_SERVER_ERROR).
+ * The outcome label of a response: `ok` without errors, else the stable `extensions.code` of its
+ * first error as the client sees it — formatted (format-error.ts), which is where a domain error's
+ * code becomes an extension; an error without a code is reported as INTERNAL_SERVER_ERROR.
  */
-export function outcomeOf(errors: readonly ErrorLike[] | null | undefined): string {
+export function outcomeOf(errors: readonly GraphQLFormattedError[] | null | undefined): string {
   const first = errors?.[0];
   if (!first) return 'ok';
   const code = first.extensions?.code;
@@ -67,7 +66,9 @@ export function operationMetricsPlugin(recorder: OperationMetrics): ApolloServer
     async requestDidStart() {
       const started = performance.now();
       return {
-        async willSendResponse({ operation, operationName, errors }) {
+        async willSendResponse({ operation, operationName, response }) {
+          // Subgraphs answer single results (no incremental delivery): their errors are formatted.
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
           recorder.observe(
             operation?.operation,
             operationName,
