@@ -26,7 +26,8 @@ export async function recorded(
   const data = await metrics.registry.getSingleMetric(name)?.get();
   const found = data?.values.find(
     (v) =>
-      (v.metricName ?? name) === series &&
+      // A histogram's values name their series (`_count`, …); a counter's or gauge's do not.
+      ((v as { metricName?: string }).metricName ?? name) === series &&
       Object.entries(labels).every(([key, value]) => v.labels[key] === value),
   );
   return found?.value ?? 0;
