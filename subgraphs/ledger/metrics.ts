@@ -1,7 +1,16 @@
 import { ledgerRejectionReasons } from '@walletgraph/events';
 import type { Metrics } from '@walletgraph/platform/metrics';
-import type { CommandResult } from './commands/command-results.ts';
 import type { RejectionReason } from './domain/rejection.ts';
+
+/**
+ * What a command came to, as far as counting goes: `CommandResult` (commands/command-results.ts)
+ * fits it. Its own shape, so that context.ts can name these metrics without importing the
+ * journal, which imports context.ts.
+ */
+export type CountedResult =
+  | { status: 'POSTED'; replayed: boolean; entry: { postings: readonly unknown[] } }
+  | { status: 'REJECTED'; replayed: boolean; reason: RejectionReason }
+  | { status: 'DEFERRED' };
 
 /** What the ledger records of the batches it commits (`walletgraph_ledger_*`). */
 export interface LedgerMetrics {
@@ -9,7 +18,7 @@ export interface LedgerMetrics {
    * A committed batch of `commands` and what they came to. Only fresh decisions count: a replay
    * wrote nothing, and a deferred command is decided (and counted) on its retry.
    */
-  committed(commands: number, results: readonly CommandResult[]): void;
+  committed(commands: number, results: readonly CountedResult[]): void;
 }
 
 /** Commands per applied batch: the ledger's command consumer takes up to 64 at a time. */
