@@ -164,17 +164,21 @@ export function createConsumer<S extends Schema>(options: ConsumerOptions<S>): C
   let handle: ConsumerHandle | null = null;
   const metrics = options.metrics ?? noConsumerMetrics;
 
-  /** A delivery, counted and timed; failures are counted where the broker routes them (`onFailure`). */
-  async function measured(delivery: Delivery): Promise<void> {
+  /**
+   * One delivery, counted and timed; failures are counted where the broker routes them
+   * (`onFailure`). The routing itself is not async: no promise of its own per delivery.
+   */
+  async function onDelivery(delivery: Delivery): Promise<void> {
     const started = performance.now();
     try {
-      metrics.count((await onDelivery(delivery)) ?? 'handled');
+      metrics.count((await route(delivery)) ?? 'handled');
     } finally {
       metrics.handled((performance.now() - started) / 1000);
     }
   }
 
-  async function onDelivery(delivery: Delivery): Promise<'handled' | 'duplicate' | undefined> {
+  /** Hands the delivery to its handler; settles with whether the inbox had seen it (undefined: handled). */
+  function route(delivery: Delivery): Promise<'handled' | 'duplicate'> | undefined {
     const event = decode(delivery);
     const key = routingKeyOf(event);
     if (!bindings.get(event.type)?.some((binding) => topicMatches(binding, key))) {
@@ -185,10 +189,7 @@ export function createConsumer<S extends Schema>(options: ConsumerOptions<S>): C
     const batcher = batchers.get(event.type);
     if (batcher) return batcher.add(event);
     const effect = effects[event.type] as EffectHandler<EventType> | undefined;
-    if (effect) {
-      await withTrace(traceOf(event), () => effect(event));
-      return 'handled';
-    }
+    if (effect) return withTrace(traceOf(event), () => effect(event)).then(() => 'handled' as const);
     throw new Error(`consumer ${options.name}: no handler for ${event.type}`);
   }
 
@@ -200,7 +201,7 @@ export function createConsumer<S extends Schema>(options: ConsumerOptions<S>): C
         routingKeys,
         prefetch,
         retryDelaysMs: options.retryDelaysMs ?? [1000, 5000, 30_000, 120_000],
-        handle: measured,
+        handle: onDelivery,
         onFailure: (result) => metrics.count(result),
       });
       log.info({ routingKeys }, 'consumer started');
