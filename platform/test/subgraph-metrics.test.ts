@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Event } from '@walletgraph/events';
-import { parse } from 'graphql';
+import { graphql as execute, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenVerifier } from '../src/auth/verifier.ts';
 import { loadConfig } from '../src/config.ts';
 import { DomainError } from '../src/errors.ts';
+import { createErrorFormatter } from '../src/graphql/format-error.ts';
+import { timedExecution } from '../src/graphql/operation-metrics.ts';
 import { type HttpServerHandle, serveSubgraph } from '../src/http.ts';
 import { eventMessage } from '../src/messaging/broker.ts';
 import type { Metrics } from '../src/metrics.ts';
@@ -133,6 +135,28 @@ describe('the metrics of a subgraph over Postgres and RabbitMQ', { timeout: 60_0
     const refuse = { ...subgraph, operation_type: 'query', operation: 'Refuse', outcome: 'BAD_USER_INPUT' };
     expect(await scraped(metrics, histogram, announce, `${histogram}_count`)).toBe(1);
     expect(await scraped(metrics, histogram, refuse, `${histogram}_count`)).toBe(1);
+  });
+
+  it('times an operation executed in-process, as embedded mode’s gateway executes a subgraph', async () => {
+    const histogram = 'walletgraph_subgraph_operation_duration_seconds';
+    const labels = {
+      ...subgraph,
+      operation_type: 'query',
+      operation: 'RefuseInProcess',
+      outcome: 'BAD_USER_INPUT',
+    };
+    const request = { query: 'query RefuseInProcess { refuse }', operationName: 'RefuseInProcess' };
+    const format = createErrorFormatter({ logger: testLogger('metrics'), isProduction: false });
+    const response = await timedExecution(service.operations, request, async () => {
+      const result = await execute({
+        schema: service.schema,
+        source: request.query,
+        contextValue: await service.contextFor({}),
+      });
+      return { errors: result.errors?.map((e) => format(e.toJSON(), e)) };
+    });
+    expect(response.errors).toHaveLength(1);
+    expect(await scraped(metrics, histogram, labels, `${histogram}_count`)).toBe(1);
   });
 
   it('serves the metrics as Prometheus text on GET /metrics of the subgraph’s port', async () => {

@@ -60,6 +60,40 @@ export function operationMetrics(metrics: Metrics, subgraph: string): OperationM
   };
 }
 
+/**
+ * The type of the operation a document's text holds, read from its first word (a document that
+ * starts with `{` is a query) without parsing it again: for executors that hand graphql-js the
+ * text. Subgraph requests hold one operation, as the gateway plans them.
+ */
+export function operationTypeOf(source: string): string {
+  const match = /^\s*(?:#[^\n]*\n\s*)*(query|mutation|subscription|\{)/.exec(source);
+  if (!match) return 'unknown';
+  return match[1] === '{' ? 'query' : match[1]!;
+}
+
+/**
+ * Runs one in-process execution of a subgraph's operation and records it as the HTTP path
+ * records its own: for an executor that runs the schema without Apollo Server (embedded mode's
+ * gateway, gateway/src/data-sources/local.ts). `execute` resolves the response with its errors
+ * formatted as the client sees them; one that throws is recorded as INTERNAL_SERVER_ERROR.
+ */
+export async function timedExecution<R extends { errors?: readonly GraphQLFormattedError[] }>(
+  recorder: OperationMetrics,
+  request: { query: string; operationName?: string | null | undefined },
+  execute: () => Promise<R>,
+): Promise<R> {
+  const started = performance.now();
+  let outcome = 'INTERNAL_SERVER_ERROR';
+  try {
+    const response = await execute();
+    outcome = outcomeOf(response.errors);
+    return response;
+  } finally {
+    const seconds = (performance.now() - started) / 1000;
+    recorder.observe(operationTypeOf(request.query), request.operationName, outcome, seconds);
+  }
+}
+
 /** Times each operation Apollo Server executes and records it in `recorder`. */
 export function operationMetricsPlugin(recorder: OperationMetrics): ApolloServerPlugin {
   return {
