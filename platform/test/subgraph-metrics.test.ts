@@ -1,72 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import type { Event } from '@walletgraph/events';
-import { graphql as execute, parse } from 'graphql';
+import { graphql as execute } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenVerifier } from '../src/auth/verifier.ts';
 import { loadConfig } from '../src/config.ts';
-import { DomainError } from '../src/errors.ts';
 import { createErrorFormatter } from '../src/graphql/format-error.ts';
 import { timedExecution } from '../src/graphql/operation-metrics.ts';
 import { type HttpServerHandle, serveSubgraph } from '../src/http.ts';
 import { eventMessage } from '../src/messaging/broker.ts';
 import type { Metrics } from '../src/metrics.ts';
-import { enqueue } from '../src/outbox/enqueue.ts';
 import { createPubSub } from '../src/pubsub.ts';
 import { type Runtime, runtimeOver } from '../src/runtime.ts';
 import { type SubgraphService, startSubgraph } from '../src/service.ts';
-import type { RequestContext, SubgraphDefinition } from '../src/subgraph.ts';
+import { metricsSubgraph } from './fixtures/metrics-subgraph.ts';
 import { type BrokerHarness, createHarness, walletOpened } from './support/brokers.ts';
 import { archivedFor } from './support/consumers.ts';
-import {
-  dropTestDatabase,
-  migrationsFolder,
-  type TestSchema,
-  testLogger,
-  testSchema,
-  waitFor,
-} from './support/infra.ts';
+import { dropTestDatabase, type TestSchema, testLogger, testSchema, waitFor } from './support/infra.ts';
 import { recorded, scraped } from './support/metrics.ts';
 import { testDatabaseUrl, testServices } from './support/services.ts';
 
 /**
- * A subgraph of the platform's own, run as `pnpm start` runs one (startSubgraph, serveSubgraph)
- * over a real Postgres database and RabbitMQ: a mutation writes an event to the outbox, its
- * consumer takes `wallet.opened.v1` and refuses every `wallet.archived.v1`.
+ * The platform's test subgraph (fixtures/metrics-subgraph.ts) run as `pnpm start` runs one
+ * (startSubgraph, serveSubgraph) over a real Postgres database and RabbitMQ.
  */
-const definition: SubgraphDefinition<TestSchema> = {
-  name: 'wallet',
-  typeDefs: parse(`
-    type Query { refuse: Boolean }
-    type Mutation { announce: ID! }
-  `),
-  resolvers: {
-    Query: {
-      refuse: () => {
-        throw new DomainError('BAD_USER_INPUT', 'refused on purpose');
-      },
-    },
-    Mutation: {
-      async announce(_: unknown, __: unknown, ctx: RequestContext<TestSchema>) {
-        const event = walletOpened();
-        await enqueue(ctx.db, event);
-        return event.id;
-      },
-    },
-  },
-  db: { schema: testSchema, migrationsFolder },
-  consumers: () => [
-    {
-      name: 'metrics.wallets',
-      handlers: {
-        async 'wallet.opened.v1'() {},
-        async 'wallet.archived.v1'() {
-          throw new Error('this consumer refuses every archive');
-        },
-      },
-    },
-  ],
-};
-
 describe('the metrics of a subgraph over Postgres and RabbitMQ', { timeout: 60_000 }, () => {
   const database = `wgtest_metrics_${randomBytes(4).toString('hex')}`;
   let brokers: BrokerHarness;
@@ -112,7 +68,7 @@ describe('the metrics of a subgraph over Postgres and RabbitMQ', { timeout: 60_0
     );
     metrics = runtime.metrics;
     // The relay starts later, so the backlog can be seen before it publishes.
-    service = await startSubgraph(definition, runtime, { startRelay: false });
+    service = await startSubgraph(metricsSubgraph, runtime, { startRelay: false });
     http = await serveSubgraph(service, runtime, { port: 0, host: '127.0.0.1' });
   }, 60_000);
 
