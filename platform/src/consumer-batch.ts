@@ -45,9 +45,12 @@ export interface BatcherOptions<S extends Schema> {
   ordered?: boolean;
 }
 
-/** Collects deliveries into batches; `add` settles when the message's batch has committed (or failed). */
+/**
+ * Collects deliveries into batches; `add` settles when the message's batch has committed (or
+ * failed), resolving `duplicate` when the inbox already held the message.
+ */
 export interface Batcher {
-  add(event: Event): Promise<void>;
+  add(event: Event): Promise<'handled' | 'duplicate'>;
 }
 
 /**
@@ -71,7 +74,7 @@ const MAX_COMMITTING = 4;
 
 interface Pending {
   event: Event;
-  resolve(): void;
+  resolve(result: 'handled' | 'duplicate'): void;
   reject(error: unknown): void;
 }
 
@@ -99,9 +102,9 @@ export function createBatcher<S extends Schema>(options: BatcherOptions<S>): Bat
 
   async function settle(batch: Pending[]): Promise<void> {
     try {
-      const { handled, deferred } = await run(batch.map((p) => p.event));
+      const { handled, deferred, fresh } = await run(batch.map((p) => p.event));
       options.logger.debug({ size: batch.length, handled, deferred: deferred.size }, 'batch committed');
-      for (const p of batch) settleOne(p, deferred);
+      for (const p of batch) settleOne(p, deferred, fresh);
       return;
     } catch (error) {
       if (batch.length === 1) {
@@ -121,8 +124,8 @@ export function createBatcher<S extends Schema>(options: BatcherOptions<S>): Bat
     }
     for (const p of batch) {
       try {
-        const { deferred } = await withTrace(traceOf(p.event), () => run([p.event]));
-        settleOne(p, deferred);
+        const { deferred, fresh } = await withTrace(traceOf(p.event), () => run([p.event]));
+        settleOne(p, deferred, fresh);
       } catch (error) {
         p.reject(causeOf(error));
       }
@@ -130,10 +133,10 @@ export function createBatcher<S extends Schema>(options: BatcherOptions<S>): Bat
   }
 
   /** Resolves a committed message, or rejects a deferred one so the broker retries it. */
-  function settleOne(p: Pending, deferred: ReadonlyMap<string, string>): void {
+  function settleOne(p: Pending, deferred: ReadonlyMap<string, string>, fresh: ReadonlySet<string>): void {
     const reason = deferred.get(p.event.id);
     if (reason === undefined) {
-      p.resolve();
+      p.resolve(fresh.has(p.event.id) ? 'handled' : 'duplicate');
       return;
     }
     options.logger.info({ id: p.event.id, type: p.event.type, reason }, 'message deferred; retried later');
@@ -142,7 +145,7 @@ export function createBatcher<S extends Schema>(options: BatcherOptions<S>): Bat
 
   return {
     add(event) {
-      const { promise, resolve, reject } = Promise.withResolvers<void>();
+      const { promise, resolve, reject } = Promise.withResolvers<'handled' | 'duplicate'>();
       batches.add({ event, resolve, reject });
       return promise;
     },

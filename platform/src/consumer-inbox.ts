@@ -37,6 +37,8 @@ export interface InboxOutcome {
   handled: number;
   /** Messages the handler deferred, by id, with its reason: not recorded, to be retried. */
   deferred: ReadonlyMap<string, string>;
+  /** Ids of the messages this transaction took in; any other was already in the inbox (a duplicate). */
+  fresh: ReadonlySet<string>;
 }
 
 /**
@@ -55,11 +57,12 @@ export async function inInboxTransaction<S extends Schema>(
   const unique = [...new Map(events.map((e) => [e.id, e])).values()];
   const tasks: Array<() => void | Promise<void>> = [];
   const deferred = new Map<string, string>();
+  let freshIds: ReadonlySet<string> = new Set();
   const handled = await receiver.db.db.transaction(async (tx) => {
     const inserted = rowsOf<{ messageId: string }>(
       await tx.execute(insertInboxRows(receiver.consumer, unique)),
     );
-    const freshIds = new Set(inserted.map((r) => r.messageId));
+    freshIds = new Set(inserted.map((r) => r.messageId));
     const fresh = unique.filter((e) => freshIds.has(e.id));
     if (fresh.length < events.length) {
       receiver.logger.debug({ skipped: events.length - fresh.length }, 'duplicate deliveries skipped');
@@ -86,7 +89,7 @@ export async function inInboxTransaction<S extends Schema>(
       receiver.logger.warn({ err }, 'after-commit task failed');
     }
   }
-  return { handled, deferred };
+  return { handled, deferred, fresh: freshIds };
 }
 
 /**

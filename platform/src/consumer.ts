@@ -15,6 +15,7 @@ import {
   FailedInBatch,
 } from './consumer-batch.ts';
 import type { HandlerContext } from './consumer-inbox.ts';
+import { type ConsumerMetrics, noConsumerMetrics } from './consumer-metrics.ts';
 import type { DatabaseHandle, Schema, Transaction } from './db/database.ts';
 import { type Logger, traceOf, withTrace } from './logger.ts';
 import { type Broker, type ConsumerHandle, type Delivery, PermanentError } from './messaging/broker.ts';
@@ -74,6 +75,8 @@ export interface ConsumerOptions<S extends Schema> {
   prefetch?: number;
   /** Delay before each retry; the length is the number of retries (CONSUMER_RETRY_DELAYS_MS). Default 1 s, 5 s, 30 s, 2 min. */
   retryDelaysMs?: readonly number[];
+  /** Where the consumer counts and times its deliveries (consumer-metrics.ts). Default: nowhere. */
+  metrics?: ConsumerMetrics;
 }
 
 type BatchHandlerOf<S extends Schema> = BatchEventHandler<S, EventType> | undefined;
@@ -160,8 +163,23 @@ export function createConsumer<S extends Schema>(options: ConsumerOptions<S>): C
   const bindings = bindingsOf(options);
   const routingKeys = [...bindings.values()].flat();
   let handle: ConsumerHandle | null = null;
+  const metrics = options.metrics ?? noConsumerMetrics;
 
+  /**
+   * One delivery, counted and timed; failures are counted where the broker routes them
+   * (`onFailure`). The routing itself is not async: no promise of its own per delivery.
+   */
   async function onDelivery(delivery: Delivery): Promise<void> {
+    const started = performance.now();
+    try {
+      metrics.count((await route(delivery)) ?? 'handled');
+    } finally {
+      metrics.handled((performance.now() - started) / 1000);
+    }
+  }
+
+  /** Hands the delivery to its handler; settles with whether the inbox had seen it (undefined: handled). */
+  function route(delivery: Delivery): Promise<'handled' | 'duplicate'> | undefined {
     const event = decode(delivery);
     return traceConsume(messagingSystem(options.broker.kind), options.name, event, () => route(event));
   }
@@ -176,7 +194,7 @@ export function createConsumer<S extends Schema>(options: ConsumerOptions<S>): C
     const batcher = batchers.get(event.type);
     if (batcher) return batcher.add(event);
     const effect = effects[event.type] as EffectHandler<EventType> | undefined;
-    if (effect) return withTrace(traceOf(event), () => effect(event));
+    if (effect) return withTrace(traceOf(event), () => effect(event)).then(() => 'handled' as const);
     throw new Error(`consumer ${options.name}: no handler for ${event.type}`);
   }
 
@@ -189,6 +207,7 @@ export function createConsumer<S extends Schema>(options: ConsumerOptions<S>): C
         prefetch,
         retryDelaysMs: options.retryDelaysMs ?? [1000, 5000, 30_000, 120_000],
         handle: onDelivery,
+        onFailure: (result) => metrics.count(result),
       });
       log.info({ routingKeys }, 'consumer started');
     },

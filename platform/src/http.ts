@@ -12,6 +12,7 @@ import { GraphQLError } from 'graphql';
 import { DomainError } from './errors.ts';
 import { createErrorFormatter } from './graphql/format-error.ts';
 import { subgraphOperationLimits } from './graphql/operation-limits.ts';
+import { operationMetricsPlugin } from './graphql/operation-metrics.ts';
 import type { Logger } from './logger.ts';
 import { metricsHandler } from './metrics.ts';
 import type { Runtime } from './runtime.ts';
@@ -126,6 +127,7 @@ export async function serveSubgraph(
     formatError: createErrorFormatter({ logger, isProduction: config.isProduction }),
     plugins: [
       ...limits.plugins,
+      operationMetricsPlugin(service.operations),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
       // Inline traces (ftv1) feed Apollo Studio, which this stack does not report to.

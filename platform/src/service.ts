@@ -5,8 +5,12 @@ import type { GraphQLSchema, ValidationRule } from 'graphql';
 import { viewerFromAuthorization } from './auth/verifier.ts';
 import { databaseUrl } from './config.ts';
 import { createConsumer } from './consumer.ts';
+import { consumerMetrics, sampleQueueDepths } from './consumer-metrics.ts';
 import { type DatabaseHandle, openDatabase, type Schema } from './db/database.ts';
+import { samplePoolUsage } from './db/pool-metrics.ts';
+import { type OperationMetrics, operationMetrics } from './graphql/operation-metrics.ts';
 import { CORRELATION_HEADER, correlationIdFrom } from './logger.ts';
+import { relayMetrics, sampleOutboxBacklog } from './outbox/metrics.ts';
 import { createOutboxRelay } from './outbox/relay.ts';
 import type { Runtime } from './runtime.ts';
 import { CLIENT_ADDRESS_HEADER, type RequestContext, type SubgraphDefinition } from './subgraph.ts';
@@ -21,6 +25,11 @@ export interface SubgraphService<S extends Schema = Schema, Svc = unknown> {
   readonly validationRules: readonly ValidationRule[];
   readonly db: DatabaseHandle<S>;
   readonly services: Svc;
+  /**
+   * Records the latency of each operation this subgraph executes: Apollo Server's plugin over
+   * HTTP (http.ts), and any executor that runs the schema in-process (embedded mode's gateway).
+   */
+  readonly operations: OperationMetrics;
   /** Builds a request's context from its headers: verifies the bearer token (never trusts a user id header). */
   contextFor(headers: Headers): Promise<RequestContext<S, Svc>>;
   /** Mounts the subgraph's extra HTTP routes. */
@@ -50,7 +59,7 @@ export async function startSubgraph<S extends Schema, Svc>(
   runtime: Runtime,
   options: StartSubgraphOptions = {},
 ): Promise<SubgraphService<S, Svc>> {
-  const { config } = runtime;
+  const { config, metrics } = runtime;
   const logger = runtime.logger.child({ subgraph: def.name });
   const db = await openDatabase({
     name: def.name,
@@ -70,6 +79,7 @@ export async function startSubgraph<S extends Schema, Svc>(
     logger,
     publisher: runtime.pubsub.publisher,
     revocations: runtime.revocations,
+    metrics,
   })) as Svc;
   const schema = buildSubgraphSchema([{ typeDefs: def.typeDefs, resolvers: def.resolvers }]);
 
@@ -80,6 +90,7 @@ export async function startSubgraph<S extends Schema, Svc>(
     name: def.name,
     batchSize: config.OUTBOX_BATCH_SIZE,
     pollIntervalMs: config.OUTBOX_POLL_MS,
+    metrics: relayMetrics(metrics, def.name),
   });
   let relayStarted = false;
   const startRelay = () => {
@@ -87,10 +98,16 @@ export async function startSubgraph<S extends Schema, Svc>(
     relayStarted = true;
     relay.start();
   };
-  const consumers = (def.consumers?.(services) ?? []).map((c) =>
-    createConsumer({
-      // Queues are namespaced by the exchange, so stacks sharing a broker never share queues.
-      name: `${config.EVENTS_EXCHANGE}.${c.name}`,
+  // Gauges read from the database and the broker on each scrape, stopped with the subgraph.
+  const stopSampling = [sampleOutboxBacklog(metrics, def.name, db), samplePoolUsage(metrics, def.name, db)];
+  const consumers = (def.consumers?.(services) ?? []).map((c) => {
+    // Queues are namespaced by the exchange, so stacks sharing a broker never share queues.
+    const queue = `${config.EVENTS_EXCHANGE}.${c.name}`;
+    stopSampling.push(
+      sampleQueueDepths(metrics, runtime.broker, { subgraph: def.name, consumer: c.name, queue }),
+    );
+    return createConsumer({
+      name: queue,
       db,
       broker: runtime.broker,
       logger,
@@ -101,8 +118,9 @@ export async function startSubgraph<S extends Schema, Svc>(
       batch: c.batch,
       prefetch: c.prefetch ?? config.CONSUMER_PREFETCH,
       retryDelaysMs: config.CONSUMER_RETRY_DELAYS_MS,
-    }),
-  );
+      metrics: consumerMetrics(metrics, def.name, c.name),
+    });
+  });
   for (const name of def.retiredConsumers ?? []) {
     // Housekeeping, never a reason not to start: a broker away for a moment leaves it to the next start.
     const kept = await runtime.broker
@@ -127,6 +145,7 @@ export async function startSubgraph<S extends Schema, Svc>(
     validationRules: def.validationRules ?? [],
     db,
     services,
+    operations: operationMetrics(metrics, def.name),
     async contextFor(headers) {
       const correlationId = correlationIdFrom(headers[CORRELATION_HEADER]);
       const viewer = await viewerFromAuthorization(runtime.verifier, headers.authorization);
@@ -161,6 +180,7 @@ export async function startSubgraph<S extends Schema, Svc>(
       return Object.fromEntries(entries);
     },
     async stop() {
+      for (const stop of stopSampling) stop();
       await Promise.allSettled(consumers.map((c) => c.stop()));
       await relay.stop();
       if (def.stopServices) await def.stopServices(services);

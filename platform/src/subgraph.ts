@@ -13,6 +13,7 @@ import type { ConsumerOptions } from './consumer.ts';
 import type { Database, DatabaseHandle, Schema } from './db/database.ts';
 import { unauthenticated } from './errors.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 import type { FeedPublisher } from './pubsub.ts';
 import type { Revocations } from './revocations.ts';
 
@@ -72,6 +73,8 @@ export interface ServiceDeps<S extends Schema> {
   publisher: FeedPublisher;
   /** Session revocations (revocations.ts): identity records them. */
   revocations: Revocations;
+  /** The process's metrics registry, for a subgraph's own metrics (the ledger's entries, …). */
+  metrics: Metrics;
 }
 
 /**

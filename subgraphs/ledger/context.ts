@@ -2,6 +2,7 @@ import type { Transaction } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { RequestContext } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
+import type { LedgerMetrics } from './metrics.ts';
 
 export type LedgerSchema = typeof schema;
 
@@ -11,6 +12,8 @@ export type LedgerTx = Transaction<LedgerSchema>;
 /** The ledger subgraph's long-lived services. */
 export interface LedgerServices {
   logger: Logger;
+  /** What the committed batches came to (metrics.ts). */
+  metrics: LedgerMetrics;
 }
 
 /** What every ledger resolver receives. */

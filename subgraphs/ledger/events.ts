@@ -37,7 +37,7 @@ export const LEDGER_COMMAND_PREFETCH = 64;
  *   retries that one message with its backoff; after the last retry it goes to the dead-letter
  *   queue (an operator replays it with replay-dlq once the account exists).
  */
-export const consumers = (_services: LedgerServices): ConsumerDefinition<LedgerSchema>[] => [
+export const consumers = (services: LedgerServices): ConsumerDefinition<LedgerSchema>[] => [
   {
     name: 'ledger.accounts',
     handlers: {
@@ -73,10 +73,12 @@ export const consumers = (_services: LedgerServices): ConsumerDefinition<LedgerS
       async 'wallet.archived.v1'(event, tx) {
         await closeArchivedWallet(tx, event.data.walletId, new Date(event.occurredAt));
       },
-      async 'jars.jar_archived.v1'(event, tx) {
+      async 'jars.jar_archived.v1'(event, tx, ctx) {
         const { jarId, walletId } = event.data;
         const at = new Date(event.occurredAt);
-        await archiveJar(tx, { jarId, walletId, at }, causedBy(event));
+        const swept = await archiveJar(tx, { jarId, walletId, at }, causedBy(event));
+        // The sweep is a batch of one command on the posting path: counted as the batches are.
+        if (swept.results.length > 0) ctx.afterCommit(() => services.metrics.committed(1, swept.results));
       },
     },
   },
@@ -87,14 +89,15 @@ export const consumers = (_services: LedgerServices): ConsumerDefinition<LedgerS
     // deposit before the allocation that spends it), and batches still grow with the load.
     batch: { ordered: true },
     batchHandlers: {
-      'ledger.post.v1': (events, tx, ctx) => applyCommandBatch(events, tx, ctx),
-      'ledger.sweep.v1': (events, tx, ctx) => applyCommandBatch(events, tx, ctx),
+      'ledger.post.v1': (events, tx, ctx) => applyCommandBatch(services, events, tx, ctx),
+      'ledger.sweep.v1': (events, tx, ctx) => applyCommandBatch(services, events, tx, ctx),
     },
   },
 ];
 
 /** One batch of command messages: applied (its owners' live notices with it), its early ones deferred. */
 async function applyCommandBatch(
+  services: LedgerServices,
   events: readonly CommandEvent[],
   tx: LedgerTx,
   ctx: BatchHandlerContext,
@@ -103,4 +106,6 @@ async function applyCommandBatch(
   applied.results.forEach((result, i) => {
     if (result.status === 'DEFERRED') ctx.defer(events[i]!, result.detail);
   });
+  // Counted once committed: a batch that rolls back is retried, and counted then.
+  ctx.afterCommit(() => services.metrics.committed(events.length, applied.results));
 }

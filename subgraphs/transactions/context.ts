@@ -8,6 +8,7 @@ import type { BillerPolicy } from './bills/biller-policy.ts';
 import type { PaymentWorker } from './bills/payment-worker.ts';
 import type * as schema from './db/schema.ts';
 import type { NewOperationRow, OperationStatus, WalletProjectionRow } from './db/schema.ts';
+import type { TransactionsMetrics } from './metrics.ts';
 import type { SettlementWaiter } from './settlement-waiter.ts';
 
 export type TransactionsSchema = typeof schema;
@@ -52,6 +53,8 @@ export interface TransactionsServices {
   scheduler: Scheduler;
   /** Failed runs in a row that pause a scheduled payment (SCHEDULE_MAX_FAILURES). */
   scheduleMaxFailures: number;
+  /** Operations by status reached, and their settlement latency (metrics.ts). */
+  metrics: TransactionsMetrics;
 }
 
 /** What every transactions resolver receives. */

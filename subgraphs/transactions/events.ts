@@ -44,7 +44,10 @@ export const consumers = (services: TransactionsServices): ConsumerDefinition<Sc
     const bills = await settleBillAnswers(tx, billAnswers, services.logger);
     const settled = [...(await settleOperations(tx, plain, services.logger)), ...bills.settled];
     await recordScheduleRuns(tx, settled, services.scheduleMaxFailures);
-    ctx.afterCommit(() => services.settlements.decided(settled));
+    ctx.afterCommit(() => {
+      services.settlements.decided(settled);
+      services.metrics.settled(settled);
+    });
     // A hold placed changes the operation too (`hold.status` OPEN): its owner hears of it.
     const [first] = answers;
     if (first) await enqueueNotices(tx, settledNotices([...settled, ...bills.held]), first.meta);

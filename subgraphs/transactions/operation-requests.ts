@@ -123,9 +123,10 @@ async function createOperation(
   if (!spendsAgainstBudget(request)) {
     const decision = decideOperation(request, state, deps);
     const inserted = await services.intake.insert(decision.operation, announce(decision));
+    if (inserted) services.metrics.created(decision.operation);
     return inserted ? decision.operation : null;
   }
-  return ctx.db.transaction(async (tx) => {
+  const created = await ctx.db.transaction(async (tx) => {
     // Checked in the transaction that inserts the operation: it holds the jar's lock until commit.
     const budget = await checkSpendBudget(tx, request, state, now);
     const decision = decideOperation(request, { ...state, budget }, deps);
@@ -137,6 +138,9 @@ async function createOperation(
     await enqueue(tx, announce(decision));
     return decision.operation;
   });
+  // Counted once committed, as the insert above.
+  if (created) services.metrics.created(created);
+  return created;
 }
 
 /** Reads what the request names and lets the domain rules authorise it (they throw when refused). */

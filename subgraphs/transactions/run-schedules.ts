@@ -13,6 +13,7 @@
 import { databaseUrl, loadConfig } from '@walletgraph/platform/config';
 import { openDatabase } from '@walletgraph/platform/db/database';
 import { createLogger } from '@walletgraph/platform/logger';
+import { createMetrics } from '@walletgraph/platform/metrics';
 import { roundMoment } from '@walletgraph/platform/round-moment';
 import * as schema from './db/schema.ts';
 import { createTransactionsServices } from './services.ts';
@@ -32,7 +33,12 @@ const db = await openDatabase({
 });
 try {
   // The running service's payment worker pays the bills these runs make: none runs here.
-  const services = await createTransactionsServices({ config, db, logger }, { paymentWorker: false });
+  // A one-off process that serves no /metrics: what it records goes nowhere.
+  const metrics = createMetrics({ defaultMetrics: false });
+  const services = await createTransactionsServices(
+    { config, db, logger, metrics },
+    { paymentWorker: false },
+  );
   try {
     const round = await services.scheduler.runOnce(at);
     if (!round.leader) {

@@ -18,8 +18,8 @@ export const transactionsSubgraph = defineSubgraph<typeof schema, TransactionsSe
   dir: import.meta.dirname,
   resolvers,
   dbSchema: schema,
-  async services({ config, db, logger }) {
-    const services = await createTransactionsServices({ config, db, logger });
+  async services({ config, db, logger, metrics }) {
+    const services = await createTransactionsServices({ config, db, logger, metrics });
     services.scheduler.start();
     return services;
   },

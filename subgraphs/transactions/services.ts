@@ -3,11 +3,13 @@ import { type Clock, systemClock } from '@walletgraph/platform/clock';
 import { billerUrl, type Config } from '@walletgraph/platform/config';
 import type { DatabaseHandle } from '@walletgraph/platform/db/database';
 import type { Logger } from '@walletgraph/platform/logger';
+import type { Metrics } from '@walletgraph/platform/metrics';
 import { createBillerClient } from './bills/biller-client.ts';
 import { type BillerPolicy, defaultBillerPolicy } from './bills/biller-policy.ts';
 import { createPaymentWorker } from './bills/payment-worker.ts';
 import type { TransactionsSchema, TransactionsServices } from './context.ts';
 import { createIntakeBatches } from './intake-batches.ts';
+import { transactionsMetrics } from './metrics.ts';
 import { createScheduler } from './scheduler.ts';
 import { createSettlementWaiter } from './settlement-waiter.ts';
 
@@ -15,6 +17,8 @@ export interface TransactionsServicesDeps {
   config: Config;
   db: DatabaseHandle<TransactionsSchema>;
   logger: Logger;
+  /** The process's metrics registry. */
+  metrics: Metrics;
 }
 
 /** Overrides for tests; production uses the defaults. */
@@ -71,6 +75,7 @@ export async function createTransactionsServices(
       maxFailures: config.SCHEDULE_MAX_FAILURES,
     }),
     scheduleMaxFailures: config.SCHEDULE_MAX_FAILURES,
+    metrics: transactionsMetrics(deps.metrics),
   };
   return services;
 }

@@ -1,6 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { DomainError, toGraphQLError } from '@walletgraph/platform/errors';
 import { createErrorFormatter } from '@walletgraph/platform/graphql/format-error';
+import { timedExecution } from '@walletgraph/platform/graphql/operation-metrics';
 import type { Logger } from '@walletgraph/platform/logger';
 import type { SubgraphService } from '@walletgraph/platform/service';
 import { traceLocalSubgraph } from '@walletgraph/platform/tracing/http';
@@ -30,7 +31,11 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
 
   process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {
     // Where an HTTP subgraph opens its server span, a child of the gateway's: the same trace.
-    return traceLocalSubgraph(this.service.name, options.request, () => this.#execute(options));
+    // And where its Apollo Server would time the operation: the same histogram (docs/metrics.md).
+    const { query = '', operationName } = options.request;
+    return traceLocalSubgraph(this.service.name, options.request, () =>
+      timedExecution(this.service.operations, { query, operationName }, () => this.#execute(options)),
+    );
   }
 
   async #execute(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {

@@ -7,6 +7,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Logger } from '../logger.ts';
+import { countInFlight, type PoolUsage } from './pool-usage.ts';
 import { namedStatements } from './statements.ts';
 
 export type Schema = Record<string, unknown>;
@@ -37,6 +38,8 @@ export interface DatabaseHandle<S extends Schema = Schema> {
   tryLock(name: string): Promise<Lease | null>;
   /** Throws when the database is unreachable; for readiness probes. */
   ping(): Promise<void>;
+  /** The pool's size and, where counted, its statements in flight (db/pool-usage.ts); for metrics. */
+  pool(): PoolUsage;
   close(): Promise<void>;
 }
 
@@ -78,8 +81,12 @@ async function openPostgres<S extends Schema>(
   } finally {
     await migrator.end({ timeout: 5 });
   }
-  const client = postgres(url, { max: options.maxConnections ?? 10, onnotice: () => {} });
-  const db = drizzlePostgres(namedStatements(client), { schema: options.schema }) as unknown as Database<S>;
+  const max = options.maxConnections ?? 10;
+  const client = postgres(url, { max, onnotice: () => {} });
+  const counted = countInFlight(client);
+  const db = drizzlePostgres(namedStatements(counted.sql), {
+    schema: options.schema,
+  }) as unknown as Database<S>;
   const heartbeatMs = options.leaseHeartbeatMs ?? 2000;
   return {
     db,
@@ -99,6 +106,7 @@ async function openPostgres<S extends Schema>(
     async ping() {
       await client`select 1`;
     },
+    pool: () => ({ max, inFlight: counted.inFlight() }),
     async close() {
       await client.end({ timeout: 5 });
     },
@@ -216,6 +224,8 @@ async function openPglite<S extends Schema>(options: OpenDatabaseOptions<S>): Pr
     async ping() {
       await client.query('select 1');
     },
+    // One connection, and its use is not counted.
+    pool: () => ({ max: 1 }),
     async close() {
       await client.close();
     },

@@ -4,7 +4,7 @@ import { tracePublish } from '../tracing/messaging.ts';
 import { type AmqpConsumer, createAmqpConsumer } from './amqp-consumer.ts';
 import { coalesceWrites, publishOne } from './amqp-publish.ts';
 import { type ReplayOptions, replayDeadLetters } from './amqp-replay.ts';
-import { assertEventsExchange, deleteConsumerQueues } from './amqp-topology.ts';
+import { assertEventsExchange, deleteConsumerQueues, queueNames } from './amqp-topology.ts';
 import type { Broker, OutgoingMessage } from './broker.ts';
 
 export { replayDeadLetters } from './amqp-replay.ts';
@@ -207,6 +207,18 @@ export async function createAmqpBroker(options: AmqpBrokerOptions): Promise<Amqp
     },
     retireConsumer(name, retryDelaysMs) {
       return Promise.resolve().then(() => deleteConsumerQueues(live(), name, retryDelaysMs));
+    },
+    async queueDepths(consumer) {
+      // A channel of its own: checking a queue that does not exist (yet) closes the channel.
+      const ch = await live().createChannel();
+      ch.on('error', () => {});
+      try {
+        const main = await ch.checkQueue(queueNames.main(consumer));
+        const deadLetter = await ch.checkQueue(queueNames.deadLetter(consumer));
+        return { main: main.messageCount, deadLetter: deadLetter.messageCount };
+      } finally {
+        await ch.close().catch(() => {});
+      }
     },
     async ping() {
       const ch = await publisherChannel();

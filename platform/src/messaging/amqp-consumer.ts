@@ -121,6 +121,7 @@ export function createAmqpConsumer(options: AmqpConsumerOptions): AmqpConsumer {
     try {
       await sendConfirmed(ch, target, msg, extra);
       batcher.ack(msg);
+      spec.onFailure?.(delay === undefined ? 'dead_lettered' : 'retried');
     } catch (sendError) {
       log.warn(
         { err: sendError, id: d.id },

@@ -54,6 +54,8 @@ export interface ConsumerSpec {
   retryDelaysMs: readonly number[];
   /** Handles one delivery. Throw to retry; throw PermanentError to dead-letter at once. */
   handle(delivery: Delivery): Promise<void>;
+  /** Told where a failed delivery went: a retry queue, or the dead-letter queue (for metrics). */
+  onFailure?(result: 'retried' | 'dead_lettered'): void;
 }
 
 export interface ConsumerHandle {
@@ -70,6 +72,11 @@ export interface Broker {
    * are any); nothing when it has none. Resolves how many dead letters were kept.
    */
   retireConsumer(name: string, retryDelaysMs: readonly number[]): Promise<number>;
+  /**
+   * Messages ready in a consumer's main and dead-letter queues, where the broker keeps real
+   * queues (RabbitMQ); absent on the in-process bus. For metrics sampled on scrape.
+   */
+  queueDepths?(consumer: string): Promise<{ main: number; deadLetter: number }>;
   /** Throws when the broker is unreachable; for readiness probes. */
   ping(): Promise<void>;
   close(): Promise<void>;

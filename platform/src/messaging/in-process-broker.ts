@@ -96,9 +96,11 @@ export function createInProcessBroker(options: InProcessBrokerOptions): InProces
           reason: permanent ? 'permanent' : 'retries-exhausted',
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
         });
+        spec.onFailure?.('dead_lettered');
         return;
       }
       log.warn({ ...fields, retryInMs: delay }, 'message failed; retrying');
+      spec.onFailure?.('retried');
       const timer = setTimeout(() => {
         timers.delete(timer);
         q.buffer.push({ ...delivery, attempt: delivery.attempt + 1 });

@@ -5,6 +5,7 @@ import { outbox } from '../db/tables.ts';
 import type { Logger } from '../logger.ts';
 import { type Broker, eventMessage, type OutgoingMessage } from '../messaging/broker.ts';
 import { OUTBOX_CHANNEL } from './enqueue.ts';
+import type { RelayMetrics } from './metrics.ts';
 import { pruneOutbox } from './prune.ts';
 import { createSleeper, type Sleeper } from './sleeper.ts';
 
@@ -26,6 +27,8 @@ export interface OutboxRelayOptions<S extends Schema> {
   retentionMs?: number;
   /** How often the leader prunes. Default 5 minutes. */
   pruneIntervalMs?: number;
+  /** Where the relay records what it published and whether it leads (outbox/metrics.ts). */
+  metrics?: RelayMetrics;
 }
 
 export interface OutboxRelay {
@@ -69,9 +72,11 @@ export function createOutboxRelay<S extends Schema>(options: OutboxRelayOptions<
         continue;
       }
       log.info('relay is leader');
+      options.metrics?.leader(true);
       try {
         await lead(s, lease);
       } finally {
+        options.metrics?.leader(false);
         await lease.release().catch((err: unknown) => log.warn({ err }, 'could not release the relay lock'));
       }
     }
@@ -135,7 +140,9 @@ export function createOutboxRelay<S extends Schema>(options: OutboxRelayOptions<
   async function round(isLost: () => boolean): Promise<number> {
     const rows = await unpublished.execute();
     if (rows.length === 0 || isLost()) return 0;
+    const sent = performance.now();
     await options.broker.publish(rows.map(toMessage));
+    options.metrics?.confirmed(rows.length, (performance.now() - sent) / 1000);
     await markPublished(
       options.db.db,
       rows.map((r) => r.seq),

@@ -13,6 +13,7 @@ import type { AddressedNotice } from '../../src/live/notices.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { type Broker, eventMessage } from '../../src/messaging/broker.ts';
 import { createInProcessBroker } from '../../src/messaging/in-process-broker.ts';
+import type { Metrics } from '../../src/metrics.ts';
 import { createPubSub } from '../../src/pubsub.ts';
 import { runtimeOver } from '../../src/runtime.ts';
 import { type SubgraphService, startSubgraph } from '../../src/service.ts';
@@ -29,6 +30,8 @@ export interface ExecutionResult {
 
 export interface SubgraphHarness<S extends Schema, Svc> extends AsyncDisposable {
   readonly service: SubgraphService<S, Svc>;
+  /** The runtime's metrics registry, which the subgraph records in (support/metrics.ts reads it). */
+  readonly metrics: Metrics;
   /**
    * Every live notice the subgraph wrote to its outbox (`live.notices.v1`) and the relay has
    * published since, oldest first, as the gateway would read it (fields without the version).
@@ -123,6 +126,7 @@ export async function createSubgraphHarness<S extends Schema, Svc>(
 
   return {
     service,
+    metrics: runtime.metrics,
     published,
     async execute(query, variables = {}, token) {
       return run(

@@ -4,8 +4,10 @@ import { AccountNotOpenYetError, closeAccounts, lockAccounts } from '../db/accou
 import { accountId } from '../domain/accounts.ts';
 import { decideJarArchive } from '../domain/close.ts';
 import { jarArchiveSweep } from '../domain/command.ts';
-import { applyCommands } from './apply-batch.ts';
-import type { BalanceNotice } from './command-results.ts';
+import { type AppliedBatch, applyCommands } from './apply-batch.ts';
+
+/** What an archive that swept nothing applied. */
+const nothingApplied: AppliedBatch = { results: [], notices: [] };
 
 /**
  * Answers `jars.jar_archived.v1` in the caller's transaction: sweeps the jar's whole balance back
@@ -22,13 +24,13 @@ import type { BalanceNotice } from './command-results.ts';
  * (retried) before the jar's `jar_created` has been handled, and an Error when the archive would
  * strand money (the jar is not the wallet's, or its sweep did not post afresh).
  *
- * Resolves with the balance notices to publish after commit.
+ * Resolves with what the sweep applied (its result and balance notices); nothing when there was no sweep.
  */
 export async function archiveJar(
   tx: LedgerTx,
   request: { jarId: string; walletId: string; at: Date },
   meta: EventMeta,
-): Promise<BalanceNotice[]> {
+): Promise<AppliedBatch> {
   const { jarId, walletId, at } = request;
   const ids = { jar: accountId.jar(jarId), available: accountId.walletAvailable(walletId) };
   const decision = decideJarArchive(ids, await lockAccounts(tx, [ids.jar, ids.available]));
@@ -38,10 +40,10 @@ export async function archiveJar(
     case 'REFUSED':
       throw new Error(`jar ${jarId} archived in the wrong wallet: ${decision.detail}`);
     case 'CLOSED':
-      return [];
+      return nothingApplied;
     case 'CLOSE':
       await closeAccounts(tx, [ids.jar], at);
-      return [];
+      return nothingApplied;
     case 'SWEEP_AND_CLOSE': {
       const applied = await applyCommands(tx, [{ command: jarArchiveSweep(jarId, walletId), meta }]);
       const [result] = applied.results;
@@ -53,7 +55,7 @@ export async function archiveJar(
         throw new Error(`jar ${jarId} was not emptied (${why})`);
       }
       await closeAccounts(tx, [ids.jar], at);
-      return applied.notices;
+      return applied;
     }
   }
 }

@@ -4,6 +4,7 @@ import { createEvent, type Event, type EventType, parseEvent } from '@walletgrap
 import type { HandlerContext } from '@walletgraph/platform/consumer';
 import { outbox } from '@walletgraph/platform/db/tables';
 import type { AddressedNotice } from '@walletgraph/platform/live/notices';
+import { createMetrics } from '@walletgraph/platform/metrics';
 import { createTestDatabase, type TestDatabase, testLogger } from '@walletgraph/platform/test/support/infra';
 import { noticesOf } from '@walletgraph/platform/test/support/live-notices';
 import {
@@ -17,6 +18,7 @@ import * as schema from '../db/schema.ts';
 import { accountId } from '../domain/accounts.ts';
 import type { CommandEvent } from '../domain/command.ts';
 import { consumers } from '../events.ts';
+import { ledgerMetrics } from '../metrics.ts';
 import { ledgerSubgraph } from '../server.ts';
 
 export interface ExecutionResult extends SubgraphExecutionResult {
@@ -65,7 +67,11 @@ export async function createLedgerHarness(): Promise<LedgerHarness> {
     migrationsFolder: new URL('../db/migrations', import.meta.url).pathname,
   });
   const logger = testLogger('ledger');
-  const services: LedgerServices = { logger };
+  // A registry of the harness's own: what the batches came to is the metrics tests' business.
+  const services: LedgerServices = {
+    logger,
+    metrics: ledgerMetrics(createMetrics({ defaultMetrics: false })),
+  };
   const accountsConsumer = consumers(services).find((c) => c.name === 'ledger.accounts')!;
   const handle = async <T extends EventType>(event: Event<T>) => {
     const handler = accountsConsumer.handlers?.[event.type] as

@@ -1,5 +1,6 @@
 import { createEvent, uuidv7 } from '@walletgraph/events';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
+import { scraped } from '@walletgraph/platform/test/support/metrics';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { operations } from '../db/schema.ts';
@@ -170,5 +171,43 @@ describe('settlement from the ledger’s answers', () => {
       h.published.filter((p) => p.topic === 'operationUpdated' && p.notice.id === id).map((p) => p.userId),
     ).toEqual([alice.userId]);
     expect((await h.execute(OPERATION, { id }, bob.token)).data.operation).toBeNull();
+  });
+});
+
+describe('the operations’ metrics', () => {
+  const operationsTotal = 'walletgraph_transactions_operations_total';
+  const latency = 'walletgraph_transactions_settlement_duration_seconds';
+  const count = (kind: string, status: string) => scraped(h.metrics, operationsTotal, { kind, status });
+
+  it('counts an operation pending when written, completed when the ledger posts it, and observes created → settled', async () => {
+    const deposits = { kind: 'DEPOSIT' };
+    const [pending, completed, settlements, seconds] = await Promise.all([
+      count('DEPOSIT', 'pending'),
+      count('DEPOSIT', 'completed'),
+      scraped(h.metrics, latency, deposits, `${latency}_count`),
+      scraped(h.metrics, latency, deposits, `${latency}_sum`),
+    ]);
+    const id = await pendingDeposit(alice);
+    expect(await count('DEPOSIT', 'pending')).toBe(pending + 1);
+
+    await h.deliver(h.ledgerAnswer(id, { posted: true }));
+    const settled = await row(id);
+    expect(await count('DEPOSIT', 'completed')).toBe(completed + 1);
+    expect(await scraped(h.metrics, latency, deposits, `${latency}_count`)).toBe(settlements + 1);
+    const took = (settled.settledAt!.getTime() - settled.createdAt.getTime()) / 1000;
+    expect(await scraped(h.metrics, latency, deposits, `${latency}_sum`)).toBeCloseTo(seconds + took, 6);
+  });
+
+  it('counts an operation the ledger refused as failed', async () => {
+    const failed = await count('WITHDRAWAL', 'failed');
+    const res = await h.execute(
+      WITHDRAW,
+      { input: { walletId: bob.walletId, amount: eur('1000'), idempotencyKey: newKey() }, waitMs: 0 },
+      bob.token,
+    );
+    expect(res.errors).toEqual([]);
+    await h.deliver(h.ledgerAnswer(res.data.withdraw.id, { rejected: 'INSUFFICIENT_FUNDS' }));
+    expect((await row(res.data.withdraw.id)).status).toBe('FAILED');
+    expect(await count('WITHDRAWAL', 'failed')).toBe(failed + 1);
   });
 });
