@@ -166,30 +166,28 @@ export function createConsumer<S extends Schema>(options: ConsumerOptions<S>): C
   const metrics = options.metrics ?? noConsumerMetrics;
 
   /**
-   * One delivery, counted and timed; failures are counted where the broker routes them
-   * (`onFailure`). The routing itself is not async: no promise of its own per delivery.
+   * One delivery, in a consumer span continuing its envelope's trace, counted and timed;
+   * failures are counted where the broker routes them (`onFailure`).
    */
   async function onDelivery(delivery: Delivery): Promise<void> {
     const started = performance.now();
     try {
-      metrics.count((await route(delivery)) ?? 'handled');
+      const event = decode(delivery);
+      const system = messagingSystem(options.broker.kind);
+      const result = await traceConsume(system, options.name, event, async () => route(event));
+      metrics.count(result ?? 'handled');
     } finally {
       metrics.handled((performance.now() - started) / 1000);
     }
   }
 
-  /** Hands the delivery to its handler; settles with whether the inbox had seen it (undefined: handled). */
-  function route(delivery: Delivery): Promise<'handled' | 'duplicate'> | undefined {
-    const event = decode(delivery);
-    return traceConsume(messagingSystem(options.broker.kind), options.name, event, () => route(event));
-  }
-
-  async function route(event: Event): Promise<void> {
+  /** Hands the event to its handler; settles with whether the inbox had seen it (undefined: not ours, acknowledged). */
+  function route(event: Event): Promise<'handled' | 'duplicate'> | undefined {
     const key = routingKeyOf(event);
     if (!bindings.get(event.type)?.some((binding) => topicMatches(binding, key))) {
       // Bound by an old binding or someone else's wildcard: nothing to do, and nothing to retry.
       log.info({ id: event.id, type: event.type, routingKey: key }, 'not bound to this event; acknowledged');
-      return;
+      return undefined;
     }
     const batcher = batchers.get(event.type);
     if (batcher) return batcher.add(event);

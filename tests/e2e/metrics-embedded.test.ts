@@ -1,5 +1,7 @@
+import { waitFor } from '@walletgraph/platform/test/support/infra';
+import { createClient, DepositDocument, MeDocument } from '@walletgraph/sdk';
 import { describe, expect, it } from 'vitest';
-import { deposit, person } from '../support/money.ts';
+import { eur, newKey, register } from '../support/money.ts';
 import { scrape } from '../support/prometheus.ts';
 import { useEmbeddedStack } from '../support/use-stack.ts';
 
@@ -13,8 +15,17 @@ const stack = useEmbeddedStack();
 
 describe('metrics in embedded mode', () => {
   it('serves the gateway’s and every subgraph’s metrics on the one metrics port', async () => {
-    const ada = await person(stack, 'Ada');
-    await deposit(ada, 1_000n);
+    const { accessToken: token } = await register(stack.url, 'Ada');
+    const client = createClient({ url: stack.url, token });
+    const walletId = await waitFor('the default wallet', async () => {
+      const me = await client.request(MeDocument);
+      return me.data?.me?.defaultWallet?.id;
+    });
+    const deposited = await client.request(DepositDocument, {
+      input: { walletId, amount: eur(1_000n), idempotencyKey: newKey('metrics') },
+      waitMs: 10_000,
+    });
+    expect(deposited.data?.deposit.status).toBe('COMPLETED');
 
     const metrics = await scrape(`http://127.0.0.1:${stack.config.GATEWAY_METRICS_PORT}/metrics`);
     expect(metrics.value('walletgraph_gateway_requests_total', { operation: 'Deposit', outcome: 'ok' })).toBe(
