@@ -6,23 +6,27 @@ import type { Logger } from '@walletgraph/platform/logger';
 import type { FeedPublisher } from '@walletgraph/platform/pubsub';
 import type { ConsumerDefinition, HttpRequest, HttpRouter } from '@walletgraph/platform/subgraph';
 import type * as schema from './db/schema.ts';
-import { appendToFeed, FeedPositionGone, pruneFeed, readFeed, storedSince } from './live-feed.ts';
+import {
+  appendToFeed,
+  FeedPositionGone,
+  markPublished,
+  pruneFeed,
+  readFeed,
+  unpublished,
+} from './live-feed.ts';
 
 /** Entries one `GET /live-feed` page holds at most, and by default. */
 const MAX_PAGE = 500;
 const DEFAULT_PAGE = 100;
 
-/** Entries a replica holds for republishing at most; past it, the oldest wait for a reader (below). */
-const MAX_PENDING = 10_000;
-
-/** How far back a starting replica publishes again what was stored, in case its predecessor died before publishing. */
-const STARTUP_REPUBLISH_MS = 60_000;
+/** Entries a republish round takes at most. */
+const REPUBLISH_BATCH = 1_000;
 
 /** Identity's part of the live feed: its store's reads, publishing what it stored, and the rounds that keep it whole. */
 export interface LiveFeedService {
   /**
-   * Publishes stored entries on their users' channels. A failure is logged and the entries are
-   * held to be published again by the next round.
+   * Publishes stored entries on their users' channels and records it; a failure is logged, and
+   * the republish round sends them again.
    */
   publish(entries: readonly FeedEntry[]): Promise<void>;
   read(userId: string, after: bigint | null, filter: FeedFilter, limit: number): Promise<FeedPage>;
@@ -30,19 +34,12 @@ export interface LiveFeedService {
 }
 
 /**
- * The live feed's service: publishing, and two rounds on every replica. The prune, every
- * `pruneIntervalMs`, to the retention (idempotent); and the republish, every `republishAfterMs`,
- * of entries whose publish failed (Redis was away), held in memory.
- *
- * Nothing records in the store which entries were published: an UPDATE per entry was a third of
- * what the feed cost a transfer (bench/findings.md). What could go unpublished instead:
- * - entries whose publish failed: held and sent again, in order, at most `MAX_PENDING` of them;
- * - entries committed by a replica that died before publishing them: a replica starting publishes
- *   again the entries of the last `STARTUP_REPUBLISH_MS`, so a restarted replica makes up for
- *   its own death.
- * Beyond both (a held entry dropped, a dead replica never replaced), an entry is still in the
- * store, and a gateway reads it back when the user's next entry skips its position, or when its
- * subscriber resumes. Publishing twice is harmless: a gateway takes each position once.
+ * The live feed's service. Two rounds run on every replica (what they do is idempotent): the
+ * prune, every `pruneIntervalMs`, to the retention; and the republish, every `republishAfterMs`,
+ * of entries stored that long ago and still not published (Redis was away, or the process died
+ * between commit and publish). A gateway learns of an entry it never got only from the next one
+ * (its position skips), so without the republish a user's last entry could wait for their next
+ * event; with it, at most `republishAfterMs` after Redis is back.
  */
 export function createLiveFeedService(deps: {
   db: Database<typeof schema>;
@@ -51,38 +48,13 @@ export function createLiveFeedService(deps: {
   retention: { hours: number; events: number };
   pruneIntervalMs: number;
   republishAfterMs?: number;
-  /** How far back a starting replica publishes again; 0 skips it (a test's). Default 60 s. */
-  startupRepublishMs?: number;
   now: () => Date;
 }): LiveFeedService {
   const { db, logger } = deps;
   const republishAfterMs = deps.republishAfterMs ?? 1_000;
-  let pending: FeedEntry[] = [];
-  /** Keeps the newest MAX_PENDING held entries. */
-  const trim = () => {
-    const dropped = pending.length - MAX_PENDING;
-    if (dropped > 0) {
-      pending = pending.slice(dropped);
-      logger.warn(
-        { dropped },
-        'live feed entries dropped from the republish queue; readers find them in the store',
-      );
-    }
-  };
-  const hold = (entries: readonly FeedEntry[]) => {
-    pending.push(...entries);
-    trim();
-  };
   const publish = async (entries: readonly FeedEntry[]) => {
-    try {
-      await deps.publisher.publish(entries);
-    } catch (err) {
-      hold(entries);
-      logger.warn(
-        { err, entries: entries.length },
-        'could not publish live feed entries; they will be republished',
-      );
-    }
+    await deps.publisher.publish(entries);
+    await markPublished(db, entries);
   };
   const prune = () =>
     pruneFeed(db, new Date(deps.now().getTime() - deps.retention.hours * 3_600_000), deps.retention.events)
@@ -92,32 +64,30 @@ export function createLiveFeedService(deps: {
       .catch((err: unknown) => logger.warn({ err }, 'could not prune the live feed; trying again later'));
   let republishing = false;
   const republish = async () => {
-    if (republishing || pending.length === 0) return;
+    if (republishing) return;
     republishing = true;
-    const entries = pending;
-    pending = [];
     try {
-      await deps.publisher.publish(entries);
+      const entries = await unpublished(db, new Date(Date.now() - republishAfterMs), REPUBLISH_BATCH);
+      if (entries.length === 0) return;
+      await publish(entries);
       logger.info({ entries: entries.length }, 'republished live feed entries Redis had not taken');
     } catch (err) {
-      // Back in front of anything held since, so each user's entries still go out in order.
-      pending = [...entries, ...pending];
-      trim();
       logger.debug({ err }, 'could not republish live feed entries; trying again');
     } finally {
       republishing = false;
     }
   };
-  const startupRepublishMs = deps.startupRepublishMs ?? STARTUP_REPUBLISH_MS;
-  if (startupRepublishMs > 0) {
-    storedSince(db, new Date(Date.now() - startupRepublishMs), MAX_PENDING)
-      .then(publish)
-      .catch((err: unknown) => logger.warn({ err }, 'could not read recent live feed entries to republish'));
-  }
   const timers = [setInterval(prune, deps.pruneIntervalMs), setInterval(republish, republishAfterMs)];
   for (const timer of timers) timer.unref();
   return {
-    publish,
+    async publish(entries) {
+      await publish(entries).catch((err: unknown) =>
+        logger.warn(
+          { err, entries: entries.length },
+          'could not publish live feed entries; they will be republished',
+        ),
+      );
+    },
     read: (userId, after, filter, limit) => readFeed(db, userId, after, filter, limit),
     stop: () => {
       for (const timer of timers) clearInterval(timer);

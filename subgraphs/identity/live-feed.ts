@@ -161,18 +161,29 @@ async function deleteRecordingReach(tx: IdentityExecutor, deletion: SQL): Promis
   return rowsOf<{ deleted: number }>(result)[0]?.deleted ?? 0;
 }
 
+/** Records that entries were published on their users' channels. */
+export async function markPublished(db: IdentityExecutor, entries: readonly FeedEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const keys = entries.map((e) => ({ user_id: e.userId, seq: e.seq.toString() }));
+  await db.execute(sql`
+    update ${liveFeed} f set published_at = now()
+    from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(user_id uuid, seq bigint)
+    where f.user_id = k.user_id and f.seq = k.seq and f.published_at is null`);
+}
+
 /**
- * The newest `limit` entries stored since `since`, oldest first per user: what a starting replica
- * publishes again, in case a replica died between committing entries and publishing them.
+ * Entries stored before `storedBefore` and still not published (Redis refused them, or the
+ * process stopped between commit and publish), oldest first per user, at most `limit`.
  */
-export async function storedSince(db: IdentityExecutor, since: Date, limit: number): Promise<FeedEntry[]> {
+export async function unpublished(
+  db: IdentityExecutor,
+  storedBefore: Date,
+  limit: number,
+): Promise<FeedEntry[]> {
   const result = await db.execute(sql`
-    select user_id, seq::text as seq, topic, notice from (
-      select user_id, seq, topic, notice, at from ${liveFeed}
-      where at >= ${since.toISOString()}::timestamptz
-      order by at desc limit ${limit}
-    ) recent
-    order by user_id, seq`);
+    select user_id, seq::text as seq, topic, notice from ${liveFeed}
+    where published_at is null and at < ${storedBefore.toISOString()}::timestamptz
+    order by at, user_id, seq limit ${limit}`);
   return rowsOf<{ user_id: string; seq: string; topic: FeedEntry['topic']; notice: FeedEntry['notice'] }>(
     result,
   ).map((r) => ({ userId: r.user_id, seq: BigInt(r.seq), topic: r.topic, notice: r.notice }));

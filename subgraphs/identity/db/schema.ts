@@ -209,6 +209,12 @@ export const liveFeed = pgTable(
     objectId: uuid('object_id'),
     notice: jsonb('notice').notNull(),
     at: timestamptz('at').notNull().defaultNow(),
+    /** When it was published on its user's channel; null until Redis took it (live-feed-service.ts republishes). */
+    publishedAt: timestamptz('published_at'),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.seq] }), index('live_feed_at_idx').on(t.at)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.seq] }),
+    index('live_feed_at_idx').on(t.at),
+    index('live_feed_unpublished_idx').on(t.at).where(sql`${t.publishedAt} is null`),
+  ],
 );

@@ -8,7 +8,7 @@ import { createHarness, messageOf } from '@walletgraph/platform/test/support/bro
 import { startTestConsumer } from '@walletgraph/platform/test/support/consumers';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { useForSuite } from '@walletgraph/platform/test/support/use-for-suite';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { liveFeed, liveFeedHeads } from '../db/schema.ts';
 import { appendToFeed, FeedPositionGone, pruneFeed, readFeed } from '../live-feed.ts';
@@ -334,66 +334,55 @@ describe('the identity.live-feed consumer', () => {
       [ada, 3n, second.data.notices[0]!.notice],
     ]);
     expect((await stored(ada)).map(([seq]) => seq)).toEqual([1n, 2n, 3n]);
+    // Recorded as published, so the republish round leaves them.
+    await waitFor('the entries marked published', async () => {
+      const rows = await db()
+        .select({ seq: liveFeed.seq })
+        .from(liveFeed)
+        .where(and(inArray(liveFeed.userId, [ada, bob]), isNull(liveFeed.publishedAt)));
+      return rows.length === 0;
+    });
   });
 });
 
-describe('publishing the live feed', () => {
-  /** A publisher that records what it took, and refuses while `down` (Redis away). */
-  function channel() {
+describe('republishing the live feed', () => {
+  it('publishes again, and marks, entries Redis refused, once it takes them again', async () => {
     const taken: FeedEntry[] = [];
-    const state = { down: false, refused: 0 };
+    let down = true;
+    let refused = 0;
     const publisher: FeedPublisher = {
       async publish(entries) {
-        if (state.down) {
-          state.refused++;
+        if (down) {
+          refused++;
           throw new Error('Connection is closed.');
         }
         taken.push(...entries);
       },
     };
-    return { taken, state, publisher };
-  }
-
-  function service(publisher: FeedPublisher, options: { startupRepublishMs?: number } = {}) {
-    return createLiveFeedService({
+    const feed = createLiveFeedService({
       db: db(),
       publisher,
       logger: createLogger('live-feed-test', 'silent'),
       retention: { hours: 24, events: 10_000 },
       pruneIntervalMs: 60_000,
       republishAfterMs: 20,
-      startupRepublishMs: options.startupRepublishMs ?? 0,
       now: () => new Date(),
     });
-  }
-
-  it('holds entries Redis refused and publishes them, in order, once it takes them again', async () => {
-    const { taken, state, publisher } = channel();
-    const feed = service(publisher);
     try {
       const user = randomUUID();
-      const [first, second, third] = await append([operation(user), operation(user), operation(user)]);
-      await feed.publish([first!]);
-      state.down = true;
-      await feed.publish([second!]);
-      await feed.publish([third!]);
-      await waitFor('a republish round refused too', () => state.refused >= 3);
-      state.down = false;
-      await waitFor('the held entries published', () => taken.length === 3);
-      expect(taken.map((e) => e.seq)).toEqual([1n, 2n, 3n]);
-    } finally {
-      feed.stop();
-    }
-  });
-
-  it('on start, publishes again what was stored in the window before (its predecessor may have died before publishing)', async () => {
-    const user = randomUUID();
-    const entries = await append([operation(user), jar(user)]);
-    const { taken, publisher } = channel();
-    const feed = service(publisher, { startupRepublishMs: 60_000 });
-    try {
-      await waitFor('the recent entries published', () => taken.some((e) => e.userId === user));
-      expect(taken.filter((e) => e.userId === user)).toEqual(entries);
+      const entries = await append([operation(user), jar(user)]);
+      await feed.publish(entries);
+      await waitFor('a republish round refused too', () => refused >= 2);
+      down = false;
+      await waitFor('the entries republished', () => taken.filter((e) => e.userId === user).length >= 2);
+      expect(taken.filter((e) => e.userId === user).map((e) => e.seq)).toEqual([1n, 2n]);
+      await waitFor('the entries marked published', async () => {
+        const rows = await db()
+          .select({ seq: liveFeed.seq })
+          .from(liveFeed)
+          .where(and(eq(liveFeed.userId, user), isNull(liveFeed.publishedAt)));
+        return rows.length === 0;
+      });
     } finally {
       feed.stop();
     }
