@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { liveNoticesEvent } from '@walletgraph/platform/live/notices';
-import { createLogger } from '@walletgraph/platform/logger';
-import { type AmqpBroker, createAmqpBroker } from '@walletgraph/platform/messaging/amqp-broker';
+import type { AmqpBroker } from '@walletgraph/platform/messaging/amqp-broker';
 import { eventMessage } from '@walletgraph/platform/messaging/broker';
 import { waitFor } from '@walletgraph/platform/test/support/infra';
 import { testServices } from '@walletgraph/platform/test/support/services';
 import { createLiveClient } from '@walletgraph/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BareGateway, startBareGateway } from '../support/gateway.ts';
-import { startIdentity, type TestIdentity } from '../support/identity.ts';
+import { brokerBeside, startIdentity, type TestIdentity } from '../support/identity.ts';
 import { untilListening, userIdOf, watch } from '../support/live.ts';
 import { register } from '../support/money.ts';
 import { scrape } from '../support/prometheus.ts';
@@ -30,15 +29,7 @@ let broker: AmqpBroker;
 beforeAll(async () => {
   identity = await startIdentity();
   redis = await openTestRedis('gateway-metrics');
-  broker = await createAmqpBroker({
-    url: testServices.amqp,
-    exchange: identity.exchange,
-    deliveryLimit: 5,
-    logger: createLogger('gateway-metrics', 'silent'),
-    onFatal: (error) => {
-      throw error;
-    },
-  });
+  broker = await brokerBeside(identity, 'gateway-metrics');
   const env = {
     IDENTITY_URL: identity.url,
     JWKS_URL: identity.jwksUrl,

@@ -3,6 +3,7 @@ import { serveService } from '@walletgraph/launcher/serve';
 import { loadConfig } from '@walletgraph/platform/config';
 import { createLogger } from '@walletgraph/platform/logger';
 import { type MailCatcher, startMailCatcher } from '@walletgraph/platform/mail-catcher';
+import { type AmqpBroker, createAmqpBroker } from '@walletgraph/platform/messaging/amqp-broker';
 import { deleteAmqpObjects } from '@walletgraph/platform/test/support/infra';
 import { testDatabaseUrl, testServices } from '@walletgraph/platform/test/support/services';
 import postgres from 'postgres';
@@ -82,4 +83,21 @@ export async function startIdentity(env: Record<string, string> = {}): Promise<T
       }
     },
   };
+}
+
+/**
+ * A broker on `identity`'s exchange, publishing as the other subgraphs would (a
+ * `live.notices.v1` event for identity to store in a feed and publish). A fatal broker error
+ * fails the test that holds it.
+ */
+export function brokerBeside(identity: TestIdentity, name: string): Promise<AmqpBroker> {
+  return createAmqpBroker({
+    url: testServices.amqp,
+    exchange: identity.exchange,
+    deliveryLimit: 5,
+    logger: createLogger(name, 'silent'),
+    onFatal: (error) => {
+      throw error;
+    },
+  });
 }
