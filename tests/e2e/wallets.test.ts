@@ -228,6 +228,8 @@ describe('pnpm reconcile, real mode', () => {
       seq: expect.stringMatching(/^\d+$/),
       topic: 'operationUpdated',
       notice: { v: 1, id: op.id },
+      // When it was published, for the gateway's delivery latency (docs/metrics.md).
+      at: expect.any(String),
     });
     expect(report.jars.before.filter((d) => d.jarId === income.id)).toEqual([
       { jarId: income.id, projected: 0n, ledger: 400n },
