@@ -1,6 +1,5 @@
 import type { RequestHandler } from 'express';
-import { collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
-import { FastCounter, FastHistogram } from './metric-types.ts';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
 
 /**
  * One Prometheus registry per process, shared by everything the process runs (in embedded mode,
@@ -16,10 +15,9 @@ import { FastCounter, FastHistogram } from './metric-types.ts';
  */
 export interface Metrics {
   readonly registry: Registry;
-  /** Counters and histograms are ours (metric-types.ts): a labelled child only adds numbers. */
-  counter<L extends string>(spec: MetricSpec<L>): FastCounter<L>;
+  counter<L extends string>(spec: MetricSpec<L>): Counter<L>;
   gauge<L extends string>(spec: MetricSpec<L>): Gauge<L>;
-  histogram<L extends string>(spec: MetricSpec<L> & { buckets?: number[] }): FastHistogram<L>;
+  histogram<L extends string>(spec: MetricSpec<L> & { buckets?: number[] }): Histogram<L>;
   /**
    * Runs `sample` before every scrape (a gauge read from a table or a queue) and returns the way
    * to stop it. A sampler that fails or takes longer than `SAMPLE_TIMEOUT_MS` leaves its gauges
@@ -65,27 +63,24 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     return existing as M;
   }
 
-  /** Adds one of our metric types to the registry, which renders it through its `get()`. */
-  function registered<M extends FastCounter<string> | FastHistogram<string>>(metric: M): M {
-    registry.registerMetric(metric as unknown as Metric);
-    return metric;
-  }
-
   return {
     registry,
     counter(spec) {
-      return getOrCreate('counter', spec, () =>
-        registered(new FastCounter(spec.name, spec.help, spec.labelNames ?? [])),
-      );
+      return getOrCreate('counter', spec, () => new Counter({ ...withLabels(spec), registers: [registry] }));
     },
     gauge(spec) {
       return getOrCreate('gauge', spec, () => new Gauge({ ...withLabels(spec), registers: [registry] }));
     },
     histogram(spec) {
-      return getOrCreate('histogram', spec, () =>
-        registered(
-          new FastHistogram(spec.name, spec.help, spec.labelNames ?? [], spec.buckets ?? latencyBuckets),
-        ),
+      return getOrCreate(
+        'histogram',
+        spec,
+        () =>
+          new Histogram({
+            ...withLabels(spec),
+            buckets: spec.buckets ?? latencyBuckets,
+            registers: [registry],
+          }),
       );
     },
     sampleOnScrape(sample) {
@@ -134,9 +129,9 @@ function withLabels<L extends string>(spec: MetricSpec<L>): { name: string; help
 }
 
 function metricType(metric: unknown): string {
-  if (metric instanceof FastCounter) return 'counter';
+  if (metric instanceof Counter) return 'counter';
   if (metric instanceof Gauge) return 'gauge';
-  if (metric instanceof FastHistogram) return 'histogram';
+  if (metric instanceof Histogram) return 'histogram';
   return 'other';
 }
 

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import type { FastHistogram as Histogram } from '../metric-types.ts';
+import type { Histogram } from 'prom-client';
 import { boundedLabel, type Metrics } from '../metrics.ts';
 
 /** Records how long a subgraph's operations take; one per subgraph, shared by every executor of it. */
